@@ -1,0 +1,21 @@
+package io.streamingpipeline.contract;
+
+import java.util.Locale;
+
+/** Why a frame or a trade was rejected; the label of the rejection metrics and the DLQ's {@code reason}. */
+public enum RejectReason {
+    /** Not JSON, or JSON that is not an object. */
+    MALFORMED_JSON,
+    /** A trade frame without a usable {@code data} array. */
+    MALFORMED_FRAME,
+    MISSING_SYMBOL,
+    INVALID_PRICE,
+    INVALID_VOLUME,
+    INVALID_TIMESTAMP,
+    INVALID_CONDITIONS;
+
+    /** The label used in metrics and in the dead-letter record, e.g. {@code invalid_price}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

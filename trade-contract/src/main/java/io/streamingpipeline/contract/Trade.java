@@ -1,0 +1,37 @@
+package io.streamingpipeline.contract;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One trade as it travels through Kafka (the value of a record on {@link TradeContract#TRADES_TOPIC}).
+ *
+ * @param id            assigned once by the ingestor (UUIDv7, time-ordered); makes every later write idempotent
+ * @param symbol        e.g. {@code BINANCE:BTCUSDT}; also the record key
+ * @param price         last price, finite and &gt; 0
+ * @param volume        finite and &ge; 0
+ * @param timestampUnix trade time, UNIX milliseconds
+ * @param conditions    trade-condition codes, or null when the feed sent none
+ * @param ingestedAt    when the ingestor received the frame, UNIX milliseconds
+ */
+@JsonPropertyOrder({TradeContract.Fields.ID, TradeContract.Fields.SYMBOL, TradeContract.Fields.PRICE,
+        TradeContract.Fields.VOLUME, TradeContract.Fields.TIMESTAMP_UNIX, TradeContract.Fields.CONDITIONS,
+        TradeContract.Fields.INGESTED_AT})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Trade(
+        @JsonProperty(TradeContract.Fields.ID) UUID id,
+        @JsonProperty(TradeContract.Fields.SYMBOL) String symbol,
+        @JsonProperty(TradeContract.Fields.PRICE) double price,
+        @JsonProperty(TradeContract.Fields.VOLUME) double volume,
+        @JsonProperty(TradeContract.Fields.TIMESTAMP_UNIX) long timestampUnix,
+        @JsonProperty(TradeContract.Fields.CONDITIONS) List<String> conditions,
+        @JsonProperty(TradeContract.Fields.INGESTED_AT) long ingestedAt) {
+
+    public Trade {
+        conditions = conditions == null ? null : List.copyOf(conditions);
+    }
+}
