@@ -1,0 +1,73 @@
+package io.streamingpipeline.ingestor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ingestor's own settings (prefix {@code finnhub}). Each key is also an environment variable by Quarkus'
+ * usual mapping, e.g. {@code finnhub.symbols} = {@code FINNHUB_SYMBOLS}; the README lists them all.
+ * Values are checked at start-up by {@link FeedSettings#from(FeedConfig)}.
+ */
+@ConfigMapping(prefix = "finnhub")
+public interface FeedConfig {
+
+    /** Websocket URL of the feed, without the token. */
+    @WithDefault("wss://ws.finnhub.io")
+    String url();
+
+    /** The API token. Prefer {@link #tokenFile()} in containers. */
+    Optional<String> token();
+
+    /** A file holding the API token (a Docker or Kubernetes secret). */
+    @WithName("token-file")
+    Optional<String> tokenFile();
+
+    /** Symbols to subscribe to, comma separated; at most 50 (the free plan's cap). */
+    @WithDefault("BINANCE:BTCUSDT,BINANCE:ETHUSDT")
+    List<String> symbols();
+
+    Reconnect reconnect();
+
+    Watchdog watchdog();
+
+    /** Largest websocket message accepted from the feed. */
+    @WithName("max-message-bytes")
+    @WithDefault("16777216")
+    int maxMessageBytes();
+
+    /** How long the websocket handshake may take. */
+    @WithName("connect-timeout")
+    @WithDefault("15s")
+    Duration connectTimeout();
+
+    /** A trade whose time is further than this in the future is rejected as implausible. */
+    @WithName("max-future-skew")
+    @WithDefault("1h")
+    Duration maxFutureSkew();
+
+    interface Reconnect {
+        @WithName("initial-backoff")
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        @WithName("max-backoff")
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** Fraction of each delay that is randomised, 0 to 1. */
+        @WithDefault("0.5")
+        double jitter();
+    }
+
+    interface Watchdog {
+        /** Reconnect when nothing (no trade, no ping) arrived for this long. Finnhub pings every minute or two. */
+        @WithName("idle-timeout")
+        @WithDefault("150s")
+        Duration idleTimeout();
+    }
+}

@@ -1,0 +1,127 @@
+package io.streamingpipeline.ingestor.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.streamingpipeline.contract.RejectReason;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every counter and timer of the ingestor, created once. Names are Micrometer's; Prometheus shows them as e.g.
+ * {@code ingestor_trades_received_total}. No tag ever holds a URL or a token.
+ */
+@ApplicationScoped
+public class IngestorMetrics {
+
+    /** Why a trade that passed validation did not reach Kafka. */
+    public enum LossReason {
+        /** The in-memory buffer in front of the producer was full (Kafka slow or down for long). */
+        BUFFER_FULL,
+        /** The producer gave up on the record (e.g. delivery timeout). */
+        KAFKA_ERROR;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final int MAX_TYPE_LABELS = 16;
+
+    private final MeterRegistry registry;
+    private final Counter framesReceived;
+    private final Counter tradesReceived;
+    private final Counter tradesPublished;
+    private final Counter pings;
+    private final Counter producerErrors;
+    private final Counter deadLettersPublished;
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
+    private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
+    private final Timer publishLatency;
+
+    public IngestorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
+        tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
+        tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
+        pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
+        producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
+        deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
+        for (RejectReason r : RejectReason.values()) {
+            rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
+                    .tag("reason", r.label()).register(registry));
+        }
+        for (LossReason r : LossReason.values()) {
+            lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
+                    .tag("reason", r.label()).register(registry));
+        }
+        publishLatency = Timer.builder("ingestor.publish.latency")
+                .description("From receiving a trade's frame to Kafka's acknowledgement")
+                .publishPercentiles(0.5, 0.99, 0.999)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120))
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void frameReceived() {
+        framesReceived.increment();
+    }
+
+    public void tradesReceived(int n) {
+        tradesReceived.increment(n);
+    }
+
+    public void tradePublished(long latencyNanos) {
+        tradesPublished.increment();
+        publishLatency.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void ping() {
+        pings.increment();
+    }
+
+    public void rejected(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    public void lost(LossReason reason) {
+        lost.get(reason).increment();
+    }
+
+    public void producerError() {
+        producerErrors.increment();
+    }
+
+    public void deadLetterPublished() {
+        deadLettersPublished.increment();
+    }
+
+    public void unknownType(String typeLabel) {
+        counter(unknownTypes, "ingestor.frames.unknown", "Frames of types this ingestor skips", "type", typeLabel).increment();
+    }
+
+    public void errorFrame(String kind) {
+        counter(errorFrames, "ingestor.feed.errors", "Error frames sent by the feed, by kind", "kind", kind).increment();
+    }
+
+    public void reconnect(String cause) {
+        counter(reconnects, "ingestor.feed.reconnects", "Reconnects to the feed, by cause", "cause", cause).increment();
+    }
+
+    private Counter counter(Map<String, Counter> cache, String name, String description, String tag, String value) {
+        String label = cache.size() >= MAX_TYPE_LABELS && !cache.containsKey(value) ? "other" : value;
+        return cache.computeIfAbsent(label, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
+    }
+}

@@ -1,0 +1,145 @@
+package io.streamingpipeline.ingestor.publish;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.streamingpipeline.contract.DeadLetter;
+import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.ingestor.feed.Rejection;
+import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
+import io.streamingpipeline.ingestor.metrics.IngestorMetrics.LossReason;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends valid trades to the {@value #TRADES} channel (key = symbol) and rejections to {@value #DEAD_LETTERS}.
+ * Connector settings (topic, acks, idempotence, batching) live in {@code application.properties}.
+ *
+ * <p>Memory stays bounded when Kafka is slow or down: the emitter buffers at most {@value #BUFFER_SIZE} messages and
+ * the producer at most {@code buffer.memory} bytes. A trade that finds the buffer full is counted as lost
+ * ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is one the producer gives up on.
+ */
+@ApplicationScoped
+public class TradePublisher {
+
+    public static final String TRADES = "trades";
+    public static final String DEAD_LETTERS = "dead-letters";
+    static final int BUFFER_SIZE = 65_536;
+    static final Duration LOSS_LOG_INTERVAL = Duration.ofSeconds(10);
+
+    private final Emitter<Trade> trades;
+    private final Emitter<DeadLetter> deadLetters;
+    private final IngestorMetrics metrics;
+
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastFailureNanos = new AtomicLong();
+    private final AtomicLong lossesSinceLog = new AtomicLong();
+
+    public TradePublisher(@Channel(TRADES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER_SIZE) Emitter<Trade> trades,
+                          @Channel(DEAD_LETTERS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<DeadLetter> deadLetters,
+                          IngestorMetrics metrics) {
+        this.trades = trades;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+    }
+
+    /** @param receivedNanos {@link System#nanoTime()} when the trade's frame arrived, for the latency timer */
+    public void publish(Trade trade, long receivedNanos) {
+        Message<Trade> message = Message.of(trade)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(trade.symbol()).build())
+                .withAck(() -> acked(receivedNanos))
+                .withNack(failure -> nacked(failure));
+        pending.incrementAndGet();
+        try {
+            trades.send(message);
+        } catch (RuntimeException overflowOrClosed) {
+            pending.decrementAndGet();
+            lose(LossReason.BUFFER_FULL, overflowOrClosed);
+        }
+    }
+
+    public void reject(Rejection rejection, long rejectedAtMillis) {
+        DeadLetter letter = new DeadLetter(rejection.reason().label(), rejection.detail(), rejection.raw(), "ingestor", rejectedAtMillis);
+        Message<DeadLetter> message = Message.of(letter)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.reason()).build())
+                .withAck(() -> {
+                    metrics.deadLetterPublished();
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    metrics.producerError();
+                    Log.warnf("A dead letter (reason %s) could not be written to Kafka: %s", letter.reason(), failure.getClass().getSimpleName());
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            deadLetters.send(message);
+        } catch (RuntimeException overflowOrClosed) {
+            metrics.producerError();
+            Log.warnf("A dead letter (reason %s) was dropped: the dead-letter buffer is full", letter.reason());
+        }
+    }
+
+    private CompletionStage<Void> acked(long receivedNanos) {
+        long now = System.nanoTime();
+        pending.decrementAndGet();
+        lastAckNanos.set(now);
+        metrics.tradePublished(now - receivedNanos);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private CompletionStage<Void> nacked(Throwable failure) {
+        pending.decrementAndGet();
+        metrics.producerError();
+        lose(LossReason.KAFKA_ERROR, failure);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void lose(LossReason reason, Throwable cause) {
+        metrics.lost(reason);
+        lastFailureNanos.set(System.nanoTime());
+        if (lossesSinceLog.getAndIncrement() == 0) {
+            Log.errorf("Trades are being LOST: %s (%s: %s). Counted in ingestor_trades_lost_total; a summary follows every %d s.",
+                    reason.label(), cause.getClass().getSimpleName(), cause.getMessage(), LOSS_LOG_INTERVAL.toSeconds());
+        }
+    }
+
+    /** Logs how many trades were lost since the last call, if any; called every {@link #LOSS_LOG_INTERVAL}. */
+    void reportLosses() {
+        long n = lossesSinceLog.getAndSet(0);
+        if (n > 1) {
+            Log.errorf("LOST %d trade(s) in the last %d s. See ingestor_trades_lost_total by reason.", n - 1, LOSS_LOG_INTERVAL.toSeconds());
+        }
+    }
+
+    void startLossReports(@Observes StartupEvent event, Vertx vertx) {
+        vertx.setPeriodic(LOSS_LOG_INTERVAL.toMillis(), id -> reportLosses());
+    }
+
+    /** Trades handed to the channel and not yet acknowledged or failed. */
+    public long pending() {
+        return pending.get();
+    }
+
+    public long nanosSinceLastAck() {
+        return System.nanoTime() - lastAckNanos.get();
+    }
+
+    public long lastFailureNanos() {
+        return lastFailureNanos.get();
+    }
+
+    public long lastAckNanos() {
+        return lastAckNanos.get();
+    }
+}
