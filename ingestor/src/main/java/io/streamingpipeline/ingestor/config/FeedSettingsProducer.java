@@ -1,6 +1,8 @@
 package io.streamingpipeline.ingestor.config;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
+import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -11,8 +13,14 @@ public class FeedSettingsProducer {
 
     @Produces
     @Singleton
-    @Startup
+    @Startup(Interceptor.Priority.PLATFORM_BEFORE)
     FeedSettings feedSettings(FeedConfig config) {
-        return FeedSettings.from(config);
+        try {
+            return FeedSettings.from(config);
+        } catch (InvalidConfigurationException e) {
+            // One plain line to read first; Quarkus then prints its own start-up failure.
+            Log.error("Configuration error: " + e.getMessage());
+            throw e;
+        }
     }
 }
