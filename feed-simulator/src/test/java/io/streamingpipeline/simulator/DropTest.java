@@ -1,0 +1,107 @@
+package io.streamingpipeline.simulator;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DropTest extends SimulatorTestBase {
+
+    @Test
+    void aNormalDropClosesWith1000AfterExactlyTheConfiguredTrades() throws Exception {
+        SimulatorConfig config = quietConfig().withTradesPerSecond(0)
+                .withDropEveryTrades(1_050, DropMode.NORMAL).withMaxDrops(1);
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.subscribe(BTC, ETH);
+
+            assertThat(client.closeStatus()).isEqualTo((short) 1000);
+            assertThat(client.totalTrades()).isEqualTo(1_050);
+            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
+            assertThat(simulator.groundTruth().drops()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anAbnormalDropSendsNoCloseFrameButDeliversEverythingWritten() throws Exception {
+        SimulatorConfig config = quietConfig().withTradesPerSecond(0)
+                .withDropEveryTrades(20_000, DropMode.ABNORMAL).withMaxDrops(1);
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.subscribe(BTC, ETH, AAPL);
+
+            Short status = client.closeStatus();
+            assertThat(status == null || status == 1006).as("close status %s", status).isTrue();
+            assertThat(client.totalTrades()).isEqualTo(20_000);
+            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
+        }
+    }
+
+    @Test
+    void aStallStopsTradesAndPingsButKeepsTheSocketOpen() throws Exception {
+        SimulatorConfig config = SimulatorConfig.defaults().withPingInterval(Duration.ofMillis(50))
+                .withTradesPerSecond(10_000).withDropEveryTrades(500, DropMode.STALL).withMaxDrops(1);
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.subscribe(BTC);
+            await().atMost(PATIENCE).until(() -> client.totalTrades() == 500);
+
+            await().atMost(PATIENCE).until(() -> client.millisSinceLastFrame() > 700);
+            long pings = client.count(FrameClassifier.Kind.PING);
+            Thread.sleep(300);
+            assertThat(client.count(FrameClassifier.Kind.PING)).isEqualTo(pings);
+            assertThat(client.totalTrades()).isEqualTo(500);
+            assertThat(client.isClosed()).isFalse();
+            assertThat(simulator.groundTruth().drops()).isEqualTo(1);
+            assertThat(simulator.activeConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dropsStopAfterMaxDropsAndTheGroundTruthMatchesWhatClientsReceivedAcrossConnections() throws Exception {
+        SimulatorConfig config = quietConfig().withTradesPerSecond(20_000)
+                .withDropEveryTrades(300, DropMode.NORMAL).withMaxDrops(2);
+        Map<String, Long> received = new TreeMap<>();
+        try (FeedSimulator simulator = FeedSimulator.start(config)) {
+            for (int connection = 1; connection <= 2; connection++) {
+                try (FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                    client.subscribe(BTC, ETH);
+                    assertThat(client.closeStatus()).isEqualTo((short) 1000);
+                    assertThat(client.totalTrades()).isEqualTo(300);
+                    client.tradesBySymbol().forEach((symbol, count) -> received.merge(symbol, count, Long::sum));
+                }
+            }
+            try (FeedTestClient behaving = FeedTestClient.connect(vertx, simulator, "t")) {
+                behaving.subscribe(BTC, ETH);
+                await().atMost(PATIENCE).until(() -> behaving.totalTrades() > 2_000);
+                behaving.unsubscribe(BTC, ETH);
+                assertThat(behaving.isClosed()).isFalse();
+
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    Map<String, Long> all = new TreeMap<>(received);
+                    behaving.tradesBySymbol().forEach((symbol, count) -> all.merge(symbol, count, Long::sum));
+                    assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(all);
+                });
+            }
+            GroundTruth truth = simulator.groundTruth();
+            assertThat(truth.drops()).isEqualTo(2);
+            assertThat(truth.connectionsAccepted()).isEqualTo(3);
+            assertThat(truth.totalTrades()).isEqualTo(truth.tradesBySymbol().values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    @Test
+    void dropsOnATimeSchedule() throws Exception {
+        SimulatorConfig config = quietConfig().withDropEvery(Duration.ofMillis(300), DropMode.NORMAL).withMaxDrops(1);
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.subscribe(BTC);
+            assertThat(client.closeStatus()).isEqualTo((short) 1000);
+            assertThat(simulator.groundTruth().drops()).isEqualTo(1);
+        }
+    }
+}
