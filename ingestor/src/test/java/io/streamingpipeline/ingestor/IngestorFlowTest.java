@@ -14,6 +14,7 @@ import io.streamingpipeline.simulator.DeliveredTrade;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 class IngestorFlowTest {
 
     @Inject
-    @io.smallrye.reactive.messaging.annotations.Connector("smallrye-in-memory")
+    @Connector("smallrye-in-memory")
     InMemoryConnector connector;
 
     FeedSimulator simulator;
@@ -63,8 +64,8 @@ class IngestorFlowTest {
             assertThat(got.id().version()).isEqualTo(7);
             assertThat(got.ingestedAt()).isGreaterThanOrEqualTo(got.timestampUnix() - 1000);
         }
-        assertThat(received.stream().map(m -> m.getPayload().id()).collect(Collectors.toCollection(HashSet::new)))
-                .as("one id per trade, duplicates of the feed included").hasSize(received.size());
+        HashSet<java.util.UUID> ids = received.stream().map(m -> m.getPayload().id()).collect(Collectors.toCollection(HashSet::new));
+        assertThat(ids).as("one id per trade, duplicates of the feed included").hasSize(received.size());
         assertThat(truth.tradesBySymbol().keySet()).containsExactlyInAnyOrder(FeedSimulatorResource.SYMBOLS.split(","));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.received().size() == truth.malformedFrames());
