@@ -1,0 +1,582 @@
+package io.streamingpipeline.localstack.kafka;
+
+import io.streamingpipeline.localstack.EngineLibraries;
+import io.streamingpipeline.localstack.process.EngineStartException;
+import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.process.JavaProcess;
+import io.streamingpipeline.localstack.process.LogTail;
+import io.streamingpipeline.localstack.process.PortInUseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real single-node Apache Kafka (KRaft, broker and controller in one process) running as a child JVM from the jars
+ * of {@code local-stack/engines/kafka}, listening on 127.0.0.1 only, with all its files in one data directory:
+ * {@code server.properties}, {@code log4j2.xml}, {@code kafka-logs/} (the data), {@code kafka.log} (the broker's
+ * log) and {@code kafka.out} (the JVM's stdout/stderr).
+ *
+ * <pre>{@code
+ * try (KafkaBroker kafka = KafkaBroker.start(dir)) {
+ *     kafka.createTopic("crypto_trades", 3);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ *
+ * <p>The storage is formatted on the first start in a data directory only, so a broker started again on the same
+ * directory (same object: {@link #restart()}, {@link #startAgain()}; or a new one) keeps its topics and records.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** Name of the broker's log file in the data directory. */
+    public static final String LOG_FILE = "kafka.log";
+    /** Name of the file that receives the broker JVM's stdout and stderr. */
+    public static final String OUT_FILE = "kafka.out";
+
+    private static final String HOST = FreePorts.HOST;
+    private static final int LOG_LINES_IN_ERRORS = 40;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dataDir;
+    private final Path libDir;
+    private final int port;
+    private final int controllerPort;
+    private final List<String> jvmOptions;
+    private final Map<String, String> overrides;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+
+    private volatile JavaProcess process;
+    private volatile Duration lastStartDuration = Duration.ZERO;
+    private volatile Duration lastFormatDuration = Duration.ZERO;
+
+    private KafkaBroker(Builder builder, int port, int controllerPort) {
+        this.dataDir = builder.dataDir.toAbsolutePath().normalize();
+        this.libDir = builder.libDir != null ? builder.libDir : EngineLibraries.kafka();
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.overrides = Map.copyOf(builder.overrides);
+        this.startTimeout = builder.startTimeout;
+        this.stopTimeout = builder.stopTimeout;
+    }
+
+    /** Starts a broker on free ports with its files in {@code dataDir} (created if needed); returns once it is ready. */
+    public static KafkaBroker start(Path dataDir) {
+        return builder(dataDir).start();
+    }
+
+    /** To choose ports, heap, timeouts or broker settings before {@link Builder#start()}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** {@code 127.0.0.1:<port>}. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    /** The broker (PLAINTEXT) listener's port; stays the same across {@link #restart()}. */
+    public int port() {
+        return port;
+    }
+
+    /** The KRaft controller listener's port; stays the same across {@link #restart()}. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** PID of the broker's JVM (of the current or, once stopped, the last process). */
+    public long pid() {
+        return requireStarted().pid();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The broker's log4j2 log. */
+    public Path logFile() {
+        return dataDir.resolve(LOG_FILE);
+    }
+
+    /** Whether the broker's JVM is running (it may still be starting or stopping). */
+    public boolean isRunning() {
+        JavaProcess current = process;
+        return current != null && current.isAlive();
+    }
+
+    /** How long the last start took, from launching the JVM (or formatting) until an Admin client saw the broker. */
+    public Duration lastStartDuration() {
+        return lastStartDuration;
+    }
+
+    /** How long formatting the storage took at the first start in this data dir; zero if it was already formatted. */
+    public Duration lastFormatDuration() {
+        return lastFormatDuration;
+    }
+
+    /**
+     * Creates the topic with {@code partitions} partitions (replication factor 1) and waits until every partition
+     * has a leader. Idempotent: an existing topic with the same number of partitions is fine; one with another
+     * number is an {@link IllegalStateException}.
+     */
+    public void createTopic(String name, int partitions) {
+        createTopics(Map.of(name, partitions));
+    }
+
+    /** {@link #createTopic} for several topics (name to partitions), in one request. */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        withAdmin(admin -> {
+            List<NewTopic> topics = partitionsByTopic.entrySet().stream()
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                    .toList();
+            var results = admin.createTopics(topics).values();
+            for (var entry : results.entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+            awaitLeaders(admin, partitionsByTopic);
+            return null;
+        });
+    }
+
+    /** Names of the topics (internal ones excluded). */
+    public Set<String> topics() {
+        return withAdmin(admin -> admin.listTopics().names().get(30, TimeUnit.SECONDS));
+    }
+
+    /** The log-end offset of each partition of {@code topic} (partition to offset, ordered by partition). */
+    public Map<Integer, Long> endOffsets(String topic) {
+        return withAdmin(admin -> endOffsets(admin, topic));
+    }
+
+    static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
+        TopicDescription description =
+                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets =
+                admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
+        Map<Integer, Long> result = new TreeMap<>();
+        offsets.forEach((tp, info) -> result.put(tp.partition(), info.offset()));
+        return result;
+    }
+
+    /** A new Admin client on this broker; the caller closes it. */
+    public Admin newAdmin() {
+        return Admin.create(adminProperties(Duration.ofSeconds(30)));
+    }
+
+    /**
+     * Clean stop: SIGTERM, up to the stop timeout (30 s) for Kafka's controlled shutdown, then SIGKILL. Keeps the
+     * data dir and the ports; {@link #startAgain()} brings the broker back. Idempotent.
+     *
+     * @return true if the broker shut down by itself within the timeout
+     */
+    public boolean stop() {
+        JavaProcess current = process;
+        return current == null || current.stop(stopTimeout);
+    }
+
+    /** kill -9 of the broker's JVM (no clean shutdown: for fault tests); {@link #startAgain()} recovers it. */
+    public void kill() {
+        JavaProcess current = process;
+        if (current != null) {
+            current.kill();
+        }
+    }
+
+    /** Starts the broker again after {@link #stop()} or {@link #kill()}: same data dir, same ports; waits until ready. */
+    public synchronized void startAgain() {
+        if (isRunning()) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " is still running (pid "
+                    + process.pid() + "): stop() or kill() it first");
+        }
+        launch();
+    }
+
+    /** {@link #stop()} then {@link #startAgain()}. */
+    public void restart() {
+        stop();
+        startAgain();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + ", " + (isRunning() ? "running pid " + process.pid() : "stopped")
+                + ", " + dataDir + "]";
+    }
+
+    private synchronized void launch() {
+        if (process != null) {
+            process.stop(Duration.ZERO); // a broker that died by itself: only unregisters its shutdown hook
+        }
+        FreePorts.requireFree(port, "Kafka broker listener");
+        FreePorts.requireFree(controllerPort, "Kafka KRaft controller listener");
+        long started = System.nanoTime();
+        Path serverProperties = dataDir.resolve("server.properties");
+        Path log4j2 = dataDir.resolve("log4j2.xml");
+        Path logDirs = dataDir.resolve("kafka-logs");
+        try {
+            Files.createDirectories(logDirs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create " + logDirs, e);
+        }
+        BrokerConfigFiles.writeServerProperties(serverProperties,
+                BrokerConfigFiles.serverProperties(logDirs, HOST, port, controllerPort, overrides));
+        BrokerConfigFiles.writeLog4j2(log4j2, logFile());
+
+        if (Files.exists(logDirs.resolve("meta.properties"))) {
+            lastFormatDuration = Duration.ZERO;
+        } else {
+            format(serverProperties, log4j2);
+            lastFormatDuration = Duration.ofNanos(System.nanoTime() - started);
+        }
+
+        process = javaProcess("kafka", log4j2)
+                .jvmOptions(jvmOptions)
+                .systemProperty("kafka.logs.dir", dataDir.toString())
+                .args(serverProperties.toString())
+                .start("kafka.Kafka");
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        lastStartDuration = Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    private void format(Path serverProperties, Path log4j2) {
+        JavaProcess formatter = javaProcess("kafka-storage-format", log4j2)
+                .jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .args("format", "--cluster-id", newClusterId(), "--config", serverProperties.toString(),
+                        "--ignore-formatted")
+                .start("kafka.tools.StorageTool");
+        boolean exited = formatter.waitFor(Duration.ofSeconds(60));
+        if (exited) {
+            formatter.stop(Duration.ZERO); // exited already: only unregisters its shutdown hook
+        } else {
+            formatter.kill();
+        }
+        if (!exited || formatter.exitCode().orElse(-1) != 0) {
+            throw new EngineStartException("Formatting the Kafka storage in " + dataDir.resolve("kafka-logs")
+                    + (exited ? " failed (exit code " + formatter.exitCode().orElse(-1) + ")" : " took over 60 s")
+                    + LogTail.section(dataDir.resolve(OUT_FILE), LOG_LINES_IN_ERRORS)
+                    + LogTail.section(logFile(), LOG_LINES_IN_ERRORS));
+        }
+    }
+
+    /** A JavaProcess builder for a Kafka main class; {@code start(mainClass)} launches it. */
+    private ProcessSpec javaProcess(String name, Path log4j2) {
+        return new ProcessSpec(name, log4j2);
+    }
+
+    private final class ProcessSpec {
+        private final String name;
+        private final Path log4j2;
+        private final List<String> options = new ArrayList<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private String[] args = new String[0];
+
+        ProcessSpec(String name, Path log4j2) {
+            this.name = name;
+            this.log4j2 = log4j2;
+        }
+
+        ProcessSpec jvmOptions(List<String> opts) {
+            options.addAll(opts);
+            return this;
+        }
+
+        ProcessSpec jvmOptions(String... opts) {
+            return jvmOptions(List.of(opts));
+        }
+
+        ProcessSpec systemProperty(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        ProcessSpec args(String... arguments) {
+            this.args = arguments;
+            return this;
+        }
+
+        JavaProcess start(String mainClass) {
+            JavaProcess.Builder builder = JavaProcess.builder(mainClass)
+                    .name(name)
+                    .jarsIn(libDir)
+                    .jvmOptions(options)
+                    .systemProperty("log4j2.configurationFile", log4j2.toUri().toString())
+                    .systemProperty("java.awt.headless", "true")
+                    .workingDirectory(dataDir)
+                    .output(dataDir.resolve(OUT_FILE))
+                    .args(args);
+            properties.forEach(builder::systemProperty);
+            return builder.start();
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        // 1. the port accepts connections (no Admin client warnings about refused connections meanwhile)
+        while (!accepts(port)) {
+            checkAlive();
+            checkDeadline(deadline, "its listener " + bootstrapServers() + " did not open", null);
+            sleep(100);
+        }
+        // 2. an Admin client sees the broker registered and unfenced
+        Exception last = null;
+        try (Admin admin = Admin.create(adminProperties(Duration.ofSeconds(2)))) {
+            while (true) {
+                checkAlive();
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EngineStartException("Interrupted while waiting for the Kafka broker", e);
+                }
+                checkDeadline(deadline, "an Admin client could not describe the cluster", last);
+                sleep(100);
+            }
+        }
+    }
+
+    private void checkAlive() {
+        JavaProcess current = process;
+        if (!current.isAlive()) {
+            Path log = logFile();
+            Path out = dataDir.resolve(OUT_FILE);
+            String logs = LogTail.section(out, LOG_LINES_IN_ERRORS) + LogTail.section(log, LOG_LINES_IN_ERRORS);
+            if (LogTail.contains(log, "Address already in use") || LogTail.contains(out, "Address already in use")) {
+                int taken = FreePorts.isFree(port) ? controllerPort : port;
+                throw new PortInUseException(taken, "Kafka broker " + bootstrapServers() + " / controller port "
+                        + controllerPort + ", seen by the broker at startup", logs);
+            }
+            throw new EngineStartException("Kafka broker (pid " + current.pid() + ") exited with code "
+                    + current.exitCode().orElse(-1) + " while starting in " + dataDir + logs);
+        }
+    }
+
+    private void checkDeadline(long deadline, String what, Exception cause) {
+        if (System.nanoTime() > deadline) {
+            throw new EngineStartException("Kafka broker (pid " + process.pid() + ") in " + dataDir
+                    + " was not ready within " + startTimeout.toSeconds() + " s: " + what
+                    + (cause != null ? " (" + cause + ")" : "")
+                    + LogTail.section(dataDir.resolve(OUT_FILE), LOG_LINES_IN_ERRORS)
+                    + LogTail.section(logFile(), LOG_LINES_IN_ERRORS), cause);
+        }
+    }
+
+    private void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(partitionsByTopic.keySet())
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            boolean ready = true;
+            for (var entry : partitionsByTopic.entrySet()) {
+                List<TopicPartitionInfo> partitions = descriptions.get(entry.getKey()).partitions();
+                if (partitions.size() != entry.getValue()) {
+                    throw new IllegalStateException("Topic " + entry.getKey() + " already exists with "
+                            + partitions.size() + " partitions, not " + entry.getValue());
+                }
+                ready &= partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Partitions of " + partitionsByTopic.keySet() + " have no leader");
+            }
+            sleep(50);
+        }
+    }
+
+    private interface AdminCall<T> {
+        T apply(Admin admin) throws Exception;
+    }
+
+    private <T> T withAdmin(AdminCall<T> call) {
+        try (Admin admin = newAdmin()) {
+            return call.apply(admin);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Admin call on Kafka " + bootstrapServers() + " failed: " + cause, cause);
+        }
+    }
+
+    private Properties adminProperties(Duration requestTimeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(requestTimeout.toMillis(), 5000));
+        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        return props;
+    }
+
+    private JavaProcess requireStarted() {
+        JavaProcess current = process;
+        if (current == null) {
+            throw new IllegalStateException("Kafka broker in " + dataDir + " was never started");
+        }
+        return current;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineStartException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as {@code kafka-storage random-uuid}). */
+    static String newClusterId() {
+        while (true) {
+            UUID uuid = new UUID(RANDOM.nextLong(), RANDOM.nextLong());
+            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            if (!id.startsWith("-") && !id.equals("AAAAAAAAAAAAAAAAAAAAAA") && !id.equals("AAAAAAAAAAAAAAAAAAAAAQ")) {
+                return id;
+            }
+        }
+    }
+
+    /** How to start a {@link KafkaBroker}. */
+    public static final class Builder {
+        private final Path dataDir;
+        private Path libDir;
+        private int port;
+        private int controllerPort;
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent"));
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofSeconds(90);
+        private Duration stopTimeout = Duration.ofSeconds(30);
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        /** The broker (PLAINTEXT) listener's port; 0 (default) picks a free one. Kept across restarts. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The KRaft controller listener's port; 0 (default) picks a free one. Kept across restarts. */
+        public Builder controllerPort(int port) {
+            this.controllerPort = port;
+            return this;
+        }
+
+        /** Directory of the Kafka jars; default {@link EngineLibraries#kafka()}. */
+        public Builder libDir(Path dir) {
+            this.libDir = dir;
+            return this;
+        }
+
+        /** Extra options for the broker's JVM, after the defaults ({@code -Xmx512m} and Kafka's G1 settings). */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /** A {@code server.properties} setting, over the defaults. */
+        public Builder brokerProperty(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /** How long {@link #start()} / {@link KafkaBroker#startAgain()} wait for readiness (default 90 s). */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /** How long {@link KafkaBroker#stop()} waits for a clean shutdown before SIGKILL (default 30 s). */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Formats the storage if this data dir has none yet, starts the broker and waits until an Admin client sees
+         * it. Throws {@link PortInUseException} if a fixed port is taken, {@link EngineStartException} (with the
+         * tail of the broker's log) if it does not become ready in time.
+         */
+        public KafkaBroker start() {
+            int[] free = FreePorts.pick(2);
+            KafkaBroker broker = new KafkaBroker(this, port != 0 ? port : free[0],
+                    controllerPort != 0 ? controllerPort : free[1]);
+            if (broker.port == broker.controllerPort) {
+                throw new IllegalArgumentException("Broker and controller port are both " + broker.port);
+            }
+            broker.launch();
+            return broker;
+        }
+    }
+}
