@@ -2,6 +2,7 @@ package io.streamingpipeline.ingestor;
 
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
+import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.kafka.TopicReader;
 import io.streamingpipeline.simulator.FeedSimulator;
@@ -33,7 +34,7 @@ class BrokerOutageIT {
             env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
             env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
             env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
-            try (PackagedIngestor ingestor = PackagedIngestor.start("broker-outage", env)) {
+            try (IngestorProcess ingestor = PackagedIngestor.start("broker-outage", env)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.status("/q/health/ready") == 200);
                 await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
 

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
-import io.streamingpipeline.ingestor.testing.Metrics;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
+import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.SharedKafka;
 import io.streamingpipeline.localstack.kafka.TopicRecord;
 import io.streamingpipeline.simulator.DeliveredTrade;
@@ -43,7 +44,7 @@ class IngestToKafkaIT {
                 .withMalformedEveryFrames(25).withUnknownTypeEveryFrames(40).withPingInterval(Duration.ofSeconds(1))
                 .withRecordTrades(true);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             PackagedIngestor ingestor = PackagedIngestor.start("drops", env(simulator, topics, TOKEN))) {
+             IngestorProcess ingestor = PackagedIngestor.start("drops", env(simulator, topics, TOKEN))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> simulator.groundTruth().drops() >= 5
                     && simulator.groundTruth().totalTrades() >= 20_000);
             simulator.close();
@@ -65,7 +66,7 @@ class IngestToKafkaIT {
             }
             assertThat(byReason).isEqualTo(new TreeMap<>(truth.malformedByReason()));
 
-            Metrics metrics = ingestor.metrics();
+            PrometheusText metrics = ingestor.metrics();
             assertThat(metrics.value("ingestor_feed_reconnects_total")).isGreaterThanOrEqualTo(5);
             assertThat(metrics.value("ingestor_trades_published_total")).isEqualTo(truth.totalTrades());
             assertThat(metrics.value("ingestor_trades_lost_total")).isZero();

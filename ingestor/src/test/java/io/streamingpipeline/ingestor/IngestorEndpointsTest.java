@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.streamingpipeline.ingestor.testing.FeedSimulatorResource;
 import io.streamingpipeline.ingestor.testing.Metrics;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.simulator.FeedSimulator;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class IngestorEndpointsTest {
     void metricsCoverTheFeedAndThePublisher() {
         await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.scrape().value("ingestor_trades_published_total") > 0
                 || Metrics.scrape().value("ingestor_trades_received_total") > 100);
-        Metrics m = Metrics.scrape();
+        PrometheusText m = Metrics.scrape();
         assertThat(m.text()).contains(
                 "ingestor_trades_received_total",
                 "ingestor_trades_published_total",

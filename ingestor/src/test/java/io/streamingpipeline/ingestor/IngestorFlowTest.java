@@ -10,6 +10,7 @@ import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.ingestor.testing.FeedSimulatorResource;
 import io.streamingpipeline.ingestor.testing.Metrics;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.simulator.DeliveredTrade;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
@@ -78,7 +79,7 @@ class IngestorFlowTest {
             assertThat(m.getPayload().detail()).isNotEmpty();
         });
 
-        Metrics metrics = Metrics.scrape();
+        PrometheusText metrics = Metrics.scrape();
         for (RejectReason reason : RejectReason.values()) {
             assertThat(metrics.value("ingestor_trades_rejected_total", "reason", reason.label()))
                     .as(reason.label()).isEqualTo(truth.malformed(reason));

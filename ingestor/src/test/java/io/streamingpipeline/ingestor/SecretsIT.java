@@ -2,6 +2,7 @@ package io.streamingpipeline.ingestor;
 
 import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
+import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class SecretsIT {
         Topics topics = Topics.create("secrets");
         String wrong = "wrong-token-77aa88bb99cc";
         try (FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN));
-             PackagedIngestor ingestor = PackagedIngestor.start("secrets-refused", IngestToKafkaIT.env(simulator, topics, wrong))) {
+             IngestorProcess ingestor = PackagedIngestor.start("secrets-refused", IngestToKafkaIT.env(simulator, topics, wrong))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.log().contains("rejected the token"));
             assertThat(ingestor.status("/q/health/ready")).isEqualTo(503);
             assertNowhere(ingestor, wrong);
@@ -39,7 +40,7 @@ class SecretsIT {
             env.put("QUARKUS_LOG_CATEGORY__IO_VERTX__LEVEL", "DEBUG");
             env.put("QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "DEBUG");
             env.put("QUARKUS_WEBSOCKETS_NEXT_CLIENT_TRAFFIC_LOGGING_ENABLED", "true");
-            try (PackagedIngestor ingestor = PackagedIngestor.start("secrets-ok", env)) {
+            try (IngestorProcess ingestor = PackagedIngestor.start("secrets-ok", env)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> simulator.groundTruth().drops() >= 2
                         && ingestor.status("/q/health/ready") == 200);
                 assertThat(ingestor.metrics().value("ingestor_trades_received_total")).isPositive();
@@ -50,7 +51,7 @@ class SecretsIT {
         }
     }
 
-    private static void assertNowhere(PackagedIngestor ingestor, String token) {
+    private static void assertNowhere(IngestorProcess ingestor, String token) {
         for (String path : new String[] {"/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics"}) {
             assertThat(ingestor.get(path)).as(path).doesNotContain(token);
         }

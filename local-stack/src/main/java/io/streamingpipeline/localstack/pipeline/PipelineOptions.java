@@ -1,0 +1,113 @@
+package io.streamingpipeline.localstack.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/** Options of {@code ./pipeline run}; {@link #USAGE} documents them. */
+record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int simulatorRate, Duration duration,
+                       int kafkaPort, int ingestorPort, int simulatorPort, Duration progressEvery, Path ingestorApp) {
+
+    static final String USAGE = """
+            usage: ./pipeline run [options]
+              --symbols <a,b,...>     symbols to subscribe to (default BINANCE:BTCUSDT,BINANCE:ETHUSDT,BINANCE:SOLUSDT)
+              --rate <n>              simulator trades/s when no FINNHUB_TOKEN is set (default 500)
+              --duration <d>          stop after this long, e.g. 90s or 10m (default: until Ctrl-C)
+              --data-dir <dir>        Kafka data and logs; kept between runs (default ./data)
+              --fresh                 delete the data dir first and start over
+              --kafka-port <n>        Kafka listener on 127.0.0.1 (default 9092)
+              --ingestor-port <n>     ingestor HTTP port: /q/health, /q/metrics (default 8080)
+              --simulator-port <n>    feed simulator port (default 8765)
+              --progress-every <d>    progress line interval (default 5s)
+            With FINNHUB_TOKEN (or FINNHUB_TOKEN_FILE) set, the ingestor reads the real Finnhub feed instead of the simulator.
+            """;
+
+    static PipelineOptions parse(List<String> args, Path repoRoot) {
+        Path dataDir = Path.of("data");
+        boolean fresh = false;
+        List<String> symbols = List.of("BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "BINANCE:SOLUSDT");
+        int rate = 500;
+        Duration duration = null;
+        int kafkaPort = 9092;
+        int ingestorPort = 8080;
+        int simulatorPort = 8765;
+        Duration progress = Duration.ofSeconds(5);
+        Deque<String> rest = new ArrayDeque<>(args);
+        while (!rest.isEmpty()) {
+            String flag = rest.poll();
+            String inline = null;
+            if (flag.startsWith("--") && flag.contains("=")) {
+                inline = flag.substring(flag.indexOf('=') + 1);
+                flag = flag.substring(0, flag.indexOf('='));
+            }
+            switch (flag) {
+                case "--fresh" -> fresh = true;
+                case "--data-dir" -> dataDir = Path.of(value(flag, inline, rest));
+                case "--symbols" -> symbols = List.of(value(flag, inline, rest).split(","));
+                case "--rate" -> rate = positiveInt(flag, value(flag, inline, rest));
+                case "--duration" -> duration = duration(flag, value(flag, inline, rest));
+                case "--kafka-port" -> kafkaPort = port(flag, value(flag, inline, rest));
+                case "--ingestor-port" -> ingestorPort = port(flag, value(flag, inline, rest));
+                case "--simulator-port" -> simulatorPort = port(flag, value(flag, inline, rest));
+                case "--progress-every" -> progress = duration(flag, value(flag, inline, rest));
+                default -> throw new IllegalArgumentException("Unknown option " + flag + ".");
+            }
+        }
+        return new PipelineOptions(dataDir.toAbsolutePath().normalize(), fresh, symbols, rate, duration, kafkaPort,
+                ingestorPort, simulatorPort, progress, repoRoot.resolve("ingestor/target/quarkus-app"));
+    }
+
+    private static String value(String flag, String inline, Deque<String> rest) {
+        String v = inline != null ? inline : rest.poll();
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(flag + " needs a value.");
+        }
+        return v.trim();
+    }
+
+    private static int positiveInt(String flag, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a positive whole number, was '" + v + "'.");
+    }
+
+    private static int port(String flag, String v) {
+        int p = positiveInt(flag, v);
+        if (p > 65_535) {
+            throw new IllegalArgumentException(flag + " must be a port number (1-65535), was " + p + ".");
+        }
+        return p;
+    }
+
+    static Duration duration(String flag, String v) {
+        try {
+            String s = v.toLowerCase(java.util.Locale.ROOT);
+            Duration d;
+            if (s.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("h")) {
+                d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(s));
+            }
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " must be a duration such as 90s, 10m or 1h, was '" + v + "'.");
+    }
+}
