@@ -12,7 +12,9 @@ public enum RejectReason {
     INVALID_PRICE,
     INVALID_VOLUME,
     INVALID_TIMESTAMP,
-    INVALID_CONDITIONS;
+    INVALID_CONDITIONS,
+    /** A trade record on Kafka whose {@code id} is missing or not a UUID (checked by the Spark job). */
+    INVALID_ID;
 
     /** The label used in metrics and in the dead-letter record, e.g. {@code invalid_price}. */
     public String label() {

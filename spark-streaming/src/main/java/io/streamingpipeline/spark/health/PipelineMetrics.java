@@ -1,0 +1,52 @@
+package io.streamingpipeline.spark.health;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters the job's micro-batch writers keep on the driver (they run there, in foreachBatch), updated after a
+ * batch's writes succeeded. A batch replayed after a crash is counted again: these count work done, not distinct rows.
+ */
+public final class PipelineMetrics {
+
+    private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> rowsWrittenBySink = new ConcurrentHashMap<>();
+    private final AtomicLong lateTrades = new AtomicLong();
+
+    public void rejected(String reason, long count) {
+        add(rejectedByReason, reason, count);
+    }
+
+    public void late(long count) {
+        lateTrades.addAndGet(count);
+    }
+
+    /** @param sink a table or topic name, e.g. {@code crypto_trades} */
+    public void written(String sink, long rows) {
+        add(rowsWrittenBySink, sink, rows);
+    }
+
+    public Map<String, Long> rejectedByReason() {
+        return snapshot(rejectedByReason);
+    }
+
+    public Map<String, Long> rowsWrittenBySink() {
+        return snapshot(rowsWrittenBySink);
+    }
+
+    public long lateTrades() {
+        return lateTrades.get();
+    }
+
+    private static void add(Map<String, AtomicLong> counters, String key, long n) {
+        counters.computeIfAbsent(key, k -> new AtomicLong()).addAndGet(n);
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
+        Map<String, Long> copy = new TreeMap<>();
+        counters.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+}

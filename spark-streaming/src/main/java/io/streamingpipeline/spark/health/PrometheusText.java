@@ -1,0 +1,106 @@
+package io.streamingpipeline.spark.health;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The job's metrics in the Prometheus text exposition format (version 0.0.4). Names start with
+ * {@code trades_job_}; per-query series carry the label {@code query} (the query names are {@code trades} and
+ * {@code candles}).
+ */
+public final class PrometheusText {
+
+    private PrometheusText() {
+    }
+
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static String render(StreamingHealth health, PipelineMetrics metrics) {
+        Out out = new Out();
+        Map<String, QueryStatus> queries = health.queries();
+        Instant now = health.clock().instant();
+
+        out.type("trades_job_ready", "gauge", "1 when every query runs and made recent progress (as /health/ready).");
+        out.sample("trades_job_ready", "", health.readiness().up() ? 1 : 0);
+
+        out.type("trades_job_query_active", "gauge", "1 while the streaming query runs.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_active", query(q), s.active() ? 1 : 0));
+        out.type("trades_job_query_last_batch_id", "gauge", "Id of the last finished micro-batch.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_last_batch_id", query(q), s.lastBatchId()));
+        out.type("trades_job_query_input_rows_per_second", "gauge", "Input rate of the last micro-batch.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_input_rows_per_second", query(q), s.inputRowsPerSecond()));
+        out.type("trades_job_query_processed_rows_per_second", "gauge", "Processing rate of the last micro-batch.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_processed_rows_per_second", query(q), s.processedRowsPerSecond()));
+        out.type("trades_job_query_batch_duration_seconds", "gauge", "Duration of the last micro-batch (triggerExecution).");
+        queries.forEach((q, s) -> out.sample("trades_job_query_batch_duration_seconds", query(q), s.batchDurationMillis() / 1000.0));
+        out.type("trades_job_query_input_rows_total", "counter", "Kafka records read by the query.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_input_rows_total", query(q), s.inputRowsTotal()));
+        out.type("trades_job_query_last_progress_age_seconds", "gauge", "Seconds since the last progress or idle event.");
+        queries.forEach((q, s) -> out.sample("trades_job_query_last_progress_age_seconds", query(q),
+                Math.max(0, Duration.between(s.lastSignal(), now).toMillis()) / 1000.0));
+
+        out.type("trades_job_kafka_max_offsets_behind_latest", "gauge",
+                "Kafka lag: largest number of offsets a partition is behind the latest, as the source reports it.");
+        queries.forEach((q, s) -> s.maxOffsetsBehindLatest().ifPresent(v ->
+                out.sample("trades_job_kafka_max_offsets_behind_latest", query(q), v)));
+        out.type("trades_job_kafka_avg_offsets_behind_latest", "gauge", "Kafka lag: average over partitions.");
+        queries.forEach((q, s) -> s.avgOffsetsBehindLatest().ifPresent(v ->
+                out.sample("trades_job_kafka_avg_offsets_behind_latest", query(q), v)));
+
+        out.type("trades_job_event_time_watermark_seconds", "gauge", "Event-time watermark, UNIX seconds.");
+        queries.forEach((q, s) -> s.watermarkMillis().ifPresent(v ->
+                out.sample("trades_job_event_time_watermark_seconds", query(q), v / 1000.0)));
+        out.type("trades_job_state_rows_dropped_by_watermark_total", "counter",
+                "Rows Spark's stateful operators dropped as too late (partially aggregated rows, not trades).");
+        queries.forEach((q, s) -> out.sample("trades_job_state_rows_dropped_by_watermark_total", query(q),
+                s.rowsDroppedByWatermarkTotal()));
+
+        out.type("trades_job_rejected_total", "counter", "Records sent to the dead-letter topic, by reason.");
+        metrics.rejectedByReason().forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));
+        out.type("trades_job_late_trades_total", "counter",
+                "Valid trades that arrived after their minute's candle was closed by the watermark (stored, not in a candle).");
+        out.sample("trades_job_late_trades_total", "", metrics.lateTrades());
+        out.type("trades_job_rows_written_total", "counter", "Rows written, by sink (Cassandra table or Kafka topic).");
+        metrics.rowsWrittenBySink().forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
+        return out.toString();
+    }
+
+    private static String query(String name) {
+        return label("query", name);
+    }
+
+    private static String label(String name, String value) {
+        String escaped = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return "{" + name + "=\"" + escaped + "\"}";
+    }
+
+    private static final class Out {
+        private final StringBuilder text = new StringBuilder();
+
+        void type(String name, String type, String help) {
+            text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        }
+
+        void sample(String name, String labels, double value) {
+            text.append(name).append(labels).append(' ').append(number(value)).append('\n');
+        }
+
+        private static String number(double v) {
+            if (Double.isNaN(v)) {
+                return "NaN";
+            }
+            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                return Long.toString((long) v);
+            }
+            return String.format(Locale.ROOT, "%s", v);
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.streamingpipeline.spark;
+
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import io.streamingpipeline.contract.CassandraSchema.Replication;
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The contract's CQL file and its Java names (tested here: the contract module has no CQL-aware tests). */
+class CassandraSchemaTest {
+
+    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|uuid|double|timestamp|list<text>),?$",
+            Pattern.MULTILINE);
+
+    @Test
+    void simpleStrategyForOneLocalNode() {
+        List<String> statements = CassandraSchema.statements(Replication.simple(1));
+        assertThat(statements).hasSize(3);
+        assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
+                + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    }
+
+    @Test
+    void networkTopologyStrategyForClusters() {
+        Map<String, Integer> factors = new LinkedHashMap<>();
+        factors.put("dc1", 3);
+        factors.put("eu-west.2", 2);
+        String keyspace = CassandraSchema.statements(Replication.networkTopology(factors)).get(0);
+        assertThat(keyspace).endsWith("WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'eu-west.2': 2}");
+        assertThat(Replication.parse("NetworkTopologyStrategy:dc1=3,eu-west.2=2")).isEqualTo(Replication.networkTopology(factors));
+        assertThat(Replication.parse("simple:3")).isEqualTo(Replication.simple(3));
+    }
+
+    @Test
+    void everyStatementIsAnIdempotentCreateWithEveryPlaceholderFilled() {
+        for (Replication r : List.of(Replication.simple(1), Replication.parse("NetworkTopologyStrategy:dc1=3"))) {
+            for (String statement : CassandraSchema.statements("ks_1", r, Duration.ofDays(2), Duration.ZERO)) {
+                assertThat(statement).matches("(?s)CREATE (KEYSPACE|TABLE) IF NOT EXISTS ks_1(\\.[a-z_0-9]+)?\\s.*")
+                        .doesNotContain("${").doesNotContain("--").doesNotEndWith(";");
+            }
+        }
+    }
+
+    @Test
+    void tablesKeysCompactionAndTtls() {
+        List<String> statements = CassandraSchema.statements("spark_streaming", Replication.simple(1),
+                Duration.ofDays(30), Duration.ofDays(365));
+        String trades = statements.get(1);
+        assertThat(trades).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_trades (")
+                .contains("PRIMARY KEY ((symbol, day), timestamp_unix, id)")
+                .contains("'class': 'TimeWindowCompactionStrategy'")
+                .contains("default_time_to_live = 2592000");
+        String candles = statements.get(2);
+        assertThat(candles).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1m (")
+                .contains("PRIMARY KEY ((symbol, day), minute_start)")
+                .contains("'class': 'TimeWindowCompactionStrategy'")
+                .contains("default_time_to_live = 31536000");
+    }
+
+    @Test
+    void theJavaColumnNamesAreTheTablesColumnsInOrder() {
+        List<String> statements = CassandraSchema.statements(Replication.simple(1));
+        assertThat(columns(statements.get(1))).containsExactlyEntriesOf(ordered(TradeColumns.ALL, List.of(
+                "text", "text", "bigint", "uuid", "double", "double", "list<text>", "bigint")));
+        assertThat(columns(statements.get(2))).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
+                "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double")));
+    }
+
+    @Test
+    void badInputIsRefusedBeforeItReachesCql() {
+        assertThatThrownBy(() -> CassandraSchema.statements("x; DROP", Replication.simple(1), Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc1': 1}", 1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Replication.simple(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Replication.parse("NetworkTopologyStrategy:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CassandraSchema.statements("ks", Replication.simple(1), Duration.ofDays(365 * 21), Duration.ZERO))
+                .hasMessageContaining("trades TTL");
+    }
+
+    @Test
+    void theTemplateKeepsItsPlaceholdersForOtherTools() {
+        assertThat(CassandraSchema.template()).contains("${keyspace}", "${replication}", "${trades_ttl_seconds}",
+                "${candles_ttl_seconds}");
+    }
+
+    private static Map<String, String> columns(String createTable) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        Matcher m = COLUMN.matcher(createTable);
+        while (m.find()) {
+            columns.put(m.group(1), m.group(2));
+        }
+        return columns;
+    }
+
+    private static Map<String, String> ordered(List<String> names, List<String> types) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            map.put(names.get(i), types.get(i));
+        }
+        return map;
+    }
+
+}

@@ -1,0 +1,60 @@
+package io.streamingpipeline.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.DeadLetter;
+import io.streamingpipeline.contract.TradeContract.DeadLetterFields;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
+import static io.streamingpipeline.spark.TestTrades.tradeWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeadLettersTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<Row> deadLettersOf(String... values) {
+        return DeadLetters.records(TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, values), Duration.ofHours(1)).rejected(),
+                1_764_000_999_000L).collectAsList();
+    }
+
+    @Test
+    void aDeadLetterHasTheContractFieldsInOrderWithSourceSpark() throws Exception {
+        String bad = tradeWith("price", "-3");
+        List<Row> records = deadLettersOf(bad);
+        assertThat(records).hasSize(1);
+        Row record = records.get(0);
+        assertThat(new String(record.<byte[]>getAs("key"), StandardCharsets.UTF_8)).isEqualTo("BINANCE:BTCUSDT");
+        JsonNode value = JSON.readTree(record.<String>getAs("value"));
+        List<String> names = new ArrayList<>();
+        value.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly(DeadLetterFields.REASON, DeadLetterFields.DETAIL, DeadLetterFields.RAW,
+                DeadLetterFields.SOURCE, DeadLetterFields.REJECTED_AT);
+        DeadLetter letter = JSON.readValue(record.<String>getAs("value"), DeadLetter.class);
+        assertThat(letter).isEqualTo(new DeadLetter("invalid_price", "\"price\" must be a finite number > 0, was -3.0",
+                bad, "spark", 1_764_000_999_000L));
+    }
+
+    @Test
+    void aRecordWithoutValueStillHasEveryField() throws Exception {
+        JsonNode value = JSON.readTree(deadLettersOf((String) null).get(0).<String>getAs("value"));
+        assertThat(value.get(DeadLetterFields.RAW).asText()).isEmpty();
+        assertThat(value.get(DeadLetterFields.REASON).asText()).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void aHugeRawValueIsTruncated() throws Exception {
+        String huge = "x".repeat(DeadLetters.MAX_RAW_CHARS + 10);
+        JsonNode value = JSON.readTree(deadLettersOf(huge).get(0).<String>getAs("value"));
+        assertThat(value.get(DeadLetterFields.RAW).asText())
+                .hasSize(DeadLetters.MAX_RAW_CHARS + "…[truncated]".length())
+                .endsWith("…[truncated]");
+    }
+}

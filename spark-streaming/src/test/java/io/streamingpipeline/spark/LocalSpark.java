@@ -1,0 +1,56 @@
+package io.streamingpipeline.spark;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One local SparkSession for every test class of the suite (Surefire runs them in one JVM): starting Spark takes
+ * seconds, a query on a few rows milliseconds. Never stopped by a test; the JVM's end stops it.
+ */
+public final class LocalSpark {
+
+    private static SparkSession session;
+
+    private LocalSpark() {
+    }
+
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("spark-streaming-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.default.parallelism", "2")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .config("spark.sql.streaming.forceDeleteTempCheckpointLocation", "true")
+                    .getOrCreate();
+        }
+        return session;
+    }
+
+    /** Kafka-source-like rows (key, value as bytes, timestamp) from record values; key null, time {@code kafkaTime}. */
+    public static Dataset<Row> kafkaRows(long kafkaTimeMillis, String... values) {
+        StructType schema = new StructType()
+                .add("key", DataTypes.BinaryType, true)
+                .add("value", DataTypes.BinaryType, true)
+                .add("timestamp", DataTypes.TimestampType, true);
+        List<Row> rows = new ArrayList<>();
+        for (String value : values) {
+            rows.add(RowFactory.create("BINANCE:BTCUSDT".getBytes(StandardCharsets.UTF_8),
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8), new Timestamp(kafkaTimeMillis)));
+        }
+        return session().createDataFrame(rows, schema);
+    }
+}

@@ -1,0 +1,196 @@
+package io.streamingpipeline.spark;
+
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.TradeContract.Fields;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.id;
+import static io.streamingpipeline.spark.TestTrades.trade;
+import static io.streamingpipeline.spark.TestTrades.tradeWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TradeParsingTest {
+
+    private static final Duration SKEW = Duration.ofHours(1);
+
+    private static Row classifyOne(String value) {
+        List<Row> rows = TradeParsing.classify(LocalSpark.kafkaRows(KAFKA_TIME, value), SKEW).collectAsList();
+        assertThat(rows).hasSize(1);
+        return rows.get(0);
+    }
+
+    private static String reasonOf(String value) {
+        return classifyOne(value).getAs(TradeParsing.REJECT_REASON);
+    }
+
+    @Test
+    void theSparkSchemaHasExactlyTheContractFieldsInOrder() {
+        assertThat(TradeParsing.VALUE_SCHEMA.fieldNames()).containsExactlyElementsOf(Fields.ALL);
+        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.PRICE).dataType()).isEqualTo(DataTypes.DoubleType);
+        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.TIMESTAMP_UNIX).dataType()).isEqualTo(DataTypes.LongType);
+        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.CONDITIONS).dataType())
+                .isEqualTo(DataTypes.createArrayType(DataTypes.StringType, true));
+    }
+
+    @Test
+    void aValidTradeKeepsEveryFieldAndGetsItsUtcDayAndEventTime() {
+        String json = trade(id(7).toUpperCase(), "BINANCE:BTCUSDT", 97123.45, 0.0123, T0 + 123, List.of("1", "12", "1"));
+        Dataset<Row> valid = TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, json), SKEW).valid();
+        assertThat(valid.columns()).containsExactlyElementsOf(
+                concat(TradeColumns.ALL, List.of(TradeParsing.EVENT_TIME)));
+        Row row = valid.collectAsList().get(0);
+        assertThat(row.<String>getAs(Fields.ID)).isEqualTo(id(7)); // normalised to lower case
+        assertThat(row.<String>getAs(Fields.SYMBOL)).isEqualTo("BINANCE:BTCUSDT");
+        assertThat(row.<Double>getAs(Fields.PRICE)).isEqualTo(97123.45);
+        assertThat(row.<Double>getAs(Fields.VOLUME)).isEqualTo(0.0123);
+        assertThat(row.<Long>getAs(Fields.TIMESTAMP_UNIX)).isEqualTo(T0 + 123);
+        assertThat(row.getList(row.fieldIndex(Fields.CONDITIONS))).containsExactly("1", "12", "1");
+        assertThat(row.<Long>getAs(Fields.INGESTED_AT)).isEqualTo(T0 + 173);
+        assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
+        assertThat(row.<java.sql.Timestamp>getAs(TradeParsing.EVENT_TIME).getTime()).isEqualTo(T0 + 123);
+    }
+
+    @Test
+    void theDayIsTheUtcDateWhateverTheSessionTimeZone() {
+        long justBeforeMidnightUtc = 1_764_028_799_999L; // 2025-11-24T23:59:59.999Z
+        var spark = LocalSpark.session();
+        String before = spark.conf().get("spark.sql.session.timeZone");
+        spark.conf().set("spark.sql.session.timeZone", "Pacific/Kiritimati"); // UTC+14
+        try {
+            Row row = TradeParsing.parse(LocalSpark.kafkaRows(justBeforeMidnightUtc,
+                    trade(id(1), "X", 1, 1, justBeforeMidnightUtc)), SKEW).valid().collectAsList().get(0);
+            assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
+        } finally {
+            spark.conf().set("spark.sql.session.timeZone", before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} = {1} -> {2}")
+    @CsvSource(delimiter = '|', nullValues = "VALID", value = {
+            // conditions: array of strings, empty, null or absent are all fine
+            "conditions      | null                    | VALID",
+            "conditions      | []                      | VALID",
+            "conditions      | ABSENT                  | VALID",
+            "conditions      | \"1\"                   | invalid_conditions",
+            "conditions      | 5                       | invalid_conditions",
+            "conditions      | {\"a\":1}               | invalid_conditions",
+            // symbol
+            "symbol          | \"\"                    | missing_symbol",
+            "symbol          | \"   \"                 | missing_symbol",
+            "symbol          | null                    | missing_symbol",
+            "symbol          | ABSENT                  | missing_symbol",
+            "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + "\" | missing_symbol",
+            "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + "\" | VALID",
+            // price: finite and > 0
+            "price           | 0                       | invalid_price",
+            "price           | -1.5                    | invalid_price",
+            "price           | 1e-8                    | VALID",
+            "price           | NaN                     | invalid_price",
+            "price           | \"NaN\"                 | invalid_price",
+            "price           | \"Infinity\"            | invalid_price",
+            "price           | 1e400                   | invalid_price",
+            "price           | \"abc\"                 | invalid_price",
+            "price           | null                    | invalid_price",
+            "price           | ABSENT                  | invalid_price",
+            "price           | 42                      | VALID",
+            // volume: finite and >= 0
+            "volume          | 0                       | VALID",
+            "volume          | -0.01                   | invalid_volume",
+            "volume          | NaN                     | invalid_volume",
+            "volume          | -Infinity               | invalid_volume",
+            "volume          | ABSENT                  | invalid_volume",
+            // timestamp: integer UNIX milliseconds, 2000-01-01 .. Kafka time + skew
+            "timestamp_unix  | 1764000000              | invalid_timestamp",
+            "timestamp_unix  | 946684800000            | VALID",
+            "timestamp_unix  | 946684799999            | invalid_timestamp",
+            "timestamp_unix  | 1764003605000           | VALID",
+            "timestamp_unix  | 1764003605001           | invalid_timestamp",
+            "timestamp_unix  | 1.764e12                | invalid_timestamp",
+            "timestamp_unix  | \"1764000000000\"       | invalid_timestamp",
+            "timestamp_unix  | -1                      | invalid_timestamp",
+            "timestamp_unix  | ABSENT                  | invalid_timestamp",
+            // id: a UUID
+            "id              | \"not-a-uuid\"          | invalid_id",
+            "id              | \"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\" | VALID",
+            "id              | 12                      | invalid_id",
+            "id              | ABSENT                  | invalid_id",
+            // ingested_at is not validated, but must have its type
+            "ingested_at     | ABSENT                  | VALID",
+            "ingested_at     | \"yesterday\"           | malformed_json",
+    })
+    void eachFieldVariantGetsTheIngestorsReason(String field, String json, String expectedReason) {
+        String value = tradeWith(field, "ABSENT".equals(json) ? null : json);
+        Row row = classifyOne(value);
+        assertThat(row.<String>getAs(TradeParsing.REJECT_REASON)).as(value).isEqualTo(expectedReason);
+        if (expectedReason != null) {
+            assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL)).as(value).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @CsvSource(delimiter = '|', value = {
+            "not json at all",
+            "[1,2,3]",
+            "\"a string\"",
+            "{\"id\": ",
+            "''",
+    })
+    void recordsThatAreNotJsonObjectsAreMalformed(String value) {
+        assertThat(reasonOf(value)).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void aRecordWithoutValueIsMalformed() {
+        assertThat(reasonOf(null)).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void anEmptyObjectLacksTheSymbolFirst() {
+        assertThat(reasonOf("{}")).isEqualTo("missing_symbol");
+    }
+
+    @Test
+    void theFirstBrokenRuleInTheIngestorsOrderGivesTheReason() {
+        String value = tradeWith("price", "-1").replace("\"volume\":0.25", "\"volume\":-1");
+        assertThat(reasonOf(value)).isEqualTo("invalid_price");
+        Row row = classifyOne(value);
+        assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL)).isEqualTo("\"price\" must be a finite number > 0, was -1.0");
+    }
+
+    @Test
+    void detailsSayWhatIsWrong() {
+        assertThat(classifyOne(tradeWith("timestamp_unix", "1764000000")).<String>getAs(TradeParsing.REJECT_DETAIL))
+                .contains("\"timestamp_unix\" = 1764000000 is not a plausible time in UNIX milliseconds");
+        assertThat(classifyOne(tradeWith("id", "\"nope\"")).<String>getAs(TradeParsing.REJECT_DETAIL))
+                .isEqualTo("\"id\" must be a UUID, was nope");
+        assertThat(classifyOne(tradeWith("price", null)).<String>getAs(TradeParsing.REJECT_DETAIL))
+                .isEqualTo("\"price\" must be a finite number > 0, was absent or not of that type");
+    }
+
+    @Test
+    void validAndRejectedSplitOneInputWithoutLosingARecord() {
+        Dataset<Row> input = LocalSpark.kafkaRows(KAFKA_TIME,
+                trade(id(1), "A", 1, 1, T0), "garbage", tradeWith("price", "0"), trade(id(2), "B", 2, 2, T0));
+        TradeParsing.ParsedTrades parsed = TradeParsing.parse(input, SKEW);
+        assertThat(parsed.valid().count()).isEqualTo(2);
+        List<Row> rejected = parsed.rejected().collectAsList();
+        assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.REJECT_REASON))
+                .containsExactlyInAnyOrder("malformed_json", "invalid_price");
+        assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.RAW)).contains("garbage");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+}
