@@ -1,6 +1,7 @@
 package io.streamingpipeline.ingestor.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.streamingpipeline.simulator.DropMode;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
 
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Runs a feed simulator for a {@code @QuarkusTest} class and points the ingestor at it. Tests get the instance in a
- * field of type {@link FeedSimulator}. Arguments: {@code symbols}, {@code maxSymbols}, {@code rate}.
+ * field of type {@link FeedSimulator}. Arguments: {@code symbols}, {@code maxSymbols}, {@code rate}, and for faults
+ * {@code dropEveryTrades}, {@code dropMode}, {@code maxDrops}, {@code idleTimeout} (the ingestor's watchdog).
  */
 public class FeedSimulatorResource implements QuarkusTestResourceLifecycleManager {
 
@@ -36,13 +38,21 @@ public class FeedSimulatorResource implements QuarkusTestResourceLifecycleManage
                 .withMalformedEveryFrames(9)
                 .withUnknownTypeEveryFrames(13)
                 .withRecordTrades(true);
+        if (args.containsKey("dropEveryTrades")) {
+            config = config.withDropEveryTrades(Long.parseLong(args.get("dropEveryTrades")), DropMode.valueOf(args.get("dropMode")))
+                    .withMaxDrops(Integer.parseInt(args.getOrDefault("maxDrops", "1")));
+        }
+        if (args.containsKey("idleTimeout")) {
+            config = config.withPingInterval(Duration.ZERO);
+        }
         simulator = FeedSimulator.start(config);
         return Map.of(
                 "finnhub.url", simulator.uri().toString(),
                 "finnhub.token", TOKEN,
                 "finnhub.symbols", args.getOrDefault("symbols", SYMBOLS),
                 "finnhub.reconnect.initial-backoff", "100ms",
-                "finnhub.reconnect.max-backoff", "1s");
+                "finnhub.reconnect.max-backoff", "1s",
+                "finnhub.watchdog.idle-timeout", args.getOrDefault("idleTimeout", "150s"));
     }
 
     @Override
