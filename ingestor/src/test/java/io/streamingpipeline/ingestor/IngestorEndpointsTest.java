@@ -48,6 +48,7 @@ class IngestorEndpointsTest {
                 "ingestor_trades_lost_total{reason=\"buffer_full\"",
                 "ingestor_feed_connection_state",
                 "ingestor_feed_last_message_age_seconds",
+                "ingestor_feed_lag_seconds",
                 "ingestor_publish_latency_seconds",
                 "ingestor_producer_errors_total",
                 "ingestor_publish_pending");

@@ -48,8 +48,13 @@ public class FrameHandler {
         }
         if (frame instanceof Frame.Trades trades) {
             metrics.tradesReceived(trades.valid().size() + trades.rejected().size());
+            long newest = Long.MIN_VALUE;
             for (Trade trade : trades.valid()) {
                 publisher.publish(trade, receivedNanos);
+                newest = Math.max(newest, trade.timestampUnix());
+            }
+            if (newest != Long.MIN_VALUE) {
+                metrics.feedLag(receivedAtMillis - newest);
             }
             for (Rejection r : trades.rejected()) {
                 reject(r, receivedAtMillis);

@@ -1,6 +1,7 @@
 package io.streamingpipeline.ingestor.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.streamingpipeline.contract.RejectReason;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every counter and timer of the ingestor, created once. Names are Micrometer's; Prometheus shows them as e.g.
@@ -45,6 +47,7 @@ public class IngestorMetrics {
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
     private final Timer publishLatency;
+    private final AtomicLong feedLagMillis = new AtomicLong();
 
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -69,6 +72,15 @@ public class IngestorMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120))
                 .register(registry);
+        Gauge.builder("ingestor.feed.lag.seconds", feedLagMillis, v -> v.get() / 1000.0)
+                .description("How far behind the newest trade of the last trade frame was when the ingestor handled it "
+                        + "(handling time - trade time): grows when the ingestor falls behind the feed")
+                .register(registry);
+    }
+
+    /** @param lagMillis handling time minus the newest trade time of a frame */
+    public void feedLag(long lagMillis) {
+        feedLagMillis.set(lagMillis);
     }
 
     public MeterRegistry registry() {
