@@ -1,0 +1,88 @@
+package io.streamingpipeline.deploy.compose;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The two scripts Compose mounts into the Cassandra image. start-cassandra.sh runs here for real (bash + GNU sed,
+ * as in the image) on an excerpt of the stock 5.0 cassandra.yaml, in its configure-only mode; the result is read back
+ * as YAML. create-roles.sh needs cqlsh and a node: here only its syntax and its statements are checked.
+ */
+class CassandraScriptsTest {
+
+    private static ExternalTool bash;
+
+    @BeforeAll
+    static void findBash() {
+        bash = ExternalTool.require("bash", "apt-get install -y bash");
+    }
+
+    private static Path configuredCopy(String excerpt) throws IOException {
+        Path conf = Files.createTempDirectory("cassandra-conf");
+        Files.writeString(conf.resolve("cassandra.yaml"), excerpt);
+        ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
+                "compose/cassandra/start-cassandra.sh");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return conf.resolve("cassandra.yaml");
+    }
+
+    private static String stockExcerpt() throws IOException {
+        try (InputStream in = CassandraScriptsTest.class.getResourceAsStream("/compose/cassandra-yaml-excerpt.yaml")) {
+            return new String(in.readAllBytes());
+        }
+    }
+
+    @Test
+    void turnsOnAuthenticationAndGroupCommit() throws IOException {
+        Path yaml = configuredCopy(stockExcerpt());
+        Map<String, Object> config = ComposeFile.parse(Files.readString(yaml)); // duplicate keys are refused here
+        assertThat(ComposeFile.castMap(config.get("authenticator"))).containsEntry("class_name", "PasswordAuthenticator");
+        assertThat(config).containsEntry("authorizer", "CassandraAuthorizer")
+                .containsEntry("commitlog_sync", "group")
+                .containsEntry("commitlog_sync_group_window", "2ms")
+                .doesNotContainKey("commitlog_sync_period");
+        assertThat(ComposeFile.castMap(config.get("network_authorizer"))).containsEntry("class_name", "AllowAllNetworkAuthorizer");
+        assertThat(ComposeFile.castMap(config.get("role_manager"))).containsEntry("class_name", "CassandraRoleManager");
+    }
+
+    @Test
+    void runningTwiceChangesNothingMore() throws IOException {
+        Path once = configuredCopy(stockExcerpt());
+        String first = Files.readString(once);
+        Path twice = configuredCopy(first);
+        assertThat(Files.readString(twice)).isEqualTo(first);
+    }
+
+    /** A yaml the script cannot edit stops the container instead of starting Cassandra without logins. */
+    @Test
+    void failsWhenTheFileChangedShape() throws IOException {
+        Path conf = Files.createTempDirectory("cassandra-conf");
+        Files.writeString(conf.resolve("cassandra.yaml"), "authenticator:\n  class_name: SomethingElse\ncommitlog_sync: periodic\n");
+        ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
+                "compose/cassandra/start-cassandra.sh");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("authenticator");
+    }
+
+    @Test
+    void createRolesScriptIsValidBashAndIdempotent() {
+        ExternalTool.Result syntax = bash.run(Repo.root(), Map.of(), "-n", "compose/cassandra/create-roles.sh");
+        assertThat(syntax.exitCode()).as(syntax.output()).isZero();
+        String script = Repo.read("compose/cassandra/create-roles.sh");
+        assertThat(script).contains("CREATE ROLE IF NOT EXISTS", "ALTER ROLE", "GRANT CREATE ON ALL KEYSPACES");
+        // the variables it reads are the ones Compose gives it
+        ComposeFile compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE),
+                ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)));
+        assertThat(compose.environment("cassandra-roles")).containsOnlyKeys("CASSANDRA_HOST", "CASSANDRA_USERNAME",
+                "CASSANDRA_PASSWORD", "CASSANDRA_ADMIN_PASSWORD");
+        compose.environment("cassandra-roles").keySet().forEach(name -> assertThat(script).contains("${" + name));
+    }
+}

@@ -1,0 +1,210 @@
+package io.streamingpipeline.deploy.compose;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the deployables read, taken from their sources as text (so that Compose, Dockerfiles and the code cannot
+ * drift apart unnoticed): the ingestor's configuration keys, the Spark job's options, ports, versions.
+ */
+public final class CodeFacts {
+
+    static final String INGESTOR_PROPERTIES = "ingestor/src/main/resources/application.properties";
+    static final String INGESTOR_SOURCES = "ingestor/src/main/java";
+    static final String FEED_CONFIG = "ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java";
+    static final String JOB_SETTINGS = "spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java";
+    static final String JOB_HEALTH_SERVER = "spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java";
+    static final String LOCAL_STACK_MAIN = "local-stack/src/main/java/io/streamingpipeline/localstack/LocalStackMain.java";
+
+    private CodeFacts() {
+    }
+
+    // ------------------------------------------------------------------ ingestor
+
+    /** application.properties as loaded (profile-prefixed keys included as written). */
+    public static Properties ingestorProperties() {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(Repo.read(INGESTOR_PROPERTIES)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /**
+     * Every configuration key the ingestor reads: the keys of application.properties (without a {@code %profile.}
+     * prefix), the {@code @ConfigMapping} of FeedConfig (prefix, method names in kebab case or {@code @WithName},
+     * nested groups), and each {@code @ConfigProperty(name = ...)} of its sources.
+     */
+    public static Set<String> ingestorConfigKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (String key : ingestorProperties().stringPropertyNames()) {
+            keys.add(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key);
+        }
+        keys.addAll(configMappingKeys(Repo.read(FEED_CONFIG)));
+        try (Stream<Path> files = Files.walk(Repo.path(INGESTOR_SOURCES))) {
+            Pattern configProperty = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                Matcher m = configProperty.matcher(readString(f));
+                while (m.find()) {
+                    keys.add(m.group(1));
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
+    }
+
+    /** Quarkus' environment variable of a configuration key: upper case, every other character an underscore. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The environment variables the ingestor reads (one per configuration key). */
+    public static Set<String> ingestorEnvNames() {
+        Set<String> names = new TreeSet<>();
+        ingestorConfigKeys().forEach(key -> names.add(envName(key)));
+        return names;
+    }
+
+    private static final Pattern MAPPING_PREFIX = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
+    private static final Pattern NESTED_INTERFACE = Pattern.compile("interface\\s+(\\w+)\\s*\\{([^{}]*)}");
+    /** Annotations, return type, method name of an interface method {@code Type name();}. */
+    private static final Pattern METHOD = Pattern.compile(
+            "((?:@\\w+(?:\\([^)]*\\))?\\s*)*)([\\w.<>, ?]+?)\\s+(\\w+)\\(\\)\\s*;");
+    private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
+
+    /** Keys of a SmallRye {@code @ConfigMapping} interface (one level of nested groups, as FeedConfig has). */
+    static Set<String> configMappingKeys(String source) {
+        String text = source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+        Matcher prefixMatcher = MAPPING_PREFIX.matcher(text);
+        if (!prefixMatcher.find()) {
+            throw new IllegalArgumentException("no @ConfigMapping(prefix = ...) found");
+        }
+        String prefix = prefixMatcher.group(1);
+        Map<String, String> groups = new LinkedHashMap<>();
+        Matcher nested = NESTED_INTERFACE.matcher(text);
+        while (nested.find()) {
+            groups.put(nested.group(1), nested.group(2));
+        }
+        String topLevel = NESTED_INTERFACE.matcher(text.substring(text.indexOf('{', prefixMatcher.end()) + 1)).replaceAll("");
+        Set<String> keys = new TreeSet<>();
+        for (Map.Entry<String, String> method : methods(topLevel).entrySet()) {
+            String returnType = method.getValue();
+            if (groups.containsKey(returnType)) {
+                methods(groups.get(returnType)).keySet()
+                        .forEach(name -> keys.add(prefix + "." + method.getKey() + "." + name));
+            } else {
+                keys.add(prefix + "." + method.getKey());
+            }
+        }
+        return keys;
+    }
+
+    /** Property name (WithName or kebab-cased method name) -> simple return type. */
+    private static Map<String, String> methods(String body) {
+        Map<String, String> result = new LinkedHashMap<>();
+        Matcher m = METHOD.matcher(body);
+        while (m.find()) {
+            Matcher withName = WITH_NAME.matcher(m.group(1));
+            String name = withName.find() ? withName.group(1) : kebab(m.group(3));
+            result.put(name, m.group(2).strip());
+        }
+        return result;
+    }
+
+    static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code quarkus.http.port} of the ingestor (8080 if unset, Quarkus' default). */
+    public static int ingestorHttpPort() {
+        return Integer.parseInt(ingestorProperties().getProperty("quarkus.http.port", "8080").strip());
+    }
+
+    // ------------------------------------------------------------------ Spark job
+
+    private static final Pattern JOB_OPTION = Pattern.compile("option\\(\"([a-z0-9-]+)\",\\s*(\"[^\"]*\"|[\\w.]+)");
+    private static final Pattern JOB_FLAG_OPTION = Pattern.compile("new Option\\(\\s*(?:KAFKA_OPTION|\"([a-z0-9-]+)\")");
+    private static final Pattern KAFKA_OPTION_NAME = Pattern.compile("KAFKA_OPTION\\s*=\\s*\"([a-z0-9-]+)\"");
+
+    /** The job's options (name without {@code --}) and their default as written in JobSettings (null: none). */
+    public static Map<String, String> jobOptions() {
+        String source = Repo.read(JOB_SETTINGS);
+        Map<String, String> options = new LinkedHashMap<>();
+        Matcher m = JOB_OPTION.matcher(source);
+        while (m.find()) {
+            String value = m.group(2);
+            options.put(m.group(1), value.equals("null") ? null : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+        }
+        Matcher flags = JOB_FLAG_OPTION.matcher(source);
+        while (flags.find()) {
+            if (flags.group(1) != null) {
+                options.put(flags.group(1), null);
+            }
+        }
+        Matcher kafka = KAFKA_OPTION_NAME.matcher(source);
+        if (kafka.find()) {
+            options.put(kafka.group(1), null);
+        }
+        return options;
+    }
+
+    /** A string constant of the job's HealthServer, e.g. {@code READY} = {@code /health/ready}. */
+    public static String jobHealthPath(String constant) {
+        Matcher m = Pattern.compile("String\\s+" + constant + "\\s*=\\s*\"([^\"]+)\"").matcher(Repo.read(JOB_HEALTH_SERVER));
+        if (!m.find()) {
+            throw new AssertionError("HealthServer has no constant " + constant);
+        }
+        return m.group(1);
+    }
+
+    // ------------------------------------------------------------------ local stack, versions
+
+    /** Topic constant name in TradeContract (TRADES_TOPIC, DEAD_LETTER_TOPIC) -> partitions the local stack creates. */
+    public static Map<String, Integer> localStackTopicPartitions() {
+        Map<String, Integer> result = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("topics\\.put\\(TradeContract\\.(\\w+),\\s*(\\d+)\\)").matcher(Repo.read(LOCAL_STACK_MAIN));
+        while (m.find()) {
+            result.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        return result;
+    }
+
+    /** The text of {@code <name>...</name>} in a POM (first occurrence). */
+    public static String pomProperty(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">\\s*([^<\\s]+)\\s*</" + Pattern.quote(name) + ">")
+                .matcher(Repo.read(pom));
+        if (!m.find()) {
+            throw new AssertionError(pom + " has no <" + name + ">");
+        }
+        return m.group(1);
+    }
+
+    public static List<String> lines(String relative) {
+        return List.of(Repo.read(relative).split("\n"));
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package io.streamingpipeline.deploy.compose;
+
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.TradeContract;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * compose/compose.yaml against the code: a rename or a new default in the code that Compose does not follow fails
+ * here. The file is read as Compose reads it, interpolated with compose/.env.example.
+ */
+class ComposeConsistencyTest {
+
+    static final String COMPOSE = "compose/compose.yaml";
+    static final String ENV_EXAMPLE = "compose/.env.example";
+    static final String SIMULATOR_ENV = "compose/simulator.env";
+    static final String JOB_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    static final String SPARK_DOCKERFILE = "src/main/docker/Dockerfile.spark-job";
+
+    private static ComposeFile compose;
+
+    @BeforeAll
+    static void load() {
+        compose = ComposeFile.load(Repo.path(COMPOSE), ComposeFile.readEnvFile(Repo.path(ENV_EXAMPLE)));
+    }
+
+    // ------------------------------------------------------------------ images, builds, files
+
+    @Test
+    void buildContextsAndDockerfilesExist() {
+        compose.services().forEach((name, value) -> {
+            Object build = ComposeFile.castMap(value).get("build");
+            if (build == null) {
+                return;
+            }
+            Map<String, Object> spec = ComposeFile.castMap(build);
+            Path context = Repo.path("compose").resolve(String.valueOf(spec.get("context"))).normalize();
+            assertThat(context).as(name + " build context").isEqualTo(Repo.root());
+            assertThat(context.resolve(String.valueOf(spec.get("dockerfile")))).as(name + " dockerfile").isRegularFile();
+        });
+    }
+
+    @Test
+    void everyServiceHasAPinnedImage() {
+        compose.services().forEach((name, value) -> {
+            String image = String.valueOf(ComposeFile.castMap(value).get("image"));
+            assertThat(image).as(name + " image").matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+").doesNotEndWith(":latest");
+        });
+    }
+
+    @Test
+    void imageVersionsMatchTheBuild() {
+        assertThat(compose.service("kafka").get("image"))
+                .isEqualTo("apache/kafka:" + CodeFacts.pomProperty("pom.xml", "kafka.version"));
+        assertThat(compose.service("kafka-topics").get("image")).isEqualTo(compose.service("kafka").get("image"));
+        assertThat(compose.service("cassandra").get("image"))
+                .isEqualTo("cassandra:" + CodeFacts.pomProperty("local-stack/engines/cassandra/pom.xml", "cassandra.engine.version"));
+        assertThat(Repo.read(SPARK_DOCKERFILE)).contains("FROM apache/spark:"
+                + CodeFacts.pomProperty("spark-streaming/pom.xml", "spark.version") + "-scala"
+                + CodeFacts.pomProperty("spark-streaming/pom.xml", "scala.binary.version") + "-java17-ubuntu");
+    }
+
+    @Test
+    void mountedFilesExist() {
+        compose.services().keySet().forEach(name -> compose.volumes(name).forEach((target, source) -> {
+            if (source.startsWith(".")) {
+                assertThat(Repo.path("compose").resolve(source).normalize()).as(name + " mounts " + source).isRegularFile();
+            } else {
+                assertThat(ComposeFile.castMap(compose.model().get("volumes"))).as(name + " named volume").containsKey(source);
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ Kafka topics
+
+    @Test
+    void topicsAreTheContractsWithTheLocalStacksPartitions() {
+        String command = String.join(" ", compose.command("kafka-topics"));
+        Map<String, Integer> created = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("--create --if-not-exists\\s+--topic (\\S+) --partitions (\\d+) --replication-factor 1")
+                .matcher(command.replaceAll("\\s+", " "));
+        while (m.find()) {
+            created.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        Map<String, Integer> localStack = CodeFacts.localStackTopicPartitions();
+        assertThat(created).containsExactly(
+                Map.entry(TradeContract.TRADES_TOPIC, localStack.get("TRADES_TOPIC")),
+                Map.entry(TradeContract.DEAD_LETTER_TOPIC, localStack.get("DEAD_LETTER_TOPIC")));
+        assertThat(localStack).containsEntry("TRADES_TOPIC", 3).containsEntry("DEAD_LETTER_TOPIC", 1);
+    }
+
+    // ------------------------------------------------------------------ ingestor
+
+    @Test
+    void ingestorEnvironmentUsesOnlyNamesTheIngestorReads() {
+        Set<String> readable = CodeFacts.ingestorEnvNames();
+        // sanity: the derivation finds the mapping's keys, nested groups and @ConfigProperty names
+        assertThat(readable).contains("FINNHUB_URL", "FINNHUB_TOKEN", "FINNHUB_TOKEN_FILE", "FINNHUB_SYMBOLS",
+                "FINNHUB_RECONNECT_INITIAL_BACKOFF", "FINNHUB_WATCHDOG_IDLE_TIMEOUT", "FINNHUB_MAX_MESSAGE_BYTES",
+                "KAFKA_BOOTSTRAP_SERVERS", "TRADES_TOPIC", "TRADES_DLQ_TOPIC", "QUARKUS_HTTP_PORT",
+                "INGESTOR_SHUTDOWN_FLUSH_TIMEOUT", "INGESTOR_HEALTH_MAX_ACK_DELAY");
+        assertThat(readable).contains(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, TradeContract.Env.TRADES_TOPIC,
+                TradeContract.Env.DEAD_LETTER_TOPIC, TradeContract.Env.FINNHUB_TOKEN, TradeContract.Env.FINNHUB_TOKEN_FILE);
+
+        Map<String, String> env = compose.environment("ingestor");
+        assertThat(env.keySet()).isSubsetOf(readable);
+        assertThat(env).containsEntry(TradeContract.Env.TRADES_TOPIC, TradeContract.TRADES_TOPIC)
+                .containsEntry(TradeContract.Env.DEAD_LETTER_TOPIC, TradeContract.DEAD_LETTER_TOPIC)
+                .containsEntry(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, "kafka:9092")
+                .containsKey(TradeContract.Env.FINNHUB_TOKEN);
+    }
+
+    @Test
+    void ingestorPortAndHealthcheckAreQuarkus() {
+        int port = CodeFacts.ingestorHttpPort();
+        assertThat(port).isEqualTo(8080);
+        Map<String, String> env = compose.environment("ingestor");
+        assertThat(env.get("QUARKUS_HTTP_PORT")).isEqualTo(String.valueOf(port));
+        assertThat(compose.containerPorts("ingestor")).containsExactly(port);
+        // /q/health/ready = smallrye-health's default root under Quarkus' default non-application root
+        assertThat(CodeFacts.ingestorProperties().stringPropertyNames())
+                .noneMatch(k -> k.endsWith("quarkus.http.non-application-root-path") || k.endsWith("quarkus.smallrye-health.root-path")
+                        || k.endsWith("quarkus.smallrye-health.readiness-path"));
+        assertThat(Repo.read("ingestor/pom.xml")).contains("<artifactId>quarkus-smallrye-health</artifactId>");
+        assertThat(compose.healthcheck("ingestor")).contains("http://localhost:" + port + "/q/health/ready");
+    }
+
+    @Test
+    void ingestorWaitsForTheTopics() {
+        assertThat(compose.dependsOn("ingestor")).containsEntry("kafka-topics", "service_completed_successfully");
+    }
+
+    // ------------------------------------------------------------------ Spark job
+
+    /** The arguments after the job jar (the job's own options), and the jar path. */
+    private static List<String> jobArguments(String service) {
+        List<String> command = compose.command(service);
+        int jar = indexOfJar(command);
+        return command.subList(jar + 1, command.size());
+    }
+
+    private static int indexOfJar(List<String> command) {
+        for (int i = 0; i < command.size(); i++) {
+            if (command.get(i).endsWith(".jar")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no job jar in " + command);
+    }
+
+    /** {@code --name value} pairs (flags without a value map to "true"). */
+    private static Map<String, String> options(List<String> arguments) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String arg = arguments.get(i);
+            assertThat(arg).as("job argument").startsWith("--");
+            boolean hasValue = i + 1 < arguments.size() && !arguments.get(i + 1).startsWith("--");
+            options.put(arg.substring(2), hasValue ? arguments.get(++i) : "true");
+        }
+        return options;
+    }
+
+    @Test
+    void jobOptionsExistInJobSettings() {
+        Map<String, String> known = CodeFacts.jobOptions();
+        assertThat(known).containsKeys("bootstrap-servers", "checkpoint-location", "health-port", "apply-schema",
+                "cassandra-password-file", "kafka-option");
+        for (String service : List.of("spark-submit", "cassandra-schema")) {
+            assertThat(options(jobArguments(service)).keySet()).as(service).isSubsetOf(known.keySet());
+        }
+    }
+
+    @Test
+    void jobRunsWithTheContractsNames() {
+        Map<String, String> run = options(jobArguments("spark-submit"));
+        assertThat(run).containsEntry("bootstrap-servers", "kafka:9092")
+                .containsEntry("topic", TradeContract.TRADES_TOPIC)
+                .containsEntry("dead-letter-topic", TradeContract.DEAD_LETTER_TOPIC)
+                .containsEntry("keyspace", CassandraSchema.DEFAULT_KEYSPACE)
+                .containsEntry("cassandra-host", "cassandra")
+                .containsKeys("checkpoint-location", "cassandra-username", "cassandra-password-file")
+                .doesNotContainKeys("cassandra-password", "apply-schema");
+
+        List<String> submit = compose.command("spark-submit");
+        assertThat(submit.get(0)).isEqualTo("/opt/spark/bin/spark-submit");
+        assertThat(submit).containsSequence("--master", "spark://spark-master:7077")
+                .containsSequence("--deploy-mode", "client")
+                .containsSequence("--class", JOB_CLASS);
+        assertThat(Repo.path("spark-streaming/src/main/java/" + JOB_CLASS.replace('.', '/') + ".java")).isRegularFile();
+    }
+
+    @Test
+    void schemaIsAppliedByTheJobsSchemaCommandAsThePipelineRole() {
+        Map<String, String> schema = options(jobArguments("cassandra-schema"));
+        Map<String, String> run = options(jobArguments("spark-submit"));
+        assertThat(schema).containsEntry("apply-schema", "true")
+                .containsEntry("keyspace", run.get("keyspace"))
+                .containsEntry("cassandra-username", run.get("cassandra-username"))
+                .containsEntry("cassandra-host", run.get("cassandra-host"));
+        assertThat(compose.command("cassandra-schema")).containsSequence("--class", JOB_CLASS);
+        assertThat(compose.service("cassandra-schema").get("image")).isEqualTo(compose.service("spark-submit").get("image"));
+        assertThat(compose.dependsOn("cassandra-schema")).containsEntry("cassandra-roles", "service_completed_successfully");
+        assertThat(compose.dependsOn("cassandra-roles")).containsEntry("cassandra", "service_healthy");
+        assertThat(compose.dependsOn("spark-submit"))
+                .containsEntry("cassandra-schema", "service_completed_successfully")
+                .containsEntry("kafka-topics", "service_completed_successfully")
+                .containsEntry("spark-master", "service_healthy")
+                .containsEntry("spark-worker", "service_healthy");
+        // the role the job logs in with is the one cassandra-roles creates
+        assertThat(compose.environment("cassandra-roles").get("CASSANDRA_USERNAME")).isEqualTo(run.get("cassandra-username"));
+    }
+
+    /** The password file the job reads is the one the entrypoint writes from CASSANDRA_PASSWORD. */
+    @Test
+    void passwordReachesTheJobThroughAFile() {
+        for (String service : List.of("spark-submit", "cassandra-schema")) {
+            String entrypoint = String.join(" ", ComposeFile.strings(compose.service(service).get("entrypoint")));
+            String file = options(jobArguments(service)).get("cassandra-password-file");
+            assertThat(entrypoint).as(service).contains("\"$CASSANDRA_PASSWORD\" > " + file).contains("env -u CASSANDRA_PASSWORD");
+            assertThat(compose.environment(service)).containsKey("CASSANDRA_PASSWORD");
+        }
+    }
+
+    /** The CQL the schema command applies is the contract's file, byte for byte (checked in the built jar). */
+    @Test
+    void jobJarCarriesTheContractsCql() throws IOException {
+        Path jar = Repo.path("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        Repo.require(Files.isRegularFile(jar), "no " + jar + ": build spark-streaming first (./mvnw verify builds it)");
+        byte[] contract = Files.readAllBytes(Repo.path("trade-contract/src/main/resources" + CassandraSchema.RESOURCE));
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            var entry = zip.getEntry(CassandraSchema.RESOURCE.substring(1));
+            assertThat(entry).as(CassandraSchema.RESOURCE + " in the job jar").isNotNull();
+            try (InputStream in = zip.getInputStream(entry)) {
+                assertThat(in.readAllBytes()).isEqualTo(contract);
+            }
+        }
+    }
+
+    @Test
+    void jobJarPathIsWhereTheImagePutsIt() {
+        Matcher copy = Pattern.compile("(?m)^COPY\\s+(\\S+\\.jar)\\s+(\\S+)$").matcher(Repo.read(SPARK_DOCKERFILE));
+        assertThat(copy.find()).isTrue();
+        String inImage = copy.group(2);
+        for (String service : List.of("spark-submit", "cassandra-schema")) {
+            List<String> command = compose.command(service);
+            assertThat(command.get(indexOfJar(command))).as(service).isEqualTo(inImage);
+        }
+    }
+
+    @Test
+    void jobHealthPortAndPathMatchTheJob() {
+        Map<String, String> run = options(jobArguments("spark-submit"));
+        String port = run.getOrDefault("health-port", CodeFacts.jobOptions().get("health-port"));
+        assertThat(port).isEqualTo(CodeFacts.jobOptions().get("health-port")).isEqualTo("8090");
+        assertThat(compose.healthcheck("spark-submit")).contains("http://localhost:" + port + CodeFacts.jobHealthPath("READY"));
+        assertThat(compose.containerPorts("spark-submit")).contains(Integer.parseInt(port));
+        assertThat(Repo.read(SPARK_DOCKERFILE)).containsPattern("(?m)^EXPOSE " + port + "$");
+    }
+
+    /** Executors write the candles' state into the checkpoint: driver and worker must share its volume. */
+    @Test
+    void checkpointIsOnAVolumeSharedByDriverAndWorker() {
+        String checkpoint = options(jobArguments("spark-submit")).get("checkpoint-location");
+        List<String> sources = new ArrayList<>();
+        for (String service : List.of("spark-submit", "spark-worker")) {
+            Map.Entry<String, String> mount = compose.volumes(service).entrySet().stream()
+                    .filter(e -> checkpoint.startsWith(e.getKey() + "/"))
+                    .findFirst().orElseThrow(() -> new AssertionError(service + " does not mount " + checkpoint));
+            sources.add(mount.getValue());
+        }
+        assertThat(sources.get(0)).isEqualTo(sources.get(1));
+        assertThat(ComposeFile.castMap(compose.model().get("volumes"))).containsKey(sources.get(0));
+    }
+
+    @Test
+    void sparkClusterServicesRunTheJobImage() {
+        for (String service : List.of("spark-master", "spark-worker", "spark-submit", "cassandra-schema")) {
+            assertThat(ComposeFile.castMap(compose.service(service).get("build")).get("dockerfile"))
+                    .as(service).isEqualTo(SPARK_DOCKERFILE);
+        }
+        assertThat(compose.command("spark-master")).contains("org.apache.spark.deploy.master.Master");
+        assertThat(compose.command("spark-worker")).contains("org.apache.spark.deploy.worker.Worker", "spark://spark-master:7077");
+    }
+
+    // ------------------------------------------------------------------ Cassandra
+
+    @Test
+    void cassandraHasAuthenticationGroupCommitAndALaptopHeap() {
+        assertThat(ComposeFile.strings(compose.service("cassandra").get("entrypoint")))
+                .contains("/opt/pipeline/start-cassandra.sh");
+        assertThat(compose.volumes("cassandra")).containsEntry("/opt/pipeline/start-cassandra.sh", "./cassandra/start-cassandra.sh");
+        String script = Repo.read("compose/cassandra/start-cassandra.sh");
+        assertThat(script).contains("PasswordAuthenticator", "commitlog_sync: group", "exec docker-entrypoint.sh cassandra -f");
+        assertThat(compose.environment("cassandra")).containsKeys("MAX_HEAP_SIZE", "HEAP_NEWSIZE");
+        assertThat(compose.healthcheck("cassandra")).contains("cqlsh -u cassandra");
+    }
+
+    // ------------------------------------------------------------------ simulator
+
+    @Test
+    void simulatorIsBehindItsProfileAndTheSimulatorEnvPointsTheIngestorAtIt() {
+        assertThat(ComposeFile.strings(compose.service("feed-simulator").get("profiles"))).containsExactly("simulator");
+        Matcher port = Pattern.compile("\"--port\", \"(\\d+)\"").matcher(Repo.read("src/main/docker/Dockerfile.feed-simulator"));
+        assertThat(port.find()).isTrue();
+        assertThat(compose.containerPorts("feed-simulator")).containsExactly(Integer.parseInt(port.group(1)));
+        assertThat(compose.healthcheck("feed-simulator")).contains("http://localhost:" + port.group(1) + "/health");
+
+        Map<String, String> simulatorEnv = ComposeFile.readEnvFile(Repo.path(SIMULATOR_ENV));
+        assertThat(simulatorEnv).containsEntry("COMPOSE_PROFILES", "simulator")
+                .containsEntry("FINNHUB_URL", "ws://feed-simulator:" + port.group(1));
+        assertThat(simulatorEnv.get("FINNHUB_TOKEN")).isNotBlank();
+        ComposeFile withSimulator = ComposeFile.load(Repo.path(COMPOSE), simulatorEnv);
+        assertThat(URI.create(withSimulator.environment("ingestor").get("FINNHUB_URL")).getHost()).isEqualTo("feed-simulator");
+    }
+
+    // ------------------------------------------------------------------ env files, policies
+
+    @Test
+    void everyVariableIsDocumentedInTheEnvExample() {
+        Set<String> used = ComposeFile.variablesIn(Repo.read(COMPOSE));
+        Set<String> documented = ComposeFile.documentedVariables(Repo.path(ENV_EXAMPLE));
+        assertThat(documented).containsAll(used);
+        Set<String> composeOwn = Set.of("COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME");
+        Set<String> unused = new TreeSet<>(documented);
+        unused.removeAll(used);
+        unused.removeAll(composeOwn);
+        assertThat(unused).as("documented but not used by compose.yaml").isEmpty();
+        assertThat(ComposeFile.readEnvFile(Repo.path(SIMULATOR_ENV)).keySet()).isSubsetOf(documented);
+        assertThat(ComposeFile.readEnvFile(Repo.path(ENV_EXAMPLE))).containsEntry("FINNHUB_TOKEN", "");
+    }
+
+    @Test
+    void envFileWithSecretsIsIgnoredByGit() {
+        assertThat(CodeFacts.lines(".gitignore")).contains(".env");
+        assertThat(Repo.path("compose/.env.example")).isRegularFile();
+    }
+
+    @Test
+    void servicesHaveRestartPoliciesLimitsAndHealthchecks() {
+        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema");
+        compose.services().forEach((name, value) -> {
+            Map<String, Object> service = ComposeFile.castMap(value);
+            Map<String, Object> limits = ComposeFile.castMap(ComposeFile.castMap(ComposeFile.castMap(
+                    service.get("deploy")).get("resources")).get("limits"));
+            assertThat(limits).as(name + " limits").containsKeys("cpus", "memory");
+            if (oneShots.contains(name)) {
+                assertThat(service.get("restart")).as(name).isEqualTo("no");
+                assertThat(service).as(name).doesNotContainKey("healthcheck");
+            } else {
+                assertThat(service.get("restart")).as(name).isEqualTo("unless-stopped");
+                assertThat(compose.healthcheck(name)).as(name + " healthcheck").isNotBlank();
+            }
+        });
+    }
+
+    @Test
+    void hostPortsAreBoundToLoopback() {
+        compose.services().keySet().forEach(name -> ComposeFile.strings(compose.service(name).get("ports"))
+                .forEach(port -> assertThat(port).as(name).startsWith("127.0.0.1:")));
+    }
+}

@@ -1,0 +1,36 @@
+package io.streamingpipeline.deploy.docker;
+
+import io.streamingpipeline.deploy.compose.Repo;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Small build contexts: the root .dockerignore lets in only what the COPY lines use; the native build's keeps secrets out. */
+class DockerIgnoreTest {
+
+    @Test
+    void rootContextIsOnlyTheBuildArtifacts() {
+        List<String> patterns = DockerIgnore.patterns(Repo.read(".dockerignore"));
+        assertThat(patterns.get(0)).as("first exclude everything").isEqualTo("*");
+        assertThat(patterns.subList(1, patterns.size())).allMatch(p -> p.startsWith("!"));
+
+        List<String> sources = new ArrayList<>();
+        for (String name : List.of("Dockerfile.ingestor.jvm", "Dockerfile.spark-job", "Dockerfile.feed-simulator")) {
+            sources.addAll(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(name)));
+        }
+        for (String exception : DockerIgnore.exceptions(Repo.read(".dockerignore"))) {
+            assertThat(exception).matches("[a-z-]+/target/.+");
+            assertThat(sources).as("some COPY uses " + exception).anyMatch(s -> DockerIgnore.covers(exception, s));
+        }
+    }
+
+    @Test
+    void nativeBuildContextLeavesOutOutputsVcsAndSecrets() {
+        String ignore = Repo.read(DockerfileRulesTest.DIR + DockerfileRulesTest.NATIVE + ".dockerignore");
+        assertThat(DockerIgnore.patterns(ignore)).contains("**/target/", ".git/", "**/.env");
+        assertThat(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(DockerfileRulesTest.NATIVE))).containsExactly(".");
+    }
+}
