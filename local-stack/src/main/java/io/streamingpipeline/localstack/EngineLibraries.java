@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -29,6 +30,26 @@ public final class EngineLibraries {
     /** The version of the Kafka jars this module was built against. */
     public static String kafkaVersion() {
         return buildProperties().getProperty("kafka.version");
+    }
+
+    /** The Cassandra node's jars (cassandra-all and its closure, jamm for the -javaagent). */
+    public static Path cassandra() {
+        return of("cassandra");
+    }
+
+    /** The Cassandra version of {@link #cassandra()}, read from its {@code cassandra-all-<version>.jar}. */
+    public static String cassandraVersion() {
+        return jarVersion(cassandra(), "cassandra-all-");
+    }
+
+    /** The Spark cluster's jars (the spark-sql_2.12 closure): what {@code $SPARK_HOME/jars} of a distribution holds. */
+    public static Path spark() {
+        return of("spark");
+    }
+
+    /** The Spark version of {@link #spark()}, read from its {@code spark-core_2.12-<version>.jar}. */
+    public static String sparkVersion() {
+        return jarVersion(spark(), "spark-core_2.12-");
     }
 
     /** The directory of {@code engine}'s jars; fails with instructions if it is missing or holds no jar. */
@@ -56,6 +77,24 @@ public final class EngineLibraries {
                     + " point " + property + " / " + env + " at a directory of its jars.");
         }
         return dir;
+    }
+
+    /** The version part of the one jar in {@code dir} named {@code <prefix><version>.jar}. */
+    static String jarVersion(Path dir, String prefix) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> versions = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix) && n.endsWith(".jar"))
+                    .map(n -> n.substring(prefix.length(), n.length() - ".jar".length()))
+                    .filter(v -> !v.isEmpty() && Character.isDigit(v.charAt(0)))
+                    .toList();
+            if (versions.size() != 1) {
+                throw new IllegalStateException("Expected one " + prefix + "<version>.jar in " + dir + ", found "
+                        + versions);
+            }
+            return versions.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean hasJars(Path dir) {

@@ -46,8 +46,8 @@ class LocalStackMainTest {
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertThat(LocalStackMain.run(new String[] {"cassandra"}, System.out, errStream)).isEqualTo(2);
+        assertThat(LocalStackMain.run(new String[] {"zookeeper"}, System.out, errStream)).isEqualTo(2);
         assertThat(LocalStackMain.run(new String[] {}, System.out, errStream)).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown engine 'cassandra'").contains("usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown engine 'zookeeper'").contains("usage:");
     }
 }

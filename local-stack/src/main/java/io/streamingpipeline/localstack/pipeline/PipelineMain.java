@@ -1,11 +1,16 @@
 package io.streamingpipeline.localstack.pipeline;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
-import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.spark.SparkCluster;
+import io.streamingpipeline.localstack.spark.SparkDriver;
+import io.streamingpipeline.localstack.spark.SparkSubmission;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
 
@@ -14,12 +19,15 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
@@ -27,11 +35,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code ./pipeline run}: the pipeline on the local stack's real engines, in the order data flows — Kafka (topics
- * created), the feed (the real Finnhub when a token is set, else the simulator), the packaged ingestor — with a
- * progress line every few seconds. Ctrl-C stops everything, newest first; the data dir stays for the next run.
+ * {@code ./pipeline run}: the whole pipeline on the local stack's real engines, started in the order data flows —
+ * Kafka (topics), Cassandra (schema), Spark master and worker, the job (spark-submit), the feed (the real Finnhub when a
+ * token is set, else the simulator), the packaged ingestor — with a progress report every few seconds. Ctrl-C stops
+ * everything, newest first; data and checkpoints stay in the data dir, so the next run continues where this one stopped.
  */
 public final class PipelineMain {
+
+    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
     private final PipelineOptions options;
     private final PrintStream out;
@@ -46,14 +57,18 @@ public final class PipelineMain {
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         List<String> list = new ArrayList<>(List.of(args));
-        if (list.isEmpty() || !list.get(0).equals("run") || list.contains("--help") || list.contains("-h")) {
-            boolean help = list.contains("--help") || list.contains("-h");
+        boolean help = list.contains("--help") || list.contains("-h");
+        Path root = Path.of(System.getProperty("pipeline.root", "."));
+        if (!list.isEmpty() && list.get(0).equals("cql") && !help) {
+            System.exit(CqlCommand.run(list.subList(1, list.size()), System.out, System.err));
+        }
+        if (list.isEmpty() || !list.get(0).equals("run") || help) {
             (help ? System.out : System.err).print(PipelineOptions.USAGE);
             System.exit(help ? 0 : 2);
         }
         PipelineOptions options;
         try {
-            options = PipelineOptions.parse(list.subList(1, list.size()), Path.of(System.getProperty("pipeline.root", ".")));
+            options = PipelineOptions.parse(list.subList(1, list.size()), root);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.print(PipelineOptions.USAGE);
@@ -71,14 +86,23 @@ public final class PipelineMain {
         }, "pipeline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            checkPorts();
+            checkArtifactsAndPorts();
             prepareDataDir();
             KafkaBroker kafka = startKafka();
+            CassandraNode cassandra = startCassandra();
+            SparkCluster spark = startSpark();
+            SparkDriver job = submitJob(kafka, cassandra, spark);
             FeedSimulator simulator = hasToken() ? null : startSimulator();
             IngestorProcess ingestor = startIngestor(kafka, simulator);
-            out.printf("PIPELINE RUNNING  health http://127.0.0.1:%d/q/health  metrics http://127.0.0.1:%d/q/metrics  "
-                    + "data %s  (Ctrl-C stops)%n", ingestor.httpPort(), ingestor.httpPort(), options.dataDir());
-            new ProgressReporter(out, kafka, ingestor, simulator).runUntil(options.duration(), options.progressEvery());
+            out.printf("PIPELINE RUNNING  ingestor http://127.0.0.1:%d/q/health  job http://127.0.0.1:%d/health/ready  "
+                            + "Spark UI %s  data %s  (Ctrl-C stops)%n  query the rows: ./pipeline cql \"SELECT * FROM %s.%s "
+                            + "WHERE symbol = '%s' AND day = '<yyyy-MM-dd>' LIMIT 5\"%n",
+                    ingestor.httpPort(), options.jobHealthPort(), spark.webUiUrl(), options.dataDir(),
+                    CassandraSchema.DEFAULT_KEYSPACE, CassandraSchema.TRADES_TABLE, options.symbols().get(0));
+            try (CqlSession session = cassandra.session()) {
+                new ProgressReport(out, kafka, ingestor, job, options.jobHealthPort(), simulator, session, options.symbols())
+                        .runUntil(options.duration(), options.progressEvery());
+            }
             return 0;
         } catch (EngineStartException | IllegalStateException | UncheckedIOException e) {
             out.println("PIPELINE FAILED " + e.getMessage());
@@ -93,20 +117,30 @@ public final class PipelineMain {
         }
     }
 
-    private void checkPorts() {
+    private void checkArtifactsAndPorts() {
+        for (Path p : List.of(options.ingestorApp().resolve("quarkus-run.jar"), options.jobJar())) {
+            if (!Files.exists(p)) {
+                throw new IllegalStateException(p + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests install).");
+            }
+        }
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("Kafka (--kafka-port)", options.kafkaPort());
+        ports.put("Cassandra (--cassandra-port)", options.cassandraPort());
+        ports.put("Spark master (--spark-port)", options.sparkPort());
+        ports.put("Spark job health (--job-health-port)", options.jobHealthPort());
+        ports.put("ingestor (--ingestor-port)", options.ingestorPort());
+        if (!hasToken()) {
+            ports.put("simulator (--simulator-port)", options.simulatorPort());
+        }
         List<String> taken = new ArrayList<>();
-        if (!FreePorts.isFree(options.kafkaPort())) {
-            taken.add("Kafka port " + options.kafkaPort() + " (--kafka-port)");
-        }
-        if (!FreePorts.isFree(options.ingestorPort())) {
-            taken.add("ingestor port " + options.ingestorPort() + " (--ingestor-port)");
-        }
-        if (!hasToken() && !FreePorts.isFree(options.simulatorPort())) {
-            taken.add("simulator port " + options.simulatorPort() + " (--simulator-port)");
-        }
+        ports.forEach((what, port) -> {
+            if (!FreePorts.isFree(port)) {
+                taken.add(what + " " + port);
+            }
+        });
         if (!taken.isEmpty()) {
             throw new IllegalStateException("Ports already in use on 127.0.0.1: " + String.join(", ", taken)
-                    + ". Is another pipeline running? Stop it, or choose other ports with the options named.");
+                    + ". Is another pipeline (or a Kafka/Cassandra/Spark) running? Stop it, or choose other ports with the options named.");
         }
     }
 
@@ -134,9 +168,94 @@ public final class PipelineMain {
             kafka.stop();
         });
         kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-        out.printf("  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n", kafka.lastStartDuration().toMillis() / 1000.0,
+        out.printf("  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n", seconds(kafka.lastStartDuration()),
                 kafka.pid(), TradeContract.TRADES_TOPIC, TradeContract.DEAD_LETTER_TOPIC, kafka.logFile());
         return kafka;
+    }
+
+    private CassandraNode startCassandra() {
+        out.printf("starting Cassandra on 127.0.0.1:%d (first start: ~20-60 s) ...%n", options.cassandraPort());
+        PipelineConnection connection = PipelineConnection.create(options.dataDir(), options.cassandraPort(), cassandraPassword());
+        CassandraNode cassandra = CassandraNode.builder(options.dataDir().resolve("cassandra"))
+                .port(options.cassandraPort())
+                .credentials(connection.username(), connection.password())
+                .start();
+        stops.push(() -> {
+            out.println("stopping Cassandra");
+            cassandra.stop();
+        });
+        try (CqlSession session = cassandra.session()) {
+            for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {
+                session.execute(statement);
+            }
+        }
+        connection.save();
+        out.printf("  Cassandra ready in %.1f s (pid %d), schema %s applied; log %s%n", seconds(cassandra.lastStartDuration()),
+                cassandra.pid(), CassandraSchema.DEFAULT_KEYSPACE, cassandra.logFile());
+        return cassandra;
+    }
+
+    private String cassandraPassword() {
+        Path file = options.dataDir().resolve("secrets/cassandra-password");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                byte[] random = new byte[18];
+                new SecureRandom().nextBytes(random);
+                Files.writeString(file, HexFormat.of().formatHex(random));
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create " + file, e);
+        }
+    }
+
+    private SparkCluster startSpark() {
+        out.printf("starting Spark master on 127.0.0.1:%d and a worker ...%n", options.sparkPort());
+        SparkCluster spark = SparkCluster.builder(options.dataDir().resolve("spark")).masterPort(options.sparkPort()).start();
+        stops.push(() -> {
+            out.println("stopping Spark master and worker");
+            spark.stop();
+        });
+        out.printf("  Spark ready (master %.1f s, worker %.1f s); UI %s%n", seconds(spark.masterStartDuration()),
+                seconds(spark.workerStartDuration()), spark.webUiUrl());
+        return spark;
+    }
+
+    private SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {
+        out.println("submitting the job (spark-submit, client mode) ...");
+        SparkDriver driver = spark.submit(SparkSubmission.builder(JOB_MAIN_CLASS, options.jobJar())
+                .name("trades-to-cassandra")
+                .logFile(options.dataDir().resolve("logs/spark-driver.log"))
+                .conf("spark.sql.shuffle.partitions", "4")
+                .args("--bootstrap-servers", kafka.bootstrapServers(),
+                        "--checkpoint-location", options.dataDir().resolve("checkpoints/trades-to-cassandra").toUri().toString(),
+                        "--cassandra-host", cassandra.host(),
+                        "--cassandra-port", Integer.toString(cassandra.port()),
+                        "--cassandra-username", cassandra.username(),
+                        "--cassandra-password-file", options.dataDir().resolve("secrets/cassandra-password").toString(),
+                        "--trigger-interval", "1s",
+                        "--health-port", Integer.toString(options.jobHealthPort()),
+                        "--health-bind-address", "127.0.0.1")
+                .build());
+        stops.push(() -> {
+            out.println("stopping the job (SIGTERM: the current micro-batch completes)");
+            driver.stop(Duration.ofSeconds(90));
+        });
+        JobEndpoint endpoint = new JobEndpoint(options.jobHealthPort());
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (endpoint.status("/health/live") != 200) {
+            if (!driver.isAlive()) {
+                throw new IllegalStateException("the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
+            }
+            sleep(500);
+        }
+        out.printf("  job running (driver pid %d); log %s%n", driver.pid(), driver.logFile());
+        return driver;
     }
 
     private FeedSimulator startSimulator() {
@@ -171,9 +290,27 @@ public final class PipelineMain {
             out.println("stopping the ingestor (SIGTERM: stop reading, flush to Kafka)");
             ingestor.terminate(Duration.ofSeconds(60));
         });
-        out.printf("  ingestor live in %.1f s (pid %d); log %s%n", ingestor.startDuration().toMillis() / 1000.0, ingestor.pid(),
+        out.printf("  ingestor live in %.1f s (pid %d); log %s%n", seconds(ingestor.startDuration()), ingestor.pid(),
                 ingestor.logFile());
+        if (hasToken()) {
+            awaitFeed(ingestor);
+        }
         return ingestor;
+    }
+
+    /** With a real token, a rejected token is the likeliest failure: say so at once rather than in the log. */
+    private void awaitFeed(IngestorProcess ingestor) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ingestor.metrics().value("ingestor_feed_connection_state") >= 3) {
+                return;
+            }
+            if (ingestor.log().contains("rejected the token")) {
+                throw new IllegalStateException("Finnhub rejected the token (HTTP 401): check FINNHUB_TOKEN / FINNHUB_TOKEN_FILE.");
+            }
+            sleep(500);
+        }
+        out.println("  (not subscribed to Finnhub after 30 s; see " + ingestor.logFile() + ")");
     }
 
     private boolean hasToken() {
@@ -194,85 +331,24 @@ public final class PipelineMain {
         out.flush();
     }
 
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await(2, TimeUnit.MINUTES);
+            latch.await(3, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** One line every few seconds: what the feed delivered, what the ingestor read and Kafka acknowledged. */
-    static final class ProgressReporter {
-        private final PrintStream out;
-        private final KafkaBroker kafka;
-        private final IngestorProcess ingestor;
-        private final FeedSimulator simulator;
-
-        ProgressReporter(PrintStream out, KafkaBroker kafka, IngestorProcess ingestor, FeedSimulator simulator) {
-            this.out = out;
-            this.kafka = kafka;
-            this.ingestor = ingestor;
-            this.simulator = simulator;
-        }
-
-        void runUntil(Duration duration, Duration every) {
-            long start = System.nanoTime();
-            long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
-            double lastReceived = 0;
-            double lastPublished = 0;
-            long lastAt = start;
-            while (System.nanoTime() < end) {
-                sleep(Math.min(every.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                if (!ingestor.isAlive()) {
-                    throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
-                }
-                if (!kafka.isRunning()) {
-                    throw new IllegalStateException("Kafka exited; see " + kafka.logFile());
-                }
-                long now = System.nanoTime();
-                double seconds = (now - lastAt) / 1e9;
-                PrometheusText m;
-                try {
-                    m = ingestor.metrics();
-                } catch (UncheckedIOException e) {
-                    out.println("  (ingestor metrics unavailable: " + e.getMessage() + ")");
-                    continue;
-                }
-                double received = m.value("ingestor_trades_received_total");
-                double published = m.value("ingestor_trades_published_total");
-                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-                long letters = kafka.endOffsets(TradeContract.DEAD_LETTER_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-                out.printf(Locale.ROOT, "[%5ds] feed %-10s received %,d (%,.0f/s)  published %,d (%,.0f/s)  rejected %,d  lost %,d  "
-                                + "in Kafka: %s %,d, %s %,d%s  ready=%s%n",
-                        Duration.ofNanos(now - start).toSeconds(), state(m), (long) received, (received - lastReceived) / seconds,
-                        (long) published, (published - lastPublished) / seconds, (long) m.value("ingestor_trades_rejected_total"),
-                        (long) m.value("ingestor_trades_lost_total"), TradeContract.TRADES_TOPIC, inKafka,
-                        TradeContract.DEAD_LETTER_TOPIC, letters,
-                        simulator == null ? "" : String.format(Locale.ROOT, "  (simulator sent %,d)", simulator.groundTruth().totalTrades()),
-                        ingestor.status("/q/health/ready") == 200 ? "UP" : "DOWN");
-                lastReceived = received;
-                lastPublished = published;
-                lastAt = now;
-            }
-        }
-
-        private static String state(PrometheusText m) {
-            return switch ((int) m.value("ingestor_feed_connection_state")) {
-                case 3 -> "subscribed";
-                case 2 -> "connected";
-                case 1 -> "connecting";
-                default -> "down";
-            };
-        }
-
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
         }
     }
 }

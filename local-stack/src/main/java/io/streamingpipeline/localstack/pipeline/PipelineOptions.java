@@ -8,16 +8,21 @@ import java.util.List;
 
 /** Options of {@code ./pipeline run}; {@link #USAGE} documents them. */
 record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int simulatorRate, Duration duration,
-                       int kafkaPort, int ingestorPort, int simulatorPort, Duration progressEvery, Path ingestorApp) {
+                       int kafkaPort, int cassandraPort, int sparkPort, int jobHealthPort, int ingestorPort,
+                       int simulatorPort, Duration progressEvery, Path repoRoot) {
 
     static final String USAGE = """
-            usage: ./pipeline run [options]
+            usage: ./pipeline run [options]      the whole pipeline on the local stack (Ctrl-C stops it)
+                   ./pipeline cql "<CQL>" [--data-dir <dir>]   a query against the running pipeline's Cassandra
               --symbols <a,b,...>     symbols to subscribe to (default BINANCE:BTCUSDT,BINANCE:ETHUSDT,BINANCE:SOLUSDT)
               --rate <n>              simulator trades/s when no FINNHUB_TOKEN is set (default 500)
               --duration <d>          stop after this long, e.g. 90s or 10m (default: until Ctrl-C)
-              --data-dir <dir>        Kafka data and logs; kept between runs (default ./data)
+              --data-dir <dir>        engines' data, checkpoints and logs; kept between runs (default ./data)
               --fresh                 delete the data dir first and start over
-              --kafka-port <n>        Kafka listener on 127.0.0.1 (default 9092)
+              --kafka-port <n>        Kafka on 127.0.0.1 (default 9092)
+              --cassandra-port <n>    Cassandra CQL on 127.0.0.1 (default 9042)
+              --spark-port <n>        Spark master on 127.0.0.1 (default 7077)
+              --job-health-port <n>   the Spark job's /health and /metrics (default 8090)
               --ingestor-port <n>     ingestor HTTP port: /q/health, /q/metrics (default 8080)
               --simulator-port <n>    feed simulator port (default 8765)
               --progress-every <d>    progress line interval (default 5s)
@@ -31,6 +36,9 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
         int rate = 500;
         Duration duration = null;
         int kafkaPort = 9092;
+        int cassandraPort = 9042;
+        int sparkPort = 7077;
+        int jobHealthPort = 8090;
         int ingestorPort = 8080;
         int simulatorPort = 8765;
         Duration progress = Duration.ofSeconds(5);
@@ -49,6 +57,9 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
                 case "--rate" -> rate = positiveInt(flag, value(flag, inline, rest));
                 case "--duration" -> duration = duration(flag, value(flag, inline, rest));
                 case "--kafka-port" -> kafkaPort = port(flag, value(flag, inline, rest));
+                case "--cassandra-port" -> cassandraPort = port(flag, value(flag, inline, rest));
+                case "--spark-port" -> sparkPort = port(flag, value(flag, inline, rest));
+                case "--job-health-port" -> jobHealthPort = port(flag, value(flag, inline, rest));
                 case "--ingestor-port" -> ingestorPort = port(flag, value(flag, inline, rest));
                 case "--simulator-port" -> simulatorPort = port(flag, value(flag, inline, rest));
                 case "--progress-every" -> progress = duration(flag, value(flag, inline, rest));
@@ -56,10 +67,18 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
             }
         }
         return new PipelineOptions(dataDir.toAbsolutePath().normalize(), fresh, symbols, rate, duration, kafkaPort,
-                ingestorPort, simulatorPort, progress, repoRoot.resolve("ingestor/target/quarkus-app"));
+                cassandraPort, sparkPort, jobHealthPort, ingestorPort, simulatorPort, progress, repoRoot.toAbsolutePath().normalize());
     }
 
-    private static String value(String flag, String inline, Deque<String> rest) {
+    Path ingestorApp() {
+        return repoRoot.resolve("ingestor/target/quarkus-app");
+    }
+
+    Path jobJar() {
+        return repoRoot.resolve("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+    }
+
+    static String value(String flag, String inline, Deque<String> rest) {
         String v = inline != null ? inline : rest.poll();
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(flag + " needs a value.");

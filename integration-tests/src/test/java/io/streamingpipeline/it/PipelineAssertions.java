@@ -1,0 +1,70 @@
+package io.streamingpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamingpipeline.contract.Trade;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.assertj.core.data.Percentage;
+
+/** Exact comparisons of what the job wrote with what the test produced. */
+final class PipelineAssertions {
+
+    /** Relative tolerance of sums that Spark adds up in another order than the test (volume, VWAP). */
+    static final double RELATIVE = 1e-9;
+
+    private PipelineAssertions() {
+    }
+
+    /** Exactly one row per trade, every field equal (conditions: null and [] both read back as []). */
+    static void assertTradesExactly(List<CassandraTables.TradeRow> rows, List<Trade> trades) {
+        assertThat(rows).extracting(CassandraTables.TradeRow::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(trades.stream().map(Trade::id).toList());
+        Map<UUID, CassandraTables.TradeRow> byId = rows.stream()
+                .collect(Collectors.toMap(CassandraTables.TradeRow::id, Function.identity()));
+        for (Trade t : trades) {
+            CassandraTables.TradeRow r = byId.get(t.id());
+            String day = Instant.ofEpochMilli(t.timestampUnix()).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+            assertThat(r).as("row of trade %s", t).isEqualTo(new CassandraTables.TradeRow(t.symbol(), day,
+                    t.timestampUnix(), t.id(), t.price(), t.volume(),
+                    t.conditions() == null ? List.of() : t.conditions(), t.ingestedAt()));
+        }
+    }
+
+    /** The same candles; prices and counts exact, volume and VWAP within {@link #RELATIVE}. */
+    static void assertCandles(List<Candle> actual, List<Candle> expected) {
+        assertThat(actual).extracting(Candle::key).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expected.stream().map(Candle::key).toList());
+        Map<String, Candle> byKey = actual.stream().collect(Collectors.toMap(Candle::key, Function.identity()));
+        for (Candle e : expected) {
+            Candle a = byKey.get(e.key());
+            assertThat(a.day()).as("day of %s", e.key()).isEqualTo(e.day());
+            assertThat(a.open()).as("open of %s", e.key()).isEqualTo(e.open());
+            assertThat(a.high()).as("high of %s", e.key()).isEqualTo(e.high());
+            assertThat(a.low()).as("low of %s", e.key()).isEqualTo(e.low());
+            assertThat(a.close()).as("close of %s", e.key()).isEqualTo(e.close());
+            assertThat(a.tradeCount()).as("trade_count of %s", e.key()).isEqualTo(e.tradeCount());
+            assertRelative(a.volume(), e.volume(), "volume of " + e.key());
+            if (e.vwap() == null) {
+                assertThat(a.vwap()).as("vwap of %s (volume 0)", e.key()).isNull();
+            } else {
+                assertThat(a.vwap()).as("vwap of %s", e.key()).isNotNull();
+                assertRelative(a.vwap(), e.vwap(), "vwap of " + e.key());
+            }
+        }
+    }
+
+    private static void assertRelative(double actual, double expected, String what) {
+        if (expected == 0) {
+            assertThat(actual).as(what).isCloseTo(0.0, within(1e-12));
+        } else {
+            assertThat(actual).as(what).isCloseTo(expected, Percentage.withPercentage(RELATIVE * 100));
+        }
+    }
+}

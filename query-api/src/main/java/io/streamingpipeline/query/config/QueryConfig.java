@@ -1,0 +1,116 @@
+package io.streamingpipeline.query.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The service's own settings ({@code query.*}); the Cassandra connection itself is {@code quarkus.cassandra.*}.
+ * Every key can be given as its environment variable, e.g. {@code query.trades.max-limit} = {@code QUERY_TRADES_MAX_LIMIT}.
+ */
+@ConfigMapping(prefix = "query")
+public interface QueryConfig {
+
+    /** Keyspace of the pipeline's tables (the contract's default: spark_streaming). */
+    @WithDefault("spark_streaming")
+    String keyspace();
+
+    /** The symbols {@code GET /api/symbols} lists (and the page offers). */
+    @WithDefault("BINANCE:BTCUSDT,BINANCE:ETHUSDT")
+    List<String> symbols();
+
+    Trades trades();
+
+    Candles candles();
+
+    Live live();
+
+    Pipeline pipeline();
+
+    Health health();
+
+    Cassandra cassandra();
+
+    interface Health {
+        /** How long the readiness check waits for Cassandra's answer. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
+    interface Cassandra {
+        /** A file holding the Cassandra password (read by {@link PasswordFileConfigSourceFactory}). */
+        @WithName("password-file")
+        Optional<String> passwordFile();
+    }
+
+    interface Trades {
+        /** Widest {@code to - from} of a trades query. */
+        @WithName("max-range")
+        @WithDefault("7d")
+        Duration maxRange();
+
+        /** {@code from} when absent: {@code to} minus this. */
+        @WithName("default-range")
+        @WithDefault("1h")
+        Duration defaultRange();
+
+        @WithName("default-limit")
+        @WithDefault("100")
+        int defaultLimit();
+
+        @WithName("max-limit")
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
+    interface Candles {
+        /** Widest {@code to - from} of a candles query (31 days = at most 44,640 candles). */
+        @WithName("max-range")
+        @WithDefault("31d")
+        Duration maxRange();
+
+        @WithName("default-range")
+        @WithDefault("6h")
+        Duration defaultRange();
+    }
+
+    interface Live {
+        /** How often a live stream reads the latest candles of its symbol. */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How far back each poll looks (late trades still change these minutes). */
+        @WithDefault("3m")
+        Duration window();
+    }
+
+    interface Pipeline {
+        /** Per request to the ingestor or the job. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        Component ingestor();
+
+        Component job();
+    }
+
+    interface Component {
+        /** e.g. http://ingestor:8080/q/health/ready; absent: shown as "not configured". */
+        @WithName("health-url")
+        Optional<URI> healthUrl();
+
+        /** Prometheus text, e.g. http://ingestor:8080/q/metrics. */
+        @WithName("metrics-url")
+        Optional<URI> metricsUrl();
+
+        /** The counter whose rate the page shows as rows/s (all its series summed). */
+        @WithName("rate-metric")
+        String rateMetric();
+    }
+}

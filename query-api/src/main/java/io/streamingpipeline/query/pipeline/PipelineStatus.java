@@ -1,0 +1,90 @@
+package io.streamingpipeline.query.pipeline;
+
+import io.smallrye.mutiny.Uni;
+import io.streamingpipeline.query.config.QueryConfig;
+import io.streamingpipeline.query.health.CassandraProbe;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state of the pipeline for the page, read server-side (the browser needs no CORS): the ingestor's and the Spark
+ * job's readiness and the rate of one counter of each (rows/s between two reads), and this service's Cassandra.
+ */
+@ApplicationScoped
+public class PipelineStatus {
+
+    private record Sample(long nanos, double value, Double rate) {
+    }
+
+    private final QueryConfig.Pipeline config;
+    private final CassandraProbe cassandra;
+    private final HttpClient http;
+    private final Map<String, Sample> samples = new ConcurrentHashMap<>();
+
+    public PipelineStatus(QueryConfig config, CassandraProbe cassandra) {
+        this.config = config.pipeline();
+        this.cassandra = cassandra;
+        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+    }
+
+    public Uni<List<ComponentStatus>> read() {
+        Uni<ComponentStatus> db = cassandra.check()
+                .map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail(), null));
+        return Uni.combine().all().unis(component("ingestor", config.ingestor()), component("job", config.job()), db)
+                .with((ingestor, job, c) -> List.of(ingestor, job, c));
+    }
+
+    private Uni<ComponentStatus> component(String name, QueryConfig.Component component) {
+        if (component.healthUrl().isEmpty()) {
+            return Uni.createFrom().item(new ComponentStatus(name, "NOT_CONFIGURED",
+                    "set query.pipeline." + name + ".health-url", null));
+        }
+        Uni<HttpResponse<String>> health = get(component.healthUrl().get());
+        Uni<Optional<HttpResponse<String>>> metrics = component.metricsUrl().isEmpty()
+                ? Uni.createFrom().item(Optional.empty())
+                : get(component.metricsUrl().get()).map(Optional::of).onFailure().recoverWithItem(Optional.empty());
+        return Uni.combine().all().unis(health, metrics).with((h, m) -> {
+            String status = h.statusCode() == 200 ? "UP" : "DOWN";
+            Double rate = m.filter(r -> r.statusCode() == 200)
+                    .map(r -> rate(name, PrometheusText.sum(r.body(), component.rateMetric())))
+                    .orElse(null);
+            return new ComponentStatus(name, status, "HTTP " + h.statusCode() + " from " + component.healthUrl().get(), rate);
+        }).onFailure().recoverWithItem(e -> new ComponentStatus(name, "UNREACHABLE",
+                component.healthUrl().get() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null));
+    }
+
+    private Double rate(String name, OptionalDouble value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Sample next = samples.compute(name, (key, previous) -> {
+            if (previous == null) {
+                return new Sample(now, value.getAsDouble(), null);
+            }
+            double seconds = (now - previous.nanos()) / 1e9;
+            if (seconds < 0.5) {
+                return previous; // several viewers polling at once: keep the last rate
+            }
+            double rate = Math.max(0, (value.getAsDouble() - previous.value()) / seconds);
+            return new Sample(now, value.getAsDouble(), rate);
+        });
+        return next.rate();
+    }
+
+    private Uni<HttpResponse<String>> get(URI uri) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem().after(config.timeout().plus(Duration.ofMillis(500))).fail();
+    }
+}

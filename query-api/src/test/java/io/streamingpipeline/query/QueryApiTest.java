@@ -1,0 +1,229 @@
+package io.streamingpipeline.query;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.streamingpipeline.localstack.cassandra.SharedCassandra;
+import io.streamingpipeline.query.testing.FakePipelineResource;
+import io.streamingpipeline.query.testing.SharedCassandraResource;
+import io.streamingpipeline.query.testing.TestTables;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The REST API against the local stack's real Cassandra node, with rows written here around a UTC day boundary. */
+@QuarkusTest
+@WithTestResource(SharedCassandraResource.class)
+@WithTestResource(FakePipelineResource.class)
+class QueryApiTest {
+
+    static final String SYMBOL = "TEST:DAYS";
+    /** 2024-03-01T23:59:50Z: the trades run across midnight into 2024-03-02. */
+    static final long FIRST_TRADE = Instant.parse("2024-03-01T23:59:50Z").toEpochMilli();
+    static final long MIDNIGHT = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
+    /** Newest first, as the table orders them: (timestamp_unix DESC, id DESC). */
+    static final List<Map.Entry<Long, UUID>> TRADES = new ArrayList<>();
+
+    @BeforeAll
+    static void seed() {
+        try (CqlSession session = SharedCassandra.session()) {
+            TestTables tables = new TestTables(session, SharedCassandraResource.KEYSPACE);
+            for (int i = 0; i < 10; i++) { // 23:59:50 .. 00:00:08, every 2 s: 5 trades on each day
+                add(tables, FIRST_TRADE + i * 2000L, i);
+            }
+            add(tables, MIDNIGHT + 4000, 100); // same millisecond as another trade: ordered by id
+            add(tables, MIDNIGHT + 4000, 101);
+            // outside the ranges queried below
+            tables.trade(SYMBOL, Instant.parse("2024-02-28T12:00:00Z").toEpochMilli(), UUID.randomUUID(), 1, 1);
+            tables.trade("TEST:OTHER", MIDNIGHT, UUID.randomUUID(), 1, 1);
+
+            long minute = 60_000;
+            tables.candle(SYMBOL, MIDNIGHT - 2 * minute, 10, 12, 9, 11, 3, 4, 10.5);
+            tables.candle(SYMBOL, MIDNIGHT - minute, 11, 13, 10, 12, 2, 2, 11.5);
+            tables.candle(SYMBOL, MIDNIGHT, 12, 14, 11, 13, 0, 1, null);
+            tables.candle(SYMBOL, MIDNIGHT + minute, 13, 15, 12, 14, 5, 7, 13.2);
+            tables.candle(SYMBOL, MIDNIGHT + 10 * minute, 1, 1, 1, 1, 1, 1, 1.0); // outside
+        }
+        // Cassandra orders uuid values (other than time-based ones) as unsigned bytes, not as UUID.compareTo does
+        Comparator<UUID> asCassandra = Comparator.<UUID>comparingLong(u -> u.getMostSignificantBits() ^ Long.MIN_VALUE)
+                .thenComparingLong(u -> u.getLeastSignificantBits() ^ Long.MIN_VALUE);
+        TRADES.sort(Comparator.<Map.Entry<Long, UUID>, Long>comparing(Map.Entry::getKey)
+                .thenComparing(Map.Entry::getValue, asCassandra).reversed());
+    }
+
+    private static void add(TestTables tables, long timestamp, int n) {
+        UUID id = UUID.randomUUID();
+        tables.trade(SYMBOL, timestamp, id, 100 + n, 0.5);
+        TRADES.add(Map.entry(timestamp, id));
+    }
+
+    @Test
+    void tradesAcrossMidnightNewestFirst() {
+        Response r = given().queryParam("from", "2024-03-01T23:59:00Z").queryParam("to", "2024-03-02T00:01:00Z")
+                .queryParam("limit", 1000)
+                .get("/api/trades/{symbol}", SYMBOL);
+        r.then().statusCode(200);
+        List<String> ids = r.jsonPath().getList("trades.id");
+        assertThat(ids).containsExactlyElementsOf(TRADES.stream().map(e -> e.getValue().toString()).toList());
+        assertThat(r.jsonPath().getString("next_page_token")).isNull();
+        assertThat(r.jsonPath().getString("trades[0].symbol")).isEqualTo(SYMBOL);
+        assertThat(r.jsonPath().getList("trades[0].conditions")).containsExactly("1");
+        assertThat(r.jsonPath().getLong("trades[0].timestamp_unix")).isEqualTo(FIRST_TRADE + 18_000);
+    }
+
+    @Test
+    void fromIsInclusiveToIsExclusive() {
+        Response r = given().queryParam("from", FIRST_TRADE + 2000).queryParam("to", MIDNIGHT + 4000)
+                .get("/api/trades/{symbol}", SYMBOL);
+        r.then().statusCode(200);
+        List<Long> times = r.jsonPath().getList("trades.timestamp_unix", Long.class);
+        assertThat(times).containsExactly(MIDNIGHT + 2000, MIDNIGHT, FIRST_TRADE + 8000, FIRST_TRADE + 6000,
+                FIRST_TRADE + 4000, FIRST_TRADE + 2000);
+    }
+
+    @Test
+    void pagesWalkEveryTradeOnceAcrossDays() {
+        for (int limit : new int[] {1, 3, 5, 11}) {
+            List<String> seen = new ArrayList<>();
+            String token = null;
+            int pages = 0;
+            do {
+                var request = given().queryParam("from", "2024-03-01").queryParam("to", "2024-03-03")
+                        .queryParam("limit", limit);
+                if (token != null) {
+                    request.queryParam("page", token);
+                }
+                Response r = request.get("/api/trades/{symbol}", SYMBOL);
+                r.then().statusCode(200);
+                List<String> ids = r.jsonPath().getList("trades.id");
+                assertThat(ids.size()).isLessThanOrEqualTo(limit);
+                seen.addAll(ids);
+                token = r.jsonPath().getString("next_page_token");
+                assertThat(++pages).as("pages with limit " + limit).isLessThanOrEqualTo(TRADES.size() + 1);
+            } while (token != null);
+            assertThat(seen).as("limit " + limit)
+                    .containsExactlyElementsOf(TRADES.stream().map(e -> e.getValue().toString()).toList());
+            assertThat(pages).isEqualTo((TRADES.size() + limit - 1) / limit);
+        }
+    }
+
+    @Test
+    void candlesAcrossMidnightOldestFirst() {
+        Response r = given().queryParam("from", "2024-03-01T23:58:00Z").queryParam("to", "2024-03-02T00:02:00Z")
+                .get("/api/candles/{symbol}", SYMBOL);
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getList("candles.minute_start", Long.class))
+                .containsExactly(MIDNIGHT - 120_000, MIDNIGHT - 60_000, MIDNIGHT, MIDNIGHT + 60_000);
+        assertThat(r.jsonPath().getDouble("candles[0].open")).isEqualTo(10.0);
+        assertThat(r.jsonPath().getDouble("candles[0].high")).isEqualTo(12.0);
+        assertThat(r.jsonPath().getLong("candles[0].trade_count")).isEqualTo(4);
+        assertThat(r.jsonPath().getString("candles[2].vwap")).isNull();
+        assertThat(r.jsonPath().getLong("from")).isEqualTo(MIDNIGHT - 120_000);
+    }
+
+    @Test
+    void unknownSymbolIsAnEmptyAnswer() {
+        given().queryParam("from", "2024-03-01").queryParam("to", "2024-03-02")
+                .get("/api/candles/{symbol}", "TEST:NOTHING").then().statusCode(200);
+        assertThat(given().get("/api/trades/{symbol}", "TEST:NOTHING").jsonPath().getList("trades")).isEmpty();
+    }
+
+    @Test
+    void symbolsComeFromConfiguration() {
+        assertThat(given().get("/api/symbols").jsonPath().getList("symbols"))
+                .containsExactly("BINANCE:BTCUSDT", "BINANCE:ETHUSDT");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/trades/bad symbol        |                                                       | symbol | is not a symbol",
+            "/api/trades/" + "A123456789B123456789C123456789D123456789E123456789F123456789G1234 |  | symbol | is not a symbol",
+            "/api/candles/-BTC             |                                                       | symbol | is not a symbol",
+            "/api/trades/TEST:DAYS         | from=yesterday                                        | from   | is not a time",
+            "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-13-01                         | to     | is not a time",
+            "/api/trades/TEST:DAYS         | from=2024-03-02&to=2024-03-01                         | from   | must be before to",
+            "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-03-01                         | from   | must be before to",
+            "/api/trades/TEST:DAYS         | from=2024-03-01&to=2024-03-09                         | to     | at most 7 days",
+            "/api/candles/TEST:DAYS        | from=2024-01-01&to=2024-02-02                         | to     | at most 31 days",
+            "/api/trades/TEST:DAYS         | from=1709337600&to=1709337700                         | from   | outside 2000-01-01",
+            "/api/trades/TEST:DAYS         | limit=0                                               | limit  | from 1 to 1000",
+            "/api/trades/TEST:DAYS         | limit=1001                                            | limit  | from 1 to 1000",
+            "/api/trades/TEST:DAYS         | limit=ten                                             | limit  | from 1 to 1000",
+            "/api/trades/TEST:DAYS         | limit=-5                                              | limit  | from 1 to 1000",
+            "/api/trades/TEST:DAYS         | page=not-a-token                                      | page   | not one this service returned",
+            "/api/trades/TEST:DAYS         | from=2999-01-01                                       | from   | outside 2000-01-01",
+            "/api/candles/TEST:DAYS/live   |                                                       |        | ",
+    })
+    void badInputIs400WithAReason(String path, String query, String parameter, String message) {
+        if (path.endsWith("/live")) {
+            given().get("/api/candles/{symbol}/live", "bad symbol").then().statusCode(400);
+            return;
+        }
+        String url = path + (query == null ? "" : "?" + query);
+        Response r = given().urlEncodingEnabled(path.contains(" ")).get(url);
+        r.then().statusCode(400).contentType("application/json");
+        assertThat(r.jsonPath().getString("error")).isEqualTo("bad_request");
+        assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);
+        assertThat(r.jsonPath().getString("message")).contains(message);
+    }
+
+    @Test
+    void liveStreamSendsNewAndChangedCandles() throws Exception {
+        String symbol = "TEST:LIVE";
+        long minute = System.currentTimeMillis() / 60_000 * 60_000;
+        try (CqlSession session = SharedCassandra.session();
+             SseLines events = SseLines.open(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                     + "/api/candles/" + symbol + "/live")) {
+            TestTables tables = new TestTables(session, SharedCassandraResource.KEYSPACE);
+            tables.candle(symbol, minute, 5, 6, 4, 5.5, 1, 1, 5.5);
+            String first = events.next(10);
+            assertThat(first).contains("\"minute_start\":" + minute).contains("\"close\":5.5");
+            tables.candle(symbol, minute, 5, 7, 4, 6.5, 2, 2, 6.0);
+            String second = events.next(10);
+            assertThat(second).contains("\"minute_start\":" + minute).contains("\"close\":6.5");
+        }
+    }
+
+    @Test
+    void readyWhileCassandraAnswers() {
+        given().get("/q/health/ready").then().statusCode(200);
+        assertThat(given().get("/q/health/ready").jsonPath().getString("checks.find { it.name == 'cassandra' }.status"))
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void pipelineStateIsProxied() {
+        await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            Response r = given().get("/api/pipeline");
+            r.then().statusCode(200);
+            assertThat(r.jsonPath().getString("components.find { it.name == 'ingestor' }.status")).isEqualTo("UP");
+            String rate = r.jsonPath().getString("components.find { it.name == 'ingestor' }.rows_per_second");
+            assertThat(rate).as("rows/s after two reads").isNotNull();
+            assertThat(Double.parseDouble(rate)).isPositive();
+            assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.status")).isEqualTo("UNREACHABLE");
+            assertThat(r.jsonPath().getString("components.find { it.name == 'cassandra' }.status")).isEqualTo("UP");
+        });
+    }
+
+    @Test
+    void pageOpenApiAndMetricsAreServed() {
+        assertThat(given().get("/").then().statusCode(200).extract().asString()).contains("vendor/lightweight-charts");
+        given().get("/vendor/lightweight-charts.standalone.production.js").then().statusCode(200);
+        given().get("/app.js").then().statusCode(200);
+        assertThat(given().get("/q/openapi").then().statusCode(200).extract().asString()).contains("/api/trades/{symbol}");
+        given().get("/q/metrics").then().statusCode(200);
+    }
+}

@@ -1,0 +1,207 @@
+package io.streamingpipeline.query.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
+import io.streamingpipeline.localstack.cassandra.SharedCassandra;
+import io.streamingpipeline.localstack.ingestor.IngestorProcess;
+import io.streamingpipeline.query.domain.TimeRange;
+import io.streamingpipeline.query.testing.TestTables;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
+ * packaged service on a real Cassandra node, and, in the same run, the same CQL through the driver alone with 32
+ * requests in flight. Last line: {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_only_per_s=<n> ratio=<x>}.
+ *
+ * <p>Options: {@code --duration 30} (seconds per measurement), {@code --warmup 10}, {@code --connections 32}.
+ * Run from the query-api directory (it starts {@code target/quarkus-app}).
+ */
+public final class QueryBenchmark {
+
+    static final String SYMBOL = "BENCH:BTCUSDT";
+    static final String KEYSPACE = "query_bench";
+
+    public static void main(String[] args) throws Exception {
+        int duration = intOption(args, "--duration", 30);
+        int warmup = intOption(args, "--warmup", 10);
+        int connections = intOption(args, "--connections", 32);
+
+        CassandraNode cassandra = SharedCassandra.get();
+        long to = System.currentTimeMillis() / 60_000 * 60_000;
+        long from = to - Duration.ofHours(1).toMillis();
+        try (CqlSession session = cassandra.session()) {
+            TestTables tables = new TestTables(session, KEYSPACE).applySchema();
+            for (long minute = to - Duration.ofHours(3).toMillis(); minute < to + 60_000; minute += 60_000) {
+                tables.candle(SYMBOL, minute, 100, 101, 99, 100.5, 12.5, 40, 100.2);
+            }
+        }
+        TimeRange range = new TimeRange(from, to);
+        System.err.printf("candles of %s from %s to %s: %d day partition(s), 60 candles%n", SYMBOL,
+                Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), range.daysOldestFirst().size());
+
+        Path log = Files.createDirectories(Path.of("target", "bench")).resolve("query-api.log");
+        WrkResult service;
+        try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app")).log(log)
+                .jvmOptions("-Xmx512m")
+                .env(Map.of("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
+                        "QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.username(),
+                        "QUARKUS_CASSANDRA_AUTH_PASSWORD", cassandra.password(),
+                        "QUERY_KEYSPACE", KEYSPACE,
+                        "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "WARN"))
+                .start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (app.status("/q/health/ready") != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the service did not become ready:\n" + app.logTail(30));
+                }
+                Thread.sleep(200);
+            }
+            String url = "http://127.0.0.1:" + app.httpPort() + "/api/candles/" + SYMBOL + "?from=" + from + "&to=" + to;
+            String body = app.get("/api/candles/" + SYMBOL + "?from=" + from + "&to=" + to);
+            int candles = body.split("\"minute_start\"", -1).length - 1;
+            if (candles != 60) {
+                throw new IllegalStateException("expected 60 candles, the service returned " + candles + ": " + body);
+            }
+            System.err.printf("service (pid %d) ready; warming up %d s ...%n", app.pid(), warmup);
+            wrk(url, connections, warmup);
+            System.err.printf("wrk: %d connections, %d s against %s%n", connections, duration, url);
+            service = wrk(url, connections, duration);
+            System.err.printf("service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n", service.perSecond,
+                    service.p50Millis, service.p99Millis, service.errors.isEmpty() ? "none" : service.errors);
+        }
+
+        double driverOnly = driverOnly(cassandra, range, connections, warmup, duration);
+        System.err.printf("driver only: %.0f queries/s with %d in flight%n", driverOnly, connections);
+        double ratio = service.perSecond / driverOnly;
+        System.out.printf("RESULT query_p99_ms=%.2f query_per_s=%.0f driver_only_per_s=%.0f ratio=%.2f%n",
+                service.p99Millis, service.perSecond, driverOnly, ratio);
+        System.exit(0); // the shared node's shutdown hook stops Cassandra
+    }
+
+    /** The service's CQL (one statement per UTC day of the range, run together), 32 at a time, rows read. */
+    static double driverOnly(CassandraNode cassandra, TimeRange range, int concurrency, int warmup, int duration)
+            throws Exception {
+        try (CqlSession session = cassandra.session()) {
+            PreparedStatement candles = session.prepare("SELECT minute_start, open, high, low, close, volume, "
+                    + "trade_count, vwap FROM " + KEYSPACE + ".crypto_candles_1m WHERE symbol = ? AND day = ? "
+                    + "AND minute_start >= ? AND minute_start < ? ORDER BY minute_start ASC");
+            List<String> days = range.daysOldestFirst();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong completed = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                workers.add(done);
+                loop(session, candles, days, range, running, completed, failed, done);
+            }
+            Thread.sleep(warmup * 1000L);
+            long start = completed.get();
+            long startNanos = System.nanoTime();
+            Thread.sleep(duration * 1000L);
+            double perSecond = (completed.get() - start) / ((System.nanoTime() - startNanos) / 1e9);
+            running.set(false);
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+            if (failed.get() > 0) {
+                System.err.println("driver only: " + failed.get() + " queries failed");
+            }
+            return perSecond;
+        }
+    }
+
+    private static void loop(CqlSession session, PreparedStatement candles, List<String> days, TimeRange range,
+                             AtomicBoolean running, AtomicLong completed, AtomicLong failed, CompletableFuture<Void> done) {
+        if (!running.get()) {
+            done.complete(null);
+            return;
+        }
+        List<CompletableFuture<Integer>> queries = new ArrayList<>();
+        for (String day : days) {
+            CompletionStage<AsyncResultSet> stage = session.executeAsync(candles.bind(SYMBOL, day,
+                    Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to())));
+            queries.add(stage.thenApply(QueryBenchmark::readRows).toCompletableFuture());
+        }
+        CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            if (error != null) {
+                failed.incrementAndGet();
+            } else {
+                completed.incrementAndGet();
+            }
+            loop(session, candles, days, range, running, completed, failed, done);
+        });
+    }
+
+    private static int readRows(AsyncResultSet rs) {
+        int n = 0;
+        double sum = 0;
+        for (Row row : rs.currentPage()) {
+            sum += row.getInstant(0).toEpochMilli() + row.getDouble(1) + row.getDouble(2) + row.getDouble(3)
+                    + row.getDouble(4) + row.getDouble(5) + row.getLong(6) + row.getDouble(7);
+            n++;
+        }
+        return sum == 0 ? -n : n;
+    }
+
+    record WrkResult(double perSecond, double p50Millis, double p99Millis, String errors) {
+    }
+
+    static WrkResult wrk(String url, int connections, int seconds) throws Exception {
+        Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+                "--timeout", "10s", url).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("wrk failed:\n" + out);
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        Matcher rps = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
+        Matcher p50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)").matcher(out);
+        Matcher p99 = Pattern.compile("\\s99%\\s+([\\d.]+)(us|ms|s)").matcher(out);
+        if (!rps.find() || !p50.find() || !p99.find()) {
+            throw new IllegalStateException("cannot read wrk's output:\n" + out);
+        }
+        Matcher errors = Pattern.compile("(Non-2xx or 3xx responses: \\d+|Socket errors: [^\\n]+)").matcher(out);
+        StringBuilder problems = new StringBuilder();
+        while (errors.find()) {
+            problems.append(errors.group(1)).append("; ");
+        }
+        return new WrkResult(Double.parseDouble(rps.group(1)), millis(p50), millis(p99), problems.toString());
+    }
+
+    private static double millis(Matcher m) {
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+
+    private static int intOption(String[] args, String name, int fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1].replaceAll("s$", ""));
+            }
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamingpipeline.query.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in ingestor (ready, and a published-trades counter that grows by 1000 per read) on 127.0.0.1, and a Spark
+ * job URL where nothing listens: the page's pipeline state shows one UP with a rate, one UNREACHABLE.
+ */
+public class FakePipelineResource implements QuarkusTestResourceLifecycleManager {
+
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        AtomicLong published = new AtomicLong();
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/q/health/ready", exchange -> respond(exchange, 200, "{\"status\":\"UP\"}"));
+        server.createContext("/q/metrics", exchange -> respond(exchange, 200,
+                "# TYPE ingestor_trades_published_total counter\n"
+                        + "ingestor_trades_published_total{symbol=\"a\"} " + published.addAndGet(600) + ".0\n"
+                        + "ingestor_trades_published_total{symbol=\"b\"} " + published.addAndGet(400) + ".0\n"));
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        return Map.of(
+                "query.pipeline.ingestor.health-url", base + "/q/health/ready",
+                "query.pipeline.ingestor.metrics-url", base + "/q/metrics",
+                "query.pipeline.job.health-url", "http://127.0.0.1:" + closedPort() + "/health/ready");
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+}
