@@ -35,12 +35,12 @@ class BrokerOutageIT {
             env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
             env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
             try (IngestorProcess ingestor = PackagedIngestor.start("broker-outage", env)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.status("/q/health/ready") == 200);
-                await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
+                await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
+                await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
 
                 broker.stop();
                 long stoppedAt = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                         .until(() -> ingestor.status("/q/health/ready") == 503);
                 long sleepMillis = 10_000 - Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
                 Thread.sleep(Math.max(0, sleepMillis));
@@ -48,10 +48,10 @@ class BrokerOutageIT {
                 assertThat(ingestor.status("/q/health/live")).as("liveness does not depend on Kafka").isEqualTo(200);
                 broker.startAgain();
 
-                await().atMost(Duration.ofSeconds(60)).until(() -> ingestor.status("/q/health/ready") == 200);
+                await().atMost(Duration.ofSeconds(180)).until(() -> ingestor.status("/q/health/ready") == 200);
                 simulator.close();
                 GroundTruth truth = simulator.groundTruth();
-                await().atMost(Duration.ofSeconds(60)).until(() ->
+                await().atMost(Duration.ofSeconds(180)).until(() ->
                         ingestor.metrics().value("ingestor_trades_published_total") >= truth.totalTrades());
 
                 var records = TopicReader.of(broker).readAll(TradeContract.TRADES_TOPIC, Duration.ofSeconds(30));

@@ -45,12 +45,12 @@ class IngestToKafkaIT {
                 .withRecordTrades(true);
         try (FeedSimulator simulator = FeedSimulator.start(config);
              IngestorProcess ingestor = PackagedIngestor.start("drops", env(simulator, topics, TOKEN))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> simulator.groundTruth().drops() >= 5
+            await().atMost(Duration.ofSeconds(180)).until(() -> simulator.groundTruth().drops() >= 5
                     && simulator.groundTruth().totalTrades() >= 20_000);
             simulator.close();
             GroundTruth truth = simulator.groundTruth();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> SharedKafka.recordCount(topics.trades) >= truth.totalTrades());
+            await().atMost(Duration.ofSeconds(120)).until(() -> SharedKafka.recordCount(topics.trades) >= truth.totalTrades());
             List<TopicRecord> records = SharedKafka.readAll(topics.trades, Duration.ofSeconds(30));
             assertThat(records).hasSize((int) truth.totalTrades());
             assertSameTradesPerSymbol(simulator.deliveredTrades(), records);

@@ -25,7 +25,7 @@ class IngestorEndpointsTest {
 
     @Test
     void readinessIsUpOnceSubscribedAndLivenessAndStartedAreUp() {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> RestAssured.get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("finnhub-feed"))
@@ -38,7 +38,7 @@ class IngestorEndpointsTest {
 
     @Test
     void metricsCoverTheFeedAndThePublisher() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Metrics.scrape().value("ingestor_trades_published_total") > 0
+        await().atMost(Duration.ofSeconds(90)).until(() -> Metrics.scrape().value("ingestor_trades_published_total") > 0
                 || Metrics.scrape().value("ingestor_trades_received_total") > 100);
         PrometheusText m = Metrics.scrape();
         assertThat(m.text()).contains(
@@ -58,7 +58,7 @@ class IngestorEndpointsTest {
 
     @Test
     void theTokenAppearsInNoEndpoint() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(90)).until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
         for (String path : new String[] {"/q/health", "/q/health/ready", "/q/health/live", "/q/health/started", "/q/metrics"}) {
             assertThat(RestAssured.get(path).asString()).as(path).doesNotContain(FeedSimulatorResource.TOKEN);
         }

@@ -44,12 +44,12 @@ class IngestorFlowTest {
     void everyDeliveredTradeIsPublishedOnceInOrderAndEveryBadFrameIsDeadLettered() {
         InMemorySink<Trade> trades = connector.sink("trades");
         InMemorySink<DeadLetter> deadLetters = connector.sink("dead-letters");
-        await().atMost(Duration.ofSeconds(30)).until(() -> trades.received().size() >= 4000 && deadLetters.received().size() >= 10);
+        await().atMost(Duration.ofSeconds(120)).until(() -> trades.received().size() >= 4000 && deadLetters.received().size() >= 10);
 
         // Stop the feed, then wait until the ingestor has handled everything it was sent.
         simulator.close();
         GroundTruth truth = simulator.groundTruth();
-        await().atMost(Duration.ofSeconds(10)).until(() -> trades.received().size() == truth.totalTrades());
+        await().atMost(Duration.ofSeconds(30)).until(() -> trades.received().size() == truth.totalTrades());
 
         List<DeliveredTrade> delivered = simulator.deliveredTrades();
         List<Message<Trade>> received = List.copyOf(trades.received());
@@ -69,7 +69,7 @@ class IngestorFlowTest {
         assertThat(ids).as("one id per trade, duplicates of the feed included").hasSize(received.size());
         assertThat(truth.tradesBySymbol().keySet()).containsExactlyInAnyOrder(FeedSimulatorResource.SYMBOLS.split(","));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.received().size() == truth.malformedFrames());
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.received().size() == truth.malformedFrames());
         Map<String, Long> lettersByReason = deadLetters.received().stream()
                 .collect(Collectors.groupingBy(m -> m.getPayload().reason(), TreeMap::new, Collectors.counting()));
         assertThat(lettersByReason).isEqualTo(new TreeMap<>(truth.malformedByReason()));

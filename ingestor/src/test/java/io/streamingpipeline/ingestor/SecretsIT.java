@@ -22,7 +22,7 @@ class SecretsIT {
         String wrong = "wrong-token-77aa88bb99cc";
         try (FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN));
              IngestorProcess ingestor = PackagedIngestor.start("secrets-refused", IngestToKafkaIT.env(simulator, topics, wrong))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> ingestor.log().contains("rejected the token"));
+            await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.log().contains("rejected the token"));
             assertThat(ingestor.status("/q/health/ready")).isEqualTo(503);
             assertNowhere(ingestor, wrong);
         }
@@ -41,7 +41,7 @@ class SecretsIT {
             env.put("QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "DEBUG");
             env.put("QUARKUS_WEBSOCKETS_NEXT_CLIENT_TRAFFIC_LOGGING_ENABLED", "true");
             try (IngestorProcess ingestor = PackagedIngestor.start("secrets-ok", env)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> simulator.groundTruth().drops() >= 2
+                await().atMost(Duration.ofSeconds(120)).until(() -> simulator.groundTruth().drops() >= 2
                         && ingestor.status("/q/health/ready") == 200);
                 assertThat(ingestor.metrics().value("ingestor_trades_received_total")).isPositive();
                 assertNowhere(ingestor, IngestToKafkaIT.TOKEN);

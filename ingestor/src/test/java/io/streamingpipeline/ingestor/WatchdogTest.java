@@ -36,10 +36,10 @@ class WatchdogTest {
     @Test
     void aStalledConnectionIsReplacedAndTradesFlowAgain() {
         InMemorySink<Trade> trades = connector.sink("trades");
-        await().atMost(Duration.ofSeconds(20)).until(() -> simulator.groundTruth().drops() == 1);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Duration.ofSeconds(90)).until(() -> simulator.groundTruth().drops() == 1);
+        await().atMost(Duration.ofSeconds(90)).until(() ->
                 Metrics.scrape().value("ingestor_feed_reconnects_total", "cause", "idle") >= 1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> trades.received().size() > 4000);
+        await().atMost(Duration.ofSeconds(90)).until(() -> trades.received().size() > 4000);
         assertThat(simulator.groundTruth().connectionsAccepted()).isGreaterThanOrEqualTo(2);
         assertThat(Metrics.scrape().value("ingestor_feed_reconnects_total", "cause", "closed"))
                 .as("the stalled socket never closed by itself").isZero();
