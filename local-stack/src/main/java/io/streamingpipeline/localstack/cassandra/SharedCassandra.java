@@ -1,12 +1,8 @@
 package io.streamingpipeline.localstack.cassandra;
 
+import io.streamingpipeline.localstack.SharedEngine;
+
 import com.datastax.oss.driver.api.core.CqlSession;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * One Cassandra node per test JVM, shared by every test class that asks for it: started on the first {@link #get()}
@@ -18,26 +14,15 @@ import java.util.stream.Stream;
  */
 public final class SharedCassandra {
 
-    private static CassandraNode node;
-    private static RuntimeException failure;
+    private static final SharedEngine<CassandraNode> SHARED = new SharedEngine<>("cassandra", CassandraNode::start, CassandraNode::stop,
+            n -> n.contactPoint() + " (pid " + n.pid() + ", user " + n.username() + ", log " + n.logFile() + ", started in " + n.lastStartDuration().toMillis() + " ms)");
 
     private SharedCassandra() {
     }
 
     /** The shared node, started (and waited for) on the first call. Throws the same failure on every call if it could not start. */
-    public static synchronized CassandraNode get() {
-        if (failure != null) {
-            throw failure;
-        }
-        if (node == null) {
-            try {
-                node = startShared();
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            }
-        }
-        return node;
+    public static CassandraNode get() {
+        return SHARED.get();
     }
 
     /** {@code 127.0.0.1:<port>} of the shared node (starting it if needed). */
@@ -48,44 +33,5 @@ public final class SharedCassandra {
     /** A new session on the shared node as its application role; the caller closes it. */
     public static CqlSession session() {
         return get().session();
-    }
-
-    private static CassandraNode startShared() {
-        String fixedDir = System.getProperty("localstack.shared.cassandra.dir");
-        boolean keep = fixedDir != null || Boolean.getBoolean("localstack.keep");
-        Path dir;
-        try {
-            dir = fixedDir != null ? Files.createDirectories(Path.of(fixedDir))
-                    : Files.createTempDirectory("shared-cassandra-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the shared Cassandra node's directory", e);
-        }
-        CassandraNode started;
-        try {
-            started = CassandraNode.start(dir);
-        } catch (RuntimeException e) {
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.stop();
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-        }, "stop-shared-cassandra"));
-        System.err.println("[local-stack] shared Cassandra node ready at " + started.contactPoint() + " (pid "
-                + started.pid() + ", user " + started.username() + ", log " + started.logFile() + ", started in "
-                + started.lastStartDuration().toMillis() + " ms)");
-        return started;
-    }
-
-    static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

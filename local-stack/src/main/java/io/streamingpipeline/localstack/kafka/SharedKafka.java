@@ -1,14 +1,10 @@
 package io.streamingpipeline.localstack.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.streamingpipeline.localstack.SharedEngine;
+
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One Kafka broker per test JVM, shared by every test class that asks for it: started on the first {@link #get()}
@@ -22,26 +18,15 @@ import java.util.stream.Stream;
  */
 public final class SharedKafka {
 
-    private static KafkaBroker broker;
-    private static RuntimeException failure;
+    private static final SharedEngine<KafkaBroker> SHARED = new SharedEngine<>("kafka", KafkaBroker::start, KafkaBroker::stop,
+            b -> b.bootstrapServers() + " (pid " + b.pid() + ", log " + b.logFile() + ", started in " + b.lastStartDuration().toMillis() + " ms)");
 
     private SharedKafka() {
     }
 
     /** The shared broker, started (and waited for) on the first call. Throws the same failure on every call if it could not start. */
-    public static synchronized KafkaBroker get() {
-        if (failure != null) {
-            throw failure;
-        }
-        if (broker == null) {
-            try {
-                broker = startShared();
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            }
-        }
-        return broker;
+    public static KafkaBroker get() {
+        return SHARED.get();
     }
 
     /** {@code 127.0.0.1:<port>} of the shared broker (starting it if needed). */
@@ -77,44 +62,5 @@ public final class SharedKafka {
     /** See {@link TopicReader#readAtLeast}. */
     public static List<TopicRecord> readAtLeast(String topic, int count, Duration timeout) {
         return TopicReader.of(get()).readAtLeast(topic, count, timeout);
-    }
-
-    private static KafkaBroker startShared() {
-        String fixedDir = System.getProperty("localstack.shared.kafka.dir");
-        boolean keep = fixedDir != null || Boolean.getBoolean("localstack.keep");
-        Path dir;
-        try {
-            dir = fixedDir != null ? Files.createDirectories(Path.of(fixedDir))
-                    : Files.createTempDirectory("shared-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the shared Kafka broker's directory", e);
-        }
-        KafkaBroker started;
-        try {
-            started = KafkaBroker.start(dir);
-        } catch (RuntimeException e) {
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.stop();
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-        }, "stop-shared-kafka"));
-        System.err.println("[local-stack] shared Kafka broker ready at " + started.bootstrapServers() + " (pid "
-                + started.pid() + ", log " + started.logFile() + ", started in "
-                + started.lastStartDuration().toMillis() + " ms)");
-        return started;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

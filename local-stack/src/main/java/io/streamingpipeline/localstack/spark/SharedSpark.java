@@ -1,11 +1,7 @@
 package io.streamingpipeline.localstack.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import io.streamingpipeline.localstack.SharedEngine;
+
 
 /**
  * One Spark standalone cluster per test JVM, shared by every test class that asks for it: started on the first
@@ -18,70 +14,19 @@ import java.util.stream.Stream;
  */
 public final class SharedSpark {
 
-    private static SparkCluster cluster;
-    private static RuntimeException failure;
+    private static final SharedEngine<SparkCluster> SHARED = new SharedEngine<>("spark", SparkCluster::start, SparkCluster::stop,
+            c -> c.masterUrl() + " (ui " + c.webUiUrl() + ", pids " + c.masterPid() + "," + c.workerPid() + ", master " + c.masterStartDuration().toMillis() + " ms, worker " + c.workerStartDuration().toMillis() + " ms)");
 
     private SharedSpark() {
     }
 
     /** The shared cluster, started on the first call. Throws the same failure on every call if it could not start. */
-    public static synchronized SparkCluster get() {
-        if (failure != null) {
-            throw failure;
-        }
-        if (cluster == null) {
-            try {
-                cluster = startShared();
-            } catch (RuntimeException e) {
-                failure = e;
-                throw e;
-            }
-        }
-        return cluster;
+    public static SparkCluster get() {
+        return SHARED.get();
     }
 
     /** {@code spark://127.0.0.1:<port>} of the shared cluster (starting it if needed). */
     public static String masterUrl() {
         return get().masterUrl();
-    }
-
-    private static SparkCluster startShared() {
-        String fixedDir = System.getProperty("localstack.shared.spark.dir");
-        boolean keep = fixedDir != null || Boolean.getBoolean("localstack.keep");
-        Path dir;
-        try {
-            dir = fixedDir != null ? Files.createDirectories(Path.of(fixedDir))
-                    : Files.createTempDirectory("shared-spark-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the shared Spark cluster's directory", e);
-        }
-        SparkCluster started;
-        try {
-            started = SparkCluster.start(dir);
-        } catch (RuntimeException e) {
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            started.stop();
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-        }, "stop-shared-spark"));
-        System.err.println("[local-stack] shared Spark cluster ready at " + started.masterUrl() + " (ui "
-                + started.webUiUrl() + ", pids " + started.masterPid() + "," + started.workerPid() + ", master "
-                + started.masterStartDuration().toMillis() + " ms, worker " + started.workerStartDuration().toMillis()
-                + " ms)");
-        return started;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }
