@@ -94,10 +94,12 @@ public final class PipelineMain {
             SparkDriver job = submitJob(kafka, cassandra, spark);
             FeedSimulator simulator = hasToken() ? null : startSimulator();
             IngestorProcess ingestor = startIngestor(kafka, simulator);
+            String page = startQueryService(cassandra, ingestor);
             out.printf("PIPELINE RUNNING  ingestor http://127.0.0.1:%d/q/health  job http://127.0.0.1:%d/health/ready  "
-                            + "Spark UI %s  data %s  (Ctrl-C stops)%n  query the rows: ./pipeline cql \"SELECT * FROM %s.%s "
+                            + "Spark UI %s  data %s  (Ctrl-C stops)%n%s  query the rows: ./pipeline cql \"SELECT * FROM %s.%s "
                             + "WHERE symbol = '%s' AND day = '<yyyy-MM-dd>' LIMIT 5\"%n",
                     ingestor.httpPort(), options.jobHealthPort(), spark.webUiUrl(), options.dataDir(),
+                    page == null ? "" : "  live candle page: " + page + "\n",
                     CassandraSchema.DEFAULT_KEYSPACE, CassandraSchema.TRADES_TABLE, options.symbols().get(0));
             try (CqlSession session = cassandra.session()) {
                 new ProgressReport(out, kafka, ingestor, job, options.jobHealthPort(), simulator, session, options.symbols())
@@ -296,6 +298,39 @@ public final class PipelineMain {
             awaitFeed(ingestor);
         }
         return ingestor;
+    }
+
+    /**
+     * The query service and its live page (a Quarkus fast-jar, started like the ingestor), when it was built; returns
+     * its URL, or null.
+     */
+    private String startQueryService(CassandraNode cassandra, IngestorProcess ingestor) {
+        if (!Files.exists(options.queryApp().resolve("quarkus-run.jar"))) {
+            out.println("(query service not built: ./mvnw -pl query-api -am install -DskipTests, with npm, adds the live page)");
+            return null;
+        }
+        if (!FreePorts.isFree(options.queryPort())) {
+            out.println("(query service not started: port " + options.queryPort() + " is taken; see --query-port)");
+            return null;
+        }
+        out.printf("starting the query service on 127.0.0.1:%d ...%n", options.queryPort());
+        IngestorProcess query = IngestorProcess.builder(options.queryApp())
+                .httpPort(options.queryPort())
+                .log(options.dataDir().resolve("logs/query-api.log"))
+                .env("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint())
+                .env("QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.username())
+                .env("QUERY_CASSANDRA_PASSWORD_FILE", options.dataDir().resolve("secrets/cassandra-password").toString())
+                .env("QUERY_SYMBOLS", String.join(",", options.symbols()))
+                .env("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/health/ready")
+                .env("QUERY_PIPELINE_INGESTOR_METRICS_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/metrics")
+                .env("QUERY_PIPELINE_JOB_HEALTH_URL", "http://127.0.0.1:" + options.jobHealthPort() + "/health/ready")
+                .env("QUERY_PIPELINE_JOB_METRICS_URL", "http://127.0.0.1:" + options.jobHealthPort() + "/metrics")
+                .start();
+        stops.push(() -> {
+            out.println("stopping the query service");
+            query.terminate(Duration.ofSeconds(30));
+        });
+        return "http://127.0.0.1:" + options.queryPort() + "/";
     }
 
     /** With a real token, a rejected token is the likeliest failure: say so at once rather than in the log. */

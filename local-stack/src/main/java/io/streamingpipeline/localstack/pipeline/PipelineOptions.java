@@ -9,7 +9,7 @@ import java.util.List;
 /** Options of {@code ./pipeline run}; {@link #USAGE} documents them. */
 record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int simulatorRate, Duration duration,
                        int kafkaPort, int cassandraPort, int sparkPort, int jobHealthPort, int ingestorPort,
-                       int simulatorPort, Duration progressEvery, Path repoRoot) {
+                       int simulatorPort, int queryPort, Duration progressEvery, Path repoRoot) {
 
     static final String USAGE = """
             usage: ./pipeline run [options]      the whole pipeline on the local stack (Ctrl-C stops it)
@@ -25,6 +25,7 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
               --job-health-port <n>   the Spark job's /health and /metrics (default 8090)
               --ingestor-port <n>     ingestor HTTP port: /q/health, /q/metrics (default 8080)
               --simulator-port <n>    feed simulator port (default 8765)
+              --query-port <n>        query service and live page, when built (default 8081)
               --progress-every <d>    progress line interval (default 5s)
             With FINNHUB_TOKEN (or FINNHUB_TOKEN_FILE) set, the ingestor reads the real Finnhub feed instead of the simulator.
             """;
@@ -41,6 +42,7 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
         int jobHealthPort = 8090;
         int ingestorPort = 8080;
         int simulatorPort = 8765;
+        int queryPort = 8081;
         Duration progress = Duration.ofSeconds(5);
         Deque<String> rest = new ArrayDeque<>(args);
         while (!rest.isEmpty()) {
@@ -62,16 +64,22 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
                 case "--job-health-port" -> jobHealthPort = port(flag, value(flag, inline, rest));
                 case "--ingestor-port" -> ingestorPort = port(flag, value(flag, inline, rest));
                 case "--simulator-port" -> simulatorPort = port(flag, value(flag, inline, rest));
+                case "--query-port" -> queryPort = port(flag, value(flag, inline, rest));
                 case "--progress-every" -> progress = duration(flag, value(flag, inline, rest));
                 default -> throw new IllegalArgumentException("Unknown option " + flag + ".");
             }
         }
         return new PipelineOptions(dataDir.toAbsolutePath().normalize(), fresh, symbols, rate, duration, kafkaPort,
-                cassandraPort, sparkPort, jobHealthPort, ingestorPort, simulatorPort, progress, repoRoot.toAbsolutePath().normalize());
+                cassandraPort, sparkPort, jobHealthPort, ingestorPort, simulatorPort, queryPort, progress, repoRoot.toAbsolutePath().normalize());
     }
 
     Path ingestorApp() {
         return repoRoot.resolve("ingestor/target/quarkus-app");
+    }
+
+    /** The query service is optional: its build needs npm. */
+    Path queryApp() {
+        return repoRoot.resolve("query-api/target/quarkus-app");
     }
 
     Path jobJar() {
