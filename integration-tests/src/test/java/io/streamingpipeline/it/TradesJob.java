@@ -1,5 +1,7 @@
 package io.streamingpipeline.it;
 
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
+import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
@@ -33,11 +35,25 @@ final class TradesJob {
     private final Path workDir;
     private final int healthPort = FreePorts.pick();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Engines of this job; null = the shared ones of {@link PipelineStack}. */
+    private final KafkaBroker kafka;
+    private final CassandraNode cassandra;
 
     /**
      * @param workDir for the checkpoint ({@code <workDir>/checkpoint}) and the password file
      */
     TradesJob(String name, String topic, String deadLetterTopic, String keyspace, Path workDir) {
+        this(name, topic, deadLetterTopic, keyspace, workDir, null, null);
+    }
+
+    /**
+     * The job wired to its own broker and node (fault tests that stop them); null = the shared one. The Spark
+     * cluster is always the shared one.
+     */
+    TradesJob(String name, String topic, String deadLetterTopic, String keyspace, Path workDir, KafkaBroker kafka,
+            CassandraNode cassandra) {
+        this.kafka = kafka;
+        this.cassandra = cassandra;
         this.name = name;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
@@ -49,7 +65,7 @@ final class TradesJob {
     /** Starts the streaming job (returns at once; the driver then needs ~20 s to its first batch). */
     SparkDriver submit(String... extraArgs) {
         List<String> args = new ArrayList<>(commonArgs());
-        args.addAll(List.of("--bootstrap-servers", PipelineStack.get().kafka.bootstrapServers(),
+        args.addAll(List.of("--bootstrap-servers", kafka().bootstrapServers(),
                 "--topic", topic, "--dead-letter-topic", deadLetterTopic,
                 "--checkpoint-location", checkpoint.toUri().toString(),
                 "--starting-offsets", "earliest", "--trigger-interval", "1s",
@@ -77,7 +93,7 @@ final class TradesJob {
     }
 
     private List<String> commonArgs() {
-        var cassandra = PipelineStack.get().cassandra;
+        var cassandra = cassandra();
         return List.of("--cassandra-host", cassandra.host(), "--cassandra-port", Integer.toString(cassandra.port()),
                 "--cassandra-local-dc", cassandra.datacenter(),
                 "--cassandra-username", cassandra.username(),
@@ -94,6 +110,18 @@ final class TradesJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private KafkaBroker kafka() {
+        return kafka != null ? kafka : PipelineStack.get().kafka;
+    }
+
+    private CassandraNode cassandra() {
+        return cassandra != null ? cassandra : PipelineStack.get().cassandra;
+    }
+
+    String name() {
+        return name;
     }
 
     int healthPort() {
