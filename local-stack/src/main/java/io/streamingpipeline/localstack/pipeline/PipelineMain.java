@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -91,7 +92,11 @@ public final class PipelineMain {
             KafkaBroker kafka = startKafka();
             CassandraNode cassandra = startCassandra();
             SparkCluster spark = startSpark();
-            SparkDriver job = submitJob(kafka, cassandra, spark);
+            AtomicReference<SparkDriver> job = new AtomicReference<>(submitJob(kafka, cassandra, spark));
+            stops.push(() -> {
+                out.println("stopping the job (SIGTERM: the current micro-batch completes)");
+                job.get().stop(Duration.ofSeconds(90));
+            });
             FeedSimulator simulator = hasToken() ? null : startSimulator();
             IngestorProcess ingestor = startIngestor(kafka, simulator);
             String page = startQueryService(cassandra, ingestor);
@@ -102,8 +107,8 @@ public final class PipelineMain {
                     page == null ? "" : "  live candle page: " + page + "\n",
                     CassandraSchema.DEFAULT_KEYSPACE, CassandraSchema.TRADES_TABLE, options.symbols().get(0));
             try (CqlSession session = cassandra.session()) {
-                new ProgressReport(out, kafka, ingestor, job, options.jobHealthPort(), simulator, session, options.symbols())
-                        .runUntil(options.duration(), options.progressEvery());
+                new ProgressReport(out, kafka, ingestor, job, () -> submitJob(kafka, cassandra, spark), options.jobHealthPort(),
+                        simulator, session, options.symbols()).runUntil(options.duration(), options.progressEvery());
             }
             return 0;
         } catch (EngineStartException | IllegalStateException | UncheckedIOException e) {
@@ -241,10 +246,6 @@ public final class PipelineMain {
                         "--health-port", Integer.toString(options.jobHealthPort()),
                         "--health-bind-address", "127.0.0.1")
                 .build());
-        stops.push(() -> {
-            out.println("stopping the job (SIGTERM: the current micro-batch completes)");
-            driver.stop(Duration.ofSeconds(90));
-        });
         JobEndpoint endpoint = new JobEndpoint(options.jobHealthPort());
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (endpoint.status("/health/live") != 200) {
@@ -252,6 +253,7 @@ public final class PipelineMain {
                 throw new IllegalStateException("the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
+                driver.stop(Duration.ofSeconds(30));
                 throw new IllegalStateException("the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);

@@ -19,6 +19,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Every few seconds: what the feed delivered, what the ingestor read and Kafka acknowledged, what the job stored in
@@ -29,19 +31,26 @@ final class ProgressReport {
     private final PrintStream out;
     private final KafkaBroker kafka;
     private final IngestorProcess ingestor;
-    private final SparkDriver job;
+    private final AtomicReference<SparkDriver> job;
+    private final Supplier<SparkDriver> resubmit;
     private final JobEndpoint jobEndpoint;
     private final FeedSimulator simulator;
     private final CqlSession session;
     private final List<String> symbols;
     private final PreparedStatement latestCandle;
 
-    ProgressReport(PrintStream out, KafkaBroker kafka, IngestorProcess ingestor, SparkDriver job, int jobHealthPort,
+    /**
+     * @param job      the running driver; replaced here when it exits and is resubmitted
+     * @param resubmit spark-submit again with the same checkpoint, as a deployment's restart policy would
+     */
+    ProgressReport(PrintStream out, KafkaBroker kafka, IngestorProcess ingestor, AtomicReference<SparkDriver> job,
+                   Supplier<SparkDriver> resubmit, int jobHealthPort,
                    FeedSimulator simulator, CqlSession session, List<String> symbols) {
         this.out = out;
         this.kafka = kafka;
         this.ingestor = ingestor;
         this.job = job;
+        this.resubmit = resubmit;
         this.jobEndpoint = new JobEndpoint(jobHealthPort);
         this.simulator = simulator;
         this.session = session;
@@ -123,8 +132,14 @@ final class ProgressReport {
         if (!ingestor.isAlive()) {
             throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
         }
-        if (!job.isAlive()) {
-            throw new IllegalStateException("the Spark job exited; its log ends with:\n" + job.logTail(30));
+        SparkDriver driver = job.get();
+        if (!driver.isAlive()) {
+            // e.g. Cassandra was unreachable for a batch: the query fails and the driver exits (docs/reliability.md).
+            // The checkpoint makes a resubmission continue exactly where the failed batch started.
+            out.printf("the Spark job exited (code %s); its log ends with:%n%s%nresubmitting it from its checkpoint ...%n",
+                    driver.exitCode().map(String::valueOf).orElse("?"), driver.logTail(8));
+            PipelineMain.sleep(5000);
+            job.set(resubmit.get());
         }
         if (!kafka.isRunning()) {
             throw new IllegalStateException("Kafka exited; see " + kafka.logFile());
