@@ -1,0 +1,670 @@
+package io.streamingpipeline.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
+import io.streamingpipeline.localstack.ingestor.IngestorProcess;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
+import io.streamingpipeline.localstack.kafka.KafkaBroker;
+import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.process.LogTail;
+import io.streamingpipeline.localstack.spark.SparkCluster;
+import io.streamingpipeline.localstack.spark.SparkDriver;
+import io.streamingpipeline.localstack.spark.SparkSubmission;
+import io.streamingpipeline.simulator.FeedSimulator;
+import io.streamingpipeline.simulator.SimulatorConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * bench/latency: the whole pipeline on the local stack, fresh in a temporary directory (Kafka, Cassandra + schema,
+ * Spark master + worker + the job jar, the packaged ingestor, feed simulators), at each rate in turn (default 1,000 and
+ * 20,000 trades/s, 60 s measured each): how long a trade takes from the simulator to a row readable in Cassandra
+ * (end-to-end), and to a record readable in Kafka (ingest). Sampled: a probe symbol at a low fixed rate (20 trades/s)
+ * is mixed into the load symbols through {@link FeedMux}, and only its trades are followed ({@link ProbeTracker}).
+ * The last line printed is the {@code RESULT} line.
+ */
+public final class LatencyBenchmark {
+
+    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    static final String PROBE_SYMBOL = "BENCH:PROBE";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Settings, all overridable by flags. */
+    static final class Options {
+        List<Integer> rates = List.of(1_000, 20_000);
+        Duration duration = Duration.ofSeconds(60);
+        Duration warmup = Duration.ofSeconds(15);
+        Duration drainTimeout = Duration.ofSeconds(120);
+        int probeRate = 20;
+        long pollMillis = 20;
+        String triggerInterval = "250ms";
+        long maxOffsetsPerTrigger = 50_000;
+        int shufflePartitions = 2;
+        String lingerMs = "5";
+        Path ingestorApp = Path.of("ingestor/target/quarkus-app");
+        Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        String ingestorJvm = "-Xmx512m";
+        String jobJvm = "";
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        boolean keep;
+    }
+
+    static final String USAGE = """
+            usage: bench/latency [options]
+              --rates 1000,20000          trades/s of each phase, in order (load symbols + the probe symbol)
+              --duration 60               seconds measured per rate
+              --warmup 15                 seconds per rate before measuring
+              --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
+              --probe-rate 20             trades/s of the probe symbol (part of the rate)
+              --poll-ms 20                Cassandra poll interval for the probe rows
+              --trigger-interval 250ms    the job's micro-batch trigger
+              --max-offsets-per-trigger 50000
+              --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
+              --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)
+              --spark-conf key=value      extra Spark conf for the job (repeatable)
+              --job-jvm "-XX:..."         extra JVM options of the job's driver and executor
+              --ingestor-jvm "-Xmx512m"   JVM options of the ingestor
+              --keep                      keep the temporary work dir (logs) at the end
+            """;
+
+    public static void main(String[] args) throws Exception {
+        Options o = new Options();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--rates" -> o.rates = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.trim())).toList();
+                    case "--duration" -> o.duration = seconds(args[++i]);
+                    case "--warmup" -> o.warmup = seconds(args[++i]);
+                    case "--drain-timeout" -> o.drainTimeout = seconds(args[++i]);
+                    case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
+                    case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
+                    case "--trigger-interval" -> o.triggerInterval = args[++i];
+                    case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
+                    case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
+                    case "--linger-ms" -> o.lingerMs = args[++i];
+                    case "--spark-conf" -> {
+                        String kv = args[++i];
+                        o.sparkConf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                    }
+                    case "--job-jvm" -> o.jobJvm = args[++i];
+                    case "--ingestor-jvm" -> o.ingestorJvm = args[++i];
+                    case "--ingestor-app" -> o.ingestorApp = Path.of(args[++i]);
+                    case "--job-jar" -> o.jobJar = Path.of(args[++i]);
+                    case "--keep" -> o.keep = true;
+                    case "--help", "-h" -> {
+                        System.out.print(USAGE);
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (o.rates.isEmpty() || o.rates.stream().anyMatch(r -> r <= o.probeRate)) {
+                throw new IllegalArgumentException("each rate must be above --probe-rate " + o.probeRate);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("bench/latency: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.exit(new LatencyBenchmark(o).run());
+    }
+
+    private final Options o;
+    /** What to stop at the end, newest first (each by its own PID, through the local stack's handles). */
+    private final Deque<Runnable> stops = new ArrayDeque<>();
+    private Path work;
+
+    private LatencyBenchmark(Options o) {
+        this.o = o;
+    }
+
+    int run() throws IOException {
+        work = Files.createTempDirectory("bench-latency");
+        System.out.printf(Locale.ROOT, "bench/latency %s UTC: rates %s trades/s, %d s measured after %d s warm-up each; %d cores, "
+                        + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), work);
+        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
+                        + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker 2 cores; ingestor linger.ms=%s, %s; "
+                        + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
+                o.triggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
+                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
+                o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
+        List<PhaseResult> results = new ArrayList<>();
+        try {
+            requireFile(o.ingestorApp.resolve("quarkus-run.jar"));
+            requireFile(o.jobJar);
+            KafkaBroker kafka = startKafka();
+            CassandraNode cassandra = startCassandra();
+            SparkCluster spark = startSpark();
+            int healthPort = FreePorts.pick();
+            SparkDriver job = submitJob(kafka, cassandra, spark, healthPort);
+            try (CqlSession session = cassandra.session();
+                 ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3, session,
+                         PROBE_SYMBOL, o.pollMillis)) {
+                Stack stack = new Stack(kafka, job, healthPort, tracker);
+                for (int rate : o.rates) {
+                    PhaseResult r = runPhase(stack, rate);
+                    results.add(r);
+                    r.print();
+                    if (rate != o.rates.get(o.rates.size() - 1)) {
+                        awaitCatchUp(stack);
+                    }
+                }
+                System.out.printf(Locale.ROOT, "probe polls: %,d, %.1f ms each on average, %,d rows read%n",
+                        tracker.polls(), tracker.meanPollMillis(), tracker.rowsRead());
+            }
+        } catch (RuntimeException e) {
+            System.out.println("bench/latency FAILED: " + e.getMessage());
+            e.printStackTrace(System.out);
+            stopAll();
+            return 1;
+        }
+        stopAll();
+        if (!o.keep) {
+            deleteTree(work);
+        }
+        System.out.println("summary (ms; e2e = simulator -> row readable in Cassandra, ingest = simulator -> record readable in Kafka):");
+        for (PhaseResult r : results) {
+            System.out.println("  " + r.summary());
+        }
+        StringBuilder result = new StringBuilder("RESULT");
+        for (PhaseResult r : results) {
+            result.append(String.format(Locale.ROOT, " p99_ms_at_%s=%d", label(r.rate), r.e2e.p99));
+        }
+        result.append(String.format(Locale.ROOT, " p50_ms_at_%s=%d", label(results.get(0).rate), results.get(0).e2e.p50));
+        System.out.println(result);
+        return 0;
+    }
+
+    record Stack(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker) {
+    }
+
+    // ---------------------------------------------------------------- engines
+
+    private KafkaBroker startKafka() {
+        KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start();
+        stops.push(kafka::stop);
+        kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
+        System.out.printf(Locale.ROOT, "  Kafka ready in %.1f s (pid %d)%n", seconds(kafka.lastStartDuration()), kafka.pid());
+        return kafka;
+    }
+
+    private CassandraNode startCassandra() {
+        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).start();
+        stops.push(cassandra::stop);
+        try (CqlSession session = cassandra.session()) {
+            for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {
+                session.execute(statement);
+            }
+        }
+        System.out.printf(Locale.ROOT, "  Cassandra ready in %.1f s (pid %d), schema applied%n",
+                seconds(cassandra.lastStartDuration()), cassandra.pid());
+        return cassandra;
+    }
+
+    private SparkCluster startSpark() {
+        SparkCluster spark = SparkCluster.builder(work.resolve("spark")).start();
+        stops.push(spark::stop);
+        System.out.printf(Locale.ROOT, "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
+                seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.masterPid(), spark.workerPid());
+        return spark;
+    }
+
+    private SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort) throws IOException {
+        Path passwordFile = work.resolve("cassandra-password");
+        Files.writeString(passwordFile, cassandra.password() + "\n");
+        SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
+                .name("latency-bench")
+                .logFile(work.resolve("spark-driver.log"))
+                .driverHeap("1g")
+                .executorMemory("1g")
+                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
+        o.sparkConf.forEach(submission::conf);
+        if (!o.jobJvm.isBlank()) {
+            submission.driverJvmOptions(o.jobJvm.trim().split("\\s+")).conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+        }
+        submission.args("--bootstrap-servers", kafka.bootstrapServers(),
+                "--checkpoint-location", work.resolve("checkpoints").toUri().toString(),
+                "--starting-offsets", "earliest",
+                "--cassandra-host", cassandra.host(),
+                "--cassandra-port", Integer.toString(cassandra.port()),
+                "--cassandra-local-dc", cassandra.datacenter(),
+                "--cassandra-username", cassandra.username(),
+                "--cassandra-password-file", passwordFile.toString(),
+                "--trigger-interval", o.triggerInterval,
+                "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
+                "--health-port", Integer.toString(healthPort),
+                "--health-bind-address", "127.0.0.1");
+        long t0 = System.nanoTime();
+        SparkDriver driver = spark.submit(submission.build());
+        stops.push(() -> driver.stop(Duration.ofSeconds(60)));
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (status(healthPort, "/health/live") != 200) {
+            if (!driver.isAlive()) {
+                throw new IllegalStateException("the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Spark job did not start within 4 minutes; its log ends with:\n" + driver.logTail(30));
+            }
+            sleep(500);
+        }
+        System.out.printf(Locale.ROOT, "  job running in %.1f s (driver pid %d)%n", (System.nanoTime() - t0) / 1e9, driver.pid());
+        return driver;
+    }
+
+    // ---------------------------------------------------------------- one rate
+
+    private PhaseResult runPhase(Stack stack, int rate) {
+        System.out.printf(Locale.ROOT, "--- %,d trades/s (%,d load over %d symbols + %d probe) ---%n", rate, rate - o.probeRate,
+                IngestBenchmark.SYMBOLS.size(), o.probeRate);
+        int loadRate = rate - o.probeRate;
+        FeedSimulator load = FeedSimulator.start(SimulatorConfig.defaults()
+                .withSeed(System.currentTimeMillis())
+                .withTradesPerSecond(loadRate)
+                .withTradesPerFrame(Math.max(1, Math.min(100, loadRate / 50)))
+                .withPingInterval(Duration.ofSeconds(30))
+                .withDuplicateProbability(0));
+        FeedSimulator probe = FeedSimulator.start(SimulatorConfig.defaults()
+                .withSeed(7)
+                .withTradesPerSecond(o.probeRate)
+                .withTradesPerFrame(1)
+                .withPingInterval(Duration.ofSeconds(30))
+                .withDuplicateProbability(0));
+        FeedMux mux = FeedMux.start(load.uri(), probe.uri(), PROBE_SYMBOL);
+        List<String> symbols = new ArrayList<>(IngestBenchmark.SYMBOLS);
+        symbols.add(PROBE_SYMBOL);
+        IngestorProcess ingestor = null;
+        try {
+            ingestor = IngestorProcess.builder(o.ingestorApp)
+                    .log(work.resolve("ingestor-" + rate + ".log"))
+                    .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
+                    .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers())
+                    .env("FINNHUB_URL", mux.uri().toString())
+                    .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
+                    .env("FINNHUB_SYMBOLS", String.join(",", symbols))
+                    .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
+                    .start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ingestor.status("/q/health/ready") != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ingestor not ready:\n" + LogTail.of(ingestor.logFile(), 30));
+                }
+                sleep(200);
+            }
+            System.out.printf(Locale.ROOT, "  ingestor ready in %.1f s (pid %d)%n", seconds(ingestor.startDuration()), ingestor.pid());
+            if (stack.tracker.latestEndToEndMillis() < 0) {
+                // the job's first micro-batches (class loading, code generation, connections) are not the steady state
+                long t0 = System.nanoTime();
+                long flowDeadline = t0 + Duration.ofMinutes(5).toNanos();
+                while (stack.tracker.latestEndToEndMillis() < 0 && System.nanoTime() < flowDeadline) {
+                    stack.tracker.check();
+                    checkAlive(stack);
+                    sleep(200);
+                }
+                System.out.printf(Locale.ROOT, "  first probe row in Cassandra after %.1f s (the job's first batches)%n",
+                        (System.nanoTime() - t0) / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
+            progress(stack, ingestor, load, probe, o.warmup, "warm-up");
+
+            long windowStart = System.currentTimeMillis();
+            Counters before = counters(stack, ingestor, load, probe);
+            String loadBefore = loadAverage();
+            List<Double> batchDurations = progress(stack, ingestor, load, probe, o.duration, "measure");
+            long windowEnd = System.currentTimeMillis();
+            Counters after = counters(stack, ingestor, load, probe);
+            String loadAfter = loadAverage();
+            long lostInIngestor = (long) ingestor.metrics().value("ingestor_trades_lost_total");
+
+            // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka
+            mux.close();
+            probe.close();
+            load.close();
+            try {
+                ingestor.terminate(Duration.ofSeconds(60));
+            } catch (IllegalStateException killed) {
+                System.out.println("  (the ingestor did not stop within 60 s of SIGTERM, still working through the frames it had"
+                        + " received; killed: what it held is lost)");
+            }
+            ingestor = null;
+
+            long drainDeadline = System.currentTimeMillis() + o.drainTimeout.toMillis();
+            int unseen;
+            while ((unseen = unseen(stack.tracker, windowStart, windowEnd)) > 0 && System.currentTimeMillis() < drainDeadline) {
+                stack.tracker.check();
+                checkAlive(stack);
+                sleep(250);
+            }
+            long drainedAt = System.currentTimeMillis();
+            double storedAtDrain = jobMetrics(stack.healthPort).value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+            System.out.printf(Locale.ROOT, "  drain: %s %.1f s after the window%n",
+                    unseen == 0 ? "all probe rows of the window in Cassandra" : unseen + " probe rows still missing",
+                    (drainedAt - windowEnd) / 1000.0);
+            PhaseResult result = PhaseResult.of(rate, stack.tracker, windowStart, windowEnd, drainedAt, before, after,
+                    lostInIngestor, batchDurations, loadBefore + " -> " + loadAfter);
+            result.storedThroughDrainPerS = (storedAtDrain - before.stored) / ((drainedAt - windowStart) / 1000.0);
+            return result;
+        } finally {
+            if (ingestor != null) {
+                ingestor.kill();
+            }
+            mux.close();
+            probe.close();
+            load.close();
+        }
+    }
+
+    private static int unseen(ProbeTracker tracker, long from, long to) {
+        int n = 0;
+        for (ProbeTracker.KafkaProbe p : tracker.probesBetween(from, to)) {
+            if (tracker.seenInCassandra(p.id()) == null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Sleeps {@code length}, printing a line every 10 s; returns the durations (s) of the trades query's batches seen. */
+    private List<Double> progress(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe,
+                                  Duration length, String what) {
+        List<Double> batchDurations = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + length.toNanos();
+        long nextLine = start + Duration.ofSeconds(10).toNanos();
+        double lastBatch = -1;
+        Counters last = counters(stack, ingestor, load, probe);
+        long lastAt = System.nanoTime();
+        while (System.nanoTime() < end) {
+            sleep(Math.min(1_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            stack.tracker.check();
+            checkAlive(stack);
+            if (!ingestor.isAlive()) {
+                throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
+            }
+            PrometheusText jobMetrics = jobMetrics(stack.healthPort);
+            double batchId = jobMetrics.value("trades_job_query_last_batch_id", "query", "trades");
+            if (batchId != lastBatch) {
+                batchDurations.add(jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"));
+                lastBatch = batchId;
+            }
+            if (System.nanoTime() >= nextLine || System.nanoTime() >= end) {
+                Counters now = counters(stack, ingestor, load, probe);
+                double s = (System.nanoTime() - lastAt) / 1e9;
+                System.out.printf(Locale.ROOT, "  [%s %3ds] delivered %,.0f/s  published %,.0f/s  stored %,.0f/s  "
+                                + "backlog %,d  last batch %.2f s  latest probe e2e %d ms  load %s%n",
+                        what, Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                        (now.delivered - last.delivered) / s, (now.published - last.published) / s, (now.stored - last.stored) / s,
+                        (long) Math.max(0, now.kafkaRecords - now.stored), jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"),
+                        stack.tracker.latestEndToEndMillis(), loadAverage());
+                last = now;
+                lastAt = System.nanoTime();
+                nextLine += Duration.ofSeconds(10).toNanos();
+            }
+        }
+        return batchDurations;
+    }
+
+    /** Before the next rate: until the job wrote as many rows as Kafka holds, or the drain timeout. */
+    private void awaitCatchUp(Stack stack) {
+        long deadline = System.nanoTime() + o.drainTimeout.toNanos();
+        long inKafka;
+        double stored;
+        do {
+            inKafka = stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
+            stored = jobMetrics(stack.healthPort).value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+            if (stored >= inKafka) {
+                return;
+            }
+            sleep(500);
+        } while (System.nanoTime() < deadline);
+        System.out.printf(Locale.ROOT, "  (the job is still %,d records behind Kafka; the next rate starts with that backlog)%n",
+                (long) (inKafka - stored));
+    }
+
+    record Counters(double delivered, double probeDelivered, double published, double stored, long kafkaRecords) {
+    }
+
+    private static Counters counters(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe) {
+        // the simulators first: their counts belong to the window's boundary, the HTTP scrapes below take a while
+        long probeDelivered = probe.groundTruth().totalTrades();
+        long loadDelivered = load.groundTruth().totalTrades();
+        PrometheusText job = jobMetrics(stack.healthPort);
+        return new Counters(loadDelivered + probeDelivered, probeDelivered,
+                ingestor.metrics().value("ingestor_trades_published_total"),
+                job.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE),
+                stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    private static void checkAlive(Stack stack) {
+        if (!stack.job.isAlive()) {
+            throw new IllegalStateException("the Spark job exited; its log ends with:\n" + stack.job.logTail(30));
+        }
+        if (!stack.kafka.isRunning()) {
+            throw new IllegalStateException("Kafka exited; see " + stack.kafka.logFile());
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** Percentiles (nearest rank) of latencies in ms; {@code lowerBound} when some samples are only lower bounds. */
+    record Stats(int n, long p50, long p99, long max, boolean lowerBound) {
+        static Stats of(long[] values, boolean lowerBound) {
+            if (values.length == 0) {
+                return new Stats(0, -1, -1, -1, lowerBound);
+            }
+            long[] v = values.clone();
+            Arrays.sort(v);
+            return new Stats(v.length, rank(v, 0.50), rank(v, 0.99), v[v.length - 1], lowerBound);
+        }
+
+        private static long rank(long[] sorted, double q) {
+            int i = (int) Math.ceil(q * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        }
+
+        String text() {
+            String ge = lowerBound ? ">=" : "";
+            return n == 0 ? "n/a" : String.format(Locale.ROOT, "p50 %s%d  p99 %s%d  max %s%d", ge, p50, ge, p99, ge, max);
+        }
+    }
+
+    static final class PhaseResult {
+        int rate;
+        Stats e2e;
+        Stats ingest;
+        Stats toProducer;
+        Stats toIngestor;
+        double seconds;
+        double deliveredPerS;
+        double publishedPerS;
+        double storedPerS;
+        double storedThroughDrainPerS;
+        long probeSent;
+        int probeInKafka;
+        int probeStored;
+        long lostInIngestor;
+        long backlogAtEnd;
+        double meanBatch;
+        double maxBatch;
+        int batches;
+        String load;
+
+        static PhaseResult of(int rate, ProbeTracker tracker, long from, long to, long drainedAt, Counters before,
+                              Counters after, long lostInIngestor, List<Double> batchDurations, String load) {
+            PhaseResult r = new PhaseResult();
+            r.rate = rate;
+            List<ProbeTracker.KafkaProbe> probes = tracker.probesBetween(from, to);
+            long[] e2e = new long[probes.size()];
+            long[] ingest = new long[probes.size()];
+            long[] toProducer = new long[probes.size()];
+            long[] toIngestor = new long[probes.size()];
+            int stored = 0;
+            for (int i = 0; i < probes.size(); i++) {
+                ProbeTracker.KafkaProbe p = probes.get(i);
+                Long seen = tracker.seenInCassandra(p.id());
+                if (seen != null) {
+                    stored++;
+                }
+                // a row not seen by the end of the drain counts with its wait so far: a lower bound
+                e2e[i] = (seen != null ? seen : drainedAt) - p.tradeMillis();
+                ingest[i] = p.kafkaReadMillis() - p.tradeMillis();
+                toProducer[i] = p.createTime() - p.tradeMillis();
+                toIngestor[i] = p.ingestedAt() - p.tradeMillis();
+            }
+            r.e2e = Stats.of(e2e, stored < probes.size());
+            r.ingest = Stats.of(ingest, false);
+            r.toProducer = Stats.of(toProducer, false);
+            r.toIngestor = Stats.of(toIngestor, false);
+            r.seconds = (to - from) / 1000.0;
+            r.deliveredPerS = (after.delivered - before.delivered) / r.seconds;
+            r.publishedPerS = (after.published - before.published) / r.seconds;
+            r.storedPerS = (after.stored - before.stored) / r.seconds;
+            r.probeSent = (long) (after.probeDelivered - before.probeDelivered);
+            r.probeInKafka = probes.size();
+            r.probeStored = stored;
+            r.lostInIngestor = lostInIngestor;
+            r.backlogAtEnd = (long) Math.max(0, after.kafkaRecords - after.stored);
+            r.batches = batchDurations.size();
+            r.meanBatch = batchDurations.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            r.maxBatch = batchDurations.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            r.load = load;
+            return r;
+        }
+
+        void print() {
+            System.out.printf(Locale.ROOT, "rate %,d/s: end-to-end (sim -> Cassandra) %s ms over %d probe trades%n",
+                    rate, e2e.text(), e2e.n);
+            System.out.printf(Locale.ROOT, "rate %,d/s: ingest (sim -> readable in Kafka) %s ms; of which sim -> ingestor "
+                            + "(ingested_at) p50 %d p99 %d, sim -> producer send (CreateTime) p50 %d p99 %d%n",
+                    rate, ingest.text(), toIngestor.p50, toIngestor.p99, toProducer.p50, toProducer.p99);
+            System.out.printf(Locale.ROOT, "rate %,d/s: delivered %,.0f trades/s, published to Kafka %,.0f/s, stored in "
+                            + "Cassandra %,.0f/s (job rows written) over %.0f s, %,.0f/s over window + drain; backlog at the "
+                            + "window's end %,d records (Kafka - rows written); trades query: %d batches seen, mean %.2f s, "
+                            + "max %.2f s; load average %s%n",
+                    rate, deliveredPerS, publishedPerS, storedPerS, seconds, storedThroughDrainPerS, backlogAtEnd, batches,
+                    meanBatch, maxBatch, load);
+            System.out.printf(Locale.ROOT, "rate %,d/s: probe trades sent %d, in Kafka %d (%d lost before Kafka), in Cassandra %d "
+                            + "(%d lagging or lost); the ingestor counted %,d trades lost (buffer full) in this phase%n",
+                    rate, probeSent, probeInKafka, Math.max(0, probeSent - probeInKafka), probeStored,
+                    probeInKafka - probeStored, lostInIngestor);
+        }
+
+        String summary() {
+            return String.format(Locale.ROOT, "%6s/s: e2e %s | ingest %s | delivered %,.0f/s published %,.0f/s stored %,.0f/s "
+                            + "(%,.0f/s incl. drain) | probe trades lost before Kafka %d, lagging/lost after %d",
+                    label(rate), e2e.text(), ingest.text(), deliveredPerS, publishedPerS, storedPerS, storedThroughDrainPerS,
+                    Math.max(0, probeSent - probeInKafka), probeInKafka - probeStored);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String label(int rate) {
+        return rate % 1000 == 0 ? rate / 1000 + "k" : Integer.toString(rate);
+    }
+
+    private static PrometheusText jobMetrics(int port) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return new PrometheusText(r.statusCode() == 200 ? r.body() : "");
+        } catch (IOException e) {
+            return new PrometheusText("");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PrometheusText("");
+        }
+    }
+
+    private static int status(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private synchronized void stopAll() {
+        Runnable stop;
+        while ((stop = stops.poll()) != null) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                System.out.println("  (while stopping: " + e.getMessage() + ")");
+            }
+        }
+        System.out.flush();
+    }
+
+    private static void requireFile(Path p) {
+        if (!Files.exists(p)) {
+            throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am install");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.out.println("  (could not delete " + dir + ": " + e.getMessage() + ")");
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static String now() {
+        return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+    }
+
+    private static Duration seconds(String s) {
+        return Duration.ofSeconds(Long.parseLong(s.replace("s", "")));
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.streamingpipeline.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.TradeContract.Fields;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Follows the probe symbol's trades through the pipeline, without reading the load:
+ * <ul>
+ *   <li>Kafka: a consumer on the one partition the probe symbol's key hashes to (the producer's murmur2 partitioner),
+ *   from its end at start; for each probe record: the wall-clock time it was first read, its CreateTime (set by the
+ *   ingestor's producer at {@code send}), and {@code id}, {@code timestamp_unix}, {@code ingested_at} of its value;</li>
+ *   <li>Cassandra: every {@code pollMillis}, a prepared {@code SELECT id, timestamp_unix ... WHERE symbol = ? AND day = ?
+ *   AND timestamp_unix >= ?} on the probe's partition, from the oldest probe trade read from Kafka and not yet seen in
+ *   Cassandra (rows of one micro-batch land in any order), so each poll returns only the few newest rows; the first
+ *   time a row's id shows up is its "readable in Cassandra" time.</li>
+ * </ul>
+ * All times are {@link System#currentTimeMillis()} of this machine, the clock the simulator stamps {@code t} with.
+ */
+final class ProbeTracker implements AutoCloseable {
+
+    /** One probe trade as read from Kafka. */
+    record KafkaProbe(UUID id, long tradeMillis, long ingestedAt, long createTime, long kafkaReadMillis) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Probe trades unseen for longer than this no longer hold back the poll's lower bound (counted as lagging). */
+    private static final long GIVE_UP_MILLIS = Duration.ofMinutes(5).toMillis();
+
+    private final String symbol;
+    private final long pollMillis;
+    private final Map<UUID, KafkaProbe> fromKafka = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> seenInCassandra = new ConcurrentHashMap<>();
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong pollNanos = new AtomicLong();
+    private final AtomicLong rowsRead = new AtomicLong();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final CqlSession session;
+    private final PreparedStatement select;
+    private final Thread kafkaThread;
+    private final Thread cassandraThread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    ProbeTracker(String bootstrapServers, String topic, int partitions, CqlSession session, String symbol, long pollMillis) {
+        this.symbol = symbol;
+        this.pollMillis = pollMillis;
+        this.session = session;
+        this.select = session.prepare("SELECT " + TradeColumns.ID + ", " + TradeColumns.TIMESTAMP_UNIX + " FROM "
+                + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE + " WHERE " + TradeColumns.SYMBOL
+                + " = ? AND " + TradeColumns.DAY + " = ? AND " + TradeColumns.TIMESTAMP_UNIX + " >= ?");
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "latency-probe");
+        consumer = new KafkaConsumer<>(props);
+        TopicPartition partition = new TopicPartition(topic, partitionOf(symbol, partitions));
+        consumer.assign(List.of(partition));
+        consumer.seekToEnd(List.of(partition));
+        consumer.position(partition);
+        kafkaThread = new Thread(this::readKafka, "probe-kafka");
+        cassandraThread = new Thread(this::pollCassandra, "probe-cassandra");
+        kafkaThread.setDaemon(true);
+        cassandraThread.setDaemon(true);
+        kafkaThread.start();
+        cassandraThread.start();
+    }
+
+    /** The partition the producer's default partitioner gives a record keyed {@code key}. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private void readKafka() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    if (!symbol.equals(r.key())) {
+                        continue;
+                    }
+                    JsonNode value = JSON.readTree(r.value());
+                    UUID id = UUID.fromString(value.path(Fields.ID).asText());
+                    fromKafka.putIfAbsent(id, new KafkaProbe(id, value.path(Fields.TIMESTAMP_UNIX).asLong(),
+                            value.path(Fields.INGESTED_AT).asLong(), r.timestamp(), now));
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close()
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pollCassandra() {
+        long next = System.nanoTime();
+        while (running) {
+            try {
+                long now = System.currentTimeMillis();
+                long from = lowerBound(now);
+                long t0 = System.nanoTime();
+                for (String day : days(from, now)) {
+                    for (Row row : session.execute(select.bind(symbol, day, from))) {
+                        rowsRead.incrementAndGet();
+                        seenInCassandra.putIfAbsent(row.getUuid(0), now);
+                    }
+                }
+                pollNanos.addAndGet(System.nanoTime() - t0);
+                polls.incrementAndGet();
+            } catch (RuntimeException e) {
+                if (running) {
+                    failure = e;
+                }
+            }
+            next += pollMillis * 1_000_000L;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            } else {
+                next = System.nanoTime();
+            }
+        }
+    }
+
+    /** The oldest probe trade read from Kafka and not yet in Cassandra; without one, a little before the newest. */
+    private long lowerBound(long now) {
+        long oldestUnseen = Long.MAX_VALUE;
+        long newest = now - 10_000;
+        for (KafkaProbe p : fromKafka.values()) {
+            newest = Math.max(newest, p.tradeMillis());
+            if (p.tradeMillis() < oldestUnseen && p.tradeMillis() > now - GIVE_UP_MILLIS && !seenInCassandra.containsKey(p.id())) {
+                oldestUnseen = p.tradeMillis();
+            }
+        }
+        // a margin for trades not read from Kafka yet whose time lies a little before the newest (timestamp jitter)
+        return Math.min(oldestUnseen, newest - 500);
+    }
+
+    private static Set<String> days(long from, long to) {
+        Set<String> days = new LinkedHashSet<>();
+        for (LocalDate d = day(from); !d.isAfter(day(to)); d = d.plusDays(1)) {
+            days.add(d.toString());
+        }
+        return days;
+    }
+
+    private static LocalDate day(long millis) {
+        return LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+    }
+
+    /** Probe trades read from Kafka whose trade time is in {@code [fromMillis, toMillis)}. */
+    List<KafkaProbe> probesBetween(long fromMillis, long toMillis) {
+        List<KafkaProbe> list = new ArrayList<>();
+        for (KafkaProbe p : fromKafka.values()) {
+            if (p.tradeMillis() >= fromMillis && p.tradeMillis() < toMillis) {
+                list.add(p);
+            }
+        }
+        return list;
+    }
+
+    /** When {@code id} was first read from Cassandra, or null. */
+    Long seenInCassandra(UUID id) {
+        return seenInCassandra.get(id);
+    }
+
+    /** The newest probe trade seen in Cassandra: its end-to-end latency (ms), or -1. */
+    long latestEndToEndMillis() {
+        long latestTrade = -1;
+        long latency = -1;
+        for (KafkaProbe p : fromKafka.values()) {
+            Long seen = seenInCassandra.get(p.id());
+            if (seen != null && p.tradeMillis() > latestTrade) {
+                latestTrade = p.tradeMillis();
+                latency = seen - p.tradeMillis();
+            }
+        }
+        return latency;
+    }
+
+    /** Mean duration of one Cassandra poll, ms. */
+    double meanPollMillis() {
+        long n = polls.get();
+        return n == 0 ? 0 : pollNanos.get() / 1e6 / n;
+    }
+
+    long polls() {
+        return polls.get();
+    }
+
+    long rowsRead() {
+        return rowsRead.get();
+    }
+
+    /** Throws if the Kafka reader or the Cassandra poller failed. */
+    void check() {
+        if (failure != null) {
+            throw new IllegalStateException("probe tracking failed: " + failure, failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        cassandraThread.interrupt();
+        try {
+            kafkaThread.join(10_000);
+            cassandraThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
