@@ -67,8 +67,12 @@ public final class JobSettings {
     public static final Option CHECKPOINT_LOCATION = option("checkpoint-location", null,
             "Durable directory (HDFS, S3, a persistent volume) for offsets and state; a restart with the same "
                     + "directory resumes where the job stopped.");
-    public static final Option TRIGGER_INTERVAL = option("trigger-interval", "1s",
-            "Processing-time trigger: how often a micro-batch starts.");
+    public static final Option TRIGGER_INTERVAL = option("trigger-interval", "250ms",
+            "Processing-time trigger of the trade query: how often a micro-batch starts (at once if the last one "
+                    + "took longer); bounds the latency to Cassandra.");
+    public static final Option CANDLES_TRIGGER_INTERVAL = option("candles-trigger-interval", "2s",
+            "Processing-time trigger of the candle query; longer than the trade query's, so that the stateful "
+                    + "aggregation takes less of the cluster.");
     public static final Option WATERMARK = option("watermark", "30s",
             "How late (event time) a trade may arrive and still count in its candle.");
     public static final Option MAX_FUTURE_SKEW = option("max-future-skew", "1h",
@@ -108,8 +112,8 @@ public final class JobSettings {
                     + "e.g. security.protocol=SASL_SSL.");
 
     public static final List<Option> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
-            MAX_OFFSETS_PER_TRIGGER, FAIL_ON_DATA_LOSS, KAFKA_OPTIONS, CHECKPOINT_LOCATION, TRIGGER_INTERVAL, WATERMARK,
-            MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
+            MAX_OFFSETS_PER_TRIGGER, FAIL_ON_DATA_LOSS, KAFKA_OPTIONS, CHECKPOINT_LOCATION, TRIGGER_INTERVAL,
+            CANDLES_TRIGGER_INTERVAL, WATERMARK, MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
             CASSANDRA_PASSWORD_FILE, KEYSPACE, REPLICATION, TRADES_TTL, CANDLES_TTL, HEALTH_PORT, HEALTH_BIND_ADDRESS,
             HEALTH_PROGRESS_TIMEOUT, GRACEFUL_STOP_TIMEOUT, APPLY_SCHEMA, HELP);
 
@@ -127,6 +131,7 @@ public final class JobSettings {
     private final Map<String, String> kafkaOptions;
     private final String checkpointLocation;
     private final Duration triggerInterval;
+    private final Duration candlesTriggerInterval;
     private final Duration watermark;
     private final Duration maxFutureSkew;
     private final String cassandraHost;
@@ -155,6 +160,7 @@ public final class JobSettings {
         kafkaOptions = r.kafkaOptions();
         checkpointLocation = running ? r.required(CHECKPOINT_LOCATION, JobSettings::nonBlank) : r.raw(CHECKPOINT_LOCATION);
         triggerInterval = r.value(TRIGGER_INTERVAL, v -> positive(duration(v)));
+        candlesTriggerInterval = r.value(CANDLES_TRIGGER_INTERVAL, v -> positive(duration(v)));
         watermark = r.value(WATERMARK, JobSettings::duration);
         maxFutureSkew = r.value(MAX_FUTURE_SKEW, JobSettings::duration);
         cassandraHost = r.value(CASSANDRA_HOST, JobSettings::hosts);
@@ -280,6 +286,10 @@ public final class JobSettings {
         return triggerInterval;
     }
 
+    public Duration candlesTriggerInterval() {
+        return candlesTriggerInterval;
+    }
+
     public Duration watermark() {
         return watermark;
     }
@@ -350,6 +360,7 @@ public final class JobSettings {
         shown.put(KAFKA_OPTION, kafkaOptions.keySet());
         shown.put(CHECKPOINT_LOCATION.name(), checkpointLocation);
         shown.put(TRIGGER_INTERVAL.name(), triggerInterval);
+        shown.put(CANDLES_TRIGGER_INTERVAL.name(), candlesTriggerInterval);
         shown.put(WATERMARK.name(), watermark);
         shown.put(MAX_FUTURE_SKEW.name(), maxFutureSkew);
         shown.put(CASSANDRA_HOST.name(), cassandraHost);

@@ -1,25 +1,27 @@
 package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.TradeContract.Fields;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -35,6 +37,9 @@ import static org.apache.spark.sql.functions.when;
 public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TradesBatchWriter.class);
+    private static final String VALID = "valid";
+    private static final String LATE = "late";
+    private static final String MAX_TIME = "max_time";
 
     private final Duration maxFutureSkew;
     private final BatchSink trades;
@@ -59,52 +64,71 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     }
 
     @Override
-    public void call(Dataset<Row> kafkaRows, Long batchId) {
+    public void call(Dataset<Row> kafkaRows, Long batchId) throws InterruptedException {
         long watermarkMillis = watermark.currentMillis();
+        // Cached: the rare batch with rejected records reads them again for the dead-letter topic, and a second
+        // read of the source would count the batch's records twice in Spark's input-row metrics.
         Dataset<Row> classified = TradeParsing.classify(kafkaRows, maxFutureSkew).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Column valid = col(TradeParsing.REJECT_REASON).isNull();
-            List<Row> summary = classified.groupBy(col(TradeParsing.REJECT_REASON))
-                    .agg(count(lit(1)).as("records"),
-                            sum(when(valid.and(LateTrades.isLate(watermarkMillis)), 1).otherwise(0)).as("late"),
-                            max(col(Fields.TIMESTAMP_UNIX)).as("max_time"))
-                    .collectAsList();
-            long validCount = 0;
-            long late = 0;
-            long maxTime = Long.MIN_VALUE;
-            Map<String, Long> rejected = new HashMap<>();
-            for (Row row : summary) {
-                String reason = row.getString(0);
-                if (reason == null) {
-                    validCount = row.getLong(1);
-                    late = row.getLong(2);
-                    maxTime = row.isNullAt(3) ? maxTime : row.getLong(3);
-                } else {
-                    rejected.put(reason, row.getLong(1));
-                }
-            }
-            long rejectedCount = rejected.values().stream().mapToLong(Long::longValue).sum();
-
-            if (validCount > 0) {
-                trades.write(TradeParsing.valid(classified).select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new)));
-            }
-            if (rejectedCount > 0) {
-                deadLetters.write(DeadLetters.records(TradeParsing.rejected(classified), clockMillis.getAsLong()));
-            }
-
-            metrics.written(tradesSinkName, validCount);
-            metrics.written(deadLettersSinkName, rejectedCount);
-            rejected.forEach(metrics::rejected);
-            metrics.late(late);
-            if (maxTime != Long.MIN_VALUE) {
-                watermark.observe(maxTime);
-            }
-            if (rejectedCount > 0 || late > 0) {
-                LOG.info("Batch {}: {} trades, {} rejected {}, {} late for their candle (watermark {})",
-                        batchId, validCount, rejectedCount, rejected, late, watermarkMillis);
-            }
+            write(classified, batchId, watermarkMillis);
         } finally {
             classified.unpersist();
         }
+    }
+
+    private void write(Dataset<Row> classified, long batchId, long watermarkMillis) throws InterruptedException {
+        // The batch's counts are computed while its trades are written (Dataset.observe), not by a job of their own:
+        // one Spark job per batch instead of two keeps the micro-batch short.
+        Observation summary = new Observation("trades_batch_" + batchId + "_" + System.nanoTime());
+        Column[] counts = summaryColumns(watermarkMillis);
+        Dataset<Row> observed = classified.observe(summary, counts[0], Arrays.copyOfRange(counts, 1, counts.length));
+        trades.write(TradeParsing.valid(observed).select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new)));
+        Map<String, Object> summed = summary.getAsJava();
+
+        long validCount = asLong(summed.get(VALID));
+        long late = asLong(summed.get(LATE));
+        Map<String, Long> rejected = new TreeMap<>();
+        for (RejectReason reason : RejectReason.values()) {
+            long n = asLong(summed.get(reason.label()));
+            if (n > 0) {
+                rejected.put(reason.label(), n);
+            }
+        }
+        long rejectedCount = rejected.values().stream().mapToLong(Long::longValue).sum();
+        if (rejectedCount > 0) {
+            deadLetters.write(DeadLetters.records(TradeParsing.rejected(classified), clockMillis.getAsLong()));
+        }
+
+        metrics.written(tradesSinkName, validCount);
+        metrics.written(deadLettersSinkName, rejectedCount);
+        rejected.forEach(metrics::rejected);
+        metrics.late(late);
+        Object maxTime = summed.get(MAX_TIME);
+        if (maxTime != null) {
+            watermark.observe(asLong(maxTime));
+        }
+        if (rejectedCount > 0 || late > 0) {
+            LOG.info("Batch {}: {} trades, {} rejected {}, {} late for their candle (watermark {})",
+                    batchId, validCount, rejectedCount, rejected, late, watermarkMillis);
+        }
+    }
+
+    /** Valid trades, late ones among them, their latest trade time, and the rejected records by reason. */
+    private static Column[] summaryColumns(long watermarkMillis) {
+        Column reason = col(TradeParsing.REJECT_REASON);
+        Column valid = reason.isNull();
+        List<Column> columns = new ArrayList<>();
+        columns.add(sum(when(valid, 1L).otherwise(0L)).as(VALID));
+        columns.add(sum(when(valid.and(LateTrades.isLate(watermarkMillis)), 1L).otherwise(0L)).as(LATE));
+        columns.add(max(when(valid, col(Fields.TIMESTAMP_UNIX))).as(MAX_TIME));
+        for (RejectReason r : RejectReason.values()) {
+            columns.add(sum(when(reason.equalTo(r.label()), 1L).otherwise(0L)).as(r.label()));
+        }
+        return columns.toArray(Column[]::new);
+    }
+
+    /** Sums over no rows are null. */
+    private static long asLong(Object value) {
+        return value == null ? 0L : ((Number) value).longValue();
     }
 }

@@ -46,6 +46,8 @@ public final class TradesToCassandraJob {
 
     public static final String TRADES_QUERY = "trades";
     public static final String CANDLES_QUERY = "candles";
+    /** Spark's local property naming the fair-scheduler pool of the jobs a thread (here: a query) starts. */
+    private static final String SCHEDULER_POOL = "spark.scheduler.pool";
 
     private TradesToCassandraJob() {
     }
@@ -73,6 +75,8 @@ public final class TradesToCassandraJob {
         conf.setIfMissing("spark.app.name", "trades-to-cassandra");
         // Stateful queries keep this number of state partitions for the life of their checkpoint.
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        // Each query runs its jobs in a pool of its own (below): a candle batch does not queue the trade batch's tasks.
+        conf.setIfMissing("spark.scheduler.mode", "FAIR");
         SchemaCommand.verify(settings, conf);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
 
@@ -91,6 +95,7 @@ public final class TradesToCassandraJob {
                     () -> health.watermarkMillis(CANDLES_QUERY));
 
             // source → parse with the contract's schema → validate → trades table + dead-letter topic
+            spark.sparkContext().setLocalProperty(SCHEDULER_POOL, TRADES_QUERY);
             StreamingQuery trades = kafkaTrades(spark, settings).writeStream()
                     .queryName(TRADES_QUERY)
                     .trigger(Trigger.ProcessingTime(settings.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
@@ -103,13 +108,14 @@ public final class TradesToCassandraJob {
                     .start();
 
             // source → parse → valid trades → watermark → 1-minute candles → candle table
+            spark.sparkContext().setLocalProperty(SCHEDULER_POOL, CANDLES_QUERY);
             Dataset<Row> validTrades = TradeParsing.parse(kafkaTrades(spark, settings), settings.maxFutureSkew()).valid();
             StreamingQuery candles = Candles.oneMinute(
                             validTrades.withWatermark(TradeParsing.EVENT_TIME, settings.watermark().toMillis() + " milliseconds"))
                     .writeStream()
                     .queryName(CANDLES_QUERY)
                     .outputMode(OutputMode.Update())
-                    .trigger(Trigger.ProcessingTime(settings.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
+                    .trigger(Trigger.ProcessingTime(settings.candlesTriggerInterval().toMillis(), TimeUnit.MILLISECONDS))
                     .option("checkpointLocation", checkpoint(settings, CANDLES_QUERY))
                     .foreachBatch(new CandlesBatchWriter(
                             BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.CANDLES_TABLE),

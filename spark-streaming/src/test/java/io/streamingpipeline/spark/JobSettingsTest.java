@@ -37,7 +37,8 @@ class JobSettingsTest {
         assertThat(s.startingOffsets()).isEqualTo("earliest");
         assertThat(s.maxOffsetsPerTrigger()).isEqualTo(100_000);
         assertThat(s.failOnDataLoss()).isTrue();
-        assertThat(s.triggerInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.triggerInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.candlesTriggerInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.watermark()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.keyspace()).isEqualTo("spark_streaming");
         assertThat(s.cassandraHost()).isEqualTo("127.0.0.1");

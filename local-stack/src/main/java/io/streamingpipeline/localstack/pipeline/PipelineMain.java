@@ -242,7 +242,6 @@ public final class PipelineMain {
                         "--cassandra-port", Integer.toString(cassandra.port()),
                         "--cassandra-username", cassandra.username(),
                         "--cassandra-password-file", options.dataDir().resolve("secrets/cassandra-password").toString(),
-                        "--trigger-interval", "1s",
                         "--health-port", Integer.toString(options.jobHealthPort()),
                         "--health-bind-address", "127.0.0.1")
                 .build());
