@@ -58,6 +58,8 @@ public final class LatencyBenchmark {
         int probeRate = 20;
         long pollMillis = 20;
         String triggerInterval = "250ms";
+        Duration catchUpTimeout = Duration.ofSeconds(180);
+        String candlesTriggerInterval = "2s";
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
         String lingerMs = "5";
@@ -74,10 +76,12 @@ public final class LatencyBenchmark {
               --rates 1000,20000          trades/s of each phase, in order (load symbols + the probe symbol)
               --duration 60               seconds measured per rate
               --warmup 15                 seconds per rate before measuring
+              --catch-up-timeout 180      seconds to wait after the warm-up for the job to be <= 2 s of input behind Kafka
               --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
               --poll-ms 20                Cassandra poll interval for the probe rows
-              --trigger-interval 250ms    the job's micro-batch trigger
+              --trigger-interval 250ms    the job's micro-batch trigger (trade query)
+              --candles-trigger-interval 2s  the candle query's trigger
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)
@@ -97,9 +101,11 @@ public final class LatencyBenchmark {
                     case "--duration" -> o.duration = seconds(args[++i]);
                     case "--warmup" -> o.warmup = seconds(args[++i]);
                     case "--drain-timeout" -> o.drainTimeout = seconds(args[++i]);
+                    case "--catch-up-timeout" -> o.catchUpTimeout = seconds(args[++i]);
                     case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
                     case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
                     case "--trigger-interval" -> o.triggerInterval = args[++i];
+                    case "--candles-trigger-interval" -> o.candlesTriggerInterval = args[++i];
                     case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                     case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
                     case "--linger-ms" -> o.lingerMs = args[++i];
@@ -146,10 +152,10 @@ public final class LatencyBenchmark {
         System.out.printf(Locale.ROOT, "bench/latency %s UTC: rates %s trades/s, %d s measured after %d s warm-up each; %d cores, "
                         + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), work);
-        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
+        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --candles-trigger-interval %s --max-offsets-per-trigger %d, "
                         + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker 2 cores; ingestor linger.ms=%s, %s; "
                         + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
-                o.triggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
+                o.triggerInterval, o.candlesTriggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
                 o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
                 o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
@@ -256,6 +262,7 @@ public final class LatencyBenchmark {
                 "--cassandra-username", cassandra.username(),
                 "--cassandra-password-file", passwordFile.toString(),
                 "--trigger-interval", o.triggerInterval,
+                "--candles-trigger-interval", o.candlesTriggerInterval,
                 "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
                 "--health-port", Integer.toString(healthPort),
                 "--health-bind-address", "127.0.0.1");
@@ -330,6 +337,7 @@ public final class LatencyBenchmark {
             }
             System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
             progress(stack, ingestor, load, probe, o.warmup, "warm-up");
+            awaitCaughtUp(stack, ingestor, load, probe, rate);
 
             long windowStart = System.currentTimeMillis();
             Counters before = counters(stack, ingestor, load, probe);
@@ -376,6 +384,26 @@ public final class LatencyBenchmark {
             probe.close();
             load.close();
         }
+    }
+
+    /**
+     * The job's first batches (JIT, code generation, connections) leave a backlog; the window measures the steady
+     * state, so it starts once the job is within 2 s of input behind Kafka, or after --catch-up-timeout.
+     */
+    private void awaitCaughtUp(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe, int rate) {
+        long start = System.nanoTime();
+        long deadline = start + o.catchUpTimeout.toNanos();
+        long backlog;
+        while ((backlog = backlog(counters(stack, ingestor, load, probe))) > 2L * rate && System.nanoTime() < deadline) {
+            progress(stack, ingestor, load, probe, Duration.ofSeconds(5), "catch-up");
+        }
+        System.out.printf(Locale.ROOT, "  %s after %.0f s more (backlog %,d records, %s %,d = 2 s of input)%n",
+                backlog <= 2L * rate ? "job caught up" : "job NOT caught up; measuring anyway", (System.nanoTime() - start) / 1e9,
+                backlog, backlog <= 2L * rate ? "<=" : ">", 2L * rate);
+    }
+
+    private static long backlog(Counters c) {
+        return (long) Math.max(0, c.kafkaRecords - c.stored);
     }
 
     private static int unseen(ProbeTracker tracker, long from, long to) {
