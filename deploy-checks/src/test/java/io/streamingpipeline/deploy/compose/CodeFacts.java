@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the deployables read, taken from their sources as text (so that Compose, Dockerfiles and the code cannot
- * drift apart unnoticed): the ingestor's configuration keys, the Spark job's options, ports, versions.
+ * What the deployables read, taken from their sources as text (so that Compose, Dockerfiles, Kubernetes and the code
+ * cannot drift apart unnoticed): the ingestor's and the query service's configuration keys, the Spark job's options,
+ * ports, versions.
  */
 public final class CodeFacts {
 
@@ -28,6 +29,11 @@ public final class CodeFacts {
     static final String JOB_SETTINGS = "spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java";
     static final String JOB_HEALTH_SERVER = "spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java";
     static final String LOCAL_STACK_MAIN = "local-stack/src/main/java/io/streamingpipeline/localstack/LocalStackMain.java";
+    static final String QUERY_API_PROPERTIES = "query-api/src/main/resources/application.properties";
+    static final String QUERY_API_SOURCES = "query-api/src/main/java";
+    static final String QUERY_CONFIG = "query-api/src/main/java/io/streamingpipeline/query/config/QueryConfig.java";
+    static final String QUERY_PASSWORD_FILE_FACTORY =
+            "query-api/src/main/java/io/streamingpipeline/query/config/PasswordFileConfigSourceFactory.java";
 
     private CodeFacts() {
     }
@@ -36,13 +42,7 @@ public final class CodeFacts {
 
     /** application.properties as loaded (profile-prefixed keys included as written). */
     public static Properties ingestorProperties() {
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(Repo.read(INGESTOR_PROPERTIES)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
+        return properties(INGESTOR_PROPERTIES);
     }
 
     /**
@@ -51,12 +51,27 @@ public final class CodeFacts {
      * nested groups), and each {@code @ConfigProperty(name = ...)} of its sources.
      */
     public static Set<String> ingestorConfigKeys() {
+        return configKeys(INGESTOR_PROPERTIES, FEED_CONFIG, INGESTOR_SOURCES);
+    }
+
+    private static Properties properties(String relative) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(Repo.read(relative)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** The keys of a properties file (profile prefix dropped), of a {@code @ConfigMapping}, of {@code @ConfigProperty}. */
+    private static Set<String> configKeys(String propertiesFile, String configMapping, String sources) {
         Set<String> keys = new TreeSet<>();
-        for (String key : ingestorProperties().stringPropertyNames()) {
+        for (String key : properties(propertiesFile).stringPropertyNames()) {
             keys.add(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key);
         }
-        keys.addAll(configMappingKeys(Repo.read(FEED_CONFIG)));
-        try (Stream<Path> files = Files.walk(Repo.path(INGESTOR_SOURCES))) {
+        keys.addAll(configMappingKeys(Repo.read(configMapping)));
+        try (Stream<Path> files = Files.walk(Repo.path(sources))) {
             Pattern configProperty = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
             files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
                 Matcher m = configProperty.matcher(readString(f));
@@ -89,7 +104,11 @@ public final class CodeFacts {
             "((?:@\\w+(?:\\([^)]*\\))?\\s*)*)([\\w.<>, ?]+?)\\s+(\\w+)\\(\\)\\s*;");
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
 
-    /** Keys of a SmallRye {@code @ConfigMapping} interface (one level of nested groups, as FeedConfig has). */
+    /**
+     * Keys of a SmallRye {@code @ConfigMapping} interface. Groups are nested interfaces declared side by side in the
+     * mapping (FeedConfig's {@code Reconnect}, QueryConfig's {@code Pipeline} whose {@code ingestor()} and {@code job()}
+     * are {@code Component}s): {@code query.pipeline.job.health-url}.
+     */
     static Set<String> configMappingKeys(String source) {
         String text = source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
         Matcher prefixMatcher = MAPPING_PREFIX.matcher(text);
@@ -104,16 +123,23 @@ public final class CodeFacts {
         }
         String topLevel = NESTED_INTERFACE.matcher(text.substring(text.indexOf('{', prefixMatcher.end()) + 1)).replaceAll("");
         Set<String> keys = new TreeSet<>();
-        for (Map.Entry<String, String> method : methods(topLevel).entrySet()) {
-            String returnType = method.getValue();
-            if (groups.containsKey(returnType)) {
-                methods(groups.get(returnType)).keySet()
-                        .forEach(name -> keys.add(prefix + "." + method.getKey() + "." + name));
+        collectKeys(prefix, topLevel, groups, keys, 0);
+        return keys;
+    }
+
+    private static void collectKeys(String path, String body, Map<String, String> groups, Set<String> keys, int depth) {
+        if (depth > 5) {
+            throw new IllegalArgumentException("config groups nested deeper than 5 (a cycle?) at " + path);
+        }
+        for (Map.Entry<String, String> method : methods(body).entrySet()) {
+            String key = path + "." + method.getKey();
+            String group = groups.get(method.getValue());
+            if (group != null) {
+                collectKeys(key, group, groups, keys, depth + 1);
             } else {
-                keys.add(prefix + "." + method.getKey());
+                keys.add(key);
             }
         }
-        return keys;
     }
 
     /** Property name (WithName or kebab-cased method name) -> simple return type. */
@@ -135,6 +161,87 @@ public final class CodeFacts {
     /** {@code quarkus.http.port} of the ingestor (8080 if unset, Quarkus' default). */
     public static int ingestorHttpPort() {
         return Integer.parseInt(ingestorProperties().getProperty("quarkus.http.port", "8080").strip());
+    }
+
+    // ------------------------------------------------------------------ query service
+
+    public static Properties queryApiProperties() {
+        return properties(QUERY_API_PROPERTIES);
+    }
+
+    /** A key written as {@code # key=value} or {@code # key / ENV_NAME} in a comment of a properties file. */
+    private static final Pattern DOCUMENTED_KEY = Pattern.compile("(?m)^#\\s*([a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)+)\\s*(?:=|/\\s)");
+
+    /**
+     * Every configuration key the query service reads: as for the ingestor (application.properties, the
+     * {@code @ConfigMapping} QueryConfig, {@code @ConfigProperty}), plus the extensions' keys its application.properties
+     * documents in comments without setting them ({@code quarkus.cassandra.auth.username}). A documented key under the
+     * mapping's own prefix ({@code query.}) does not count: for those the mapping is the truth, so that a stale comment
+     * cannot keep a renamed key alive.
+     */
+    public static Set<String> queryApiConfigKeys() {
+        Set<String> keys = configKeys(QUERY_API_PROPERTIES, QUERY_CONFIG, QUERY_API_SOURCES);
+        Matcher prefix = MAPPING_PREFIX.matcher(Repo.read(QUERY_CONFIG));
+        if (!prefix.find()) {
+            throw new AssertionError(QUERY_CONFIG + " has no @ConfigMapping(prefix = ...)");
+        }
+        Matcher documented = DOCUMENTED_KEY.matcher(Repo.read(QUERY_API_PROPERTIES));
+        while (documented.find()) {
+            if (!documented.group(1).startsWith(prefix.group(1) + ".")) {
+                keys.add(documented.group(1));
+            }
+        }
+        return keys;
+    }
+
+    /** The environment variables the query service reads (one per configuration key). */
+    public static Set<String> queryApiEnvNames() {
+        Set<String> names = new TreeSet<>();
+        queryApiConfigKeys().forEach(key -> names.add(envName(key)));
+        return names;
+    }
+
+    /** The key whose file PasswordFileConfigSourceFactory reads the Cassandra password from. */
+    public static String queryApiPasswordFileKey() {
+        Matcher m = Pattern.compile("String\\s+PASSWORD_FILE\\s*=\\s*\"([^\"]+)\"").matcher(Repo.read(QUERY_PASSWORD_FILE_FACTORY));
+        if (!m.find()) {
+            throw new AssertionError(QUERY_PASSWORD_FILE_FACTORY + " has no constant PASSWORD_FILE");
+        }
+        return m.group(1);
+    }
+
+    /** {@code quarkus.http.port} of the query service (8080 if unset, Quarkus' default). */
+    public static int queryApiHttpPort() {
+        return Integer.parseInt(queryApiProperties().getProperty("quarkus.http.port", "8080").strip());
+    }
+
+    // ------------------------------------------------------------------ Quarkus services (ingestor, query service)
+
+    /**
+     * The Quarkus service's health paths are smallrye-health's defaults under Quarkus' default non-application root
+     * ({@code /q/health/ready}, {@code /live}, {@code /started}): the extension is in its POM and nothing in its
+     * application.properties moves them. Fails otherwise.
+     */
+    public static void assertDefaultHealthPaths(String module) {
+        Properties properties = properties(module + "/src/main/resources/application.properties");
+        for (String key : properties.stringPropertyNames()) {
+            if (key.endsWith("quarkus.http.non-application-root-path")
+                    || (key.contains("quarkus.smallrye-health.") && key.endsWith("path"))) {
+                throw new AssertionError(module + " moves its health endpoints: " + key + "=" + properties.getProperty(key));
+            }
+        }
+        if (!Repo.read(module + "/pom.xml").contains("<artifactId>quarkus-smallrye-health</artifactId>")) {
+            throw new AssertionError(module + "/pom.xml lacks quarkus-smallrye-health: no /q/health");
+        }
+    }
+
+    /** The Prometheus path of a Quarkus service: {@code quarkus.micrometer.export.prometheus.path}, else /q/metrics. */
+    public static String metricsPath(String module) {
+        if (!Repo.read(module + "/pom.xml").contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>")) {
+            throw new AssertionError(module + "/pom.xml lacks quarkus-micrometer-registry-prometheus: no metrics");
+        }
+        return properties(module + "/src/main/resources/application.properties")
+                .getProperty("quarkus.micrometer.export.prometheus.path", "/q/metrics").strip();
     }
 
     // ------------------------------------------------------------------ Spark job

@@ -33,6 +33,8 @@ class ComposeConsistencyTest {
     static final String SIMULATOR_ENV = "compose/simulator.env";
     static final String JOB_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
     static final String SPARK_DOCKERFILE = "src/main/docker/Dockerfile.spark-job";
+    static final String QUERY_API = "query-api";
+    static final String QUERY_API_DOCKERFILE = "src/main/docker/Dockerfile.query-api";
 
     private static ComposeFile compose;
 
@@ -63,6 +65,30 @@ class ComposeConsistencyTest {
             String image = String.valueOf(ComposeFile.castMap(value).get("image"));
             assertThat(image).as(name + " image").matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+").doesNotEndWith(":latest");
         });
+    }
+
+    /**
+     * The images this repository builds are {@code finnhub-pipeline/<name>:<project version without -SNAPSHOT>}, the
+     * name being the Dockerfile's ({@code Dockerfile.<name>}, or {@code Dockerfile.<name>.jvm}).
+     */
+    @Test
+    void builtImagesAreNamedAfterTheirDockerfile() {
+        String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
+        Set<String> built = new TreeSet<>();
+        compose.services().forEach((name, value) -> {
+            Map<String, Object> service = ComposeFile.castMap(value);
+            if (service.get("build") == null) {
+                return;
+            }
+            String dockerfile = Path.of(String.valueOf(ComposeFile.castMap(service.get("build")).get("dockerfile")))
+                    .getFileName().toString();
+            assertThat(dockerfile).as(name + " dockerfile").startsWith("Dockerfile.");
+            String image = "finnhub-pipeline/" + dockerfile.substring("Dockerfile.".length()).replaceFirst("\\.jvm$", "")
+                    + ":" + version;
+            assertThat(service.get("image")).as(name + " image").isEqualTo(image);
+            built.add(image);
+        });
+        assertThat(built).contains("finnhub-pipeline/query-api:" + version, "finnhub-pipeline/ingestor:" + version);
     }
 
     @Test
@@ -145,6 +171,125 @@ class ComposeConsistencyTest {
     @Test
     void ingestorWaitsForTheTopics() {
         assertThat(compose.dependsOn("ingestor")).containsEntry("kafka-topics", "service_completed_successfully");
+    }
+
+    // ------------------------------------------------------------------ query service
+
+    @Test
+    void queryApiEnvironmentUsesOnlyNamesTheQueryApiReads() {
+        Set<String> readable = CodeFacts.queryApiEnvNames();
+        // sanity: the derivation finds application.properties' keys, QueryConfig's nested groups, documented keys
+        assertThat(readable).contains("QUARKUS_CASSANDRA_CONTACT_POINTS", "QUARKUS_CASSANDRA_LOCAL_DATACENTER",
+                "QUARKUS_CASSANDRA_AUTH_USERNAME", "QUARKUS_CASSANDRA_AUTH_PASSWORD", "QUERY_CASSANDRA_PASSWORD_FILE",
+                "QUERY_KEYSPACE", "QUERY_SYMBOLS", "QUERY_TRADES_MAX_LIMIT", "QUERY_PIPELINE_TIMEOUT",
+                "QUERY_PIPELINE_INGESTOR_HEALTH_URL", "QUERY_PIPELINE_INGESTOR_METRICS_URL",
+                "QUERY_PIPELINE_JOB_HEALTH_URL", "QUERY_PIPELINE_JOB_METRICS_URL", "QUERY_PIPELINE_JOB_RATE_METRIC",
+                "QUARKUS_HTTP_PORT");
+        assertThat(readable).doesNotContain("QUERY_PIPELINE_HEALTH_URL", "QUERY_INGESTOR_HEALTH_URL");
+
+        Map<String, String> env = compose.environment(QUERY_API);
+        Set<String> names = new TreeSet<>(env.keySet());
+        // consumed by the entrypoint, which writes it to the password file and removes it (next test)
+        names.remove("CASSANDRA_PASSWORD");
+        assertThat(names).isSubsetOf(readable);
+        assertThat(env).containsEntry("QUERY_KEYSPACE", CassandraSchema.DEFAULT_KEYSPACE)
+                .containsKeys("QUARKUS_CASSANDRA_CONTACT_POINTS", "QUARKUS_CASSANDRA_LOCAL_DATACENTER",
+                        "QUARKUS_CASSANDRA_AUTH_USERNAME", "QUERY_SYMBOLS")
+                .doesNotContainKey("QUARKUS_CASSANDRA_AUTH_PASSWORD");
+    }
+
+    /** Same node, data centre, role and keyspace as the job that writes the tables. */
+    @Test
+    void queryApiReadsWhatTheJobWritesAsThePipelineRole() {
+        Map<String, String> env = compose.environment(QUERY_API);
+        Map<String, String> job = options(jobArguments("spark-submit"));
+        String[] contactPoint = env.get("QUARKUS_CASSANDRA_CONTACT_POINTS").split(":");
+        assertThat(contactPoint).as("host:port").hasSize(2);
+        assertThat(contactPoint[0]).isEqualTo(job.get("cassandra-host"));
+        assertThat(compose.services()).containsKey(contactPoint[0]);
+        assertThat(Integer.parseInt(contactPoint[1])).isEqualTo(9042);
+        assertThat(compose.containerPorts("cassandra")).contains(Integer.parseInt(contactPoint[1]));
+        assertThat(env).containsEntry("QUARKUS_CASSANDRA_LOCAL_DATACENTER", job.get("cassandra-local-dc"))
+                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", job.get("cassandra-username"))
+                .containsEntry("QUERY_KEYSPACE", job.get("keyspace"));
+        assertThat(compose.environment("cassandra-roles")).containsEntry("CASSANDRA_USERNAME",
+                env.get("QUARKUS_CASSANDRA_AUTH_USERNAME"));
+        assertThat(compose.dependsOn(QUERY_API)).containsEntry("cassandra", "service_healthy")
+                .containsEntry("cassandra-schema", "service_completed_successfully");
+    }
+
+    /**
+     * As for the job: the entrypoint writes CASSANDRA_PASSWORD to the file PasswordFileConfigSourceFactory reads, then
+     * runs the image's own ENTRYPOINT without the variable.
+     */
+    @Test
+    void queryApiPasswordReachesItThroughAFile() {
+        Map<String, String> env = compose.environment(QUERY_API);
+        String fileVariable = CodeFacts.envName(CodeFacts.queryApiPasswordFileKey());
+        assertThat(fileVariable).isEqualTo("QUERY_CASSANDRA_PASSWORD_FILE");
+        String file = env.get(fileVariable);
+        assertThat(file).as(fileVariable).isNotBlank();
+        List<String> entrypoint = ComposeFile.strings(compose.service(QUERY_API).get("entrypoint"));
+        assertThat(String.join(" ", entrypoint)).contains("\"$CASSANDRA_PASSWORD\" > " + file)
+                .contains("umask 077").contains("exec env -u CASSANDRA_PASSWORD \"$@\"");
+        assertThat(env).containsKey("CASSANDRA_PASSWORD");
+
+        Matcher imageEntrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[ \"([^\"]+)\" ]$").matcher(Repo.read(QUERY_API_DOCKERFILE));
+        assertThat(imageEntrypoint.find()).as("ENTRYPOINT of " + QUERY_API_DOCKERFILE).isTrue();
+        assertThat(entrypoint.get(entrypoint.size() - 1)).as("what the wrapper runs").isEqualTo(imageEntrypoint.group(1));
+        assertThat(ComposeFile.strings(compose.service(QUERY_API).get("command"))).isEmpty();
+    }
+
+    /** The page offers the symbols the ingestor subscribes to, with either env file. */
+    @Test
+    void queryApiListsTheIngestorsSymbols() {
+        for (String envFile : List.of(ENV_EXAMPLE, SIMULATOR_ENV)) {
+            ComposeFile file = ComposeFile.load(Repo.path(COMPOSE), ComposeFile.readEnvFile(Repo.path(envFile)));
+            assertThat(file.environment(QUERY_API).get("QUERY_SYMBOLS")).as(envFile)
+                    .isNotBlank().isEqualTo(file.environment("ingestor").get("FINNHUB_SYMBOLS"));
+        }
+        // and without any env file, the defaults agree too
+        ComposeFile defaults = ComposeFile.load(Repo.path(COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y"));
+        assertThat(defaults.environment(QUERY_API).get("QUERY_SYMBOLS")).isEqualTo(defaults.environment("ingestor").get("FINNHUB_SYMBOLS"));
+    }
+
+    @Test
+    void queryApiPortHealthcheckAndImageAreQuarkus() {
+        int port = CodeFacts.queryApiHttpPort();
+        assertThat(port).isEqualTo(8080);
+        CodeFacts.assertDefaultHealthPaths(QUERY_API);
+        assertThat(compose.environment(QUERY_API).get("QUARKUS_HTTP_PORT")).isEqualTo(String.valueOf(port));
+        assertThat(compose.containerPorts(QUERY_API)).containsExactly(port);
+        assertThat(compose.healthcheck(QUERY_API)).contains("http://localhost:" + port + "/q/health/ready");
+        assertThat(Repo.read(QUERY_API_DOCKERFILE)).containsPattern("(?m)^EXPOSE " + port + "$")
+                .contains("COPY query-api/target/quarkus-app/");
+        assertThat(ComposeFile.castMap(compose.service(QUERY_API).get("build")).get("dockerfile")).isEqualTo(QUERY_API_DOCKERFILE);
+        // published on the host port of QUERY_API_PORT (default 8081, as ./pipeline run)
+        assertThat(ComposeFile.strings(compose.service(QUERY_API).get("ports")))
+                .containsExactly("127.0.0.1:" + ComposeFile.readEnvFile(Repo.path(ENV_EXAMPLE)).get("QUERY_API_PORT") + ":" + port);
+        assertThat(Repo.read(COMPOSE)).contains("${QUERY_API_PORT:-8081}:" + port);
+    }
+
+    /** The page's pipeline panel reads the ingestor's and the job's own health and metrics endpoints. */
+    @Test
+    void queryApiPipelineUrlsAreTheIngestorsAndTheJobsEndpoints() {
+        Map<String, String> env = compose.environment(QUERY_API);
+        String ingestor = "http://ingestor:" + CodeFacts.ingestorHttpPort();
+        CodeFacts.assertDefaultHealthPaths("ingestor");
+        assertThat(env).containsEntry("QUERY_PIPELINE_INGESTOR_HEALTH_URL", ingestor + "/q/health/ready")
+                .containsEntry("QUERY_PIPELINE_INGESTOR_METRICS_URL", ingestor + CodeFacts.metricsPath("ingestor"));
+        assertThat(compose.containerPorts("ingestor")).contains(CodeFacts.ingestorHttpPort());
+
+        String healthPort = options(jobArguments("spark-submit")).get("health-port");
+        String job = "http://spark-submit:" + healthPort;
+        assertThat(env).containsEntry("QUERY_PIPELINE_JOB_HEALTH_URL", job + CodeFacts.jobHealthPath("READY"))
+                .containsEntry("QUERY_PIPELINE_JOB_METRICS_URL", job + CodeFacts.jobHealthPath("METRICS"));
+        for (String variable : List.of("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "QUERY_PIPELINE_INGESTOR_METRICS_URL",
+                "QUERY_PIPELINE_JOB_HEALTH_URL", "QUERY_PIPELINE_JOB_METRICS_URL")) {
+            assertThat(compose.services()).as(variable).containsKey(URI.create(env.get(variable)).getHost());
+        }
+        // the panel shows a component that is down: it does not wait for them
+        assertThat(compose.dependsOn(QUERY_API)).doesNotContainKeys("ingestor", "spark-submit");
     }
 
     // ------------------------------------------------------------------ Spark job

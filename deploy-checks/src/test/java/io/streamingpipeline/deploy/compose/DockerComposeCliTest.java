@@ -33,7 +33,7 @@ class DockerComposeCliTest {
     private static Map<String, String> cleanEnvironment() {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("FINNHUB_TOKEN", "FINNHUB_URL", "FINNHUB_SYMBOLS", "CASSANDRA_PASSWORD",
-                "CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_USERNAME", "COMPOSE_PROFILES", "COMPOSE_FILE",
+                "CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_USERNAME", "QUERY_API_PORT", "COMPOSE_PROFILES", "COMPOSE_FILE",
                 "COMPOSE_PROJECT_NAME")) {
             env.put(name, null);
         }
@@ -67,7 +67,7 @@ class DockerComposeCliTest {
         ExternalTool.Result services = compose(Repo.root(), "-f", "compose/compose.yaml",
                 "--env-file", "compose/simulator.env", "--profile", "simulator", "config", "--services");
         assertThat(services.exitCode()).as(services.output()).isZero();
-        assertThat(services.output().lines()).contains("feed-simulator", "ingestor", "spark-submit");
+        assertThat(services.output().lines()).contains("feed-simulator", "ingestor", "spark-submit", "query-api");
     }
 
     /** The Cassandra passwords are required: without them Compose stops with a message naming the variable. */

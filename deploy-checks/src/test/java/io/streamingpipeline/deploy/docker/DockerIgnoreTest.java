@@ -18,7 +18,7 @@ class DockerIgnoreTest {
         assertThat(patterns.subList(1, patterns.size())).allMatch(p -> p.startsWith("!"));
 
         List<String> sources = new ArrayList<>();
-        for (String name : List.of("Dockerfile.ingestor.jvm", "Dockerfile.spark-job", "Dockerfile.feed-simulator")) {
+        for (String name : DockerfileRulesTest.FROM_ARTIFACTS) {
             sources.addAll(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(name)));
         }
         for (String exception : DockerIgnore.exceptions(Repo.read(".dockerignore"))) {
@@ -30,7 +30,7 @@ class DockerIgnoreTest {
     @Test
     void nativeBuildContextLeavesOutOutputsVcsAndSecrets() {
         String ignore = Repo.read(DockerfileRulesTest.DIR + DockerfileRulesTest.NATIVE + ".dockerignore");
-        assertThat(DockerIgnore.patterns(ignore)).contains("**/target/", ".git/", "**/.env");
+        assertThat(DockerIgnore.patterns(ignore)).contains("**/target/", "**/node_modules/", ".git/", "**/.env");
         assertThat(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(DockerfileRulesTest.NATIVE))).containsExactly(".");
     }
 }

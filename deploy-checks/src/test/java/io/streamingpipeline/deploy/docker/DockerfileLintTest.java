@@ -5,10 +5,11 @@ import io.streamingpipeline.deploy.compose.Repo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerfileLintTest {
 
     static final String INSTALL = "npm install -g dockerfile-utils@0.16.3";
+    static final List<String> DOCKERFILES = DockerfileRulesTest.DOCKERFILES;
 
     private static ExternalTool lint;
 
@@ -29,7 +31,7 @@ class DockerfileLintTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Dockerfile.ingestor.jvm", "Dockerfile.ingestor.native", "Dockerfile.spark-job", "Dockerfile.feed-simulator"})
+    @FieldSource("DOCKERFILES")
     void lintsClean(String name) {
         ExternalTool.Result result = lint.run(Repo.root(), Map.of(), "lint", DockerfileRulesTest.DIR + name);
         assertThat(result.exitCode()).as(result.output()).isZero();

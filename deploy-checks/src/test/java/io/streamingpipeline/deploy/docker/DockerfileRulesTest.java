@@ -4,7 +4,7 @@ import io.streamingpipeline.deploy.compose.CodeFacts;
 import io.streamingpipeline.deploy.compose.Repo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -27,10 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerfileRulesTest {
 
     static final String DIR = "src/main/docker/";
+    /** Every Dockerfile of DIR (a test checks that the directory holds exactly these); the tests below run on them. */
     static final List<String> DOCKERFILES = List.of("Dockerfile.ingestor.jvm", "Dockerfile.ingestor.native",
-            "Dockerfile.spark-job", "Dockerfile.feed-simulator");
+            "Dockerfile.spark-job", "Dockerfile.feed-simulator", "Dockerfile.query-api");
     /** Built from the sources (own ignore file next to it) rather than from the build's artifacts. */
     static final String NATIVE = "Dockerfile.ingestor.native";
+    /** The Dockerfiles that copy a Maven build's artifacts (all but the native one). */
+    static final List<String> FROM_ARTIFACTS = DOCKERFILES.stream().filter(name -> !name.equals(NATIVE)).toList();
+    /** Quarkus services in JVM mode: the fast-jar layout on the same base image (the ingestor's is the model). */
+    static final List<String> QUARKUS_JVM = List.of("Dockerfile.ingestor.jvm", "Dockerfile.query-api");
 
     static Dockerfile dockerfile(String name) {
         return Dockerfile.parse(Repo.read(DIR + name));
@@ -45,7 +50,7 @@ class DockerfileRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Dockerfile.ingestor.jvm", "Dockerfile.ingestor.native", "Dockerfile.spark-job", "Dockerfile.feed-simulator"})
+    @FieldSource("DOCKERFILES")
     void followsTheRules(String name) {
         Dockerfile dockerfile = dockerfile(name);
         assertThat(DockerfileRules.pinnedBaseImages(dockerfile)).as(name).isEmpty();
@@ -64,7 +69,9 @@ class DockerfileRulesTest {
                 "Dockerfile.ingestor.jvm", ingestor,
                 "Dockerfile.ingestor.native", ingestor,
                 "Dockerfile.spark-job", jobHealth,
-                "Dockerfile.feed-simulator", simulatorPort.group(1));
+                "Dockerfile.feed-simulator", simulatorPort.group(1),
+                "Dockerfile.query-api", String.valueOf(CodeFacts.queryApiHttpPort()));
+        assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(DOCKERFILES);
         expected.forEach((name, port) ->
                 assertThat(DockerfileRules.exposedPorts(dockerfile(name))).as(name).containsExactly(port));
         assertThat(Repo.read(DIR + "Dockerfile.feed-simulator")).contains("\"--host\", \"0.0.0.0\"");
@@ -80,9 +87,32 @@ class DockerfileRulesTest {
         assertThat(dockerfile(NATIVE).inFinalStage("COPY").get(0).flags()).contains("--from=build");
     }
 
+    /**
+     * The Quarkus JVM images are built alike: the ingestor's base image, user, entrypoint and launcher settings, and
+     * the four fast-jar layers of their own module ({@code <module>/target/quarkus-app/}), in the same order.
+     */
+    @ParameterizedTest
+    @FieldSource("QUARKUS_JVM")
+    void quarkusJvmImagesFollowTheIngestorsLayout(String name) {
+        Dockerfile model = dockerfile("Dockerfile.ingestor.jvm");
+        Dockerfile image = dockerfile(name);
+        for (String keyword : List.of("FROM", "USER", "ENV", "ENTRYPOINT")) {
+            assertThat(image.all(keyword)).as(name + " " + keyword).isEqualTo(model.all(keyword));
+        }
+        String module = DockerfileRules.contextSources(image).get(0).split("/")[0];
+        assertThat(Repo.path(module + "/pom.xml")).as(name + ": module " + module).isRegularFile();
+        assertThat(Repo.read(module + "/pom.xml")).contains("<artifactId>quarkus-maven-plugin</artifactId>");
+        String app = module + "/target/quarkus-app/";
+        assertThat(image.all("COPY")).extracting(Dockerfile.Instruction::arguments).containsExactly(
+                app + "lib/ /deployments/lib/",
+                app + "*.jar /deployments/",
+                app + "app/ /deployments/app/",
+                app + "quarkus/ /deployments/quarkus/");
+    }
+
     /** COPY sources are build artifacts (target/) that the root .dockerignore lets into the context. */
     @ParameterizedTest
-    @ValueSource(strings = {"Dockerfile.ingestor.jvm", "Dockerfile.spark-job", "Dockerfile.feed-simulator"})
+    @FieldSource("FROM_ARTIFACTS")
     void copySourcesAreBuildArtifactsInTheContext(String name) {
         List<String> sources = DockerfileRules.contextSources(dockerfile(name));
         assertThat(sources).as(name).isNotEmpty();
@@ -94,9 +124,9 @@ class DockerfileRulesTest {
         }
     }
 
-    /** After a build (./mvnw verify builds all three), every COPY source matches at least one file. */
+    /** After a build (./mvnw verify builds them all), every COPY source matches at least one file. */
     @ParameterizedTest
-    @ValueSource(strings = {"Dockerfile.ingestor.jvm", "Dockerfile.spark-job", "Dockerfile.feed-simulator"})
+    @FieldSource("FROM_ARTIFACTS")
     void copySourcesExistAfterABuild(String name) {
         for (String source : DockerfileRules.contextSources(dockerfile(name))) {
             Repo.require(matches(source) > 0, name + ": nothing at " + source + " (run the Maven build first)");

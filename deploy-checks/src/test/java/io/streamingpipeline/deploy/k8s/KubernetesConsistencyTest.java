@@ -26,12 +26,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.Replication;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.deploy.compose.CodeFacts;
+import io.streamingpipeline.deploy.compose.ComposeFile;
+import io.streamingpipeline.deploy.compose.Repo;
 import io.streamingpipeline.deploy.k8s.Rendered.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -64,6 +69,7 @@ class KubernetesConsistencyTest {
     private static final String WORKER = "spark-worker";
     private static final String SCHEMA_JOB = "cassandra-schema";
     private static final String TOPICS_JOB = "kafka-topics";
+    private static final String QUERY_API = "query-api";
 
     // ---------------------------------------------------------------- ingestor
 
@@ -112,6 +118,161 @@ class KubernetesConsistencyTest {
                 .containsEntry("prometheus.io/path",
                         SourceFacts.ingestorProperties().getProperty("quarkus.micrometer.export.prometheus.path"));
         assertThat(w.replicas()).as("one ingestor per Finnhub token").isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- query service
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void queryApiEnvNamesAreOnesTheQueryApiReadsAndItReadsWhatTheJobWrites(String overlay) {
+        Rendered r = Rendered.of(overlay);
+        Workload w = r.workload(QUERY_API);
+        Container c = w.container(QUERY_API);
+        Map<String, String> env = r.env(c);
+
+        assertThat(env.keySet()).as("env of the query-api container in %s", overlay).isSubsetOf(SourceFacts.queryApiEnvNames());
+        assertThat(env).containsEntry("QUERY_KEYSPACE", CassandraSchema.DEFAULT_KEYSPACE)
+                .doesNotContainKey("QUARKUS_CASSANDRA_AUTH_PASSWORD");
+
+        // the nodes, data centre and role of the driver's --cassandra-* options
+        StatefulSet cassandra = r.get(StatefulSet.class, "cassandra");
+        Map<String, String> cassandraPods = cassandra.getSpec().getSelector().getMatchLabels();
+        String dc = r.env(cassandra.getSpec().getTemplate().getSpec().getContainers().get(0)).get("CASSANDRA_DC");
+        List<String> jobArgs = jobArguments(r, r.workload(DRIVER).container(DRIVER));
+        List<String> hosts = new ArrayList<>();
+        for (String contactPoint : env.get("QUARKUS_CASSANDRA_CONTACT_POINTS").split(",")) {
+            String[] hostPort = contactPoint.strip().split(":");
+            assertThat(hostPort).as("contact point %s is host:port", contactPoint).hasSize(2);
+            Service s = r.get(Service.class, hostPort[0]);
+            assertThat(s.getSpec().getSelector()).isEqualTo(cassandraPods);
+            assertThat(s.getSpec().getPorts()).anyMatch(p -> p.getPort() == Integer.parseInt(hostPort[1]));
+            hosts.add(hostPort[0]);
+        }
+        assertThat(String.join(",", hosts)).isEqualTo(Rendered.option(jobArgs, "--cassandra-host").orElseThrow());
+        assertThat(env).containsEntry("QUARKUS_CASSANDRA_LOCAL_DATACENTER", dc)
+                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", Rendered.option(jobArgs, "--cassandra-username").orElseThrow())
+                .containsEntry("QUERY_KEYSPACE", Rendered.option(jobArgs, "--keyspace").orElse(SourceFacts.jobOptionDefault("keyspace")));
+
+        // the password is the pipeline role's, a file of the mounted cassandra-credentials Secret
+        String fileVariable = CodeFacts.envName(CodeFacts.queryApiPasswordFileKey());
+        String passwordFile = env.get(fileVariable);
+        assertThat(passwordFile).as(fileVariable).isNotNull();
+        VolumeMount mount = mountOf(c, passwordFile);
+        Volume volume = volume(w, mount.getName());
+        assertThat(volume.getSecret()).as("volume holding %s", passwordFile).isNotNull();
+        assertThat(baseName(volume.getSecret().getSecretName())).isEqualTo("cassandra-credentials");
+        assertThat(passwordFile).isEqualTo(mount.getMountPath() + "/pipeline-password");
+
+        // the page offers the symbols the ingestor subscribes to
+        assertThat(env.get("QUERY_SYMBOLS")).isNotBlank()
+                .isEqualTo(r.env(r.workload(INGESTOR).container(INGESTOR)).get("FINNHUB_SYMBOLS"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void queryApiProbesAndMetricsAgreeWithQuarkusConfig(String overlay) {
+        Rendered r = Rendered.of(overlay);
+        Workload w = r.workload(QUERY_API);
+        Container c = w.container(QUERY_API);
+        int httpPort = CodeFacts.queryApiHttpPort();
+        CodeFacts.assertDefaultHealthPaths(QUERY_API);
+
+        assertThat(httpGet(c, c.getReadinessProbe())).isEqualTo(httpPort + " /q/health/ready");
+        assertThat(httpGet(c, c.getLivenessProbe())).isEqualTo(httpPort + " /q/health/live");
+        assertThat(httpGet(c, c.getStartupProbe())).isEqualTo(httpPort + " /q/health/started");
+        // started is UP while Cassandra is down (the startup probe must not restart it for that) as long as the service
+        // has no startup check of its own
+        assertThat(SourceFacts.queryApiSources()).doesNotContain("org.eclipse.microprofile.health.Startup");
+        assertThat(w.template().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", Integer.toString(httpPort))
+                .containsEntry("prometheus.io/path", CodeFacts.metricsPath(QUERY_API));
+        Service service = r.get(Service.class, QUERY_API);
+        assertThat(service.getSpec().getSelector()).isEqualTo(w.labels());
+        assertThat(service.getSpec().getPorts()).singleElement()
+                .satisfies(p -> assertThat(resolvePort(c, p.getTargetPort())).isEqualTo(httpPort));
+    }
+
+    /** The page's pipeline panel: Services of the ingestor and the driver, their health and metrics paths. */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void queryApiPipelineUrlsAreTheIngestorsAndTheDriversEndpoints(String overlay) {
+        Rendered r = Rendered.of(overlay);
+        Map<String, String> env = r.env(r.workload(QUERY_API).container(QUERY_API));
+        CodeFacts.assertDefaultHealthPaths(INGESTOR);
+        Container ingestor = r.workload(INGESTOR).container(INGESTOR);
+        Container driver = r.workload(DRIVER).container(DRIVER);
+
+        assertEndpoint(r, env.get("QUERY_PIPELINE_INGESTOR_HEALTH_URL"), INGESTOR,
+                httpGet(ingestor, ingestor.getReadinessProbe()));
+        assertEndpoint(r, env.get("QUERY_PIPELINE_INGESTOR_METRICS_URL"), INGESTOR,
+                port(ingestor, "http") + " " + CodeFacts.metricsPath(INGESTOR));
+        assertEndpoint(r, env.get("QUERY_PIPELINE_JOB_HEALTH_URL"), DRIVER, httpGet(driver, driver.getReadinessProbe()));
+        assertThat(httpGet(driver, driver.getReadinessProbe())).endsWith(" " + SourceFacts.healthPath("READY"));
+        assertEndpoint(r, env.get("QUERY_PIPELINE_JOB_METRICS_URL"), DRIVER,
+                port(driver, "health") + " " + SourceFacts.healthPath("METRICS"));
+    }
+
+    /** NetworkPolicies let the query service reach what it calls: Cassandra's CQL, the ingestor's and driver's HTTP. */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("OVERLAYS")
+    void queryApiMayReachCassandraTheIngestorAndTheDriver(String overlay) {
+        Rendered r = Rendered.of(overlay);
+        Workload queryApi = r.workload(QUERY_API);
+        Map<String, String> env = r.env(queryApi.container(QUERY_API));
+
+        Workload cassandra = r.workload("cassandra");
+        for (String contactPoint : env.get("QUARKUS_CASSANDRA_CONTACT_POINTS").split(",")) {
+            String[] hostPort = contactPoint.strip().split(":");
+            int target = servicePortTarget(r, hostPort[0], Integer.parseInt(hostPort[1]), cassandra);
+            assertThat(allows(r, queryApi, cassandra, target)).as("%s: query-api -> cassandra:%s", overlay, target).isTrue();
+        }
+        for (Map.Entry<String, String> url : Map.of("QUERY_PIPELINE_INGESTOR_HEALTH_URL", INGESTOR,
+                "QUERY_PIPELINE_INGESTOR_METRICS_URL", INGESTOR, "QUERY_PIPELINE_JOB_HEALTH_URL", DRIVER,
+                "QUERY_PIPELINE_JOB_METRICS_URL", DRIVER).entrySet()) {
+            URI uri = URI.create(env.get(url.getKey()));
+            Workload target = r.workload(url.getValue());
+            int port = servicePortTarget(r, uri.getHost(), uri.getPort(), target);
+            assertThat(allows(r, queryApi, target, port)).as("%s: query-api -> %s:%s (%s)", overlay, target.name(), port,
+                    url.getKey()).isTrue();
+        }
+        // the only workload that accepts anybody is the query service, on its HTTP port only
+        for (Workload w : r.workloads()) {
+            boolean open = r.networkPolicies().filter(p -> selects(p, w))
+                    .flatMap(p -> Stream.ofNullable(p.getSpec().getIngress()).flatMap(List::stream))
+                    .anyMatch(rule -> rule.getFrom().isEmpty());
+            assertThat(open).as("%s accepts connections from anywhere", w.id()).isEqualTo(w.name().equals(QUERY_API));
+        }
+        assertThat(r.networkPolicies().filter(p -> selects(p, queryApi))
+                .flatMap(p -> Stream.ofNullable(p.getSpec().getIngress()).flatMap(List::stream))
+                .flatMap(rule -> rule.getPorts().stream()).map(p -> resolvePort(queryApi.container(QUERY_API), p.getPort())))
+                .containsOnly(CodeFacts.queryApiHttpPort());
+    }
+
+    /** The same service in Compose and Kubernetes: image, port, readiness path, settings, pipeline endpoints' paths. */
+    @Test
+    void queryApiIsConfiguredAlikeInComposeAndKubernetes() {
+        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"),
+                ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+        Map<String, String> composeEnv = compose.environment(QUERY_API);
+        for (String overlay : OVERLAYS) {
+            Rendered r = Rendered.of(overlay);
+            Container c = r.workload(QUERY_API).container(QUERY_API);
+            Map<String, String> env = r.env(c);
+            assertThat(c.getImage()).as(overlay).isEqualTo(compose.service(QUERY_API).get("image"));
+            assertThat(compose.containerPorts(QUERY_API)).as(overlay).containsExactly(port(c, "http"));
+            assertThat(compose.healthcheck(QUERY_API)).as(overlay)
+                    .endsWith(httpGet(c, c.getReadinessProbe()).replaceFirst("^(\\d+) ", "localhost:$1"));
+            // Compose also sets the port Kubernetes leaves at its default, and passes the password through its entrypoint
+            Set<String> composeNames = new TreeSet<>(composeEnv.keySet());
+            composeNames.removeAll(Set.of("QUARKUS_HTTP_PORT", "CASSANDRA_PASSWORD"));
+            assertThat(env.keySet()).as(overlay).containsExactlyInAnyOrderElementsOf(composeNames);
+            assertThat(env.get("QUERY_KEYSPACE")).isEqualTo(composeEnv.get("QUERY_KEYSPACE"));
+            for (String variable : List.of("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "QUERY_PIPELINE_INGESTOR_METRICS_URL",
+                    "QUERY_PIPELINE_JOB_HEALTH_URL", "QUERY_PIPELINE_JOB_METRICS_URL")) {
+                assertThat(URI.create(env.get(variable)).getPath()).as("%s %s", overlay, variable)
+                        .isEqualTo(URI.create(composeEnv.get(variable)).getPath());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- Spark job
@@ -447,10 +608,13 @@ class KubernetesConsistencyTest {
     void eachComponentIsReachableOnlyFromWhatNeedsIt(String overlay) {
         Rendered r = Rendered.of(overlay);
         assertThat(allowedFrom(r, "kafka")).containsExactlyInAnyOrder("ingestor", "spark-driver", "spark-worker", "kafka-topics", "kafka");
-        assertThat(allowedFrom(r, "cassandra")).containsExactlyInAnyOrder("spark-driver", "spark-worker", "cassandra-schema", "cassandra");
+        assertThat(allowedFrom(r, "cassandra")).containsExactlyInAnyOrder("spark-driver", "spark-worker", "cassandra-schema",
+                "cassandra", QUERY_API);
         assertThat(allowedFrom(r, "spark-master")).containsExactlyInAnyOrder("spark-worker", "spark-driver");
-        assertThat(allowedFrom(r, "spark-driver")).containsExactlyInAnyOrder("spark-worker", "spark-master", "namespace monitoring");
-        assertThat(allowedFrom(r, "ingestor")).containsExactly("namespace monitoring");
+        assertThat(allowedFrom(r, "spark-driver")).containsExactlyInAnyOrder("spark-worker", "spark-master", "namespace monitoring",
+                QUERY_API);
+        assertThat(allowedFrom(r, "ingestor")).containsExactlyInAnyOrder("namespace monitoring", QUERY_API);
+        assertThat(allowedFrom(r, QUERY_API)).containsExactly("any source");
         if (overlay.endsWith("dev")) {
             assertThat(allowedFrom(r, "feed-simulator")).containsExactly("ingestor");
         }
@@ -533,6 +697,7 @@ class KubernetesConsistencyTest {
         }
         assertThat(r.get(PersistentVolumeClaim.class, "spark-checkpoints").getSpec().getAccessModes())
                 .containsExactly("ReadWriteMany");
+        assertThat(r.workload(QUERY_API).replicas()).as("the stateless query service, more than one").isGreaterThan(1);
         assertThat(Quantity.getAmountInBytes(r.workload("cassandra").container("cassandra").getResources()
                 .getLimits().get("memory")))
                 .isGreaterThan(Quantity.getAmountInBytes(Rendered.of("overlays/dev").workload("cassandra")
@@ -548,7 +713,7 @@ class KubernetesConsistencyTest {
         }
         Set<String> ours = images.stream().filter(i -> i.startsWith("finnhub-pipeline/")).collect(Collectors.toCollection(LinkedHashSet::new));
         assertThat(ours).containsExactlyInAnyOrder("finnhub-pipeline/ingestor:0.1.0", "finnhub-pipeline/spark-job:0.1.0",
-                "finnhub-pipeline/feed-simulator:0.1.0");
+                "finnhub-pipeline/feed-simulator:0.1.0", "finnhub-pipeline/query-api:0.1.0");
         assertThat(images).anyMatch(i -> i.matches("apache/kafka:4\\.\\d+\\.\\d+"))
                 .anyMatch(i -> i.matches("cassandra:5\\.0\\.\\d+"));
         // Compose builds the same images (its own tag, e.g. :dev)
@@ -624,9 +789,13 @@ class KubernetesConsistencyTest {
     /** Names of the pods (app label) and namespaces allowed into the pods labelled app=target. */
     private static Set<String> allowedFrom(Rendered r, String target) {
         Set<String> from = new LinkedHashSet<>();
-        r.networkPolicies().filter(p -> Map.of("app", target).equals(p.getSpec().getPodSelector().getMatchLabels()))
-                .flatMap(p -> p.getSpec().getIngress().stream())
-                .flatMap(rule -> rule.getFrom().stream())
+        List<NetworkPolicyIngressRule> rules = r.networkPolicies()
+                .filter(p -> Map.of("app", target).equals(p.getSpec().getPodSelector().getMatchLabels()))
+                .flatMap(p -> p.getSpec().getIngress().stream()).toList();
+        if (rules.stream().anyMatch(rule -> rule.getFrom().isEmpty())) {
+            from.add("any source"); // a rule without `from`
+        }
+        rules.stream().flatMap(rule -> rule.getFrom().stream())
                 .forEach(peer -> {
                     if (peer.getNamespaceSelector() != null) {
                         from.add("namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"));
@@ -635,6 +804,49 @@ class KubernetesConsistencyTest {
                     }
                 });
         return from;
+    }
+
+    /**
+     * {@code url} is http://&lt;Service&gt;:&lt;port&gt;&lt;path&gt; where the Service selects {@code workload}'s pods and its port
+     * leads to the container port of {@code expected} ("&lt;container port&gt; &lt;path&gt;", as {@link #httpGet}).
+     */
+    private static void assertEndpoint(Rendered r, String url, String workload, String expected) {
+        assertThat(url).as("URL for %s", workload).isNotBlank();
+        URI uri = URI.create(url);
+        assertThat(uri.getScheme()).isEqualTo("http");
+        int target = servicePortTarget(r, uri.getHost(), uri.getPort(), r.workload(workload));
+        assertThat(target + " " + uri.getPath()).as(url).isEqualTo(expected);
+    }
+
+    /** The container port of {@code target} that Service {@code host}'s port {@code port} leads to. */
+    private static int servicePortTarget(Rendered r, String host, int port, Workload target) {
+        Service s = r.get(Service.class, host);
+        assertThat(target.labels()).as("Service %s selects %s", host, target.id())
+                .containsAllEntriesOf(s.getSpec().getSelector());
+        ServicePort servicePort = s.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst()
+                .orElseThrow(() -> new AssertionError("Service " + host + " has no port " + port));
+        IntOrString targetPort = servicePort.getTargetPort() == null ? new IntOrString(port) : servicePort.getTargetPort();
+        int resolved = target.template().getSpec().getContainers().stream().mapToInt(c -> resolvePort(c, targetPort))
+                .filter(p -> p > 0).findFirst().orElse(-1);
+        assertThat(resolved).as("Service %s port %s is a container port of %s", host, port, target.id()).isPositive();
+        return resolved;
+    }
+
+    private static boolean selects(NetworkPolicy p, Workload w) {
+        Map<String, String> selector = p.getSpec().getPodSelector().getMatchLabels();
+        return selector == null || w.labels().entrySet().containsAll(selector.entrySet());
+    }
+
+    /** Whether some NetworkPolicy of {@code target} lets {@code client}'s pods in on container port {@code port}. */
+    private static boolean allows(Rendered r, Workload client, Workload target, int port) {
+        return r.networkPolicies().filter(p -> selects(p, target))
+                .flatMap(p -> Stream.ofNullable(p.getSpec().getIngress()).flatMap(List::stream))
+                .filter(rule -> rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer ->
+                        peer.getNamespaceSelector() == null && peer.getPodSelector() != null
+                        && peer.getPodSelector().getMatchLabels() != null
+                        && client.labels().entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet())))
+                .anyMatch(rule -> rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(p ->
+                        target.template().getSpec().getContainers().stream().anyMatch(c -> resolvePort(c, p.getPort()) == port)));
     }
 
     private static String httpGet(Container c, Probe probe) {

@@ -1,5 +1,7 @@
 package io.streamingpipeline.deploy.k8s;
 
+import io.streamingpipeline.deploy.compose.CodeFacts;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** What the code says, read from its sources: the names and defaults the manifests must agree with. */
 final class SourceFacts {
@@ -165,6 +168,27 @@ final class SourceFacts {
             throw new AssertionError("no constant " + name);
         }
         return m.group(1);
+    }
+
+    /**
+     * Env names the query service reads. One derivation for Compose and Kubernetes: CodeFacts (application.properties,
+     * the {@code @ConfigMapping} QueryConfig with its nested groups, the keys application.properties documents).
+     */
+    static Set<String> queryApiEnvNames() {
+        return CodeFacts.queryApiEnvNames();
+    }
+
+    /** All Java sources of the query service, concatenated. */
+    static String queryApiSources() {
+        try (Stream<Path> files = Files.walk(Kustomize.repoRoot().resolve("query-api/src/main/java"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path f : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                all.append(Files.readString(f)).append('\n');
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String healthPath(String constant) {
