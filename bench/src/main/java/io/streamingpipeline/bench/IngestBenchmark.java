@@ -45,26 +45,30 @@ public final class IngestBenchmark {
         Duration warmup = Duration.ofSeconds(15);
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
         String ingestorJvm = "-Xmx512m";
+        int rate = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                 case "--ingestor-app" -> ingestorApp = Path.of(args[++i]);
                 case "--ingestor-jvm" -> ingestorJvm = args[++i];
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: bench/ingest [--duration 60s] [--warmup 15s] [--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"]");
+                    System.err.println("usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
+                            + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"]");
                     System.exit(2);
                 }
             }
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path work = Files.createTempDirectory("bench-ingest");
-        System.out.printf(Locale.ROOT, "bench/ingest: %d s measured after %d s warm-up; %d cores, %s; work dir %s%n",
-                duration.toSeconds(), warmup.toSeconds(), Runtime.getRuntime().availableProcessors(), cpuModel(), work);
+        System.out.printf(Locale.ROOT, "bench/ingest: %d s measured after %d s warm-up; simulator rate %s; %d cores, %s; work dir %s%n",
+                duration.toSeconds(), warmup.toSeconds(), rate == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d trades/s", rate),
+                Runtime.getRuntime().availableProcessors(), cpuModel(), work);
 
         try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start()) {
             broker.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1, "perf_baseline", 3));
-            IngestResult ingest = runIngestor(broker, ingestorApp, ingestorJvm, work, duration, warmup);
+            IngestResult ingest = runIngestor(broker, ingestorApp, ingestorJvm, work, duration, warmup, rate);
             int recordSize = averageRecordSize(broker);
             System.out.printf(Locale.ROOT, "ingestor: %,.0f trades/s published, p99 publish %.1f ms, RSS %d MiB, lost %d, "
                             + "started in %.2f s; record value %d bytes on average%n",
@@ -82,9 +86,10 @@ public final class IngestBenchmark {
     record IngestResult(double tradesPerSecond, double p99Millis, long rssMb, long lost, double startSeconds) {
     }
 
-    static IngestResult runIngestor(KafkaBroker broker, Path app, String jvmOptions, Path work, Duration duration, Duration warmup) throws InterruptedException {
+    static IngestResult runIngestor(KafkaBroker broker, Path app, String jvmOptions, Path work, Duration duration, Duration warmup,
+                                    int rate) throws InterruptedException {
         SimulatorConfig config = SimulatorConfig.defaults()
-                .withTradesPerSecond(0)
+                .withTradesPerSecond(rate)
                 .withTradesPerFrame(100)
                 .withPingInterval(Duration.ofSeconds(30))
                 .withDuplicateProbability(0);

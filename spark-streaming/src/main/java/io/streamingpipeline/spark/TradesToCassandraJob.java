@@ -77,6 +77,12 @@ public final class TradesToCassandraJob {
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         // Each query runs its jobs in a pool of its own (below): a candle batch does not queue the trade batch's tasks.
         conf.setIfMissing("spark.scheduler.mode", "FAIR");
+        // Up to 200 rows of one Cassandra partition (symbol and day) per unlogged batch, i.e. one mutation, instead of
+        // the connector's 1 KiB batches, and more of them in flight per task: less work for Cassandra per trade
+        // (bench/sink: about +20 % rows/s; bench/latency: shorter micro-batches).
+        conf.setIfMissing("spark.cassandra.output.batch.grouping.key", "partition");
+        conf.setIfMissing("spark.cassandra.output.batch.size.rows", "200");
+        conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
         SchemaCommand.verify(settings, conf);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
 
