@@ -44,6 +44,8 @@ public class FinnhubClient {
         DISCONNECTED, CONNECTING, CONNECTED, SUBSCRIBED
     }
 
+    static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+
     private final Instance<BasicWebSocketConnector> connectors;
     private final Vertx vertx;
     private final FeedSettings settings;
@@ -55,6 +57,8 @@ public class FinnhubClient {
     private final Duration flushTimeout;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.DISCONNECTED);
+    private final AtomicLong droppedSinceLog = new AtomicLong();
+    private volatile boolean behind;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicInteger failedAttempts = new AtomicInteger();
     private final AtomicLong lastMessageNanos = new AtomicLong(System.nanoTime());
@@ -89,6 +93,7 @@ public class FinnhubClient {
                 .description("Trades sent to Kafka and not yet acknowledged").register(metrics.registry());
         Log.infof("Feed %s, %d symbol(s): %s", settings.url(), settings.symbols().size(), settings.symbols());
         watchdogTimer = vertx.setPeriodic(1000, id -> checkIdle());
+        vertx.setPeriodic(DROP_LOG_INTERVAL.toMillis(), id -> reportDrops());
         connect();
     }
 
@@ -184,9 +189,29 @@ public class FinnhubClient {
         if (gen == generation.get()) {
             lastMessageNanos.set(nanos);
         }
+        int backlog = InboundBacklog.queuedMessages();
+        if (backlog > InboundBacklog.MAX_MESSAGES || (behind && backlog > InboundBacklog.RESUME_BELOW)) {
+            behind = true;
+            metrics.frameDropped();
+            if (droppedSinceLog.getAndIncrement() == 0) {
+                Log.errorf("The ingestor is %d messages behind the feed: dropping messages unread until it is below %d "
+                        + "(their trades are LOST; counted in ingestor_frames_dropped_total, summary every %d s)",
+                        backlog, InboundBacklog.RESUME_BELOW, DROP_LOG_INTERVAL.toSeconds());
+            }
+            return;
+        }
+        behind = false;
         // Messages of an abandoned connection are still real trades: handle them too.
         if (frames.handle(text, System.currentTimeMillis(), nanos)) {
             failedAttempts.set(0);
+        }
+    }
+
+    private void reportDrops() {
+        long n = droppedSinceLog.getAndSet(0);
+        if (n > 1) {
+            Log.errorf("DROPPED %d feed messages unread in the last %d s: the ingestor is behind the feed", n - 1,
+                    DROP_LOG_INTERVAL.toSeconds());
         }
     }
 

@@ -49,8 +49,8 @@ public class FrameHandler {
         if (frame instanceof Frame.Trades trades) {
             metrics.tradesReceived(trades.valid().size() + trades.rejected().size());
             long newest = Long.MIN_VALUE;
+            publisher.publish(trades.valid(), receivedNanos);
             for (Trade trade : trades.valid()) {
-                publisher.publish(trade, receivedNanos);
                 newest = Math.max(newest, trade.timestampUnix());
             }
             if (newest != Long.MIN_VALUE) {

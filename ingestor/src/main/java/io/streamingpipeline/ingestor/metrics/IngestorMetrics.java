@@ -36,6 +36,7 @@ public class IngestorMetrics {
 
     private final MeterRegistry registry;
     private final Counter framesReceived;
+    private final Counter framesDropped;
     private final Counter tradesReceived;
     private final Counter tradesPublished;
     private final Counter pings;
@@ -52,6 +53,9 @@ public class IngestorMetrics {
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
         framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
+        framesDropped = Counter.builder("ingestor.frames.dropped")
+                .description("Websocket messages dropped unread because the ingestor was too far behind the feed (their trades are lost)")
+                .register(registry);
         tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
         tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
@@ -89,6 +93,10 @@ public class IngestorMetrics {
 
     public void frameReceived() {
         framesReceived.increment();
+    }
+
+    public void frameDropped() {
+        framesDropped.increment();
     }
 
     public void tradesReceived(int n) {
