@@ -59,7 +59,7 @@ public final class LatencyBenchmark {
         long pollMillis = 20;
         String triggerInterval = "250ms";
         Duration catchUpTimeout = Duration.ofSeconds(180);
-        String candlesTriggerInterval = "2s";
+        String candlesTriggerInterval = "10s";
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
         String lingerMs = "5";
@@ -81,7 +81,7 @@ public final class LatencyBenchmark {
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
               --poll-ms 20                Cassandra poll interval for the probe rows
               --trigger-interval 250ms    the job's micro-batch trigger (trade query)
-              --candles-trigger-interval 2s  the candle query's trigger
+              --candles-trigger-interval 10s the candle query's trigger
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)

@@ -70,7 +70,7 @@ public final class JobSettings {
     public static final Option TRIGGER_INTERVAL = option("trigger-interval", "250ms",
             "Processing-time trigger of the trade query: how often a micro-batch starts (at once if the last one "
                     + "took longer); bounds the latency to Cassandra.");
-    public static final Option CANDLES_TRIGGER_INTERVAL = option("candles-trigger-interval", "2s",
+    public static final Option CANDLES_TRIGGER_INTERVAL = option("candles-trigger-interval", "10s",
             "Processing-time trigger of the candle query; longer than the trade query's, so that the stateful "
                     + "aggregation takes less of the cluster.");
     public static final Option WATERMARK = option("watermark", "30s",

@@ -38,7 +38,7 @@ class JobSettingsTest {
         assertThat(s.maxOffsetsPerTrigger()).isEqualTo(100_000);
         assertThat(s.failOnDataLoss()).isTrue();
         assertThat(s.triggerInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(s.candlesTriggerInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.candlesTriggerInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.watermark()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.keyspace()).isEqualTo("spark_streaming");
         assertThat(s.cassandraHost()).isEqualTo("127.0.0.1");
