@@ -5,15 +5,14 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.streamingpipeline.localstack.EngineLibraries;
+import io.streamingpipeline.localstack.process.EngineProcess;
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.JavaProcess;
-import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.localstack.process.PortInUseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +43,7 @@ import java.util.stream.Stream;
  * (tests, the Spark job, the ingestor) uses that role. Writes are acknowledged only once they are in the fsynced
  * commit log ({@code commitlog_sync: group}, 2 ms window), so a {@link #kill()} loses no acknowledged write.
  */
-public final class CassandraNode implements AutoCloseable {
+public final class CassandraNode extends EngineProcess {
 
     /** Name of the node's log file in the data directory. */
     public static final String LOG_FILE = "cassandra.log";
@@ -99,10 +98,8 @@ public final class CassandraNode implements AutoCloseable {
 
     private static final String HOST = FreePorts.HOST;
     private static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
-    private static final int LOG_LINES_IN_ERRORS = 40;
     private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
-    private final Path dataDir;
     private final Path libDir;
     private final int nativePort;
     private final int storagePort;
@@ -112,15 +109,11 @@ public final class CassandraNode implements AutoCloseable {
     private final String heap;
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
-    private final Duration startTimeout;
-    private final Duration stopTimeout;
-
-    private volatile JavaProcess process;
     private volatile Duration lastStartDuration = Duration.ZERO;
     private volatile Duration lastPortOpenDuration = Duration.ZERO;
 
     private CassandraNode(Builder builder, int nativePort, int storagePort) {
-        this.dataDir = builder.dataDir.toAbsolutePath().normalize();
+        super("Cassandra node", builder.dataDir, builder.startTimeout, builder.stopTimeout);
         this.libDir = builder.libDir != null ? builder.libDir : EngineLibraries.cassandra();
         this.nativePort = nativePort;
         this.storagePort = storagePort;
@@ -130,8 +123,6 @@ public final class CassandraNode implements AutoCloseable {
         this.heap = builder.heap;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.overrides = Map.copyOf(builder.overrides);
-        this.startTimeout = builder.startTimeout;
-        this.stopTimeout = builder.stopTimeout;
     }
 
     /** Starts a node on free ports with its files in {@code dataDir} (created if needed); returns once it is ready. */
@@ -179,24 +170,20 @@ public final class CassandraNode implements AutoCloseable {
         return DATACENTER;
     }
 
-    /** PID of the node's JVM (of the current or, once stopped, the last process). */
-    public long pid() {
-        return requireStarted().pid();
-    }
-
-    public Path dataDir() {
-        return dataDir;
+    @Override
+    public String address() {
+        return contactPoint();
     }
 
     /** The node's logback log. */
+    @Override
     public Path logFile() {
-        return dataDir.resolve(LOG_FILE);
+        return dataDir().resolve(LOG_FILE);
     }
 
-    /** Whether the node's JVM is running (it may still be starting or stopping). */
-    public boolean isRunning() {
-        JavaProcess current = process;
-        return current != null && current.isAlive();
+    @Override
+    protected Path outFile() {
+        return dataDir().resolve(OUT_FILE);
     }
 
     /** How long the last start took, from launching the JVM until the application role could log in. */
@@ -248,59 +235,12 @@ public final class CassandraNode implements AutoCloseable {
                 .withConfigLoader(config);
     }
 
-    /**
-     * Clean stop: SIGTERM (Cassandra drains: flushes memtables, closes the commit log), up to the stop timeout (60 s),
-     * then SIGKILL. Keeps the data dir and the ports; {@link #startAgain()} brings the node back. Idempotent.
-     *
-     * @return true if the node shut down by itself within the timeout
-     */
-    public boolean stop() {
-        JavaProcess current = process;
-        return current == null || current.stop(stopTimeout);
-    }
-
-    /** kill -9 of the node's JVM (no drain: for fault tests); {@link #startAgain()} replays the commit log. */
-    public void kill() {
-        JavaProcess current = process;
-        if (current != null) {
-            current.kill();
-        }
-    }
-
-    /** Starts the node again after {@link #stop()} or {@link #kill()}: same data dir, same ports; waits until ready. */
-    public synchronized void startAgain() {
-        if (isRunning()) {
-            throw new IllegalStateException("Cassandra node " + contactPoint() + " is still running (pid "
-                    + process.pid() + "): stop() or kill() it first");
-        }
-        launch();
-    }
-
-    /** {@link #stop()} then {@link #startAgain()}. */
-    public void restart() {
-        stop();
-        startAgain();
-    }
-
-    /** Same as {@link #stop()}. */
+    /** A clean stop drains the node (flushes memtables, closes the commit log); after a kill it replays the commit log. */
     @Override
-    public void close() {
-        stop();
-    }
-
-    @Override
-    public String toString() {
-        return "CassandraNode[" + contactPoint() + ", " + (isRunning() ? "running pid " + process.pid() : "stopped")
-                + ", " + dataDir + "]";
-    }
-
-    private synchronized void launch() {
-        if (process != null) {
-            process.stop(Duration.ZERO); // a node that died by itself: only unregisters its shutdown hook
-        }
+    protected void launchProcess(long started) {
         FreePorts.requireFree(nativePort, "Cassandra native transport (CQL)");
         FreePorts.requireFree(storagePort, "Cassandra storage (internode)");
-        long started = System.nanoTime();
+        Path dataDir = dataDir();
         Path conf = dataDir.resolve("conf");
         Path yaml = conf.resolve("cassandra.yaml");
         Path logback = conf.resolve("logback.xml");
@@ -335,14 +275,9 @@ public final class CassandraNode implements AutoCloseable {
                 .systemProperty("cassandra.superuser_setup_delay_ms", "0")
                 .systemProperty("java.awt.headless", "true")
                 .workingDirectory(dataDir)
-                .output(dataDir.resolve(OUT_FILE));
-        process = builder.start();
-        try {
-            awaitReady(started);
-        } catch (RuntimeException e) {
-            process.kill();
-            throw e;
-        }
+                .output(outFile());
+        running(builder.start());
+        awaitReady(started);
         lastStartDuration = Duration.ofNanos(System.nanoTime() - started);
     }
 
@@ -357,7 +292,7 @@ public final class CassandraNode implements AutoCloseable {
     }
 
     private void awaitReady(long started) {
-        long deadline = started + startTimeout.toNanos();
+        long deadline = started + startTimeout().toNanos();
         // 1. the CQL port accepts connections (no driver warnings about refused connections meanwhile)
         while (!accepts(nativePort)) {
             checkAlive();
@@ -398,52 +333,6 @@ public final class CassandraNode implements AutoCloseable {
 
     private static String cqlString(String value) {
         return "'" + value.replace("'", "''") + "'";
-    }
-
-    private void checkAlive() {
-        JavaProcess current = process;
-        if (!current.isAlive()) {
-            throw new EngineStartException("Cassandra (pid " + current.pid() + ") exited with code "
-                    + current.exitCode().orElse(-1) + " while starting" + logs());
-        }
-    }
-
-    private void checkDeadline(long deadline, String what, Exception last) {
-        if (System.nanoTime() > deadline) {
-            throw new EngineStartException("Cassandra did not become ready within " + startTimeout.toSeconds()
-                    + " s: " + what + (last == null ? "" : " (last error: " + last + ")") + logs(), last);
-        }
-    }
-
-    private String logs() {
-        return LogTail.section(dataDir.resolve(OUT_FILE), LOG_LINES_IN_ERRORS)
-                + LogTail.section(logFile(), LOG_LINES_IN_ERRORS);
-    }
-
-    private JavaProcess requireStarted() {
-        JavaProcess current = process;
-        if (current == null) {
-            throw new IllegalStateException("Cassandra node in " + dataDir + " was never started");
-        }
-        return current;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineStartException("Interrupted while waiting for Cassandra", e);
-        }
     }
 
     /** How to start a {@link CassandraNode}. */

@@ -1,6 +1,7 @@
 package io.streamingpipeline.localstack.kafka;
 
 import io.streamingpipeline.localstack.EngineLibraries;
+import io.streamingpipeline.localstack.process.EngineProcess;
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.JavaProcess;
@@ -8,8 +9,6 @@ import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.localstack.process.PortInUseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * <p>The storage is formatted on the first start in a data directory only, so a broker started again on the same
  * directory (same object: {@link #restart()}, {@link #startAgain()}; or a new one) keeps its topics and records.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends EngineProcess {
 
     /** Name of the broker's log file in the data directory. */
     public static final String LOG_FILE = "kafka.log";
@@ -62,31 +61,23 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String OUT_FILE = "kafka.out";
 
     private static final String HOST = FreePorts.HOST;
-    private static final int LOG_LINES_IN_ERRORS = 40;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Path dataDir;
     private final Path libDir;
     private final int port;
     private final int controllerPort;
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
-    private final Duration startTimeout;
-    private final Duration stopTimeout;
-
-    private volatile JavaProcess process;
     private volatile Duration lastStartDuration = Duration.ZERO;
     private volatile Duration lastFormatDuration = Duration.ZERO;
 
     private KafkaBroker(Builder builder, int port, int controllerPort) {
-        this.dataDir = builder.dataDir.toAbsolutePath().normalize();
+        super("Kafka broker", builder.dataDir, builder.startTimeout, builder.stopTimeout);
         this.libDir = builder.libDir != null ? builder.libDir : EngineLibraries.kafka();
         this.port = port;
         this.controllerPort = controllerPort;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.overrides = Map.copyOf(builder.overrides);
-        this.startTimeout = builder.startTimeout;
-        this.stopTimeout = builder.stopTimeout;
     }
 
     /** Starts a broker on free ports with its files in {@code dataDir} (created if needed); returns once it is ready. */
@@ -114,24 +105,20 @@ public final class KafkaBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    /** PID of the broker's JVM (of the current or, once stopped, the last process). */
-    public long pid() {
-        return requireStarted().pid();
-    }
-
-    public Path dataDir() {
-        return dataDir;
+    @Override
+    public String address() {
+        return bootstrapServers();
     }
 
     /** The broker's log4j2 log. */
+    @Override
     public Path logFile() {
-        return dataDir.resolve(LOG_FILE);
+        return dataDir().resolve(LOG_FILE);
     }
 
-    /** Whether the broker's JVM is running (it may still be starting or stopping). */
-    public boolean isRunning() {
-        JavaProcess current = process;
-        return current != null && current.isAlive();
+    @Override
+    protected Path outFile() {
+        return dataDir().resolve(OUT_FILE);
     }
 
     /** How long the last start took, from launching the JVM (or formatting) until an Admin client saw the broker. */
@@ -201,59 +188,11 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(adminProperties(Duration.ofSeconds(30)));
     }
 
-    /**
-     * Clean stop: SIGTERM, up to the stop timeout (30 s) for Kafka's controlled shutdown, then SIGKILL. Keeps the
-     * data dir and the ports; {@link #startAgain()} brings the broker back. Idempotent.
-     *
-     * @return true if the broker shut down by itself within the timeout
-     */
-    public boolean stop() {
-        JavaProcess current = process;
-        return current == null || current.stop(stopTimeout);
-    }
-
-    /** kill -9 of the broker's JVM (no clean shutdown: for fault tests); {@link #startAgain()} recovers it. */
-    public void kill() {
-        JavaProcess current = process;
-        if (current != null) {
-            current.kill();
-        }
-    }
-
-    /** Starts the broker again after {@link #stop()} or {@link #kill()}: same data dir, same ports; waits until ready. */
-    public synchronized void startAgain() {
-        if (isRunning()) {
-            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " is still running (pid "
-                    + process.pid() + "): stop() or kill() it first");
-        }
-        launch();
-    }
-
-    /** {@link #stop()} then {@link #startAgain()}. */
-    public void restart() {
-        stop();
-        startAgain();
-    }
-
-    /** Same as {@link #stop()}. */
     @Override
-    public void close() {
-        stop();
-    }
-
-    @Override
-    public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", " + (isRunning() ? "running pid " + process.pid() : "stopped")
-                + ", " + dataDir + "]";
-    }
-
-    private synchronized void launch() {
-        if (process != null) {
-            process.stop(Duration.ZERO); // a broker that died by itself: only unregisters its shutdown hook
-        }
+    protected void launchProcess(long started) {
         FreePorts.requireFree(port, "Kafka broker listener");
         FreePorts.requireFree(controllerPort, "Kafka KRaft controller listener");
-        long started = System.nanoTime();
+        Path dataDir = dataDir();
         Path serverProperties = dataDir.resolve("server.properties");
         Path log4j2 = dataDir.resolve("log4j2.xml");
         Path logDirs = dataDir.resolve("kafka-logs");
@@ -273,17 +212,12 @@ public final class KafkaBroker implements AutoCloseable {
             lastFormatDuration = Duration.ofNanos(System.nanoTime() - started);
         }
 
-        process = javaProcess("kafka", log4j2)
+        running(javaProcess("kafka", log4j2)
                 .jvmOptions(jvmOptions)
                 .systemProperty("kafka.logs.dir", dataDir.toString())
                 .args(serverProperties.toString())
-                .start("kafka.Kafka");
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            throw e;
-        }
+                .start("kafka.Kafka"));
+        awaitReady();
         lastStartDuration = Duration.ofNanos(System.nanoTime() - started);
     }
 
@@ -300,10 +234,9 @@ public final class KafkaBroker implements AutoCloseable {
             formatter.kill();
         }
         if (!exited || formatter.exitCode().orElse(-1) != 0) {
-            throw new EngineStartException("Formatting the Kafka storage in " + dataDir.resolve("kafka-logs")
+            throw new EngineStartException("Formatting the Kafka storage in " + dataDir().resolve("kafka-logs")
                     + (exited ? " failed (exit code " + formatter.exitCode().orElse(-1) + ")" : " took over 60 s")
-                    + LogTail.section(dataDir.resolve(OUT_FILE), LOG_LINES_IN_ERRORS)
-                    + LogTail.section(logFile(), LOG_LINES_IN_ERRORS));
+                    + logs());
         }
     }
 
@@ -350,8 +283,8 @@ public final class KafkaBroker implements AutoCloseable {
                     .jvmOptions(options)
                     .systemProperty("log4j2.configurationFile", log4j2.toUri().toString())
                     .systemProperty("java.awt.headless", "true")
-                    .workingDirectory(dataDir)
-                    .output(dataDir.resolve(OUT_FILE))
+                    .workingDirectory(dataDir())
+                    .output(outFile())
                     .args(args);
             properties.forEach(builder::systemProperty);
             return builder.start();
@@ -359,7 +292,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + startTimeout().toNanos();
         // 1. the port accepts connections (no Admin client warnings about refused connections meanwhile)
         while (!accepts(port)) {
             checkAlive();
@@ -387,30 +320,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private void checkAlive() {
-        JavaProcess current = process;
-        if (!current.isAlive()) {
+    /** Also says which port was taken when the broker could not bind. */
+    @Override
+    protected void checkAlive() {
+        if (!process().isAlive()) {
             Path log = logFile();
-            Path out = dataDir.resolve(OUT_FILE);
-            String logs = LogTail.section(out, LOG_LINES_IN_ERRORS) + LogTail.section(log, LOG_LINES_IN_ERRORS);
+            Path out = outFile();
             if (LogTail.contains(log, "Address already in use") || LogTail.contains(out, "Address already in use")) {
                 int taken = FreePorts.isFree(port) ? controllerPort : port;
                 throw new PortInUseException(taken, "Kafka broker " + bootstrapServers() + " / controller port "
-                        + controllerPort + ", seen by the broker at startup", logs);
+                        + controllerPort + ", seen by the broker at startup", logs());
             }
-            throw new EngineStartException("Kafka broker (pid " + current.pid() + ") exited with code "
-                    + current.exitCode().orElse(-1) + " while starting in " + dataDir + logs);
         }
-    }
-
-    private void checkDeadline(long deadline, String what, Exception cause) {
-        if (System.nanoTime() > deadline) {
-            throw new EngineStartException("Kafka broker (pid " + process.pid() + ") in " + dataDir
-                    + " was not ready within " + startTimeout.toSeconds() + " s: " + what
-                    + (cause != null ? " (" + cause + ")" : "")
-                    + LogTail.section(dataDir.resolve(OUT_FILE), LOG_LINES_IN_ERRORS)
-                    + LogTail.section(logFile(), LOG_LINES_IN_ERRORS), cause);
-        }
+        super.checkAlive();
     }
 
     private void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws Exception {
@@ -464,32 +386,6 @@ public final class KafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
         return props;
-    }
-
-    private JavaProcess requireStarted() {
-        JavaProcess current = process;
-        if (current == null) {
-            throw new IllegalStateException("Kafka broker in " + dataDir + " was never started");
-        }
-        return current;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineStartException("Interrupted while waiting for the Kafka broker", e);
-        }
     }
 
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as {@code kafka-storage random-uuid}). */
