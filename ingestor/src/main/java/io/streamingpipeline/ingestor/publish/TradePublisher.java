@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The trades of one frame go to Kafka together: one task on the channel's Kafka producer thread
  * ({@link KafkaProducer#runOnSendingThread}) sends them in order, each as its own record. SmallRye's per-message
  * path (a {@code Message}, a Mutiny pipeline with its retry operator and ack callbacks per trade) capped the
- * ingestor at about a quarter of what the same producer sends this way (bench/ingest). Records are still the
+ * ingestor at 36–52k trades/s on two cores; this way it publishes 340k+ (bench/ingest, docs/benchmarks.md). Records are still the
  * channel's: its producer, serializers and settings, health and metrics. When the channel is not Kafka (the
  * in-memory connector of the tests) trades go through the emitter one by one.
  *
