@@ -60,6 +60,7 @@ public final class LatencyBenchmark {
         String triggerInterval = "250ms";
         Duration catchUpTimeout = Duration.ofSeconds(180);
         String candlesTriggerInterval = "10s";
+        int workerCores = 2;
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
         String lingerMs = "5";
@@ -82,6 +83,7 @@ public final class LatencyBenchmark {
               --poll-ms 20                Cassandra poll interval for the probe rows
               --trigger-interval 250ms    the job's micro-batch trigger (trade query)
               --candles-trigger-interval 10s the candle query's trigger
+              --worker-cores 2            cores the Spark worker offers (more than the machine's: tasks share them)
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)
@@ -106,6 +108,7 @@ public final class LatencyBenchmark {
                     case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
                     case "--trigger-interval" -> o.triggerInterval = args[++i];
                     case "--candles-trigger-interval" -> o.candlesTriggerInterval = args[++i];
+                    case "--worker-cores" -> o.workerCores = Integer.parseInt(args[++i]);
                     case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                     case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
                     case "--linger-ms" -> o.lingerMs = args[++i];
@@ -153,10 +156,10 @@ public final class LatencyBenchmark {
                         + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), work);
         System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --candles-trigger-interval %s --max-offsets-per-trigger %d, "
-                        + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker 2 cores; ingestor linger.ms=%s, %s; "
+                        + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %d cores; ingestor linger.ms=%s, %s; "
                         + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
                 o.triggerInterval, o.candlesTriggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
-                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
+                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm, o.workerCores,
                 o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
         List<PhaseResult> results = new ArrayList<>();
@@ -233,7 +236,7 @@ public final class LatencyBenchmark {
     }
 
     private SparkCluster startSpark() {
-        SparkCluster spark = SparkCluster.builder(work.resolve("spark")).start();
+        SparkCluster spark = SparkCluster.builder(work.resolve("spark")).workerCores(o.workerCores).start();
         stops.push(spark::stop);
         System.out.printf(Locale.ROOT, "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
                 seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.masterPid(), spark.workerPid());

@@ -189,29 +189,43 @@ public class FinnhubClient {
         if (gen == generation.get()) {
             lastMessageNanos.set(nanos);
         }
-        int backlog = InboundBacklog.queuedMessages();
-        if (backlog > InboundBacklog.MAX_MESSAGES || (behind && backlog > InboundBacklog.RESUME_BELOW)) {
-            behind = true;
-            metrics.frameDropped();
+        String dropped = dropReason();
+        if (dropped != null) {
+            metrics.frameDropped(dropped);
             if (droppedSinceLog.getAndIncrement() == 0) {
-                Log.errorf("The ingestor is %d messages behind the feed: dropping messages unread until it is below %d "
-                        + "(their trades are LOST; counted in ingestor_frames_dropped_total, summary every %d s)",
-                        backlog, InboundBacklog.RESUME_BELOW, DROP_LOG_INTERVAL.toSeconds());
+                Log.errorf("Dropping feed messages unread: %s (their trades are LOST; counted in "
+                        + "ingestor_frames_dropped_total, summary every %d s)", dropped.equals(IngestorMetrics.DROPPED_FEED_BACKLOG)
+                        ? "the ingestor is more than " + InboundBacklog.MAX_MESSAGES + " messages behind the feed, until fewer than "
+                                + InboundBacklog.RESUME_BELOW + " wait"
+                        : "Kafka has not acknowledged the trades already sent, until it does", DROP_LOG_INTERVAL.toSeconds());
             }
             return;
         }
-        behind = false;
         // Messages of an abandoned connection are still real trades: handle them too.
         if (frames.handle(text, System.currentTimeMillis(), nanos)) {
             failedAttempts.set(0);
         }
     }
 
+    /**
+     * Why this message is dropped unread, or null: too many messages wait to be handled (the client has no
+     * back-pressure), or the publisher already holds as many trades as it may (parsing would only lose them).
+     */
+    private String dropReason() {
+        int backlog = InboundBacklog.queuedMessages();
+        if (backlog > InboundBacklog.MAX_MESSAGES || (behind && backlog > InboundBacklog.RESUME_BELOW)) {
+            behind = true;
+            return IngestorMetrics.DROPPED_FEED_BACKLOG;
+        }
+        behind = false;
+        return publisher.full() ? IngestorMetrics.DROPPED_KAFKA_BACKLOG : null;
+    }
+
     private void reportDrops() {
         long n = droppedSinceLog.getAndSet(0);
         if (n > 1) {
-            Log.errorf("DROPPED %d feed messages unread in the last %d s: the ingestor is behind the feed", n - 1,
-                    DROP_LOG_INTERVAL.toSeconds());
+            Log.errorf("DROPPED %d feed messages unread in the last %d s: the ingestor is behind the feed, or Kafka behind "
+                    + "the ingestor (ingestor_frames_dropped_total by reason)", n - 1, DROP_LOG_INTERVAL.toSeconds());
         }
     }
 

@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public class IngestorMetrics {
 
     /** Why a trade that passed validation did not reach Kafka. */
+    /** Reasons of {@code ingestor_frames_dropped_total}: too many messages waiting to be handled. */
+    public static final String DROPPED_FEED_BACKLOG = "feed_backlog";
+    /** Kafka has not acknowledged as many trades as the publisher may hold. */
+    public static final String DROPPED_KAFKA_BACKLOG = "kafka_backlog";
+
     public enum LossReason {
         /** The in-memory buffer in front of the producer was full (Kafka slow or down for long). */
         BUFFER_FULL,
@@ -36,7 +41,7 @@ public class IngestorMetrics {
 
     private final MeterRegistry registry;
     private final Counter framesReceived;
-    private final Counter framesDropped;
+    private final Map<String, Counter> framesDropped = new ConcurrentHashMap<>();
     private final Counter tradesReceived;
     private final Counter tradesPublished;
     private final Counter pings;
@@ -53,9 +58,6 @@ public class IngestorMetrics {
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
         framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
-        framesDropped = Counter.builder("ingestor.frames.dropped")
-                .description("Websocket messages dropped unread because the ingestor was too far behind the feed (their trades are lost)")
-                .register(registry);
         tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
         tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
@@ -65,6 +67,8 @@ public class IngestorMetrics {
             rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
                     .tag("reason", r.label()).register(registry));
         }
+        framesDropped(DROPPED_FEED_BACKLOG);
+        framesDropped(DROPPED_KAFKA_BACKLOG);
         for (LossReason r : LossReason.values()) {
             lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
                     .tag("reason", r.label()).register(registry));
@@ -95,8 +99,15 @@ public class IngestorMetrics {
         framesReceived.increment();
     }
 
-    public void frameDropped() {
-        framesDropped.increment();
+    /** @param reason {@link #DROPPED_FEED_BACKLOG} or {@link #DROPPED_KAFKA_BACKLOG} */
+    public void frameDropped(String reason) {
+        framesDropped(reason).increment();
+    }
+
+    private Counter framesDropped(String reason) {
+        return counter(framesDropped, "ingestor.frames.dropped",
+                "Websocket messages dropped unread because the ingestor was behind the feed or Kafka behind the ingestor "
+                        + "(their trades are lost)", "reason", reason);
     }
 
     public void tradesReceived(int n) {

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * channel's: its producer, serializers and settings, health and metrics. When the channel is not Kafka (the
  * in-memory connector of the tests) trades go through the emitter one by one.
  *
- * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades are handed to the
- * producer and not yet acknowledged (and the producer holds at most {@code buffer.memory} bytes). A trade that finds
+ * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades (plus one frame's) are
+ * handed to the producer and not yet acknowledged (and the producer holds at most {@code buffer.memory} bytes). A trade that finds
  * that limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
  * one the producer gives up on.
  */
@@ -102,13 +102,14 @@ public class TradePublisher {
             return;
         }
         int n = frameTrades.size();
-        if (pending.addAndGet(n) > MAX_PENDING) {
-            pending.addAndGet(-n);
+        if (full()) {
             for (int i = 0; i < n; i++) {
                 lose(LossReason.BUFFER_FULL, PENDING_LIMIT);
             }
             return;
         }
+        // may pass the limit by one frame's trades: a frame is sent whole or not at all
+        pending.addAndGet(n);
         kafka.runOnSendingThread(p -> {
                     sendAll(p, frameTrades, receivedNanos);
                 })
@@ -217,6 +218,11 @@ public class TradePublisher {
 
     void startLossReports(@Observes StartupEvent event, Vertx vertx) {
         vertx.setPeriodic(LOSS_LOG_INTERVAL.toMillis(), id -> reportLosses());
+    }
+
+    /** Whether as many trades wait for Kafka as may: the next ones would be lost. */
+    public boolean full() {
+        return pending.get() >= MAX_PENDING;
     }
 
     /** Trades handed to the channel and not yet acknowledged or failed. */
