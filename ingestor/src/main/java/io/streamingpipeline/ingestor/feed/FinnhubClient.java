@@ -193,11 +193,12 @@ public class FinnhubClient {
         if (dropped != null) {
             metrics.frameDropped(dropped);
             if (droppedSinceLog.getAndIncrement() == 0) {
+                String why = dropped.equals(IngestorMetrics.DROPPED_FEED_BACKLOG)
+                        ? "the ingestor is more than " + InboundBacklog.MAX_MESSAGES + " messages behind the feed, until "
+                                + "fewer than " + InboundBacklog.RESUME_BELOW + " wait"
+                        : "Kafka has not acknowledged the trades already sent, until it does";
                 Log.errorf("Dropping feed messages unread: %s (their trades are LOST; counted in "
-                        + "ingestor_frames_dropped_total, summary every %d s)", dropped.equals(IngestorMetrics.DROPPED_FEED_BACKLOG)
-                        ? "the ingestor is more than " + InboundBacklog.MAX_MESSAGES + " messages behind the feed, until fewer than "
-                                + InboundBacklog.RESUME_BELOW + " wait"
-                        : "Kafka has not acknowledged the trades already sent, until it does", DROP_LOG_INTERVAL.toSeconds());
+                        + "ingestor_frames_dropped_total, summary every %d s)", why, DROP_LOG_INTERVAL.toSeconds());
             }
             return;
         }

@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class IngestorMetrics {
 
-    /** Why a trade that passed validation did not reach Kafka. */
     /** Reasons of {@code ingestor_frames_dropped_total}: too many messages waiting to be handled. */
     public static final String DROPPED_FEED_BACKLOG = "feed_backlog";
     /** Kafka has not acknowledged as many trades as the publisher may hold. */
     public static final String DROPPED_KAFKA_BACKLOG = "kafka_backlog";
 
+    /** Why a trade that passed validation did not reach Kafka. */
     public enum LossReason {
         /** The in-memory buffer in front of the producer was full (Kafka slow or down for long). */
         BUFFER_FULL,

@@ -35,14 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The trades of one frame go to Kafka together: one task on the channel's Kafka producer thread
  * ({@link KafkaProducer#runOnSendingThread}) sends them in order, each as its own record. SmallRye's per-message
  * path (a {@code Message}, a Mutiny pipeline with its retry operator and ack callbacks per trade) capped the
- * ingestor at 36–52k trades/s on two cores; this way it publishes 340k+ (bench/ingest, docs/benchmarks.md). Records are still the
- * channel's: its producer, serializers and settings, health and metrics. When the channel is not Kafka (the
- * in-memory connector of the tests) trades go through the emitter one by one.
+ * ingestor at 36–52k trades/s on two cores; this way it publishes 370k+ (bench/ingest, docs/benchmarks.md).
+ * Records are still the channel's: its producer, serializers and settings, health and metrics. When the channel is
+ * not Kafka (the in-memory connector of the tests) trades go through the emitter one by one.
  *
  * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades (plus one frame's) are
- * handed to the producer and not yet acknowledged (and the producer holds at most {@code buffer.memory} bytes). A trade that finds
- * that limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
- * one the producer gives up on.
+ * handed to the producer and not yet acknowledged, and the producer holds at most {@code buffer.memory} bytes.
+ * While the limit is reached the feed client drops messages unread ({@link #full()}); a trade that still finds it
+ * reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is one the
+ * producer gives up on.
  */
 @ApplicationScoped
 public class TradePublisher {
