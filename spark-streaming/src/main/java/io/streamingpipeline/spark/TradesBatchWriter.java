@@ -15,10 +15,17 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import static org.apache.spark.sql.functions.col;
@@ -40,6 +47,12 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private static final String VALID = "valid";
     private static final String LATE = "late";
     private static final String MAX_TIME = "max_time";
+    private static final Duration OBSERVATION_TIMEOUT = Duration.ofSeconds(10);
+    private static final ExecutorService OBSERVATION_WAITER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "trades-batch-counts");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Duration maxFutureSkew;
     private final BatchSink trades;
@@ -49,10 +62,18 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private final EventTimeWatermark watermark;
     private final PipelineMetrics metrics;
     private final LongSupplier clockMillis;
+    private final Duration observationTimeout;
 
     public TradesBatchWriter(Duration maxFutureSkew, BatchSink trades, String tradesSinkName, BatchSink deadLetters,
                              String deadLettersSinkName, EventTimeWatermark watermark, PipelineMetrics metrics,
                              LongSupplier clockMillis) {
+        this(maxFutureSkew, trades, tradesSinkName, deadLetters, deadLettersSinkName, watermark, metrics, clockMillis,
+                OBSERVATION_TIMEOUT);
+    }
+
+    TradesBatchWriter(Duration maxFutureSkew, BatchSink trades, String tradesSinkName, BatchSink deadLetters,
+                      String deadLettersSinkName, EventTimeWatermark watermark, PipelineMetrics metrics,
+                      LongSupplier clockMillis, Duration observationTimeout) {
         this.maxFutureSkew = maxFutureSkew;
         this.trades = trades;
         this.tradesSinkName = tradesSinkName;
@@ -61,6 +82,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         this.watermark = watermark;
         this.metrics = metrics;
         this.clockMillis = clockMillis;
+        this.observationTimeout = observationTimeout;
     }
 
     @Override
@@ -81,9 +103,13 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         // one Spark job per batch instead of two keeps the micro-batch short.
         Observation summary = new Observation("trades_batch_" + batchId + "_" + System.nanoTime());
         Column[] counts = summaryColumns(watermarkMillis);
-        Dataset<Row> observed = classified.observe(summary, counts[0], Arrays.copyOfRange(counts, 1, counts.length));
+        Column[] more = Arrays.copyOfRange(counts, 1, counts.length);
+        Dataset<Row> observed = classified.observe(summary, counts[0], more);
         trades.write(TradeParsing.valid(observed).select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new)));
-        Map<String, Object> summed = summary.getAsJava();
+        Map<String, Object> summed = awaitCounts(summary, batchId);
+        if (summed == null) {
+            summed = asMap(classified.agg(counts[0], more).first());
+        }
 
         long validCount = asLong(summed.get(VALID));
         long late = asLong(summed.get(LATE));
@@ -111,6 +137,34 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
             LOG.info("Batch {}: {} trades, {} rejected {}, {} late for their candle (watermark {})",
                     batchId, validCount, rejectedCount, rejected, late, watermarkMillis);
         }
+    }
+
+    /**
+     * The observed counts of the write, or null if they did not arrive in time. Spark hands them to the
+     * {@link Observation} through its asynchronous listener bus, which can fall behind or drop events under stress
+     * (seen once during a Cassandra outage: the batch waited for ever); the caller then counts with a job of its own.
+     */
+    private Map<String, Object> awaitCounts(Observation summary, long batchId) throws InterruptedException {
+        Future<Map<String, Object>> counts = OBSERVATION_WAITER.submit(summary::getAsJava);
+        try {
+            return counts.get(observationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            counts.cancel(true);
+            LOG.warn("Batch {}: the write's counts did not arrive within {} s (Spark's listener bus is behind); "
+                    + "counting with a separate job", batchId, observationTimeout.toMillis() / 1000.0);
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Reading the observed counts of batch " + batchId + " failed", e.getCause());
+        }
+    }
+
+    private static Map<String, Object> asMap(Row row) {
+        Map<String, Object> map = new HashMap<>();
+        String[] names = row.schema().fieldNames();
+        for (int i = 0; i < names.length; i++) {
+            map.put(names[i], row.get(i));
+        }
+        return map;
     }
 
     /** Valid trades, late ones among them, their latest trade time, and the rejected records by reason. */

@@ -1,0 +1,78 @@
+package io.streamingpipeline.spark;
+
+import io.streamingpipeline.spark.health.PipelineMetrics;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.id;
+import static io.streamingpipeline.spark.TestTrades.trade;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One trade batch on a static frame: the counts come from the write itself, or from a job of their own. */
+class TradesBatchWriterTest {
+
+    private final SparkSession spark = LocalSpark.session();
+    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final List<Row> deadLetters = Collections.synchronizedList(new ArrayList<>());
+
+    private final Dataset<Row> batch = asKafka(List.of(
+            trade(id(1), "A", 100, 1, T0 + 1_000),
+            trade(id(2), "A", 101, 2, T0 + 2_000),
+            trade(id(3), "B", -5, 1, T0 + 3_000),
+            "not json"));
+
+    @Test
+    void countsComeWithTheWrite() throws Exception {
+        List<Row> written = Collections.synchronizedList(new ArrayList<>());
+        writer(rows -> written.addAll(rows.collectAsList()), Duration.ofSeconds(30)).call(batch, 1L);
+
+        assertThat(written).hasSize(2);
+        assertCounts();
+    }
+
+    @Test
+    void countsAreComputedWhenTheObservedOnesDoNotArrive() throws Exception {
+        // a sink that runs no Spark action: the write reports no observed counts, as when the listener bus drops them
+        AtomicLong writes = new AtomicLong();
+        long start = System.nanoTime();
+        writer(rows -> writes.incrementAndGet(), Duration.ofMillis(500)).call(batch, 2L);
+
+        assertThat(writes).hasValue(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        assertCounts();
+    }
+
+    private void assertCounts() {
+        assertThat(metrics.rowsWrittenBySink()).containsEntry("crypto_trades", 2L).containsEntry("crypto_trades_dlq", 2L);
+        assertThat(metrics.rejectedByReason()).containsEntry("invalid_price", 1L).containsEntry("malformed_json", 1L);
+        assertThat(deadLetters).hasSize(2);
+    }
+
+    private TradesBatchWriter writer(BatchSink trades, Duration observationTimeout) {
+        EventTimeWatermark watermark = new EventTimeWatermark(Duration.ofSeconds(30), () -> Long.MIN_VALUE);
+        return new TradesBatchWriter(Duration.ofHours(1), trades, "crypto_trades",
+                rows -> deadLetters.addAll(rows.collectAsList()), "crypto_trades_dlq", watermark, metrics, () -> 42L,
+                observationTimeout);
+    }
+
+    private Dataset<Row> asKafka(List<String> values) {
+        return spark.createDataset(values, Encoders.STRING()).toDF("value").select(
+                lit(null).cast(DataTypes.BinaryType).as("key"),
+                col("value").cast(DataTypes.BinaryType).as("value"),
+                lit(new Timestamp(T0 + 3_600_000)).as("timestamp"));
+    }
+}
