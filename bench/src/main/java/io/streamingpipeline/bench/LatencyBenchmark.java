@@ -396,13 +396,15 @@ public final class LatencyBenchmark {
     private void awaitCaughtUp(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe, int rate) {
         long start = System.nanoTime();
         long deadline = start + o.catchUpTimeout.toNanos();
+        long allowed = 2L * rate;
         long backlog;
-        while ((backlog = backlog(counters(stack, ingestor, load, probe))) > 2L * rate && System.nanoTime() < deadline) {
+        while ((backlog = backlog(counters(stack, ingestor, load, probe))) > allowed && System.nanoTime() < deadline) {
             progress(stack, ingestor, load, probe, Duration.ofSeconds(5), "catch-up");
         }
+        boolean caughtUp = backlog <= allowed;
         System.out.printf(Locale.ROOT, "  %s after %.0f s more (backlog %,d records, %s %,d = 2 s of input)%n",
-                backlog <= 2L * rate ? "job caught up" : "job NOT caught up; measuring anyway", (System.nanoTime() - start) / 1e9,
-                backlog, backlog <= 2L * rate ? "<=" : ">", 2L * rate);
+                caughtUp ? "job caught up" : "job NOT caught up; measuring anyway", (System.nanoTime() - start) / 1e9,
+                backlog, caughtUp ? "<=" : ">", allowed);
     }
 
     private static long backlog(Counters c) {
@@ -449,7 +451,7 @@ public final class LatencyBenchmark {
                                 + "backlog %,d  last batch %.2f s  latest probe e2e %d ms  load %s%n",
                         what, Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                         (now.delivered - last.delivered) / s, (now.published - last.published) / s, (now.stored - last.stored) / s,
-                        (long) Math.max(0, now.kafkaRecords - now.stored), jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"),
+                        backlog(now), jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"),
                         stack.tracker.latestEndToEndMillis(), loadAverage());
                 last = now;
                 lastAt = System.nanoTime();
@@ -578,7 +580,7 @@ public final class LatencyBenchmark {
             r.probeInKafka = probes.size();
             r.probeStored = stored;
             r.lostInIngestor = lostInIngestor;
-            r.backlogAtEnd = (long) Math.max(0, after.kafkaRecords - after.stored);
+            r.backlogAtEnd = backlog(after);
             r.batches = batchDurations.size();
             r.meanBatch = batchDurations.stream().mapToDouble(Double::doubleValue).average().orElse(0);
             r.maxBatch = batchDurations.stream().mapToDouble(Double::doubleValue).max().orElse(0);
