@@ -18,7 +18,6 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.from_json;
@@ -171,8 +170,10 @@ public final class TradeParsing {
         Column volume = col(PARSED + "." + Fields.VOLUME);
         Column timestamp = col(PARSED + "." + Fields.TIMESTAMP_UNIX);
         Column conditions = col(PARSED + "." + Fields.CONDITIONS);
-        Column latestPlausible = coalesce(unix_millis(col(KAFKA_TIMESTAMP)), unix_millis(current_timestamp()))
-                .plus(maxFutureSkew.toMillis());
+        // Relative to the Kafka record's time (the source always sets it), not to "now": in a micro-batch
+        // current_timestamp() is a new literal in every batch, and Spark would generate and compile new code for
+        // each one, on the driver and in every task.
+        Column latestPlausible = unix_millis(col(KAFKA_TIMESTAMP)).plus(maxFutureSkew.toMillis());
 
         return List.of(
                 new Check(col(RAW).isNull(), RejectReason.MALFORMED_JSON.label(), lit("the record has no value")),
