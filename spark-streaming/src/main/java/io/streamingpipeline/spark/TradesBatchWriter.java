@@ -20,12 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import static org.apache.spark.sql.functions.col;
@@ -47,12 +41,6 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private static final String VALID = "valid";
     private static final String LATE = "late";
     private static final String MAX_TIME = "max_time";
-    private static final Duration OBSERVATION_TIMEOUT = Duration.ofSeconds(10);
-    private static final ExecutorService OBSERVATION_WAITER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "trades-batch-counts");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Duration maxFutureSkew;
     private final BatchSink trades;
@@ -68,7 +56,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
                              String deadLettersSinkName, EventTimeWatermark watermark, PipelineMetrics metrics,
                              LongSupplier clockMillis) {
         this(maxFutureSkew, trades, tradesSinkName, deadLetters, deadLettersSinkName, watermark, metrics, clockMillis,
-                OBSERVATION_TIMEOUT);
+                ObservedCounts.DEFAULT_TIMEOUT);
     }
 
     TradesBatchWriter(Duration maxFutureSkew, BatchSink trades, String tradesSinkName, BatchSink deadLetters,
@@ -111,11 +99,11 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
             summed = asMap(classified.agg(counts[0], more).first());
         }
 
-        long validCount = asLong(summed.get(VALID));
-        long late = asLong(summed.get(LATE));
+        long validCount = ObservedCounts.asLong(summed.get(VALID));
+        long late = ObservedCounts.asLong(summed.get(LATE));
         Map<String, Long> rejected = new TreeMap<>();
         for (RejectReason reason : RejectReason.values()) {
-            long n = asLong(summed.get(reason.label()));
+            long n = ObservedCounts.asLong(summed.get(reason.label()));
             if (n > 0) {
                 rejected.put(reason.label(), n);
             }
@@ -131,7 +119,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         metrics.late(late);
         Object maxTime = summed.get(MAX_TIME);
         if (maxTime != null) {
-            watermark.observe(asLong(maxTime));
+            watermark.observe(ObservedCounts.asLong(maxTime));
         }
         if (rejectedCount > 0 || late > 0) {
             LOG.info("Batch {}: {} trades, {} rejected {}, {} late for their candle (watermark {})",
@@ -139,23 +127,14 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         }
     }
 
-    /**
-     * The observed counts of the write, or null if they did not arrive in time. Spark hands them to the
-     * {@link Observation} through its asynchronous listener bus, which can fall behind or drop events under stress
-     * (seen once during a Cassandra outage: the batch waited for ever); the caller then counts with a job of its own.
-     */
+    /** The observed counts of the write, or null if they did not arrive in time (then counted by a job). */
     private Map<String, Object> awaitCounts(Observation summary, long batchId) throws InterruptedException {
-        Future<Map<String, Object>> counts = OBSERVATION_WAITER.submit(summary::getAsJava);
-        try {
-            return counts.get(observationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException late) {
-            counts.cancel(true);
+        Map<String, Object> counts = ObservedCounts.await(summary, observationTimeout);
+        if (counts == null) {
             LOG.warn("Batch {}: the write's counts did not arrive within {} s (Spark's listener bus is behind); "
                     + "counting with a separate job", batchId, observationTimeout.toMillis() / 1000.0);
-            return null;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Reading the observed counts of batch " + batchId + " failed", e.getCause());
         }
+        return counts;
     }
 
     private static Map<String, Object> asMap(Row row) {
@@ -181,8 +160,4 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         return columns.toArray(Column[]::new);
     }
 
-    /** Sums over no rows are null. */
-    private static long asLong(Object value) {
-        return value == null ? 0L : ((Number) value).longValue();
-    }
 }

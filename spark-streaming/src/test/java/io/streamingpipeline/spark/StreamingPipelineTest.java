@@ -140,7 +140,8 @@ class StreamingPipelineTest {
         assertThat(deadLetters).hasSize(1);
         assertThat(metrics.lateTrades()).isEqualTo(1);
         assertThat(metrics.rejectedByReason()).containsEntry("malformed_json", 1L);
-        assertThat(metrics.rowsWrittenBySink()).containsEntry(CassandraSchema.TRADES_TABLE, 8L);
+        assertThat(metrics.rowsWrittenBySink()).containsEntry(CassandraSchema.TRADES_TABLE, 8L)
+                .containsEntry(CassandraSchema.CANDLES_TABLE, (long) candles.size());
 
         // the listener's numbers on the endpoint
         await(() -> health.readiness().up() && health.queries().get("trades").inputRowsTotal() == 9);
