@@ -53,14 +53,14 @@ public final class LatencyBenchmark {
     static final class Options {
         List<Integer> rates = List.of(1_000, 20_000);
         Duration duration = Duration.ofSeconds(60);
-        Duration warmup = Duration.ofSeconds(15);
+        Duration warmup = Duration.ofSeconds(60);
         Duration drainTimeout = Duration.ofSeconds(120);
         int probeRate = 20;
         long pollMillis = 20;
         String triggerInterval = "250ms";
         Duration catchUpTimeout = Duration.ofSeconds(180);
         String candlesTriggerInterval = "10s";
-        int workerCores = 2;
+        int workerCores = 4;
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
         String lingerMs = "5";
@@ -76,14 +76,15 @@ public final class LatencyBenchmark {
             usage: bench/latency [options]
               --rates 1000,20000          trades/s of each phase, in order (load symbols + the probe symbol)
               --duration 60               seconds measured per rate
-              --warmup 15                 seconds per rate before measuring
+              --warmup 60                 seconds per rate before measuring (JIT: a fresh job's batches shorten for ~1.5 min)
               --catch-up-timeout 180      seconds to wait after the warm-up for the job to be <= 2 s of input behind Kafka
               --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
               --poll-ms 20                Cassandra poll interval for the probe rows
               --trigger-interval 250ms    the job's micro-batch trigger (trade query)
               --candles-trigger-interval 10s the candle query's trigger
-              --worker-cores 2            cores the Spark worker offers (more than the machine's: tasks share them)
+              --worker-cores 4            task slots the Spark worker offers (2 per core here: a trade batch does not wait
+                                          for slots held by a candle batch; the OS shares the cores)
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)

@@ -110,8 +110,11 @@ public final class TradeParsing {
                 raw.as(RAW),
                 col("timestamp").as(KAFKA_TIMESTAMP),
                 from_json(raw, VALUE_SCHEMA.add(CORRUPT_RECORD, DataTypes.StringType, true),
-                        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD)).as(PARSED),
-                get_json_object(raw, "$." + Fields.CONDITIONS).as(RAW_CONDITIONS));
+                        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD)).as(PARSED))
+                // a second JSON parse, only for the records that did not fit the schema: are their conditions the
+                // field that did not fit?
+                .withColumn(RAW_CONDITIONS, when(col(PARSED + "." + CORRUPT_RECORD).isNotNull(),
+                        get_json_object(col(RAW), "$." + Fields.CONDITIONS)));
 
         List<Column> fields = new ArrayList<>();
         fields.add(col(KAFKA_KEY));
@@ -139,6 +142,14 @@ public final class TradeParsing {
         TradeColumns.ALL.forEach(c -> columns.add(col(c)));
         columns.add(col(EVENT_TIME));
         return valid.select(columns.toArray(Column[]::new));
+    }
+
+    /**
+     * A {@link #classify classified} input without the raw value of its valid records, which only the dead-letter
+     * topic would need: the JSON text is the widest column of a cached trade batch.
+     */
+    public static Dataset<Row> withoutRawOfValid(Dataset<Row> classified) {
+        return classified.withColumn(RAW, when(col(REJECT_REASON).isNotNull(), col(RAW)));
     }
 
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */

@@ -78,7 +78,8 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         long watermarkMillis = watermark.currentMillis();
         // Cached: the rare batch with rejected records reads them again for the dead-letter topic, and a second
         // read of the source would count the batch's records twice in Spark's input-row metrics.
-        Dataset<Row> classified = TradeParsing.classify(kafkaRows, maxFutureSkew).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> classified = TradeParsing.withoutRawOfValid(TradeParsing.classify(kafkaRows, maxFutureSkew))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             write(classified, batchId, watermarkMillis);
         } finally {
