@@ -73,9 +73,6 @@ public final class JobSettings {
     public static final Option CANDLES_TRIGGER_INTERVAL = option("candles-trigger-interval", "10s",
             "Processing-time trigger of the candle query; longer than the trade query's, so that the stateful "
                     + "aggregation takes less of the cluster.");
-    public static final Option CANDLES_READ_TASKS = option("candles-read-tasks", "1",
-            "Tasks the candle query reads and parses a micro-batch with (the topic's partitions coalesced); "
-                    + "0 = one per partition. Its batches then leave cores to the trade query, whose latency matters.");
     public static final Option WATERMARK = option("watermark", "30s",
             "How late (event time) a trade may arrive and still count in its candle.");
     public static final Option MAX_FUTURE_SKEW = option("max-future-skew", "1h",
@@ -116,7 +113,7 @@ public final class JobSettings {
 
     public static final List<Option> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
             MAX_OFFSETS_PER_TRIGGER, FAIL_ON_DATA_LOSS, KAFKA_OPTIONS, CHECKPOINT_LOCATION, TRIGGER_INTERVAL,
-            CANDLES_TRIGGER_INTERVAL, CANDLES_READ_TASKS, WATERMARK, MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
+            CANDLES_TRIGGER_INTERVAL, WATERMARK, MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
             CASSANDRA_PASSWORD_FILE, KEYSPACE, REPLICATION, TRADES_TTL, CANDLES_TTL, HEALTH_PORT, HEALTH_BIND_ADDRESS,
             HEALTH_PROGRESS_TIMEOUT, GRACEFUL_STOP_TIMEOUT, APPLY_SCHEMA, HELP);
 
@@ -135,7 +132,6 @@ public final class JobSettings {
     private final String checkpointLocation;
     private final Duration triggerInterval;
     private final Duration candlesTriggerInterval;
-    private final int candlesReadTasks;
     private final Duration watermark;
     private final Duration maxFutureSkew;
     private final String cassandraHost;
@@ -165,8 +161,6 @@ public final class JobSettings {
         checkpointLocation = running ? r.required(CHECKPOINT_LOCATION, JobSettings::nonBlank) : r.raw(CHECKPOINT_LOCATION);
         triggerInterval = r.value(TRIGGER_INTERVAL, v -> positive(duration(v)));
         candlesTriggerInterval = r.value(CANDLES_TRIGGER_INTERVAL, v -> positive(duration(v)));
-        candlesReadTasks = r.value(CANDLES_READ_TASKS,
-                v -> (int) Math.min(Integer.MAX_VALUE, nonNegativeLong(v, "a number of tasks (0 = one per partition)")));
         watermark = r.value(WATERMARK, JobSettings::duration);
         maxFutureSkew = r.value(MAX_FUTURE_SKEW, JobSettings::duration);
         cassandraHost = r.value(CASSANDRA_HOST, JobSettings::hosts);
@@ -296,11 +290,6 @@ public final class JobSettings {
         return candlesTriggerInterval;
     }
 
-    /** Tasks the candle query reads a batch with; 0 = one per Kafka partition. */
-    public int candlesReadTasks() {
-        return candlesReadTasks;
-    }
-
     public Duration watermark() {
         return watermark;
     }
@@ -372,7 +361,6 @@ public final class JobSettings {
         shown.put(CHECKPOINT_LOCATION.name(), checkpointLocation);
         shown.put(TRIGGER_INTERVAL.name(), triggerInterval);
         shown.put(CANDLES_TRIGGER_INTERVAL.name(), candlesTriggerInterval);
-        shown.put(CANDLES_READ_TASKS.name(), candlesReadTasks);
         shown.put(WATERMARK.name(), watermark);
         shown.put(MAX_FUTURE_SKEW.name(), maxFutureSkew);
         shown.put(CASSANDRA_HOST.name(), cassandraHost);

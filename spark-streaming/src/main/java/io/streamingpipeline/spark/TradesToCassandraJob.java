@@ -115,11 +115,7 @@ public final class TradesToCassandraJob {
 
             // source → parse → valid trades → watermark → 1-minute candles → candle table
             spark.sparkContext().setLocalProperty(SCHEDULER_POOL, CANDLES_QUERY);
-            Dataset<Row> candleInput = kafkaTrades(spark, settings);
-            if (settings.candlesReadTasks() > 0) {
-                candleInput = candleInput.coalesce(settings.candlesReadTasks());
-            }
-            Dataset<Row> validTrades = TradeParsing.parse(candleInput, settings.maxFutureSkew()).valid();
+            Dataset<Row> validTrades = TradeParsing.parse(kafkaTrades(spark, settings), settings.maxFutureSkew()).valid();
             StreamingQuery candles = Candles.oneMinute(
                             validTrades.withWatermark(TradeParsing.EVENT_TIME, settings.watermark().toMillis() + " milliseconds"))
                     .writeStream()
