@@ -53,7 +53,7 @@ public final class LatencyBenchmark {
     static final class Options {
         List<Integer> rates = List.of(1_000, 20_000);
         Duration duration = Duration.ofSeconds(60);
-        Duration warmup = Duration.ofSeconds(60);
+        Duration warmup = Duration.ofSeconds(120);
         Duration drainTimeout = Duration.ofSeconds(120);
         int probeRate = 20;
         long pollMillis = 20;
@@ -76,7 +76,7 @@ public final class LatencyBenchmark {
             usage: bench/latency [options]
               --rates 1000,20000          trades/s of each phase, in order (load symbols + the probe symbol)
               --duration 60               seconds measured per rate
-              --warmup 60                 seconds per rate before measuring (JIT: a fresh job's batches shorten for ~1.5 min)
+              --warmup 120                seconds per rate before measuring (JIT: a fresh job's batches shorten for ~2 min)
               --catch-up-timeout 180      seconds to wait after the warm-up for the job to be <= 2 s of input behind Kafka
               --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
