@@ -60,7 +60,7 @@ public final class LatencyBenchmark {
         String triggerInterval = "250ms";
         Duration catchUpTimeout = Duration.ofSeconds(180);
         String candlesTriggerInterval = "10s";
-        int workerCores = 4;
+        int workerCores; // 0: as ./pipeline run, 2 task slots per core
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
         String lingerMs = "5";
@@ -83,8 +83,8 @@ public final class LatencyBenchmark {
               --poll-ms 20                Cassandra poll interval for the probe rows
               --trigger-interval 250ms    the job's micro-batch trigger (trade query)
               --candles-trigger-interval 10s the candle query's trigger
-              --worker-cores 4            task slots the Spark worker offers (2 per core here: a trade batch does not wait
-                                          for slots held by a candle batch; the OS shares the cores)
+              --worker-cores N            task slots the Spark worker offers; default as ./pipeline run: 2 per core (a trade
+                                          batch does not wait for slots held by a candle batch; the OS shares the cores)
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)
@@ -157,10 +157,11 @@ public final class LatencyBenchmark {
                         + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), work);
         System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --candles-trigger-interval %s --max-offsets-per-trigger %d, "
-                        + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %d cores; ingestor linger.ms=%s, %s; "
+                        + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %s; ingestor linger.ms=%s, %s; "
                         + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
                 o.triggerInterval, o.candlesTriggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
-                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm, o.workerCores,
+                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
+                o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core",
                 o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
         List<PhaseResult> results = new ArrayList<>();
@@ -237,7 +238,8 @@ public final class LatencyBenchmark {
     }
 
     private SparkCluster startSpark() {
-        SparkCluster spark = SparkCluster.builder(work.resolve("spark")).workerCores(o.workerCores).start();
+        SparkCluster.Builder builder = SparkCluster.builder(work.resolve("spark"));
+        SparkCluster spark = (o.workerCores > 0 ? builder.workerCores(o.workerCores) : builder.workerCoresForPipeline()).start();
         stops.push(spark::stop);
         System.out.printf(Locale.ROOT, "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
                 seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.masterPid(), spark.workerPid());

@@ -220,10 +220,8 @@ public final class PipelineMain {
 
     private SparkCluster startSpark() {
         out.printf("starting Spark master on 127.0.0.1:%d and a worker ...%n", options.sparkPort());
-        // Two task slots per core: the job's two queries then never queue behind each other's tasks (a trade
-        // micro-batch waited for slots held by a candle batch); the OS shares the cores between them instead.
         SparkCluster spark = SparkCluster.builder(options.dataDir().resolve("spark")).masterPort(options.sparkPort())
-                .workerCores(2 * Runtime.getRuntime().availableProcessors()).start();
+                .workerCoresForPipeline().start();
         stops.push(() -> {
             out.println("stopping Spark master and worker");
             spark.stop();

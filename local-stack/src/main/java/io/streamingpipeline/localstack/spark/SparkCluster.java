@@ -475,6 +475,15 @@ public final class SparkCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Task slots for the pipeline's job: two per core of this machine. The job runs two queries; with no more slots
+         * than cores, a trade micro-batch's tasks queued behind a candle batch's (bench/latency), with more the OS
+         * shares the cores between them instead.
+         */
+        public Builder workerCoresForPipeline() {
+            return workerCores(2 * Runtime.getRuntime().availableProcessors());
+        }
+
         /** Cores the worker offers to applications (default 2). */
         public Builder workerCores(int cores) {
             if (cores < 1) {
