@@ -8,7 +8,6 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.count;
@@ -30,24 +29,22 @@ public final class CandlesBatchWriter implements VoidFunction2<Dataset<Row>, Lon
     private final BatchSink candles;
     private final String sinkName;
     private final PipelineMetrics metrics;
-    private final Duration observationTimeout;
 
     public CandlesBatchWriter(BatchSink candles, String sinkName, PipelineMetrics metrics) {
         this.candles = candles;
         this.sinkName = sinkName;
         this.metrics = metrics;
-        this.observationTimeout = ObservedCounts.DEFAULT_TIMEOUT;
     }
 
     @Override
     public void call(Dataset<Row> changedCandles, Long batchId) throws InterruptedException {
         Observation written = new Observation("candles_batch_" + batchId + "_" + System.nanoTime());
         candles.write(changedCandles.observe(written, count(lit(1)).as(ROWS)));
-        Map<String, Object> observed = ObservedCounts.await(written, observationTimeout);
+        Map<String, Object> observed = ObservedCounts.await(written, ObservedCounts.DEFAULT_TIMEOUT);
         if (observed == null) {
             // counting again would run the stateful aggregation a second time; the metric misses this batch instead
             LOG.warn("Candle batch {}: the number of rows written did not arrive within {} s (Spark's listener bus "
-                    + "is behind); not counted in {}", batchId, observationTimeout.toMillis() / 1000.0, sinkName);
+                    + "is behind); not counted in {}", batchId, ObservedCounts.DEFAULT_TIMEOUT.toSeconds(), sinkName);
             return;
         }
         metrics.written(sinkName, ObservedCounts.asLong(observed.get(ROWS)));
