@@ -41,7 +41,7 @@ class SchemaCommandIT {
             assertThat(columns(session, CassandraSchema.TRADES_TABLE))
                     .containsOnlyKeys(CassandraSchema.TradeColumns.ALL)
                     .containsEntry("id", "uuid").containsEntry("price", "double")
-                    .containsEntry("conditions", "list<text>").containsEntry("timestamp_unix", "bigint");
+                    .containsEntry("conditions", "frozen<list<text>>").containsEntry("timestamp_unix", "bigint");
             assertThat(columns(session, CassandraSchema.CANDLES_TABLE))
                     .containsOnlyKeys(CassandraSchema.CandleColumns.ALL)
                     .containsEntry("minute_start", "timestamp").containsEntry("trade_count", "bigint");

@@ -83,6 +83,10 @@ public final class TradesToCassandraJob {
         conf.setIfMissing("spark.cassandra.output.batch.grouping.key", "partition");
         conf.setIfMissing("spark.cassandra.output.batch.size.rows", "200");
         conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
+        // A null column is left unset instead of written as a tombstone (most trades have no conditions). Safe for
+        // both tables: a trade row is only ever rewritten with the same values, and a candle's columns only go from
+        // null to a value (vwap, once the minute has volume).
+        conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
         SchemaCommand.verify(settings, conf);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
 

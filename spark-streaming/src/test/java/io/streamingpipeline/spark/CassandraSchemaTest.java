@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The contract's CQL file and its Java names (tested here: the contract module has no CQL-aware tests). */
 class CassandraSchemaTest {
 
-    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|uuid|double|timestamp|list<text>),?$",
+    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|uuid|double|timestamp|frozen<list<text>>),?$",
             Pattern.MULTILINE);
 
     @Test
@@ -71,7 +71,7 @@ class CassandraSchemaTest {
     void theJavaColumnNamesAreTheTablesColumnsInOrder() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
         assertThat(columns(statements.get(1))).containsExactlyEntriesOf(ordered(TradeColumns.ALL, List.of(
-                "text", "text", "bigint", "uuid", "double", "double", "list<text>", "bigint")));
+                "text", "text", "bigint", "uuid", "double", "double", "frozen<list<text>>", "bigint")));
         assertThat(columns(statements.get(2))).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
                 "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double")));
     }

@@ -79,6 +79,17 @@ class TradeParsingTest {
     }
 
     @Test
+    void noConditionsIsNullWhetherTheArrayIsEmptyNullOrAbsent() {
+        List<String> json = List.of(tradeWith(Fields.CONDITIONS, null), trade(id(2), "X", 1, 1, T0, null),
+                trade(id(3), "X", 1, 1, T0, List.of()), trade(id(4), "X", 1, 1, T0, List.of("7")));
+        List<Row> rows = TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, json.toArray(String[]::new)), SKEW)
+                .valid().orderBy(Fields.ID).collectAsList();
+        assertThat(rows).hasSize(4);
+        assertThat(rows.stream().map(r -> r.isNullAt(r.fieldIndex(Fields.CONDITIONS)))).containsExactly(
+                true, true, true, false);
+    }
+
+    @Test
     void theDayIsTheUtcDateWhateverTheSessionTimeZone() {
         long justBeforeMidnightUtc = 1_764_028_799_999L; // 2025-11-24T23:59:59.999Z
         var spark = LocalSpark.session();
