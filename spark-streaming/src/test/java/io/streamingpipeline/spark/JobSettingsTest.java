@@ -49,6 +49,9 @@ class JobSettingsTest {
         assertThat(s.kafkaSourceOptions()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "kafka.bootstrap.servers", "kafka:9092", "subscribe", "crypto_trades", "startingOffsets", "earliest",
                 "failOnDataLoss", "true", "maxOffsetsPerTrigger", "100000"));
+        // candles every 10 s, trades every 250 ms: the same ceiling in records per second
+        assertThat(s.candlesKafkaSourceOptions()).containsEntry("maxOffsetsPerTrigger", "4000000")
+                .containsEntry("subscribe", "crypto_trades");
         assertThat(s.sparkConf()).containsEntry("spark.cassandra.connection.host", "127.0.0.1")
                 .containsEntry("spark.cassandra.connection.port", "9042")
                 .containsEntry("spark.sql.session.timeZone", "UTC")
@@ -94,6 +97,17 @@ class JobSettingsTest {
         assertThat(s.kafkaSourceOptions()).doesNotContainKey("maxOffsetsPerTrigger")
                 .containsEntry("kafka.security.protocol", "SSL")
                 .containsEntry("kafka.client.rack", "a");
+        assertThat(s.candlesKafkaSourceOptions()).doesNotContainKey("maxOffsetsPerTrigger");
+    }
+
+    @Test
+    void theCandleQuerysCeilingFollowsItsTriggerIntervalNeverBelowTheTradeQuerys() {
+        assertThat(parse(with("--max-offsets-per-trigger", "50000", "--trigger-interval", "1s",
+                "--candles-trigger-interval", "2500ms")).candlesKafkaSourceOptions())
+                .containsEntry("maxOffsetsPerTrigger", "125000");
+        assertThat(parse(with("--max-offsets-per-trigger", "50000", "--trigger-interval", "30s",
+                "--candles-trigger-interval", "10s")).candlesKafkaSourceOptions())
+                .containsEntry("maxOffsetsPerTrigger", "50000");
     }
 
     @Test
