@@ -96,34 +96,15 @@ public final class TradeParsing {
         return schema;
     }
 
-    /**
-     * {@link #classify}, split into {@link #valid} and {@link #rejected}, each a plan of its own that parses every
-     * record once (for a streaming query; a cached classification, as in a trade batch, needs no {@link #fenced fence}).
-     */
+    /** {@link #classify}, split into {@link #valid} and {@link #rejected}. */
     public static ParsedTrades parse(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
         Dataset<Row> classified = classify(kafkaRows, maxFutureSkew);
-        List<String> validInput = new ArrayList<>(Fields.ALL);
-        validInput.add(REJECT_REASON);
-        return new ParsedTrades(valid(fenced(classified, validInput)),
-                rejected(fenced(classified, List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL))));
-    }
-
-    /**
-     * The given columns of a classification behind a barrier for the optimizer. Without it, the optimizer pushes a
-     * later filter on the reason ({@link #valid}, {@link #rejected}) below the classification and inlines from_json
-     * into each of the checks' references to the parsed fields: ~30 JSON parses per record (seen in a profile: most
-     * of the candle query's CPU). It cannot see through a map over rows; only the columns needed cross it.
-     */
-    private static Dataset<Row> fenced(Dataset<Row> classified, List<String> columns) {
-        Dataset<Row> needed = classified.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
-        return needed.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(needed.schema()));
+        return new ParsedTrades(valid(classified), rejected(classified));
     }
 
     /**
      * Parses the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
      * source gives them) into the contract's fields plus {@link #REJECT_REASON} and {@link #REJECT_DETAIL}.
-     * Filter the result once it is cached (a trade batch), or use {@link #parse}: a filter on the reason straight
-     * behind this projection would parse each record ~30 times.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
         Column raw = col("value").cast(DataTypes.StringType);
@@ -148,12 +129,13 @@ public final class TradeParsing {
         }
         List<Check> checks = checks(maxFutureSkew);
         fields.add(firstFailing(checks, true).as(REJECT_REASON));
-        fields.add(col(PARSED));
-        fields.add(col(RAW_CONDITIONS));
-        // The detail after the reason, only for rejected records: a valid one (nearly all) runs the checks once.
-        return json.select(fields.toArray(Column[]::new))
-                .withColumn(REJECT_DETAIL, when(col(REJECT_REASON).isNotNull(), firstFailing(checks, false)))
-                .drop(PARSED, RAW_CONDITIONS);
+        fields.add(firstFailing(checks, false).as(REJECT_DETAIL));
+        Dataset<Row> classified = json.select(fields.toArray(Column[]::new));
+        // A barrier for the optimizer: it would push a later filter on the reason (valid(), rejected()) below this
+        // projection and inline from_json into each of the checks' references to the parsed fields, ~30 JSON parses
+        // per record (seen in a profile: most of the candle query's CPU). It cannot see through a map over rows.
+        return classified.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows,
+                Encoders.row(classified.schema()));
     }
 
     /**
