@@ -98,8 +98,12 @@ public final class TradeParsing {
 
     /** {@link #classify}, split into {@link #valid} and {@link #rejected}. */
     public static ParsedTrades parse(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        Dataset<Row> classified = classify(kafkaRows, maxFutureSkew);
-        return new ParsedTrades(valid(classified), rejected(classified));
+        Dataset<Row> classified = unfenced(kafkaRows, maxFutureSkew);
+        List<String> validInput = new ArrayList<>(Fields.ALL);
+        validInput.add(REJECT_REASON);
+        // each side computes and carries only what it needs: valid trades neither the reject detail nor the raw value
+        return new ParsedTrades(valid(fenced(classified, validInput)),
+                rejected(fenced(classified, List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL))));
     }
 
     /**
@@ -107,6 +111,11 @@ public final class TradeParsing {
      * source gives them) into the contract's fields plus {@link #REJECT_REASON} and {@link #REJECT_DETAIL}.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
+        Dataset<Row> classified = unfenced(kafkaRows, maxFutureSkew);
+        return fenced(classified, List.of(classified.columns()));
+    }
+
+    private static Dataset<Row> unfenced(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
         Column raw = col("value").cast(DataTypes.StringType);
         Dataset<Row> json = kafkaRows.select(
                 col("key").as(KAFKA_KEY),
@@ -130,12 +139,18 @@ public final class TradeParsing {
         List<Check> checks = checks(maxFutureSkew);
         fields.add(firstFailing(checks, true).as(REJECT_REASON));
         fields.add(firstFailing(checks, false).as(REJECT_DETAIL));
-        Dataset<Row> classified = json.select(fields.toArray(Column[]::new));
-        // A barrier for the optimizer: it would push a later filter on the reason (valid(), rejected()) below this
-        // projection and inline from_json into each of the checks' references to the parsed fields, ~30 JSON parses
-        // per record (seen in a profile: most of the candle query's CPU). It cannot see through a map over rows.
-        return classified.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows,
-                Encoders.row(classified.schema()));
+        return json.select(fields.toArray(Column[]::new));
+    }
+
+    /**
+     * The given columns of a classification behind a barrier for the optimizer: it would push a later filter on the
+     * reason ({@link #valid}, {@link #rejected}) below the classification and inline from_json into each of the
+     * checks' references to the parsed fields, ~30 JSON parses per record (seen in a profile: most of the candle
+     * query's CPU). It cannot see through a map over rows.
+     */
+    private static Dataset<Row> fenced(Dataset<Row> classified, List<String> columns) {
+        Dataset<Row> needed = classified.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
+        return needed.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(needed.schema()));
     }
 
     /**
