@@ -238,8 +238,8 @@ public final class JobSettings {
 
     /**
      * Options of the candle query's Kafka source: as the trade query's, with a ceiling scaled to its trigger interval.
-     * With the trade query's ceiling, a candle batch every 10 s would read 50,000 records of the 200,000 that arrive
-     * at 20,000 trades/s, and the candles would fall further behind with every batch.
+     * With the trade query's ceiling, say 50,000, a candle batch every 10 s would read 50,000 of the 200,000 records
+     * that arrive at 20,000 trades/s, and the candles would fall further behind with every batch.
      */
     public Map<String, String> candlesKafkaSourceOptions() {
         if (maxOffsetsPerTrigger == 0) {

@@ -96,12 +96,15 @@ public final class TradeParsing {
         return schema;
     }
 
-    /** {@link #classify}, split into {@link #valid} and {@link #rejected}. */
+    /**
+     * The valid trades and the rejected records of Kafka rows, as {@link #classify} and then {@link #valid} and
+     * {@link #rejected} would give them, but each side behind a fence of its own with only the columns it needs.
+     */
     public static ParsedTrades parse(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
         Dataset<Row> classified = unfenced(kafkaRows, maxFutureSkew);
         List<String> validInput = new ArrayList<>(Fields.ALL);
         validInput.add(REJECT_REASON);
-        // each side computes and carries only what it needs: valid trades neither the reject detail nor the raw value
+        // valid trades need neither the reject detail (the checks a second time) nor the raw JSON
         return new ParsedTrades(valid(fenced(classified, validInput)),
                 rejected(fenced(classified, List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL))));
     }
