@@ -64,6 +64,8 @@ public final class TradeParsing {
     public static final long EARLIEST_PLAUSIBLE_MILLIS = 946_684_800_000L;
     public static final int MAX_SYMBOL_CHARS = 64;
 
+    /** The columns of {@link #rejected}. */
+    private static final List<String> REJECTED_COLUMNS = List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL);
     private static final String CORRUPT_RECORD = "_corrupt_record";
     private static final String PARSED = "_parsed";
     private static final String RAW_CONDITIONS = "_raw_conditions";
@@ -106,7 +108,7 @@ public final class TradeParsing {
         validInput.add(REJECT_REASON);
         // valid trades need neither the reject detail (the checks a second time) nor the raw JSON
         return new ParsedTrades(valid(fenced(classified, validInput)),
-                rejected(fenced(classified, List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL))));
+                rejected(fenced(classified, REJECTED_COLUMNS)));
     }
 
     /**
@@ -184,7 +186,7 @@ public final class TradeParsing {
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
     public static Dataset<Row> rejected(Dataset<Row> classified) {
         return classified.filter(col(REJECT_REASON).isNotNull())
-                .select(col(KAFKA_KEY), col(RAW), col(REJECT_REASON), col(REJECT_DETAIL));
+                .select(REJECTED_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
     /** {@code yyyy-MM-dd} of UNIX milliseconds in UTC, whatever the session time zone. */
