@@ -59,7 +59,6 @@ public final class LatencyBenchmark {
         long pollMillis = 20;
         String triggerInterval = "250ms";
         Duration catchUpTimeout = Duration.ofSeconds(180);
-        String candlesTriggerInterval = "10s";
         int workerCores; // 0: as ./pipeline run, 2 task slots per core
         long maxOffsetsPerTrigger = 50_000;
         int shufflePartitions = 2;
@@ -81,10 +80,8 @@ public final class LatencyBenchmark {
               --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
               --poll-ms 20                Cassandra poll interval for the probe rows
-              --trigger-interval 250ms    the job's micro-batch trigger (trade query)
-              --candles-trigger-interval 10s the candle query's trigger
-              --worker-cores N            task slots the Spark worker offers; default as ./pipeline run: 2 per core (a trade
-                                          batch does not wait for slots held by a candle batch; the OS shares the cores)
+              --trigger-interval 250ms    the job's micro-batch trigger
+              --worker-cores N            task slots the Spark worker offers; default as ./pipeline run: 2 per core
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job
               --linger-ms 5               the ingestor's producer linger.ms (MP_MESSAGING_OUTGOING_TRADES_LINGER_MS)
@@ -108,7 +105,6 @@ public final class LatencyBenchmark {
                     case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
                     case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
                     case "--trigger-interval" -> o.triggerInterval = args[++i];
-                    case "--candles-trigger-interval" -> o.candlesTriggerInterval = args[++i];
                     case "--worker-cores" -> o.workerCores = Integer.parseInt(args[++i]);
                     case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                     case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
@@ -156,10 +152,10 @@ public final class LatencyBenchmark {
         System.out.printf(Locale.ROOT, "bench/latency %s UTC: rates %s trades/s, %d s measured after %d s warm-up each; %d cores, "
                         + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(), work);
-        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --candles-trigger-interval %s --max-offsets-per-trigger %d, "
+        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
                         + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %s; ingestor linger.ms=%s, %s; "
                         + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
-                o.triggerInterval, o.candlesTriggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
+                o.triggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
                 o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
                 o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core",
                 o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
@@ -268,7 +264,6 @@ public final class LatencyBenchmark {
                 "--cassandra-username", cassandra.username(),
                 "--cassandra-password-file", passwordFile.toString(),
                 "--trigger-interval", o.triggerInterval,
-                "--candles-trigger-interval", o.candlesTriggerInterval,
                 "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
                 "--health-port", Integer.toString(healthPort),
                 "--health-bind-address", "127.0.0.1");

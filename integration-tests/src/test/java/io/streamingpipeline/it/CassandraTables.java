@@ -54,7 +54,7 @@ final class CassandraTables {
 
     static List<Candle> candles(CqlSession session, String keyspace) {
         List<Candle> candles = new ArrayList<>();
-        for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", CandleColumns.ALL)
+        for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", CandleColumns.CANDLE)
                 + " FROM " + keyspace + "." + CassandraSchema.CANDLES_TABLE).setPageSize(5000))) {
             candles.add(new Candle(r.getString(CandleColumns.SYMBOL), r.getString(CandleColumns.DAY),
                     r.getInstant(CandleColumns.MINUTE_START), r.getDouble(CandleColumns.OPEN),

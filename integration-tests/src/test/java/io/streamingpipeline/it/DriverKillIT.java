@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of the driver while trades stream in, then spark-submit again with the same checkpoint: Spark replays the
- * batch that did not commit, the Cassandra writes are upserts by id, so nothing is lost and nothing is doubled (and
- * the candles' aggregation state comes back from the checkpoint).
+ * batch that did not commit, the trade writes are upserts by id, and a candle that already holds the replayed batch
+ * is not merged again, so nothing is lost and nothing is counted twice, in the trades or in the candles.
  */
 class DriverKillIT {
 
@@ -105,7 +105,7 @@ class DriverKillIT {
         }
     }
 
-    /** Trade times rising with production order (40 ms apart, jitter below 2 s), so none is late for its candle. */
+    /** Trade times rising with production order (40 ms apart, jitter below 2 s). */
     private static List<Trade> streamOfTrades(long firstMillis) {
         Random random = new Random(11);
         var ids = Generators.timeBasedEpochGenerator();

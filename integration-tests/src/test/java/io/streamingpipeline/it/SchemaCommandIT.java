@@ -44,7 +44,8 @@ class SchemaCommandIT {
                     .containsEntry("conditions", "frozen<list<text>>").containsEntry("timestamp_unix", "bigint");
             assertThat(columns(session, CassandraSchema.CANDLES_TABLE))
                     .containsOnlyKeys(CassandraSchema.CandleColumns.ALL)
-                    .containsEntry("minute_start", "timestamp").containsEntry("trade_count", "bigint");
+                    .containsEntry("minute_start", "timestamp").containsEntry("trade_count", "bigint")
+                    .containsEntry("open_id", "uuid").containsEntry("merged_query", "uuid").containsEntry("merged_batch", "bigint");
             assertThat(defaultTtl(session, CassandraSchema.TRADES_TABLE))
                     .isEqualTo((int) CassandraSchema.DEFAULT_TRADES_TTL.toSeconds());
             session.execute("INSERT INTO " + KEYSPACE + ".crypto_candles_1m (symbol, day, minute_start, open) "

@@ -116,7 +116,8 @@ class TradesToCassandraIT {
                     .isGreaterThanOrEqualTo(COUNT);
             assertThat(job.metric("trades_job_query_input_rows_total{query=\"trades\"}").orElse(-1))
                     .isGreaterThanOrEqualTo(COUNT);
-            assertThat(job.metric("trades_job_query_active{query=\"candles\"}")).hasValue(1.0);
+            assertThat(job.metric("trades_job_rows_written_total{sink=\"crypto_candles_1m\"}").orElse(-1))
+                    .isGreaterThanOrEqualTo(SYMBOLS.size());
             assertThat(job.metric("trades_job_ready")).hasValue(1.0);
         });
         var executors = stack.spark.executorProcesses();

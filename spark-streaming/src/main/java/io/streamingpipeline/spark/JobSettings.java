@@ -61,21 +61,15 @@ public final class JobSettings {
     public static final Option STARTING_OFFSETS = option("starting-offsets", "earliest",
             "earliest, latest, or a JSON map of offsets; used only when the checkpoint is new.");
     public static final Option MAX_OFFSETS_PER_TRIGGER = option("max-offsets-per-trigger", "100000",
-            "Most Kafka records per trade micro-batch; 0 = no limit. The candle query, triggered less often, may read "
-                    + "as many per trade-trigger interval its trigger spans (the same ceiling in records per second).");
+            "Most Kafka records per micro-batch; 0 = no limit.");
     public static final Option FAIL_ON_DATA_LOSS = option("fail-on-data-loss", "true",
             "Stop when Kafka offsets were lost (retention, topic recreated) instead of skipping them.");
     public static final Option CHECKPOINT_LOCATION = option("checkpoint-location", null,
-            "Durable directory (HDFS, S3, a persistent volume) for offsets and state; a restart with the same "
+            "Durable directory (HDFS, S3, a persistent volume) for the query's offsets; a restart with the same "
                     + "directory resumes where the job stopped.");
     public static final Option TRIGGER_INTERVAL = option("trigger-interval", "250ms",
-            "Processing-time trigger of the trade query: how often a micro-batch starts (at once if the last one "
-                    + "took longer); bounds the latency to Cassandra.");
-    public static final Option CANDLES_TRIGGER_INTERVAL = option("candles-trigger-interval", "10s",
-            "Processing-time trigger of the candle query; longer than the trade query's, so that the stateful "
-                    + "aggregation takes less of the cluster.");
-    public static final Option WATERMARK = option("watermark", "30s",
-            "How late (event time) a trade may arrive and still count in its candle.");
+            "Processing-time trigger: how often a micro-batch starts (at once if the last one took longer); bounds "
+                    + "the latency to Cassandra, of trades and candles alike.");
     public static final Option MAX_FUTURE_SKEW = option("max-future-skew", "1h",
             "A trade time further than this after the Kafka record time is rejected as implausible.");
     public static final Option CASSANDRA_HOST = option("cassandra-host", "127.0.0.1",
@@ -114,7 +108,7 @@ public final class JobSettings {
 
     public static final List<Option> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
             MAX_OFFSETS_PER_TRIGGER, FAIL_ON_DATA_LOSS, KAFKA_OPTIONS, CHECKPOINT_LOCATION, TRIGGER_INTERVAL,
-            CANDLES_TRIGGER_INTERVAL, WATERMARK, MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
+            MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
             CASSANDRA_PASSWORD_FILE, KEYSPACE, REPLICATION, TRADES_TTL, CANDLES_TTL, HEALTH_PORT, HEALTH_BIND_ADDRESS,
             HEALTH_PROGRESS_TIMEOUT, GRACEFUL_STOP_TIMEOUT, APPLY_SCHEMA, HELP);
 
@@ -132,8 +126,6 @@ public final class JobSettings {
     private final Map<String, String> kafkaOptions;
     private final String checkpointLocation;
     private final Duration triggerInterval;
-    private final Duration candlesTriggerInterval;
-    private final Duration watermark;
     private final Duration maxFutureSkew;
     private final String cassandraHost;
     private final Integer cassandraPort;
@@ -161,8 +153,6 @@ public final class JobSettings {
         kafkaOptions = r.kafkaOptions();
         checkpointLocation = running ? r.required(CHECKPOINT_LOCATION, JobSettings::nonBlank) : r.raw(CHECKPOINT_LOCATION);
         triggerInterval = r.value(TRIGGER_INTERVAL, v -> positive(duration(v)));
-        candlesTriggerInterval = r.value(CANDLES_TRIGGER_INTERVAL, v -> positive(duration(v)));
-        watermark = r.value(WATERMARK, JobSettings::duration);
         maxFutureSkew = r.value(MAX_FUTURE_SKEW, JobSettings::duration);
         cassandraHost = r.value(CASSANDRA_HOST, JobSettings::hosts);
         cassandraPort = r.value(CASSANDRA_PORT, v -> port(v, false));
@@ -231,32 +221,14 @@ public final class JobSettings {
         return conf;
     }
 
-    /** Options of the trade query's Kafka source ({@code kafka.bootstrap.servers}, {@code subscribe}, ...). */
+    /** Options of the query's Kafka source ({@code kafka.bootstrap.servers}, {@code subscribe}, ...). */
     public Map<String, String> kafkaSourceOptions() {
-        return kafkaSourceOptions(maxOffsetsPerTrigger);
-    }
-
-    /**
-     * Options of the candle query's Kafka source: as the trade query's, with a ceiling scaled to its trigger interval.
-     * With the trade query's ceiling, say 50,000, a candle batch every 10 s would read 50,000 of the 200,000 records
-     * that arrive at 20,000 trades/s, and the candles would fall further behind with every batch.
-     */
-    public Map<String, String> candlesKafkaSourceOptions() {
-        if (maxOffsetsPerTrigger == 0) {
-            return kafkaSourceOptions(0);
-        }
-        double intervals = Math.max(1.0, (double) candlesTriggerInterval.toNanos() / triggerInterval.toNanos());
-        double scaled = Math.ceil(maxOffsetsPerTrigger * intervals);
-        return kafkaSourceOptions(scaled >= Long.MAX_VALUE ? 0 : (long) scaled);
-    }
-
-    private Map<String, String> kafkaSourceOptions(long maxOffsets) {
         Map<String, String> options = new LinkedHashMap<>(kafkaClientOptions());
         options.put("subscribe", topic);
         options.put("startingOffsets", startingOffsets);
         options.put("failOnDataLoss", Boolean.toString(failOnDataLoss));
-        if (maxOffsets > 0) {
-            options.put("maxOffsetsPerTrigger", Long.toString(maxOffsets));
+        if (maxOffsetsPerTrigger > 0) {
+            options.put("maxOffsetsPerTrigger", Long.toString(maxOffsetsPerTrigger));
         }
         return options;
     }
@@ -303,14 +275,6 @@ public final class JobSettings {
 
     public Duration triggerInterval() {
         return triggerInterval;
-    }
-
-    public Duration candlesTriggerInterval() {
-        return candlesTriggerInterval;
-    }
-
-    public Duration watermark() {
-        return watermark;
     }
 
     public Duration maxFutureSkew() {
@@ -379,8 +343,6 @@ public final class JobSettings {
         shown.put(KAFKA_OPTION, kafkaOptions.keySet());
         shown.put(CHECKPOINT_LOCATION.name(), checkpointLocation);
         shown.put(TRIGGER_INTERVAL.name(), triggerInterval);
-        shown.put(CANDLES_TRIGGER_INTERVAL.name(), candlesTriggerInterval);
-        shown.put(WATERMARK.name(), watermark);
         shown.put(MAX_FUTURE_SKEW.name(), maxFutureSkew);
         shown.put(CASSANDRA_HOST.name(), cassandraHost);
         shown.put(CASSANDRA_PORT.name(), cassandraPort);

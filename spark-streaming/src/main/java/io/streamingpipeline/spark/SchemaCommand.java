@@ -3,6 +3,7 @@ package io.streamingpipeline.spark;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import org.apache.spark.SparkConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +54,15 @@ public final class SchemaCommand {
      */
     public static void verify(JobSettings settings, SparkConf conf) {
         Set<String> tables = new HashSet<>();
+        Set<String> candleColumns = new HashSet<>();
         try (CqlSession session = CassandraConnector.apply(conf).openSession()) {
             for (Row row : session.execute(SimpleStatement.newInstance(
                     "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", settings.keyspace()))) {
                 tables.add(row.getString("table_name"));
+            }
+            for (Row row : session.execute(SimpleStatement.newInstance("SELECT column_name FROM system_schema.columns "
+                    + "WHERE keyspace_name = ? AND table_name = ?", settings.keyspace(), CassandraSchema.CANDLES_TABLE))) {
+                candleColumns.add(row.getString("column_name"));
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot reach Cassandra at " + settings.cassandraHost() + ":"
@@ -69,6 +75,13 @@ public final class SchemaCommand {
             throw new IllegalStateException("Cassandra has no table " + missing + " in keyspace " + settings.keyspace()
                     + ": create the schema first by running this jar with --apply-schema (same Cassandra options, "
                     + "plus --replication)");
+        }
+        List<String> missingColumns = CandleColumns.ALL.stream().filter(c -> !candleColumns.contains(c)).toList();
+        if (!missingColumns.isEmpty()) {
+            throw new IllegalStateException("Table " + settings.keyspace() + "." + CassandraSchema.CANDLES_TABLE
+                    + " has no column " + missingColumns + ": it was created by an earlier version, whose candles "
+                    + "could not be merged batch by batch. Add them with ALTER TABLE ... ADD, typed as in the contract's "
+                    + "cassandra-schema.cql (--apply-schema does not change an existing table)");
         }
     }
 }

@@ -29,7 +29,6 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
@@ -45,8 +44,6 @@ public final class TradeParsing {
     private TradeParsing() {
     }
 
-    /** The trade time as a Spark timestamp: the event-time column of watermark and candles. */
-    public static final String EVENT_TIME = "event_time";
     /** Null for a valid trade, else why it was rejected. */
     public static final String REJECT_REASON = "reject_reason";
     /** Null for a valid trade, else a human-readable explanation. */
@@ -75,10 +72,6 @@ public final class TradeParsing {
     /** The Spark schema of a trade record's JSON value, built from the contract's field names. */
     public static final StructType VALUE_SCHEMA = valueSchema();
 
-    /** Valid trades and rejected records of the same input. */
-    public record ParsedTrades(Dataset<Row> valid, Dataset<Row> rejected) {
-    }
-
     /** Spark type of each contract field. */
     static DataType typeOf(String field) {
         return switch (field) {
@@ -99,28 +92,10 @@ public final class TradeParsing {
     }
 
     /**
-     * The valid trades and the rejected records of Kafka rows, as {@link #classify} and then {@link #valid} and
-     * {@link #rejected} would give them, but each side behind a fence of its own with only the columns it needs.
-     */
-    public static ParsedTrades parse(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        Dataset<Row> classified = unfenced(kafkaRows, maxFutureSkew);
-        List<String> validInput = new ArrayList<>(Fields.ALL);
-        validInput.add(REJECT_REASON);
-        // valid trades need neither the reject detail (the checks a second time) nor the raw JSON
-        return new ParsedTrades(valid(fenced(classified, validInput)),
-                rejected(fenced(classified, REJECTED_COLUMNS)));
-    }
-
-    /**
      * Parses the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
      * source gives them) into the contract's fields plus {@link #REJECT_REASON} and {@link #REJECT_DETAIL}.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        Dataset<Row> classified = unfenced(kafkaRows, maxFutureSkew);
-        return fenced(classified, List.of(classified.columns()));
-    }
-
-    private static Dataset<Row> unfenced(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
         Column raw = col("value").cast(DataTypes.StringType);
         Dataset<Row> json = kafkaRows.select(
                 col("key").as(KAFKA_KEY),
@@ -144,35 +119,21 @@ public final class TradeParsing {
         List<Check> checks = checks(maxFutureSkew);
         fields.add(firstFailing(checks, true).as(REJECT_REASON));
         fields.add(firstFailing(checks, false).as(REJECT_DETAIL));
-        return json.select(fields.toArray(Column[]::new));
+        Dataset<Row> classified = json.select(fields.toArray(Column[]::new));
+        // A barrier for the optimizer: it would push a later filter on the reason (valid(), rejected()) below the
+        // classification and inline from_json into each of the checks' references to the parsed fields, ~30 JSON
+        // parses per record (seen in a profile). It cannot see through a map over rows.
+        return classified.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(classified.schema()));
     }
 
-    /**
-     * The given columns of a classification behind a barrier for the optimizer: it would push a later filter on the
-     * reason ({@link #valid}, {@link #rejected}) below the classification and inline from_json into each of the
-     * checks' references to the parsed fields, ~30 JSON parses per record (seen in a profile: most of the candle
-     * query's CPU). It cannot see through a map over rows.
-     */
-    private static Dataset<Row> fenced(Dataset<Row> classified, List<String> columns) {
-        Dataset<Row> needed = classified.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
-        return needed.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(needed.schema()));
-    }
-
-    /**
-     * Valid trades of a {@link #classify classified} input: the trade table's columns ({@code day} is the trade's
-     * UTC date) plus {@link #EVENT_TIME}.
-     */
+    /** Valid trades of a {@link #classify classified} input: the trade table's columns ({@code day} is the trade's UTC date). */
     public static Dataset<Row> valid(Dataset<Row> classified) {
         Column conditions = col(Fields.CONDITIONS);
         Dataset<Row> valid = classified.filter(col(REJECT_REASON).isNull())
                 // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
                 .withColumn(Fields.CONDITIONS, when(size(conditions).gt(0), conditions))
-                .withColumn(TradeColumns.DAY, utcDay(col(Fields.TIMESTAMP_UNIX)))
-                .withColumn(EVENT_TIME, timestamp_millis(col(Fields.TIMESTAMP_UNIX)));
-        List<Column> columns = new ArrayList<>();
-        TradeColumns.ALL.forEach(c -> columns.add(col(c)));
-        columns.add(col(EVENT_TIME));
-        return valid.select(columns.toArray(Column[]::new));
+                .withColumn(TradeColumns.DAY, utcDay(col(Fields.TIMESTAMP_UNIX)));
+        return valid.select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.streamingpipeline.spark;
 
+import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.spark.candles.CassandraCandleStore;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.StreamingHealth;
@@ -8,7 +10,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
@@ -23,15 +24,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kafka trades into Cassandra:
+ * Kafka trades into Cassandra, one streaming query ("trades", checkpoint under {@code --checkpoint-location}):
  * <pre>
- *   Kafka (crypto_trades) ─┬─ parse + validate ─┬─ valid ────► spark_streaming.crypto_trades        (query "trades")
- *                          │                    └─ rejected ─► Kafka crypto_trades_dlq
- *                          └─ parse + validate ─── valid ─ watermark ─ 1-minute candles
- *                                                        ──► spark_streaming.crypto_candles_1m      (query "candles")
+ *   Kafka (crypto_trades) ── parse + validate ─┬─ valid ─┬─────────────────────────► spark_streaming.crypto_trades
+ *                                              │         └─ candles of the batch ─ merge ► spark_streaming.crypto_candles_1m
+ *                                              └─ rejected ─► Kafka crypto_trades_dlq
  * </pre>
- * Two queries on the same topic, each with its own checkpoint under {@code --checkpoint-location}: raw trades need
- * no state, candles need a stateful aggregation (update mode) that foreachBatch cannot host alongside them.
  *
  * <pre>
  * spark-submit --class io.streamingpipeline.spark.TradesToCassandraJob spark-streaming-0.1.0-SNAPSHOT-job.jar \
@@ -45,9 +43,6 @@ public final class TradesToCassandraJob {
     private static final Logger LOG = LoggerFactory.getLogger(TradesToCassandraJob.class);
 
     public static final String TRADES_QUERY = "trades";
-    public static final String CANDLES_QUERY = "candles";
-    /** Spark's local property naming the fair-scheduler pool of the jobs a thread (here: a query) starts. */
-    private static final String SCHEDULER_POOL = "spark.scheduler.pool";
 
     private TradesToCassandraJob() {
     }
@@ -73,10 +68,8 @@ public final class TradesToCassandraJob {
         LOG.info("Starting with {}", settings);
         conf.setAll(scalaMap(settings.sparkConf()));
         conf.setIfMissing("spark.app.name", "trades-to-cassandra");
-        // Stateful queries keep this number of state partitions for the life of their checkpoint.
+        // The job has no shuffle of its own; the ones a user's conf may add stay small.
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-        // Each query runs its jobs in a pool of its own (below): a candle batch does not queue the trade batch's tasks.
-        conf.setIfMissing("spark.scheduler.mode", "FAIR");
         // The only cache is a trade batch, dropped at the end of its micro-batch: compressing it costs more than it saves.
         conf.setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
         // Up to 200 rows of one Cassandra partition (symbol and day) per unlogged batch, i.e. one mutation, instead of
@@ -93,7 +86,7 @@ public final class TradesToCassandraJob {
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
 
         PipelineMetrics metrics = new PipelineMetrics();
-        StreamingHealth health = new StreamingHealth(Set.of(TRADES_QUERY, CANDLES_QUERY),
+        StreamingHealth health = new StreamingHealth(Set.of(TRADES_QUERY),
                 settings.healthProgressTimeout(), Clock.systemUTC());
         spark.streams().addListener(health);
         HealthServer healthServer = settings.healthPort() < 0 ? null
@@ -103,11 +96,7 @@ public final class TradesToCassandraJob {
                     HealthServer.LIVE, HealthServer.READY, HealthServer.METRICS);
         }
         try {
-            EventTimeWatermark watermark = new EventTimeWatermark(settings.watermark(),
-                    () -> health.watermarkMillis(CANDLES_QUERY));
-
-            // source → parse with the contract's schema → validate → trades table + dead-letter topic
-            spark.sparkContext().setLocalProperty(SCHEDULER_POOL, TRADES_QUERY);
+            // source → parse with the contract's schema → validate → trades table, candle table, dead-letter topic
             StreamingQuery trades = kafkaTrades(spark, settings.kafkaSourceOptions()).writeStream()
                     .queryName(TRADES_QUERY)
                     .trigger(Trigger.ProcessingTime(settings.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
@@ -115,28 +104,15 @@ public final class TradesToCassandraJob {
                     .foreachBatch(new TradesBatchWriter(settings.maxFutureSkew(),
                             BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.TRADES_TABLE),
                             CassandraSchema.TRADES_TABLE,
+                            new CassandraCandleStore(CassandraConnector.apply(spark.sparkContext().getConf()),
+                                    settings.keyspace(), CassandraSchema.CANDLES_TABLE),
+                            CassandraSchema.CANDLES_TABLE,
                             BatchSink.kafkaTopic(settings.kafkaClientOptions(), settings.deadLetterTopic()),
-                            settings.deadLetterTopic(), watermark, metrics, System::currentTimeMillis))
+                            settings.deadLetterTopic(), metrics, System::currentTimeMillis))
                     .start();
 
-            // source → parse → valid trades → watermark → 1-minute candles → candle table
-            spark.sparkContext().setLocalProperty(SCHEDULER_POOL, CANDLES_QUERY);
-            Dataset<Row> validTrades = TradeParsing.parse(kafkaTrades(spark, settings.candlesKafkaSourceOptions()),
-                    settings.maxFutureSkew()).valid();
-            StreamingQuery candles = Candles.oneMinute(
-                            validTrades.withWatermark(TradeParsing.EVENT_TIME, settings.watermark().toMillis() + " milliseconds"))
-                    .writeStream()
-                    .queryName(CANDLES_QUERY)
-                    .outputMode(OutputMode.Update())
-                    .trigger(Trigger.ProcessingTime(settings.candlesTriggerInterval().toMillis(), TimeUnit.MILLISECONDS))
-                    .option("checkpointLocation", checkpoint(settings, CANDLES_QUERY))
-                    .foreachBatch(new CandlesBatchWriter(
-                            BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.CANDLES_TABLE),
-                            CassandraSchema.CANDLES_TABLE, metrics))
-                    .start();
-
-            GracefulStop.onShutdown(List.of(trades, candles), settings.gracefulStopTimeout());
-            awaitEnd(spark, List.of(trades, candles), settings);
+            GracefulStop.onShutdown(List.of(trades), settings.gracefulStopTimeout());
+            awaitEnd(spark, List.of(trades), settings);
         } finally {
             if (healthServer != null) {
                 healthServer.close();

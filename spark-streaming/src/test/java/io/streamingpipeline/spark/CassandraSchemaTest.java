@@ -73,7 +73,8 @@ class CassandraSchemaTest {
         assertThat(columns(statements.get(1))).containsExactlyEntriesOf(ordered(TradeColumns.ALL, List.of(
                 "text", "text", "bigint", "uuid", "double", "double", "frozen<list<text>>", "bigint")));
         assertThat(columns(statements.get(2))).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
-                "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double")));
+                "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double",
+                "bigint", "uuid", "bigint", "uuid", "uuid", "bigint")));
     }
 
     @Test

@@ -21,7 +21,7 @@ class DeadLettersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<Row> deadLettersOf(String... values) {
-        return DeadLetters.records(TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, values), Duration.ofHours(1)).rejected(),
+        return DeadLetters.records(TradeParsing.rejected(TradeParsing.classify(LocalSpark.kafkaRows(KAFKA_TIME, values), Duration.ofHours(1))),
                 1_764_000_999_000L).collectAsList();
     }
 

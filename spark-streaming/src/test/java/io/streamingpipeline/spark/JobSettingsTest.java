@@ -38,8 +38,6 @@ class JobSettingsTest {
         assertThat(s.maxOffsetsPerTrigger()).isEqualTo(100_000);
         assertThat(s.failOnDataLoss()).isTrue();
         assertThat(s.triggerInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(s.candlesTriggerInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.watermark()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.keyspace()).isEqualTo("spark_streaming");
         assertThat(s.cassandraHost()).isEqualTo("127.0.0.1");
         assertThat(s.cassandraPort()).isEqualTo(9042);
@@ -49,9 +47,6 @@ class JobSettingsTest {
         assertThat(s.kafkaSourceOptions()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "kafka.bootstrap.servers", "kafka:9092", "subscribe", "crypto_trades", "startingOffsets", "earliest",
                 "failOnDataLoss", "true", "maxOffsetsPerTrigger", "100000"));
-        // candles every 10 s, trades every 250 ms: the same ceiling in records per second
-        assertThat(s.candlesKafkaSourceOptions()).containsEntry("maxOffsetsPerTrigger", "4000000")
-                .containsEntry("subscribe", "crypto_trades");
         assertThat(s.sparkConf()).containsEntry("spark.cassandra.connection.host", "127.0.0.1")
                 .containsEntry("spark.cassandra.connection.port", "9042")
                 .containsEntry("spark.sql.session.timeZone", "UTC")
@@ -71,7 +66,7 @@ class JobSettingsTest {
     void everyProblemIsReportedAtOnce() {
         InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> parse(
                 "--trigger-interval", "soon", "--starting-offsets", "yesterday", "--cassandra-port", "99999",
-                "--bogus", "1", "--watermark", "-5s"));
+                "--bogus", "1", "--max-future-skew", "-5s"));
         assertThat(e.problems()).hasSize(7); // bootstrap servers and checkpoint missing, plus the five above
         assertThat(e.getMessage())
                 .contains("--bootstrap-servers is required")
@@ -79,7 +74,7 @@ class JobSettingsTest {
                 .contains("--starting-offsets must be earliest, latest, or a JSON map")
                 .contains("--cassandra-port must be a port 1-65535, was '99999'")
                 .contains("unknown option --bogus")
-                .contains("--watermark must be a duration");
+                .contains("--max-future-skew must be a duration");
     }
 
     @Test
@@ -97,17 +92,14 @@ class JobSettingsTest {
         assertThat(s.kafkaSourceOptions()).doesNotContainKey("maxOffsetsPerTrigger")
                 .containsEntry("kafka.security.protocol", "SSL")
                 .containsEntry("kafka.client.rack", "a");
-        assertThat(s.candlesKafkaSourceOptions()).doesNotContainKey("maxOffsetsPerTrigger");
     }
 
     @Test
-    void theCandleQuerysCeilingFollowsItsTriggerIntervalNeverBelowTheTradeQuerys() {
-        assertThat(parse(with("--max-offsets-per-trigger", "50000", "--trigger-interval", "1s",
-                "--candles-trigger-interval", "2500ms")).candlesKafkaSourceOptions())
-                .containsEntry("maxOffsetsPerTrigger", "125000");
-        assertThat(parse(with("--max-offsets-per-trigger", "50000", "--trigger-interval", "30s",
-                "--candles-trigger-interval", "10s")).candlesKafkaSourceOptions())
-                .containsEntry("maxOffsetsPerTrigger", "50000");
+    void theRemovedCandleQueryOptionsAreRefusedByName() {
+        // the candle query and its watermark are gone (candles are merged per trade batch): say so, not run without them
+        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class,
+                () -> parse(with("--watermark", "30s", "--candles-trigger-interval", "10s")));
+        assertThat(e.getMessage()).contains("unknown option --watermark", "unknown option --candles-trigger-interval");
     }
 
     @Test

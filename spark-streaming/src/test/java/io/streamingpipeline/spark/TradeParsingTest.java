@@ -43,9 +43,9 @@ class TradeParsingTest {
                 col("id").cast(DataTypes.StringType).cast(DataTypes.BinaryType).as("key"),
                 functions.concat(lit("{\"symbol\":\""), col("id").cast(DataTypes.StringType), lit("\"}")).cast(DataTypes.BinaryType).as("value"),
                 col("id").cast(DataTypes.TimestampType).as("timestamp"));
-        TradeParsing.ParsedTrades parsed = TradeParsing.parse(kafka, SKEW);
+        Dataset<Row> classified = TradeParsing.classify(kafka, SKEW);
 
-        for (Dataset<Row> filtered : List.of(parsed.valid(), parsed.rejected())) {
+        for (Dataset<Row> filtered : List.of(TradeParsing.valid(classified), TradeParsing.rejected(classified))) {
             String plan = filtered.queryExecution().optimizedPlan().toString();
             assertThat(plan.split("from_json", -1).length - 1).as(plan).isEqualTo(1);
         }
@@ -74,11 +74,10 @@ class TradeParsingTest {
     }
 
     @Test
-    void aValidTradeKeepsEveryFieldAndGetsItsUtcDayAndEventTime() {
+    void aValidTradeKeepsEveryFieldAndGetsItsUtcDay() {
         String json = trade(id(7).toUpperCase(), "BINANCE:BTCUSDT", 97123.45, 0.0123, T0 + 123, List.of("1", "12", "1"));
-        Dataset<Row> valid = TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, json), SKEW).valid();
-        assertThat(valid.columns()).containsExactlyElementsOf(
-                concat(TradeColumns.ALL, List.of(TradeParsing.EVENT_TIME)));
+        Dataset<Row> valid = valid(LocalSpark.kafkaRows(KAFKA_TIME, json));
+        assertThat(valid.columns()).containsExactlyElementsOf(TradeColumns.ALL);
         Row row = valid.collectAsList().get(0);
         assertThat(row.<String>getAs(Fields.ID)).isEqualTo(id(7)); // normalised to lower case
         assertThat(row.<String>getAs(Fields.SYMBOL)).isEqualTo("BINANCE:BTCUSDT");
@@ -88,15 +87,14 @@ class TradeParsingTest {
         assertThat(row.getList(row.fieldIndex(Fields.CONDITIONS))).containsExactly("1", "12", "1");
         assertThat(row.<Long>getAs(Fields.INGESTED_AT)).isEqualTo(T0 + 173);
         assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
-        assertThat(row.<java.sql.Timestamp>getAs(TradeParsing.EVENT_TIME).getTime()).isEqualTo(T0 + 123);
     }
 
     @Test
     void noConditionsIsNullWhetherTheArrayIsEmptyNullOrAbsent() {
         List<String> json = List.of(tradeWith(Fields.CONDITIONS, null), trade(id(2), "X", 1, 1, T0, null),
                 trade(id(3), "X", 1, 1, T0, List.of()), trade(id(4), "X", 1, 1, T0, List.of("7")));
-        List<Row> rows = TradeParsing.parse(LocalSpark.kafkaRows(KAFKA_TIME, json.toArray(String[]::new)), SKEW)
-                .valid().orderBy(Fields.ID).collectAsList();
+        List<Row> rows = valid(LocalSpark.kafkaRows(KAFKA_TIME, json.toArray(String[]::new)))
+                .orderBy(Fields.ID).collectAsList();
         assertThat(rows).hasSize(4);
         assertThat(rows.stream().map(r -> r.isNullAt(r.fieldIndex(Fields.CONDITIONS)))).containsExactly(
                 true, true, true, false);
@@ -109,8 +107,8 @@ class TradeParsingTest {
         String before = spark.conf().get("spark.sql.session.timeZone");
         spark.conf().set("spark.sql.session.timeZone", "Pacific/Kiritimati"); // UTC+14
         try {
-            Row row = TradeParsing.parse(LocalSpark.kafkaRows(justBeforeMidnightUtc,
-                    trade(id(1), "X", 1, 1, justBeforeMidnightUtc)), SKEW).valid().collectAsList().get(0);
+            Row row = valid(LocalSpark.kafkaRows(justBeforeMidnightUtc,
+                    trade(id(1), "X", 1, 1, justBeforeMidnightUtc))).collectAsList().get(0);
             assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
         } finally {
             spark.conf().set("spark.sql.session.timeZone", before);
@@ -223,16 +221,16 @@ class TradeParsingTest {
     void validAndRejectedSplitOneInputWithoutLosingARecord() {
         Dataset<Row> input = LocalSpark.kafkaRows(KAFKA_TIME,
                 trade(id(1), "A", 1, 1, T0), "garbage", tradeWith("price", "0"), trade(id(2), "B", 2, 2, T0));
-        TradeParsing.ParsedTrades parsed = TradeParsing.parse(input, SKEW);
-        assertThat(parsed.valid().count()).isEqualTo(2);
-        List<Row> rejected = parsed.rejected().collectAsList();
+        Dataset<Row> classified = TradeParsing.classify(input, SKEW);
+        assertThat(TradeParsing.valid(classified).count()).isEqualTo(2);
+        List<Row> rejected = TradeParsing.rejected(classified).collectAsList();
         assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.REJECT_REASON))
                 .containsExactlyInAnyOrder("malformed_json", "invalid_price");
         assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.RAW)).contains("garbage");
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    private static Dataset<Row> valid(Dataset<Row> kafkaRows) {
+        return TradeParsing.valid(TradeParsing.classify(kafkaRows, SKEW));
     }
 
 }

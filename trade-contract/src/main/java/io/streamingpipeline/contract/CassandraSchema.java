@@ -88,9 +88,23 @@ public final class CassandraSchema {
         public static final String TRADE_COUNT = "trade_count";
         /** Volume-weighted average price; null when the minute's volume is 0. */
         public static final String VWAP = "vwap";
+        /** Trade time (UNIX ms) and id of the trade that set {@link #OPEN}. */
+        public static final String OPEN_TIME = "open_time";
+        public static final String OPEN_ID = "open_id";
+        /** Trade time (UNIX ms) and id of the trade that set {@link #CLOSE}. */
+        public static final String CLOSE_TIME = "close_time";
+        public static final String CLOSE_ID = "close_id";
+        /** Id of the streaming query (stable across restarts from its checkpoint) that last merged trades in. */
+        public static final String MERGED_QUERY = "merged_query";
+        /** The last micro-batch of that query merged in: a replay of it, or of an earlier batch, is not merged again. */
+        public static final String MERGED_BATCH = "merged_batch";
 
-        public static final List<String> ALL =
+        /** What readers of candles need. */
+        public static final List<String> CANDLE =
                 List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP);
+        /** In table order: the candle, then what the job needs to merge more trades into it. */
+        public static final List<String> ALL = List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME,
+                TRADE_COUNT, VWAP, OPEN_TIME, OPEN_ID, CLOSE_TIME, CLOSE_ID, MERGED_QUERY, MERGED_BATCH);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");

@@ -13,14 +13,9 @@ public final class PipelineMetrics {
 
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rowsWrittenBySink = new ConcurrentHashMap<>();
-    private final AtomicLong lateTrades = new AtomicLong();
 
     public void rejected(String reason, long count) {
         add(rejectedByReason, reason, count);
-    }
-
-    public void late(long count) {
-        lateTrades.addAndGet(count);
     }
 
     /** @param sink a table or topic name, e.g. {@code crypto_trades} */
@@ -34,10 +29,6 @@ public final class PipelineMetrics {
 
     public Map<String, Long> rowsWrittenBySink() {
         return snapshot(rowsWrittenBySink);
-    }
-
-    public long lateTrades() {
-        return lateTrades.get();
     }
 
     private static void add(Map<String, AtomicLong> counters, String key, long n) {

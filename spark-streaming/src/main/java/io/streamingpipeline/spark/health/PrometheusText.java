@@ -7,8 +7,7 @@ import java.util.Map;
 
 /**
  * The job's metrics in the Prometheus text exposition format (version 0.0.4). Names start with
- * {@code trades_job_}; per-query series carry the label {@code query} (the query names are {@code trades} and
- * {@code candles}).
+ * {@code trades_job_}; per-query series carry the label {@code query} (the job's query is {@code trades}).
  */
 public final class PrometheusText {
 
@@ -59,9 +58,6 @@ public final class PrometheusText {
 
         out.type("trades_job_rejected_total", "counter", "Records sent to the dead-letter topic, by reason.");
         metrics.rejectedByReason().forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));
-        out.type("trades_job_late_trades_total", "counter",
-                "Valid trades that arrived after their minute's candle was closed by the watermark (stored, not in a candle).");
-        out.sample("trades_job_late_trades_total", "", metrics.lateTrades());
         out.type("trades_job_rows_written_total", "counter", "Rows written, by sink (Cassandra table or Kafka topic).");
         metrics.rowsWrittenBySink().forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
         return out.toString();

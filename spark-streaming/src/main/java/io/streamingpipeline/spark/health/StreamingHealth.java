@@ -130,12 +130,6 @@ public final class StreamingHealth extends StreamingQueryListener {
         return copy;
     }
 
-    /** The event-time watermark a query last reported, UNIX milliseconds, or 0 (Spark's "none"). */
-    public long watermarkMillis(String queryName) {
-        QueryStatus s = byName.get(queryName);
-        return s == null ? 0 : s.watermarkMillis().orElse(0);
-    }
-
     public Check liveness() {
         List<String> problems = new ArrayList<>();
         byName.values().stream().filter(s -> s.failure() != null)

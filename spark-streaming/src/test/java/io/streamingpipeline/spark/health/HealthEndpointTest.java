@@ -104,7 +104,6 @@ class HealthEndpointTest {
         health.progress(progress(candlesId, "candles", 7, "2025-11-24T16:00:30.000Z", 4));
         metrics.rejected("invalid_price", 2);
         metrics.rejected("malformed_json", 1);
-        metrics.late(3);
         metrics.written("crypto_trades", 1500);
         metrics.written("crypto_candles_1m", 12);
         clock.advance(Duration.ofSeconds(5));
@@ -128,10 +127,8 @@ class HealthEndpointTest {
                 .contains("# TYPE trades_job_rejected_total counter\n")
                 .contains("trades_job_rejected_total{reason=\"invalid_price\"} 2\n")
                 .contains("trades_job_rejected_total{reason=\"malformed_json\"} 1\n")
-                .contains("trades_job_late_trades_total 3\n")
                 .contains("trades_job_rows_written_total{sink=\"crypto_trades\"} 1500\n")
                 .contains("trades_job_rows_written_total{sink=\"crypto_candles_1m\"} 12\n");
-        assertThat(health.watermarkMillis("candles")).isEqualTo(Instant.parse("2025-11-24T16:00:30Z").toEpochMilli());
     }
 
     @Test
