@@ -48,13 +48,6 @@ public final class PrometheusText {
         queries.forEach((q, s) -> s.avgOffsetsBehindLatest().ifPresent(v ->
                 out.sample("trades_job_kafka_avg_offsets_behind_latest", query(q), v)));
 
-        out.type("trades_job_event_time_watermark_seconds", "gauge", "Event-time watermark, UNIX seconds.");
-        queries.forEach((q, s) -> s.watermarkMillis().ifPresent(v ->
-                out.sample("trades_job_event_time_watermark_seconds", query(q), v / 1000.0)));
-        out.type("trades_job_state_rows_dropped_by_watermark_total", "counter",
-                "Rows Spark's stateful operators dropped as too late (partially aggregated rows, not trades).");
-        queries.forEach((q, s) -> out.sample("trades_job_state_rows_dropped_by_watermark_total", query(q),
-                s.rowsDroppedByWatermarkTotal()));
 
         out.type("trades_job_rejected_total", "counter", "Records sent to the dead-letter topic, by reason.");
         metrics.rejectedByReason().forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));

@@ -11,7 +11,6 @@ import java.util.OptionalLong;
  * @param madeProgress            whether a micro-batch finished, or the query reported being idle, since start
  * @param batchDurationMillis     the last batch's {@code triggerExecution} time
  * @param maxOffsetsBehindLatest  Kafka lag reported by the source, if any
- * @param watermarkMillis         the event-time watermark, if the query has one
  * @param failure                 the exception message when the query terminated with an error
  */
 public record QueryStatus(
@@ -26,7 +25,5 @@ public record QueryStatus(
         long inputRowsTotal,
         OptionalLong maxOffsetsBehindLatest,
         OptionalDouble avgOffsetsBehindLatest,
-        OptionalLong watermarkMillis,
-        long rowsDroppedByWatermarkTotal,
         String failure) {
 }

@@ -1,7 +1,6 @@
 package io.streamingpipeline.spark.health;
 
 import org.apache.spark.sql.streaming.SourceProgress;
-import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
@@ -10,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +59,7 @@ public final class StreamingHealth extends StreamingQueryListener {
         String name = event.name() == null ? event.id().toString() : event.name();
         namesById.put(event.id(), name);
         byName.put(name, new QueryStatus(name, true, clock.instant(), false, -1, 0, 0, 0, 0,
-                OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.empty(), 0, null));
+                OptionalLong.empty(), OptionalDouble.empty(), null));
     }
 
     @Override
@@ -75,8 +73,7 @@ public final class StreamingHealth extends StreamingQueryListener {
         // (a restarted job with no new data only ever sends these).
         byName.computeIfPresent(nameOf(event.id()), (name, s) -> new QueryStatus(name, s.active(), clock.instant(),
                 true, s.lastBatchId(), 0, 0, s.batchDurationMillis(), s.inputRowsTotal(),
-                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), s.watermarkMillis(),
-                s.rowsDroppedByWatermarkTotal(), s.failure()));
+                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), s.failure()));
     }
 
     @Override
@@ -87,8 +84,7 @@ public final class StreamingHealth extends StreamingQueryListener {
         }
         byName.computeIfPresent(nameOf(event.id()), (name, s) -> new QueryStatus(name, false, s.lastSignal(),
                 s.madeProgress(), s.lastBatchId(), 0, 0, s.batchDurationMillis(), s.inputRowsTotal(),
-                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), s.watermarkMillis(),
-                s.rowsDroppedByWatermarkTotal(), failure));
+                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), failure));
     }
 
     /** Takes in one progress report (public so that tests can feed reports without running a query). */
@@ -104,13 +100,7 @@ public final class StreamingHealth extends StreamingQueryListener {
                 avgBehind = Math.max(avgBehind, parseDouble(metrics.get("avgOffsetsBehindLatest")));
             }
         }
-        long dropped = 0;
-        for (StateOperatorProgress operator : p.stateOperators()) {
-            dropped += operator.numRowsDroppedByWatermark();
-        }
         Long duration = p.durationMs() == null ? null : p.durationMs().get("triggerExecution");
-        OptionalLong watermark = watermark(p.eventTime());
-        long droppedSoFar = dropped;
         OptionalLong lag = maxBehind >= 0 ? OptionalLong.of(maxBehind) : OptionalLong.empty();
         OptionalDouble avgLag = avgBehind >= 0 ? OptionalDouble.of(avgBehind) : OptionalDouble.empty();
         byName.compute(name, (n, s) -> new QueryStatus(n, s == null || s.active(), clock.instant(), true, p.batchId(),
@@ -118,8 +108,6 @@ public final class StreamingHealth extends StreamingQueryListener {
                 duration == null ? 0 : duration,
                 (s == null ? 0 : s.inputRowsTotal()) + p.numInputRows(),
                 lag, avgLag,
-                watermark.isPresent() ? watermark : s == null ? OptionalLong.empty() : s.watermarkMillis(),
-                (s == null ? 0 : s.rowsDroppedByWatermarkTotal()) + droppedSoFar,
                 s == null ? null : s.failure()));
     }
 
@@ -162,18 +150,6 @@ public final class StreamingHealth extends StreamingQueryListener {
 
     private String nameOf(UUID id) {
         return namesById.getOrDefault(id, id.toString());
-    }
-
-    private static OptionalLong watermark(Map<String, String> eventTime) {
-        String text = eventTime == null ? null : eventTime.get("watermark");
-        if (text == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Instant.parse(text).toEpochMilli());
-        } catch (DateTimeParseException e) {
-            return OptionalLong.empty();
-        }
     }
 
     private static long parseLong(String text) {
