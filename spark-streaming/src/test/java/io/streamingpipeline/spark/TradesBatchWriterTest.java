@@ -84,6 +84,7 @@ class TradesBatchWriterTest {
         assertThat(writes).hasValue(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertCounts();
+        assertThat(candles.candles()).singleElement().satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
     }
 
     @Test

@@ -236,7 +236,6 @@ public final class PipelineMain {
         SparkDriver driver = spark.submit(SparkSubmission.builder(JOB_MAIN_CLASS, options.jobJar())
                 .name("trades-to-cassandra")
                 .logFile(options.dataDir().resolve("logs/spark-driver.log"))
-                .conf("spark.sql.shuffle.partitions", "4")
                 .args("--bootstrap-servers", kafka.bootstrapServers(),
                         "--checkpoint-location", options.dataDir().resolve("checkpoints/trades-to-cassandra").toUri().toString(),
                         "--cassandra-host", cassandra.host(),
