@@ -134,7 +134,6 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         }
     }
 
-
     /** The observed counts of the write, or null if they did not arrive in time (then counted by a job). */
     private Map<String, Object> awaitCounts(Observation summary, long batchId) throws InterruptedException {
         Map<String, Object> counts = ObservedCounts.await(summary, observationTimeout);

@@ -68,8 +68,6 @@ public final class TradesToCassandraJob {
         LOG.info("Starting with {}", settings);
         conf.setAll(scalaMap(settings.sparkConf()));
         conf.setIfMissing("spark.app.name", "trades-to-cassandra");
-        // The job has no shuffle of its own; the ones a user's conf may add stay small.
-        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         // The only cache is a trade batch, dropped at the end of its micro-batch: compressing it costs more than it saves.
         conf.setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
         // Up to 200 rows of one Cassandra partition (symbol and day) per unlogged batch, i.e. one mutation, instead of

@@ -476,9 +476,9 @@ public final class SparkCluster implements AutoCloseable {
         }
 
         /**
-         * Task slots for the pipeline's job: two per core of this machine. The job runs two queries; with no more slots
-         * than cores, a trade micro-batch's tasks queued behind a candle batch's (bench/latency), with more the OS
-         * shares the cores between them instead.
+         * Task slots for the pipeline's job: two per core of this machine. Chosen when the job ran two queries (with no
+         * more slots than cores a trade micro-batch's tasks queued behind a candle batch's: bench/latency); kept with
+         * one, as the job's tasks wait on Kafka and Cassandra much of the time and the OS shares the cores meanwhile.
          */
         public Builder workerCoresForPipeline() {
             return workerCores(2 * Runtime.getRuntime().availableProcessors());
