@@ -82,6 +82,13 @@ public final class TradesToCassandraJob {
         conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
         SchemaCommand.verify(settings, conf);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)
+                && LocalCheckpoints.isLocal(settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {
+            // see LocalCheckpoints: plain Java I/O instead of two forked processes per checkpoint file
+            spark.conf().set(LocalCheckpoints.FILE_MANAGER_CLASS, LocalCheckpoints.FILE_SYSTEM_BASED);
+            LOG.info("Checkpoint on a local file system: {}={}", LocalCheckpoints.FILE_MANAGER_CLASS,
+                    LocalCheckpoints.FILE_SYSTEM_BASED);
+        }
 
         PipelineMetrics metrics = new PipelineMetrics();
         StreamingHealth health = new StreamingHealth(Set.of(TRADES_QUERY),
