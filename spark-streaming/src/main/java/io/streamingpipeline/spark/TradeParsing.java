@@ -151,7 +151,7 @@ public final class TradeParsing {
     }
 
     /** {@code yyyy-MM-dd} of UNIX milliseconds in UTC, whatever the session time zone. */
-    public static Column utcDay(Column unixMillis) {
+    private static Column utcDay(Column unixMillis) {
         Column days = floor(unixMillis.divide(86_400_000L)).cast(DataTypes.IntegerType);
         return date_from_unix_date(days).cast(DataTypes.StringType);
     }
