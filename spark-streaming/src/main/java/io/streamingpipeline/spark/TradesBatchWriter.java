@@ -1,6 +1,5 @@
 package io.streamingpipeline.spark;
 
-import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.spark.candles.CandleStore;
 import io.streamingpipeline.spark.candles.Candles;
@@ -102,7 +101,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         Column[] counts = summaryColumns();
         Column[] more = Arrays.copyOfRange(counts, 1, counts.length);
         Dataset<Row> observed = classified.observe(summary, counts[0], more);
-        trades.write(TradeParsing.valid(observed).select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new)));
+        trades.write(TradeParsing.valid(observed));
         // after the trades (a candle never holds a trade the trade table does not), from the cached batch: the
         // records are read from Kafka and parsed once for both
         List<MergedCandle> candlesWritten =
