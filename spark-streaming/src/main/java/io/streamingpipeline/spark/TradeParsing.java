@@ -129,14 +129,11 @@ public final class TradeParsing {
     /** Valid trades of a {@link #classify classified} input: the trade table's columns ({@code day} is the trade's UTC date). */
     public static Dataset<Row> valid(Dataset<Row> classified) {
         Column conditions = col(Fields.CONDITIONS);
-        // one select, not a withColumn per column: Spark analyses every Dataset a micro-batch builds, whole
-        Column[] columns = TradeColumns.ALL.stream().map(c -> switch (c) {
-            // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
-            case Fields.CONDITIONS -> when(size(conditions).gt(0), conditions).as(c);
-            case TradeColumns.DAY -> utcDay(col(Fields.TIMESTAMP_UNIX)).as(c);
-            default -> col(c);
-        }).toArray(Column[]::new);
-        return classified.filter(col(REJECT_REASON).isNull()).select(columns);
+        Dataset<Row> valid = classified.filter(col(REJECT_REASON).isNull())
+                // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
+                .withColumn(Fields.CONDITIONS, when(size(conditions).gt(0), conditions))
+                .withColumn(TradeColumns.DAY, utcDay(col(Fields.TIMESTAMP_UNIX)));
+        return valid.select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
