@@ -136,6 +136,14 @@ public final class TradeParsing {
         return valid.select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
+    /**
+     * A {@link #classify classified} input without the raw value of its valid records, which only the dead-letter
+     * topic would need: the JSON text is the widest column of a cached trade batch.
+     */
+    public static Dataset<Row> withoutRawOfValid(Dataset<Row> classified) {
+        return classified.withColumn(RAW, when(col(REJECT_REASON).isNotNull(), col(RAW)));
+    }
+
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
     public static Dataset<Row> rejected(Dataset<Row> classified) {
         return classified.filter(col(REJECT_REASON).isNotNull())

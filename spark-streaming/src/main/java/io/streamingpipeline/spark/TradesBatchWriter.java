@@ -2,16 +2,15 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.spark.candles.CandleStore;
-import io.streamingpipeline.spark.candles.CandleTally;
 import io.streamingpipeline.spark.candles.Candles;
 import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.health.PipelineMetrics;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.Observation;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,25 +82,30 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
 
     @Override
     public void call(Dataset<Row> kafkaRows, Long batchId) throws InterruptedException {
-        SparkContext context = kafkaRows.sparkSession().sparkContext();
-        String queryId = context.getLocalProperty(QUERY_ID_PROPERTY);
-        // Not cached: the write is the one job that reads the batch, and it brings the counts and the candles along.
-        // Only a batch with rejected records (rare) reads its Kafka range a second time, for the dead-letter topic.
-        Dataset<Row> classified = TradeParsing.classify(kafkaRows, maxFutureSkew);
-        write(classified, batchId, queryId == null ? NO_QUERY : UUID.fromString(queryId), CandleTally.register(context));
+        String queryId = kafkaRows.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+        // Cached: the rare batch with rejected records reads them again for the dead-letter topic, and a second
+        // read of the source would count the batch's records twice in Spark's input-row metrics.
+        Dataset<Row> classified = TradeParsing.withoutRawOfValid(TradeParsing.classify(kafkaRows, maxFutureSkew))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            write(classified, batchId, queryId == null ? NO_QUERY : UUID.fromString(queryId));
+        } finally {
+            classified.unpersist();
+        }
     }
 
-    private void write(Dataset<Row> classified, long batchId, UUID queryId, CandleTally tally)
-            throws InterruptedException {
-        // The batch's counts and candles are computed while its trades are written (Dataset.observe, an accumulator),
-        // not by jobs of their own: one Spark job per batch keeps the micro-batch short.
+    private void write(Dataset<Row> classified, long batchId, UUID queryId) throws InterruptedException {
+        // The batch's counts are computed while its trades are written (Dataset.observe), not by a job of their own:
+        // one Spark job per batch instead of two keeps the micro-batch short.
         Observation summary = new Observation("trades_batch_" + batchId + "_" + System.nanoTime());
         Column[] counts = summaryColumns();
         Column[] more = Arrays.copyOfRange(counts, 1, counts.length);
         Dataset<Row> observed = classified.observe(summary, counts[0], more);
-        trades.write(Candles.tallied(TradeParsing.valid(observed), tally));
-        // after the trades: a candle never holds a trade the trade table does not
-        List<MergedCandle> candlesWritten = Candles.mergeInto(candles, tally.value().values(), queryId, batchId);
+        trades.write(TradeParsing.valid(observed));
+        // after the trades (a candle never holds a trade the trade table does not), from the cached batch: the
+        // records are read from Kafka and parsed once for both
+        List<MergedCandle> candlesWritten =
+                Candles.mergeInto(candles, Candles.of(TradeParsing.valid(classified)), queryId, batchId);
         Map<String, Object> summed = awaitCounts(summary, batchId);
         if (summed == null) {
             summed = asMap(classified.agg(counts[0], more).first());

@@ -49,8 +49,19 @@ class TradeParsingTest {
             String plan = filtered.queryExecution().optimizedPlan().toString();
             assertThat(plan.split("from_json", -1).length - 1).as(plan).isEqualTo(1);
         }
-        assertThat(TradeParsing.valid(classified).count()).isZero();
-        assertThat(TradeParsing.rejected(classified).count()).isEqualTo(10);
+        // a trade batch: classified, cached, then filtered
+        Dataset<Row> cached = TradeParsing.withoutRawOfValid(TradeParsing.classify(kafka, SKEW)).persist();
+        try {
+            for (Dataset<Row> filtered : List.of(TradeParsing.valid(cached), TradeParsing.rejected(cached))) {
+                String plan = filtered.queryExecution().executedPlan().toString();
+                assertThat(plan).contains("InMemoryTableScan");
+                assertThat(plan.split("from_json", -1).length - 1).as(plan).isEqualTo(1);
+            }
+            assertThat(TradeParsing.valid(cached).count()).isZero();
+            assertThat(TradeParsing.rejected(cached).count()).isEqualTo(10);
+        } finally {
+            cached.unpersist();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -25,11 +26,8 @@ class CandlesTest {
 
     private static List<Candle> candlesOf(String... trades) {
         Dataset<Row> kafka = LocalSpark.kafkaRows(T0 + 3_600_000, trades).repartition(3);
-        Dataset<Row> valid = TradeParsing.valid(TradeParsing.classify(kafka, Duration.ofHours(1)));
-        CandleTally tally = CandleTally.register(LocalSpark.session().sparkContext());
-        List<Row> passed = Candles.tallied(valid, tally).collectAsList();
-        assertThat(passed).as("the trades pass unchanged").containsExactlyInAnyOrderElementsOf(valid.collectAsList());
-        return tally.value().values().stream().sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
+        Collection<Candle> candles = Candles.of(TradeParsing.valid(TradeParsing.classify(kafka, Duration.ofHours(1))));
+        return candles.stream().sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
     }
 
     @Test
@@ -116,31 +114,6 @@ class CandlesTest {
         }
         assertThatThrownBy(() -> forward.merge(Candle.ofTrade("A", T0 + 60_000, id(5), 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void aTallyMergesTheTalliesOfItsTasksAndItsCopiesAreIndependent() {
-        CandleTally task1 = new CandleTally();
-        task1.add(Candle.ofTrade("A", T0 + 10, id(1), 100, 1));
-        task1.add(Candle.ofTrade("B", T0, id(2), 7, 1));
-        CandleTally task2 = new CandleTally();
-        task2.add(Candle.ofTrade("A", T0 + 5, id(3), 90, 3));
-        CandleTally driver = new CandleTally();
-        assertThat(driver.isZero()).isTrue();
-
-        CandleTally copy = task1.copy();
-        driver.merge(task1);
-        driver.merge(task2);
-        copy.reset();
-
-        assertThat(copy.isZero()).isTrue();
-        assertThat(task1.value()).hasSize(2);
-        assertThat(driver.value()).hasSize(2);
-        Candle a = driver.value().get(new Candle.Key("A", T0));
-        assertThat(a.tradeCount()).isEqualTo(2);
-        assertThat(a.open()).isEqualTo(90);
-        assertThat(a.close()).isEqualTo(100);
-        assertThat(a.volume()).isEqualTo(4);
     }
 
     @Test
