@@ -8,36 +8,25 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.from_json;
-import static org.apache.spark.sql.functions.get_json_object;
-import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.unix_millis;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Kafka records of the trades topic into trades, with the contract's explicit schema and the ingestor's rules:
  * symbol non-empty (at most 64 characters), price finite and &gt; 0, volume finite and &ge; 0, trade time in UNIX
  * milliseconds between 2000-01-01 and the Kafka record time plus the allowed skew, conditions an array of strings
  * or null, id a UUID. A record that breaks a rule is not dropped and does not fail the query: it comes out with a
- * {@link #REJECT_REASON} (a {@link RejectReason} label, or {@link #INVALID_ID}) and a {@link #REJECT_DETAIL}.
+ * {@link #REJECT_REASON} (a {@link RejectReason} label) and a {@link #REJECT_DETAIL}. Each record is checked by
+ * {@link TradeRecordCheck}, once, however many datasets are derived from the classified one.
  */
 public final class TradeParsing {
 
@@ -48,12 +37,10 @@ public final class TradeParsing {
     public static final String REJECT_REASON = "reject_reason";
     /** Null for a valid trade, else a human-readable explanation. */
     public static final String REJECT_DETAIL = "reject_detail";
-    /** The record value as text. */
+    /** The record value as text, kept for rejected records only (the dead-letter topic's copy). */
     public static final String RAW = "raw";
     /** The record key, as received (bytes). */
     public static final String KAFKA_KEY = "kafka_key";
-    /** The record's Kafka timestamp. */
-    public static final String KAFKA_TIMESTAMP = "kafka_timestamp";
     /** Reason of a record whose {@code id} is not a UUID (the ingestor assigns ids, so only a foreign producer sends one). */
     public static final String INVALID_ID = RejectReason.INVALID_ID.label();
 
@@ -63,14 +50,13 @@ public final class TradeParsing {
 
     /** The columns of {@link #rejected}. */
     private static final List<String> REJECTED_COLUMNS = List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL);
-    private static final String CORRUPT_RECORD = "_corrupt_record";
-    private static final String PARSED = "_parsed";
-    private static final String RAW_CONDITIONS = "_raw_conditions";
-    private static final String UUID_PATTERN =
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     /** The Spark schema of a trade record's JSON value, built from the contract's field names. */
     public static final StructType VALUE_SCHEMA = valueSchema();
+
+    /** A classified record: the trade table's columns, then the Kafka key, the raw value, reason and detail. */
+    static final StructType CLASSIFIED_SCHEMA = classifiedSchema();
+    private static final String[] CLASSIFIED_COLUMNS = CLASSIFIED_SCHEMA.fieldNames();
 
     /** Spark type of each contract field. */
     static DataType typeOf(String field) {
@@ -91,57 +77,31 @@ public final class TradeParsing {
         return schema;
     }
 
+    private static StructType classifiedSchema() {
+        StructType schema = new StructType();
+        for (String column : TradeColumns.ALL) {
+            schema = schema.add(column, TradeColumns.DAY.equals(column) ? DataTypes.StringType : typeOf(column), true);
+        }
+        return schema.add(KAFKA_KEY, DataTypes.BinaryType, true)
+                .add(RAW, DataTypes.StringType, true)
+                .add(REJECT_REASON, DataTypes.StringType, true)
+                .add(REJECT_DETAIL, DataTypes.StringType, true);
+    }
+
     /**
-     * Parses the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
-     * source gives them) into the contract's fields plus {@link #REJECT_REASON} and {@link #REJECT_DETAIL}.
+     * Checks the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
+     * source gives them): rows of {@link #CLASSIFIED_SCHEMA}, one per record. A valid trade has its UTC {@code day}
+     * and its id in lower case, and no conditions is null whether the array was empty, null or absent.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        Column raw = col("value").cast(DataTypes.StringType);
-        Dataset<Row> json = kafkaRows.select(
-                col("key").as(KAFKA_KEY),
-                raw.as(RAW),
-                col("timestamp").as(KAFKA_TIMESTAMP),
-                from_json(raw, VALUE_SCHEMA.add(CORRUPT_RECORD, DataTypes.StringType, true),
-                        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT_RECORD)).as(PARSED))
-                // a second JSON parse, only for the records that did not fit the schema: are their conditions the
-                // field that did not fit?
-                .withColumn(RAW_CONDITIONS, when(col(PARSED + "." + CORRUPT_RECORD).isNotNull(),
-                        get_json_object(col(RAW), "$." + Fields.CONDITIONS)));
-
-        List<Column> fields = new ArrayList<>();
-        fields.add(col(KAFKA_KEY));
-        fields.add(col(RAW));
-        fields.add(col(KAFKA_TIMESTAMP));
-        for (String field : Fields.ALL) {
-            Column value = col(PARSED + "." + field);
-            fields.add((Fields.ID.equals(field) ? lower(value) : value).as(field));
-        }
-        List<Check> checks = checks(maxFutureSkew);
-        fields.add(firstFailing(checks, true).as(REJECT_REASON));
-        fields.add(firstFailing(checks, false).as(REJECT_DETAIL));
-        Dataset<Row> classified = json.select(fields.toArray(Column[]::new));
-        // A barrier for the optimizer: it would push a later filter on the reason (valid(), rejected()) below the
-        // classification and inline from_json into each of the checks' references to the parsed fields, ~30 JSON
-        // parses per record (seen in a profile). It cannot see through a map over rows.
-        return classified.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> rows, Encoders.row(classified.schema()));
+        return kafkaRows.select(col("key"), col("value"), col("timestamp"))
+                .mapPartitions(new Classifier(maxFutureSkew), Encoders.row(CLASSIFIED_SCHEMA));
     }
 
-    /** Valid trades of a {@link #classify classified} input: the trade table's columns ({@code day} is the trade's UTC date). */
+    /** Valid trades of a {@link #classify classified} input: the trade table's columns. */
     public static Dataset<Row> valid(Dataset<Row> classified) {
-        Column conditions = col(Fields.CONDITIONS);
-        Dataset<Row> valid = classified.filter(col(REJECT_REASON).isNull())
-                // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
-                .withColumn(Fields.CONDITIONS, when(size(conditions).gt(0), conditions))
-                .withColumn(TradeColumns.DAY, utcDay(col(Fields.TIMESTAMP_UNIX)));
-        return valid.select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
-    }
-
-    /**
-     * A {@link #classify classified} input without the raw value of its valid records, which only the dead-letter
-     * topic would need: the JSON text is the widest column of a cached trade batch.
-     */
-    public static Dataset<Row> withoutRawOfValid(Dataset<Row> classified) {
-        return classified.withColumn(RAW, when(col(REJECT_REASON).isNotNull(), col(RAW)));
+        return classified.filter(col(REJECT_REASON).isNull())
+                .select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
@@ -150,78 +110,49 @@ public final class TradeParsing {
                 .select(REJECTED_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
-    /** {@code yyyy-MM-dd} of UNIX milliseconds in UTC, whatever the session time zone. */
-    private static Column utcDay(Column unixMillis) {
-        Column days = floor(unixMillis.divide(86_400_000L)).cast(DataTypes.IntegerType);
-        return date_from_unix_date(days).cast(DataTypes.StringType);
-    }
+    /** (key, value, timestamp) rows into classified rows. */
+    private record Classifier(Duration maxFutureSkew) implements MapPartitionsFunction<Row, Row> {
 
-    /** A rule, in the order the ingestor applies them: the first failing one gives the reason. */
-    private record Check(Column fails, String reason, Column detail) {
-    }
+        @Override
+        public Iterator<Row> call(Iterator<Row> records) {
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return records.hasNext();
+                }
 
-    private static List<Check> checks(Duration maxFutureSkew) {
-        Column parsed = col(PARSED);
-        Column corrupt = col(PARSED + "." + CORRUPT_RECORD);
-        Column noField = lit(true);
-        for (String field : Fields.ALL) {
-            noField = noField.and(col(PARSED + "." + field).isNull());
+                @Override
+                public Row next() {
+                    return classified(records.next());
+                }
+            };
         }
-        Column id = col(PARSED + "." + Fields.ID);
-        Column symbol = col(PARSED + "." + Fields.SYMBOL);
-        Column price = col(PARSED + "." + Fields.PRICE);
-        Column volume = col(PARSED + "." + Fields.VOLUME);
-        Column timestamp = col(PARSED + "." + Fields.TIMESTAMP_UNIX);
-        Column conditions = col(PARSED + "." + Fields.CONDITIONS);
-        // Relative to the Kafka record's time (the source always sets it), not to "now": in a micro-batch
-        // current_timestamp() is a new literal in every batch, and Spark would generate and compile new code for
-        // each one, on the driver and in every task.
-        Column latestPlausible = unix_millis(col(KAFKA_TIMESTAMP)).plus(maxFutureSkew.toMillis());
 
-        return List.of(
-                new Check(col(RAW).isNull(), RejectReason.MALFORMED_JSON.label(), lit("the record has no value")),
-                new Check(parsed.isNull().or(noField.and(corrupt.isNotNull())), RejectReason.MALFORMED_JSON.label(),
-                        lit("not a JSON object in the trade schema")),
-                new Check(symbol.isNull().or(symbol.rlike("^\\s*$")), RejectReason.MISSING_SYMBOL.label(),
-                        lit("\"" + Fields.SYMBOL + "\" must be a non-empty string")),
-                new Check(length(symbol).gt(MAX_SYMBOL_CHARS), RejectReason.MISSING_SYMBOL.label(),
-                        lit("\"" + Fields.SYMBOL + "\" is longer than " + MAX_SYMBOL_CHARS + " characters")),
-                new Check(notFinite(price).or(price.leq(0)), RejectReason.INVALID_PRICE.label(),
-                        was("\"" + Fields.PRICE + "\" must be a finite number > 0", price)),
-                new Check(notFinite(volume).or(volume.lt(0)), RejectReason.INVALID_VOLUME.label(),
-                        was("\"" + Fields.VOLUME + "\" must be a finite number >= 0", volume)),
-                new Check(timestamp.isNull(), RejectReason.INVALID_TIMESTAMP.label(),
-                        lit("\"" + Fields.TIMESTAMP_UNIX + "\" must be an integer of UNIX milliseconds, was absent or not an integer")),
-                new Check(timestamp.lt(EARLIEST_PLAUSIBLE_MILLIS).or(timestamp.gt(latestPlausible)),
-                        RejectReason.INVALID_TIMESTAMP.label(),
-                        concat(lit("\"" + Fields.TIMESTAMP_UNIX + "\" = "), timestamp.cast(DataTypes.StringType),
-                                lit(" is not a plausible time in UNIX milliseconds (before 2000 or more than "
-                                        + maxFutureSkew + " after the Kafka record time)"))),
-                new Check(conditions.isNull().and(col(RAW_CONDITIONS).isNotNull()), RejectReason.INVALID_CONDITIONS.label(),
-                        lit("\"" + Fields.CONDITIONS + "\" must be an array of strings or null")),
-                new Check(id.isNull().or(id.rlike(UUID_PATTERN).unary_$bang()), INVALID_ID,
-                        was("\"" + Fields.ID + "\" must be a UUID", id)),
-                new Check(corrupt.isNotNull(), RejectReason.MALFORMED_JSON.label(),
-                        lit("a field does not have the type of the trade schema (e.g. \"" + Fields.INGESTED_AT
-                                + "\" must be an integer)")));
-    }
-
-    private static Column notFinite(Column number) {
-        return number.isNull().or(isnan(number))
-                .or(number.equalTo(lit(Double.POSITIVE_INFINITY)))
-                .or(number.equalTo(lit(Double.NEGATIVE_INFINITY)));
-    }
-
-    private static Column was(String rule, Column value) {
-        return concat(lit(rule + ", was "), coalesce(value.cast(DataTypes.StringType), lit("absent or not of that type")));
-    }
-
-    private static Column firstFailing(List<Check> checks, boolean reason) {
-        Column result = null;
-        for (Check check : checks) {
-            Column value = reason ? lit(check.reason()) : check.detail();
-            result = result == null ? when(check.fails(), value) : result.when(check.fails(), value);
+        private Row classified(Row record) {
+            byte[] value = (byte[]) record.get(1);
+            // the Kafka source always sets the time; without one, the trade time is checked against the clock
+            Timestamp kafkaTime = record.getTimestamp(2);
+            TradeRecordCheck.Checked t = TradeRecordCheck.check(value,
+                    kafkaTime == null ? System.currentTimeMillis() : kafkaTime.getTime(), maxFutureSkew);
+            Object[] columns = new Object[CLASSIFIED_COLUMNS.length];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = switch (CLASSIFIED_COLUMNS[i]) {
+                    case Fields.ID -> t.id();
+                    case Fields.SYMBOL -> t.symbol();
+                    case Fields.PRICE -> t.price();
+                    case Fields.VOLUME -> t.volume();
+                    case Fields.TIMESTAMP_UNIX -> t.timestampUnix();
+                    case Fields.CONDITIONS -> t.conditions();
+                    case Fields.INGESTED_AT -> t.ingestedAt();
+                    case TradeColumns.DAY -> t.day();
+                    case KAFKA_KEY -> record.get(0);
+                    case RAW -> t.valid() ? null : TradeRecordCheck.text(value);
+                    case REJECT_REASON -> t.rejectReason();
+                    case REJECT_DETAIL -> t.rejectDetail();
+                    default -> throw new IllegalStateException("classified column without a value: " + CLASSIFIED_COLUMNS[i]);
+                };
+            }
+            return RowFactory.create(columns);
         }
-        return result;
     }
 }

@@ -85,7 +85,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         String queryId = kafkaRows.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
         // Cached: the rare batch with rejected records reads them again for the dead-letter topic, and a second
         // read of the source would count the batch's records twice in Spark's input-row metrics.
-        Dataset<Row> classified = TradeParsing.withoutRawOfValid(TradeParsing.classify(kafkaRows, maxFutureSkew))
+        Dataset<Row> classified = TradeParsing.classify(kafkaRows, maxFutureSkew)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             write(classified, batchId, queryId == null ? NO_QUERY : UUID.fromString(queryId));

@@ -2,6 +2,7 @@ package io.streamingpipeline.deploy.compose;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,11 @@ class CassandraScriptsTest {
         bash = ExternalTool.require("bash", "apt-get install -y bash");
     }
 
-    private static Path configuredCopy(String excerpt) throws IOException {
-        Path conf = Files.createTempDirectory("cassandra-conf");
+    @TempDir
+    Path tmp;
+
+    private Path configuredCopy(String excerpt) throws IOException {
+        Path conf = Files.createTempDirectory(tmp, "cassandra-conf");
         Files.writeString(conf.resolve("cassandra.yaml"), excerpt);
         ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
                 "compose/cassandra/start-cassandra.sh");
@@ -64,7 +68,7 @@ class CassandraScriptsTest {
     /** A yaml the script cannot edit stops the container instead of starting Cassandra without logins. */
     @Test
     void failsWhenTheFileChangedShape() throws IOException {
-        Path conf = Files.createTempDirectory("cassandra-conf");
+        Path conf = Files.createTempDirectory(tmp, "cassandra-conf");
         Files.writeString(conf.resolve("cassandra.yaml"), "authenticator:\n  class_name: SomethingElse\ncommitlog_sync: periodic\n");
         ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
                 "compose/cassandra/start-cassandra.sh");

@@ -2,6 +2,7 @@ package io.streamingpipeline.deploy.compose;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +73,8 @@ class DockerComposeCliTest {
 
     /** The Cassandra passwords are required: without them Compose stops with a message naming the variable. */
     @Test
-    void missingPasswordIsReportedByName() throws Exception {
-        Path empty = Files.createTempFile("empty", ".env");
+    void missingPasswordIsReportedByName(@TempDir Path tmp) throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.env"));
         ExternalTool.Result result = compose(Repo.root(), "-f", "compose/compose.yaml", "--env-file", empty.toString(),
                 "config", "-q");
         assertThat(result.exitCode()).isNotZero();
@@ -82,8 +83,7 @@ class DockerComposeCliTest {
 
     /** The tool really validates: an undeclared named volume and a misspelt key are refused. */
     @Test
-    void toolRejectsMistakes() throws Exception {
-        Path dir = Files.createTempDirectory("compose-negative");
+    void toolRejectsMistakes(@TempDir Path dir) throws Exception {
         Path volume = Files.writeString(dir.resolve("volume.yaml"), """
                 services:
                   a:

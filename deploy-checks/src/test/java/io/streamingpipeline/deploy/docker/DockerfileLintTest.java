@@ -4,6 +4,7 @@ import io.streamingpipeline.deploy.compose.ExternalTool;
 import io.streamingpipeline.deploy.compose.Repo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -40,8 +41,8 @@ class DockerfileLintTest {
 
     /** The linter really reads the files: a bad instruction is reported. */
     @Test
-    void linterReportsProblems() throws Exception {
-        Path bad = Files.createTempFile("Dockerfile", ".bad");
+    void linterReportsProblems(@TempDir Path tmp) throws Exception {
+        Path bad = tmp.resolve("Dockerfile.bad");
         Files.writeString(bad, "FROM eclipse-temurin:17-jre\nEXPOSE 8080/xyz\nCOPPY a b\n");
         ExternalTool.Result result = lint.run(Repo.root(), Map.of(), "lint", bad.toString());
         assertThat(result.exitCode()).isNotZero();

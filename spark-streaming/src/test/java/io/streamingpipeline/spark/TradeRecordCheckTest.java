@@ -1,0 +1,95 @@
+package io.streamingpipeline.spark;
+
+import io.streamingpipeline.spark.TradeRecordCheck.Checked;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.tradeWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The parser's own edge cases; the rules themselves are covered through Spark in {@link TradeParsingTest}. */
+class TradeRecordCheckTest {
+
+    private static Checked check(String json) {
+        return TradeRecordCheck.check(json.getBytes(StandardCharsets.UTF_8), KAFKA_TIME, Duration.ofHours(1));
+    }
+
+    @Test
+    void aValidTradeHasEveryFieldItsDayAndALowerCaseId() {
+        Checked t = check(tradeWith("id", "\"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\""));
+        assertThat(t.rejectReason()).isNull();
+        assertThat(t.id()).isEqualTo("019ab2d4-5c1e-7a3b-8c4d-0123456789ab");
+        assertThat(t.symbol()).isEqualTo("BINANCE:BTCUSDT");
+        assertThat(t.price()).isEqualTo(97000.5);
+        assertThat(t.volume()).isEqualTo(0.25);
+        assertThat(t.timestampUnix()).isEqualTo(T0);
+        assertThat(t.conditions()).containsExactly("1", "12");
+        assertThat(t.ingestedAt()).isEqualTo(T0 + 50);
+        assertThat(t.day()).isEqualTo("2025-11-24");
+    }
+
+    @Test
+    void unknownFieldsOfAnyShapeAreSkipped() {
+        String json = tradeWith("symbol", "\"BINANCE:ETHUSDT\"")
+                .replace("{", "{\"extra\":{\"nested\":[1,{\"symbol\":\"WRONG\"}],\"price\":-1},\"more\":[[]],");
+        Checked t = check(json);
+        assertThat(t.rejectReason()).isNull();
+        assertThat(t.symbol()).isEqualTo("BINANCE:ETHUSDT");
+        assertThat(t.price()).isEqualTo(97000.5);
+    }
+
+    @Test
+    void aStringFieldGivenAnotherJsonValueHoldsItsJsonText() {
+        assertThat(check(tradeWith("symbol", "{\"a\": [1, 2]}")).symbol()).isEqualTo("{\"a\":[1,2]}");
+        assertThat(check(tradeWith("conditions", "[1, \"2\", null]")).conditions()).containsExactly("1", "2", null);
+    }
+
+    @Test
+    void anIntegerBeyondALongIsMistyped() {
+        Checked t = check(tradeWith("timestamp_unix", "99999999999999999999"));
+        assertThat(t.rejectReason()).isEqualTo("invalid_timestamp");
+        assertThat(t.timestampUnix()).isNull();
+        assertThat(check(tradeWith("ingested_at", "99999999999999999999")).rejectReason()).isEqualTo("malformed_json");
+    }
+
+    @Test
+    void theDayOfATradeBeforeMidnightUtcIsThatDay() {
+        long lastMilli = 1_764_028_799_999L; // 2025-11-24T23:59:59.999Z
+        Checked t = TradeRecordCheck.check(tradeWith("timestamp_unix", Long.toString(lastMilli))
+                .getBytes(StandardCharsets.UTF_8), lastMilli, Duration.ZERO);
+        assertThat(t.day()).isEqualTo("2025-11-24");
+        assertThat(TradeRecordCheck.check(tradeWith("timestamp_unix", Long.toString(lastMilli + 1))
+                .getBytes(StandardCharsets.UTF_8), lastMilli + 1, Duration.ZERO).day()).isEqualTo("2025-11-25");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"symbol\":\"A\"} trailing", "{\"symbol\":\"A\"}{}", "{\"symbol\":'A'}", "{symbol:\"A\"}",
+            "{\"symbol\":\"A\",}", "\u0000", "null", "42"})
+    void anythingButOneJsonObjectIsMalformed(String json) {
+        Checked t = check(json);
+        assertThat(t.rejectReason()).as(json).isEqualTo("malformed_json");
+        assertThat(t.rejectDetail()).isEqualTo("not a JSON object in the trade schema");
+    }
+
+    @Test
+    void aSymbolIsMeasuredInCharactersNotUtf16Units() {
+        String sixtyFourEmoji = "\uD83D\uDE80".repeat(64);
+        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "\"")).rejectReason()).isNull();
+        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "A\"")).rejectReason()).isEqualTo("missing_symbol");
+    }
+
+    @Test
+    void aRejectedRecordKeepsTheFieldsThatCouldBeRead() {
+        Checked t = check(tradeWith("price", "\"cheap\""));
+        assertThat(t.rejectReason()).isEqualTo("invalid_price");
+        assertThat(t.rejectDetail()).isEqualTo("\"price\" must be a finite number > 0, was absent or not of that type");
+        assertThat(t.symbol()).isEqualTo("BINANCE:BTCUSDT");
+        assertThat(t.day()).isNull();
+    }
+}
