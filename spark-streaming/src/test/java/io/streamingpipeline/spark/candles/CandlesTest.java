@@ -1,5 +1,6 @@
 package io.streamingpipeline.spark.candles;
 
+import io.streamingpipeline.spark.BatchTally;
 import io.streamingpipeline.spark.LocalSpark;
 import io.streamingpipeline.spark.TradeParsing;
 import org.apache.spark.sql.Dataset;
@@ -26,7 +27,7 @@ class CandlesTest {
 
     private static List<Candle> candlesOf(String... trades) {
         Dataset<Row> kafka = LocalSpark.kafkaRows(T0 + 3_600_000, trades).repartition(3);
-        Collection<Candle> candles = Candles.of(TradeParsing.valid(TradeParsing.classify(kafka, Duration.ofHours(1))));
+        Collection<Candle> candles = BatchTally.of(TradeParsing.classify(kafka, Duration.ofHours(1))).candles();
         return candles.stream().sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
     }
 
