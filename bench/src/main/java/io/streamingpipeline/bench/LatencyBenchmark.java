@@ -66,6 +66,7 @@ public final class LatencyBenchmark {
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
         Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
         String ingestorJvm = "-Xmx512m";
+        String cassandraHeap = CassandraNode.PIPELINE_HEAP;
         String jobJvm = "";
         Map<String, String> sparkConf = new LinkedHashMap<>();
         boolean keep;
@@ -88,6 +89,7 @@ public final class LatencyBenchmark {
               --spark-conf key=value      extra Spark conf for the job (repeatable)
               --job-jvm "-XX:..."         extra JVM options of the job's driver and executor
               --ingestor-jvm "-Xmx512m"   JVM options of the ingestor
+              --cassandra-heap 2g         -Xmx of the Cassandra node (its memtables get a quarter of it); default as ./pipeline run
               --keep                      keep the temporary work dir (logs) at the end
             """;
 
@@ -115,6 +117,7 @@ public final class LatencyBenchmark {
                     }
                     case "--job-jvm" -> o.jobJvm = args[++i];
                     case "--ingestor-jvm" -> o.ingestorJvm = args[++i];
+                    case "--cassandra-heap" -> o.cassandraHeap = args[++i];
                     case "--ingestor-app" -> o.ingestorApp = Path.of(args[++i]);
                     case "--job-jar" -> o.jobJar = Path.of(args[++i]);
                     case "--keep" -> o.keep = true;
@@ -154,11 +157,12 @@ public final class LatencyBenchmark {
                 Runtime.getRuntime().availableProcessors(), loadAverage(), work);
         System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
                         + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %s; ingestor linger.ms=%s, %s; "
-                        + "Kafka topic %s with 3 partitions; probe %s at %d trades/s, Cassandra polled every %d ms%n",
+                        + "Kafka topic %s with 3 partitions; Cassandra heap %s; probe %s at %d trades/s, Cassandra polled every %d ms%n",
                 o.triggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
                 o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
                 o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core",
-                o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, PROBE_SYMBOL, o.probeRate, o.pollMillis);
+                o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, o.cassandraHeap, PROBE_SYMBOL, o.probeRate,
+                o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
         List<PhaseResult> results = new ArrayList<>();
         try {
@@ -221,7 +225,7 @@ public final class LatencyBenchmark {
     }
 
     private CassandraNode startCassandra() {
-        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).start();
+        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).heap(o.cassandraHeap).start();
         stops.push(cassandra::stop);
         try (CqlSession session = cassandra.session()) {
             for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {

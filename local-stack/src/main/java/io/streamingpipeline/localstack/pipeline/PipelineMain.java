@@ -184,6 +184,7 @@ public final class PipelineMain {
         out.printf("starting Cassandra on 127.0.0.1:%d (first start: ~20-60 s) ...%n", options.cassandraPort());
         PipelineConnection connection = PipelineConnection.create(options.dataDir(), options.cassandraPort(), cassandraPassword());
         CassandraNode cassandra = CassandraNode.builder(options.dataDir().resolve("cassandra"))
+                .heap(CassandraNode.PIPELINE_HEAP)
                 .port(options.cassandraPort())
                 .credentials(connection.username(), connection.password())
                 .start();
