@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 
 import java.io.Serializable;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,9 +73,9 @@ public final class BatchTally implements Serializable {
         return valid;
     }
 
-    /** Rejected records by reason label; reasons without a record are absent. */
+    /** Rejected records by reason label, in label order; reasons without a record are absent. */
     public Map<String, Long> rejectedByReason() {
-        return Map.copyOf(rejected);
+        return Collections.unmodifiableMap(new TreeMap<>(rejected));
     }
 
     public long rejectedCount() {

@@ -2,7 +2,6 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.RejectReason;
-import io.streamingpipeline.contract.TradeContract.Fields;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,36 +50,25 @@ public final class TradeParsing {
     /** The columns of {@link #rejected}. */
     private static final List<String> REJECTED_COLUMNS = List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL);
 
-    /** The Spark schema of a trade record's JSON value, built from the contract's field names. */
-    public static final StructType VALUE_SCHEMA = valueSchema();
-
     /** A classified record: the trade table's columns, then the Kafka key, the raw value, reason and detail. */
     static final StructType CLASSIFIED_SCHEMA = classifiedSchema();
     private static final String[] CLASSIFIED_COLUMNS = CLASSIFIED_SCHEMA.fieldNames();
 
-    /** Spark type of each contract field. */
-    static DataType typeOf(String field) {
-        return switch (field) {
-            case Fields.ID, Fields.SYMBOL -> DataTypes.StringType;
-            case Fields.PRICE, Fields.VOLUME -> DataTypes.DoubleType;
-            case Fields.TIMESTAMP_UNIX, Fields.INGESTED_AT -> DataTypes.LongType;
-            case Fields.CONDITIONS -> DataTypes.createArrayType(DataTypes.StringType, true);
-            default -> throw new IllegalStateException("contract field without a Spark type: " + field);
+    /** Spark type of each trade table column. */
+    private static DataType typeOf(String column) {
+        return switch (column) {
+            case TradeColumns.ID, TradeColumns.SYMBOL, TradeColumns.DAY -> DataTypes.StringType;
+            case TradeColumns.PRICE, TradeColumns.VOLUME -> DataTypes.DoubleType;
+            case TradeColumns.TIMESTAMP_UNIX, TradeColumns.INGESTED_AT -> DataTypes.LongType;
+            case TradeColumns.CONDITIONS -> DataTypes.createArrayType(DataTypes.StringType, true);
+            default -> throw new IllegalStateException("trade column without a Spark type: " + column);
         };
-    }
-
-    private static StructType valueSchema() {
-        StructType schema = new StructType();
-        for (String field : Fields.ALL) {
-            schema = schema.add(field, typeOf(field), true);
-        }
-        return schema;
     }
 
     private static StructType classifiedSchema() {
         StructType schema = new StructType();
         for (String column : TradeColumns.ALL) {
-            schema = schema.add(column, TradeColumns.DAY.equals(column) ? DataTypes.StringType : typeOf(column), true);
+            schema = schema.add(column, typeOf(column), true);
         }
         return schema.add(KAFKA_KEY, DataTypes.BinaryType, true)
                 .add(RAW, DataTypes.StringType, true)
@@ -137,13 +125,13 @@ public final class TradeParsing {
             Object[] columns = new Object[CLASSIFIED_COLUMNS.length];
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = switch (CLASSIFIED_COLUMNS[i]) {
-                    case Fields.ID -> t.id();
-                    case Fields.SYMBOL -> t.symbol();
-                    case Fields.PRICE -> t.price();
-                    case Fields.VOLUME -> t.volume();
-                    case Fields.TIMESTAMP_UNIX -> t.timestampUnix();
-                    case Fields.CONDITIONS -> t.conditions();
-                    case Fields.INGESTED_AT -> t.ingestedAt();
+                    case TradeColumns.ID -> t.id();
+                    case TradeColumns.SYMBOL -> t.symbol();
+                    case TradeColumns.PRICE -> t.price();
+                    case TradeColumns.VOLUME -> t.volume();
+                    case TradeColumns.TIMESTAMP_UNIX -> t.timestampUnix();
+                    case TradeColumns.CONDITIONS -> t.conditions();
+                    case TradeColumns.INGESTED_AT -> t.ingestedAt();
                     case TradeColumns.DAY -> t.day();
                     case KAFKA_KEY -> record.get(0);
                     case RAW -> t.valid() ? null : TradeRecordCheck.text(value);

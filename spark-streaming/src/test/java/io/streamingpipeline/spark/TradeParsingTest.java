@@ -65,12 +65,16 @@ class TradeParsingTest {
     }
 
     @Test
-    void theSparkSchemaHasExactlyTheContractFieldsInOrder() {
-        assertThat(TradeParsing.VALUE_SCHEMA.fieldNames()).containsExactlyElementsOf(Fields.ALL);
-        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.PRICE).dataType()).isEqualTo(DataTypes.DoubleType);
-        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.TIMESTAMP_UNIX).dataType()).isEqualTo(DataTypes.LongType);
-        assertThat(TradeParsing.VALUE_SCHEMA.apply(Fields.CONDITIONS).dataType())
+    void classifiedRowsHaveTheTradeTableColumnsThenTheRecordAndItsRejection() {
+        List<String> columns = List.of(TradeParsing.CLASSIFIED_SCHEMA.fieldNames());
+        assertThat(columns.subList(0, TradeColumns.ALL.size())).containsExactlyElementsOf(TradeColumns.ALL);
+        assertThat(columns.subList(TradeColumns.ALL.size(), columns.size())).containsExactly(
+                TradeParsing.KAFKA_KEY, TradeParsing.RAW, TradeParsing.REJECT_REASON, TradeParsing.REJECT_DETAIL);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.PRICE).dataType()).isEqualTo(DataTypes.DoubleType);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.TIMESTAMP_UNIX).dataType()).isEqualTo(DataTypes.LongType);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.CONDITIONS).dataType())
                 .isEqualTo(DataTypes.createArrayType(DataTypes.StringType, true));
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(TradeColumns.DAY).dataType()).isEqualTo(DataTypes.StringType);
     }
 
     @Test
