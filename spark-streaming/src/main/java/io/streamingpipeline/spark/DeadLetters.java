@@ -1,5 +1,6 @@
 package io.streamingpipeline.spark;
 
+import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.TradeContract.DeadLetterFields;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,8 +24,6 @@ public final class DeadLetters {
 
     /** The {@code source} of every dead letter this job writes. */
     public static final String SOURCE = "spark";
-    /** As in the ingestor: a dead letter keeps at most this much of the raw text (Kafka's default limit is 1 MiB). */
-    public static final int MAX_RAW_CHARS = 256 * 1024;
 
     /**
      * @param rejected     as {@link TradeParsing#rejected} gives them
@@ -33,7 +32,8 @@ public final class DeadLetters {
      */
     public static Dataset<Row> records(Dataset<Row> rejected, long rejectedAtMillis) {
         Column raw = coalesce(col(TradeParsing.RAW), lit(""));
-        Column truncated = when(length(raw).gt(MAX_RAW_CHARS), concat(substring(raw, 1, MAX_RAW_CHARS), lit("…[truncated]")))
+        Column truncated = when(length(raw).gt(DeadLetter.MAX_RAW_CHARS),
+                concat(substring(raw, 1, DeadLetter.MAX_RAW_CHARS), lit(DeadLetter.TRUNCATED_MARK)))
                 .otherwise(raw);
         Column value = to_json(struct(
                 col(TradeParsing.REJECT_REASON).as(DeadLetterFields.REASON),

@@ -43,10 +43,6 @@ public final class TradeParsing {
     /** Reason of a record whose {@code id} is not a UUID (the ingestor assigns ids, so only a foreign producer sends one). */
     public static final String INVALID_ID = RejectReason.INVALID_ID.label();
 
-    /** 2000-01-01T00:00:00Z, as in the ingestor: older trade times are taken for seconds or garbage. */
-    public static final long EARLIEST_PLAUSIBLE_MILLIS = 946_684_800_000L;
-    public static final int MAX_SYMBOL_CHARS = 64;
-
     /** The columns of {@link #rejected}. */
     private static final List<String> REJECTED_COLUMNS = List.of(KAFKA_KEY, RAW, REJECT_REASON, REJECT_DETAIL);
 

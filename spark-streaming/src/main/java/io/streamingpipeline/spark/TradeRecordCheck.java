@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamingpipeline.contract.RejectReason;
+import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract.Fields;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class TradeRecordCheck {
     private static final Pattern UUID_PATTERN =
             Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    private static final String NOT_AN_OBJECT = "not a JSON object in the trade schema";
 
     private TradeRecordCheck() {
     }
@@ -62,13 +64,13 @@ final class TradeRecordCheck {
      * @param kafkaTimeMillis the record's Kafka timestamp: a trade time may be at most {@code maxFutureSkew} after it
      */
     static Checked check(byte[] value, long kafkaTimeMillis, Duration maxFutureSkew) {
-        if (value == null) {
-            return rejected(null, RejectReason.MALFORMED_JSON, "the record has no value");
-        }
         Parsed p = new Parsed();
+        if (value == null) {
+            return p.rejected(RejectReason.MALFORMED_JSON, "the record has no value");
+        }
         try (JsonParser parser = JSON.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return rejected(p, RejectReason.MALFORMED_JSON, "not a JSON object in the trade schema");
+                return p.rejected(RejectReason.MALFORMED_JSON, NOT_AN_OBJECT);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
@@ -76,10 +78,10 @@ final class TradeRecordCheck {
                 p.read(name, parser);
             }
             if (parser.nextToken() != null) {
-                return rejected(p, RejectReason.MALFORMED_JSON, "not a JSON object in the trade schema");
+                return p.rejected(RejectReason.MALFORMED_JSON, NOT_AN_OBJECT);
             }
         } catch (JsonProcessingException e) {
-            return rejected(p, RejectReason.MALFORMED_JSON, "not a JSON object in the trade schema");
+            return p.rejected(RejectReason.MALFORMED_JSON, NOT_AN_OBJECT);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a record held in memory", e);
         }
@@ -89,12 +91,6 @@ final class TradeRecordCheck {
     /** The record's value as text, for a dead letter. */
     static String text(byte[] value) {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
-    }
-
-    private static Checked rejected(Parsed p, RejectReason reason, String detail) {
-        return p == null
-                ? new Checked(null, null, null, null, null, null, null, null, reason.label(), detail)
-                : p.rejected(reason, detail);
     }
 
     /** The fields read so far, and whether one had a value of the wrong type. */
@@ -195,14 +191,14 @@ final class TradeRecordCheck {
             boolean noField = id == null && symbol == null && price == null && volume == null && timestampUnix == null
                     && conditions == null && ingestedAt == null;
             if (noField && mistyped) {
-                return rejected(RejectReason.MALFORMED_JSON, "not a JSON object in the trade schema");
+                return rejected(RejectReason.MALFORMED_JSON, NOT_AN_OBJECT);
             }
             if (symbol == null || BLANK.matcher(symbol).matches()) {
                 return rejected(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" must be a non-empty string");
             }
-            if (symbol.codePointCount(0, symbol.length()) > TradeParsing.MAX_SYMBOL_CHARS) {
+            if (symbol.codePointCount(0, symbol.length()) > Trade.MAX_SYMBOL_CHARS) {
                 return rejected(RejectReason.MISSING_SYMBOL,
-                        "\"" + Fields.SYMBOL + "\" is longer than " + TradeParsing.MAX_SYMBOL_CHARS + " characters");
+                        "\"" + Fields.SYMBOL + "\" is longer than " + Trade.MAX_SYMBOL_CHARS + " characters");
             }
             if (!finite(price) || price <= 0) {
                 return rejected(RejectReason.INVALID_PRICE, was("\"" + Fields.PRICE + "\" must be a finite number > 0", price));
@@ -214,7 +210,7 @@ final class TradeRecordCheck {
                 return rejected(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX
                         + "\" must be an integer of UNIX milliseconds, was absent or not an integer");
             }
-            if (timestampUnix < TradeParsing.EARLIEST_PLAUSIBLE_MILLIS
+            if (timestampUnix < Trade.EARLIEST_PLAUSIBLE_MILLIS
                     || timestampUnix > kafkaTimeMillis + maxFutureSkew.toMillis()) {
                 return rejected(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX + "\" = " + timestampUnix
                         + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew

@@ -51,10 +51,10 @@ class DeadLettersTest {
 
     @Test
     void aHugeRawValueIsTruncated() throws Exception {
-        String huge = "x".repeat(DeadLetters.MAX_RAW_CHARS + 10);
+        String huge = "x".repeat(DeadLetter.MAX_RAW_CHARS + 10);
         JsonNode value = JSON.readTree(deadLettersOf(huge).get(0).<String>getAs("value"));
         assertThat(value.get(DeadLetterFields.RAW).asText())
-                .hasSize(DeadLetters.MAX_RAW_CHARS + "…[truncated]".length())
+                .hasSize(DeadLetter.MAX_RAW_CHARS + DeadLetter.TRUNCATED_MARK.length())
                 .endsWith("…[truncated]");
     }
 }

@@ -21,4 +21,9 @@ public record DeadLetter(
         @JsonProperty(TradeContract.DeadLetterFields.RAW) String raw,
         @JsonProperty(TradeContract.DeadLetterFields.SOURCE) String source,
         @JsonProperty(TradeContract.DeadLetterFields.REJECTED_AT) long rejectedAt) {
+
+    /** Kafka's default record limit is 1 MiB: a dead letter keeps at most this many characters of the raw text. */
+    public static final int MAX_RAW_CHARS = 256 * 1024;
+    /** Appended to a raw text cut at {@link #MAX_RAW_CHARS}. */
+    public static final String TRUNCATED_MARK = "…[truncated]";
 }

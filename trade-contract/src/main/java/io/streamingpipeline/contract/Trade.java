@@ -31,6 +31,11 @@ public record Trade(
         @JsonProperty(TradeContract.Fields.CONDITIONS) List<String> conditions,
         @JsonProperty(TradeContract.Fields.INGESTED_AT) long ingestedAt) {
 
+    /** 2000-01-01T00:00:00Z: an older trade time is taken for seconds or garbage, and the trade is rejected. */
+    public static final long EARLIEST_PLAUSIBLE_MILLIS = 946_684_800_000L;
+    /** The longest symbol of a valid trade, in characters. */
+    public static final int MAX_SYMBOL_CHARS = 64;
+
     public Trade {
         conditions = conditions == null ? null : List.copyOf(conditions);
     }

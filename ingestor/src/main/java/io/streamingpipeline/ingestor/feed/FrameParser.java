@@ -3,6 +3,7 @@ package io.streamingpipeline.ingestor.feed;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 
@@ -19,11 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class FrameParser {
 
-    /** 2000-01-01T00:00:00Z: older trade times are taken for seconds or garbage. */
-    static final long EARLIEST_PLAUSIBLE_MILLIS = 946_684_800_000L;
-    /** Kafka's default record limit is 1 MiB; a dead letter keeps at most this much of the raw text. */
-    static final int MAX_RAW_CHARS = 256 * 1024;
-    static final int MAX_SYMBOL_CHARS = 64;
     private static final Pattern TYPE_LABEL = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
     private final ObjectMapper mapper;
@@ -86,8 +82,8 @@ public final class FrameParser {
             return reject(RejectReason.MISSING_SYMBOL, "\"s\" must be a non-empty string", e);
         }
         String symbol = s.textValue();
-        if (symbol.length() > MAX_SYMBOL_CHARS) {
-            return reject(RejectReason.MISSING_SYMBOL, "\"s\" is longer than " + MAX_SYMBOL_CHARS + " characters", e);
+        if (symbol.length() > Trade.MAX_SYMBOL_CHARS) {
+            return reject(RejectReason.MISSING_SYMBOL, "\"s\" is longer than " + Trade.MAX_SYMBOL_CHARS + " characters", e);
         }
         JsonNode p = e.get("p");
         if (p == null || !p.isNumber() || !Double.isFinite(p.doubleValue()) || p.doubleValue() <= 0) {
@@ -102,7 +98,7 @@ public final class FrameParser {
             return reject(RejectReason.INVALID_TIMESTAMP, "\"t\" must be an integer of UNIX milliseconds, was " + shortText(t), e);
         }
         long millis = t.longValue();
-        if (millis < EARLIEST_PLAUSIBLE_MILLIS || millis > receivedAtMillis + maxFutureSkewMillis) {
+        if (millis < Trade.EARLIEST_PLAUSIBLE_MILLIS || millis > receivedAtMillis + maxFutureSkewMillis) {
             return reject(RejectReason.INVALID_TIMESTAMP, "\"t\" = " + millis + " is not a plausible time in UNIX milliseconds", e);
         }
         JsonNode c = e.get("c");
@@ -139,7 +135,8 @@ public final class FrameParser {
     }
 
     static String truncate(String raw) {
-        return raw.length() <= MAX_RAW_CHARS ? raw : raw.substring(0, MAX_RAW_CHARS) + "…[truncated]";
+        return raw.length() <= DeadLetter.MAX_RAW_CHARS ? raw
+                : raw.substring(0, DeadLetter.MAX_RAW_CHARS) + DeadLetter.TRUNCATED_MARK;
     }
 
     /** Metric labels must stay few: a type that does not look like a type name is counted as "other". */

@@ -2,6 +2,7 @@ package io.streamingpipeline.ingestor.feed;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 import org.junit.jupiter.api.Test;
@@ -127,8 +128,8 @@ class FrameParserTest {
 
     @Test
     void truncatesHugeRawTextForTheDeadLetter() {
-        String huge = "x".repeat(FrameParser.MAX_RAW_CHARS + 10);
+        String huge = "x".repeat(DeadLetter.MAX_RAW_CHARS + 10);
         Rejection r = ((Frame.Unreadable) parser.parse(huge, NOW)).rejection();
-        assertThat(r.raw()).hasSizeLessThan(FrameParser.MAX_RAW_CHARS + 20).endsWith("[truncated]");
+        assertThat(r.raw()).hasSizeLessThan(DeadLetter.MAX_RAW_CHARS + 20).endsWith("[truncated]");
     }
 }
