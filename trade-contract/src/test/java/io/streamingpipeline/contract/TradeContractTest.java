@@ -58,6 +58,13 @@ class TradeContractTest {
         assertThat(required).containsExactlyElementsOf(TradeContract.Fields.ALL);
     }
 
+    @Test
+    void theSchemaHasTheLongestSymbolOfTheTradeRecord() throws Exception {
+        JsonNode schema = MAPPER.readTree(getClass().getResourceAsStream(TradeContract.TRADE_SCHEMA_RESOURCE));
+        assertThat(schema.at("/properties/" + TradeContract.Fields.SYMBOL + "/maxLength").asInt())
+                .isEqualTo(Trade.MAX_SYMBOL_CHARS);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":0,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
