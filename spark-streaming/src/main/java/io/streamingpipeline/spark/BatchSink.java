@@ -11,6 +11,7 @@ import java.util.Map;
 @FunctionalInterface
 public interface BatchSink extends Serializable {
 
+    /** Writes the rows in one Spark job, which reads each row once (the trade batch is tallied as that job reads it). */
     void write(Dataset<Row> rows);
 
     /**

@@ -14,8 +14,11 @@ import org.apache.spark.sql.types.StructType;
 
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -48,7 +51,12 @@ public final class TradeParsing {
 
     /** A classified record: the trade table's columns, then the Kafka key, the raw value, reason and detail. */
     static final StructType CLASSIFIED_SCHEMA = classifiedSchema();
-    private static final String[] CLASSIFIED_COLUMNS = CLASSIFIED_SCHEMA.fieldNames();
+    private static final int CLASSIFIED_COLUMNS = CLASSIFIED_SCHEMA.size();
+    /** A valid trade: the trade table's columns. */
+    static final StructType TRADES_SCHEMA = tradesSchema();
+    private static final int TRADE_COLUMNS = TradeColumns.ALL.size();
+    private static final List<Function<TradeRecordCheck.Checked, Object>> TRADE_COLUMN_VALUES =
+            TradeColumns.ALL.stream().map(TradeParsing::valueOf).toList();
 
     /** Spark type of each trade table column. */
     private static DataType typeOf(String column) {
@@ -61,12 +69,16 @@ public final class TradeParsing {
         };
     }
 
-    private static StructType classifiedSchema() {
+    private static StructType tradesSchema() {
         StructType schema = new StructType();
         for (String column : TradeColumns.ALL) {
             schema = schema.add(column, typeOf(column), true);
         }
-        return schema.add(KAFKA_KEY, DataTypes.BinaryType, true)
+        return schema;
+    }
+
+    private static StructType classifiedSchema() {
+        return tradesSchema().add(KAFKA_KEY, DataTypes.BinaryType, true)
                 .add(RAW, DataTypes.StringType, true)
                 .add(REJECT_REASON, DataTypes.StringType, true)
                 .add(REJECT_DETAIL, DataTypes.StringType, true);
@@ -78,8 +90,16 @@ public final class TradeParsing {
      * and its id in lower case, and no conditions is null whether the array was empty, null or absent.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        return kafkaRows.select(col("key"), col("value"), col("timestamp"))
-                .mapPartitions(new Classifier(maxFutureSkew), Encoders.row(CLASSIFIED_SCHEMA));
+        return kafkaRecords(kafkaRows).mapPartitions(new Classifier(maxFutureSkew, null), Encoders.row(CLASSIFIED_SCHEMA));
+    }
+
+    /**
+     * The valid trades of Kafka rows, as {@link #classify} finds them, with the trade table's columns; every record
+     * checked, valid or not, is added to {@code tally} by the task that checks it. One step: nothing is kept but the
+     * valid trades.
+     */
+    public static Dataset<Row> trades(Dataset<Row> kafkaRows, Duration maxFutureSkew, BatchTally.Accumulator tally) {
+        return kafkaRecords(kafkaRows).mapPartitions(new Classifier(maxFutureSkew, tally), Encoders.row(TRADES_SCHEMA));
     }
 
     /** Valid trades of a {@link #classify classified} input: the trade table's columns. */
@@ -94,49 +114,108 @@ public final class TradeParsing {
                 .select(REJECTED_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
-    /** (key, value, timestamp) rows into classified rows. */
-    private record Classifier(Duration maxFutureSkew) implements MapPartitionsFunction<Row, Row> {
+    private static Dataset<Row> kafkaRecords(Dataset<Row> kafkaRows) {
+        return kafkaRows.select(col("key"), col("value"), col("timestamp"));
+    }
+
+    /**
+     * (key, value, timestamp) rows into classified rows; or, with a tally, into the valid trades' rows, counting
+     * every record in the tally.
+     */
+    private record Classifier(Duration maxFutureSkew, BatchTally.Accumulator tally)
+            implements MapPartitionsFunction<Row, Row> {
 
         @Override
         public Iterator<Row> call(Iterator<Row> records) {
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return records.hasNext();
-                }
-
-                @Override
-                public Row next() {
-                    return classified(records.next());
-                }
-            };
+            return tally == null ? new Classified(records) : new ValidTrades(records);
         }
 
-        private Row classified(Row record) {
-            byte[] value = (byte[]) record.get(1);
+        private TradeRecordCheck.Checked check(Row record) {
             // the Kafka source always sets the time; without one, the trade time is checked against the clock
             Timestamp kafkaTime = record.getTimestamp(2);
-            TradeRecordCheck.Checked t = TradeRecordCheck.check(value,
+            return TradeRecordCheck.check((byte[]) record.get(1),
                     kafkaTime == null ? System.currentTimeMillis() : kafkaTime.getTime(), maxFutureSkew);
-            Object[] columns = new Object[CLASSIFIED_COLUMNS.length];
-            for (int i = 0; i < columns.length; i++) {
-                columns[i] = switch (CLASSIFIED_COLUMNS[i]) {
-                    case TradeColumns.ID -> t.id();
-                    case TradeColumns.SYMBOL -> t.symbol();
-                    case TradeColumns.PRICE -> t.price();
-                    case TradeColumns.VOLUME -> t.volume();
-                    case TradeColumns.TIMESTAMP_UNIX -> t.timestampUnix();
-                    case TradeColumns.CONDITIONS -> t.conditions();
-                    case TradeColumns.INGESTED_AT -> t.ingestedAt();
-                    case TradeColumns.DAY -> t.day();
-                    case KAFKA_KEY -> record.get(0);
-                    case RAW -> t.valid() ? null : TradeRecordCheck.text(value);
-                    case REJECT_REASON -> t.rejectReason();
-                    case REJECT_DETAIL -> t.rejectDetail();
-                    default -> throw new IllegalStateException("classified column without a value: " + CLASSIFIED_COLUMNS[i]);
-                };
-            }
-            return RowFactory.create(columns);
         }
+
+        private final class Classified implements Iterator<Row> {
+            private final Iterator<Row> records;
+
+            Classified(Iterator<Row> records) {
+                this.records = records;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row record = records.next();
+                TradeRecordCheck.Checked t = check(record);
+                Object[] columns = Arrays.copyOf(tradeColumns(t), CLASSIFIED_COLUMNS);
+                int i = TRADE_COLUMNS;
+                columns[i++] = record.get(0);
+                columns[i++] = t.valid() ? null : TradeRecordCheck.text((byte[]) record.get(1));
+                columns[i++] = t.rejectReason();
+                columns[i] = t.rejectDetail();
+                return RowFactory.create(columns);
+            }
+        }
+
+        /** Skips the rejected records (after counting them). */
+        private final class ValidTrades implements Iterator<Row> {
+            private final Iterator<Row> records;
+            private TradeRecordCheck.Checked next;
+
+            ValidTrades(Iterator<Row> records) {
+                this.records = records;
+            }
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && records.hasNext()) {
+                    TradeRecordCheck.Checked t = check(records.next());
+                    tally.add(t);
+                    if (t.valid()) {
+                        next = t;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                TradeRecordCheck.Checked t = next;
+                next = null;
+                return RowFactory.create(tradeColumns(t));
+            }
+        }
+    }
+
+    /** A checked record's values of the trade table's columns, in {@link TradeColumns#ALL} order. */
+    private static Object[] tradeColumns(TradeRecordCheck.Checked t) {
+        Object[] values = new Object[TRADE_COLUMNS];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = TRADE_COLUMN_VALUES.get(i).apply(t);
+        }
+        return values;
+    }
+
+    private static Function<TradeRecordCheck.Checked, Object> valueOf(String column) {
+        return switch (column) {
+            case TradeColumns.ID -> TradeRecordCheck.Checked::id;
+            case TradeColumns.SYMBOL -> TradeRecordCheck.Checked::symbol;
+            case TradeColumns.PRICE -> TradeRecordCheck.Checked::price;
+            case TradeColumns.VOLUME -> TradeRecordCheck.Checked::volume;
+            case TradeColumns.TIMESTAMP_UNIX -> TradeRecordCheck.Checked::timestampUnix;
+            case TradeColumns.CONDITIONS -> TradeRecordCheck.Checked::conditions;
+            case TradeColumns.INGESTED_AT -> TradeRecordCheck.Checked::ingestedAt;
+            case TradeColumns.DAY -> TradeRecordCheck.Checked::day;
+            default -> throw new IllegalStateException("trade column without a value: " + column);
+        };
     }
 }

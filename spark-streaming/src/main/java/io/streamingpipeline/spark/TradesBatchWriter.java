@@ -7,7 +7,6 @@ import io.streamingpipeline.spark.health.PipelineMetrics;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,24 +60,19 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     @Override
     public void call(Dataset<Row> kafkaRows, Long batchId) {
         String queryId = kafkaRows.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
-        // Cached: the tally and the rare batch with rejected records read the batch again, and a second read of the
-        // source would fetch and check the records again, and count them twice in Spark's input-row metrics.
-        Dataset<Row> classified = TradeParsing.classify(kafkaRows, maxFutureSkew).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            write(classified, batchId, queryId == null ? NO_QUERY : UUID.fromString(queryId));
-        } finally {
-            classified.unpersist();
-        }
-    }
-
-    private void write(Dataset<Row> classified, long batchId, UUID queryId) {
-        trades.write(TradeParsing.valid(classified));
-        BatchTally tally = BatchTally.of(classified);
+        UUID query = queryId == null ? NO_QUERY : UUID.fromString(queryId);
+        // One job reads, checks and writes the records, and tallies them as it goes: the batch is read from Kafka
+        // once, and nothing is cached.
+        BatchTally.Accumulator tallied = BatchTally.register(kafkaRows.sparkSession().sparkContext());
+        trades.write(TradeParsing.trades(kafkaRows, maxFutureSkew, tallied));
+        BatchTally tally = tallied.value();
         // after the trades: a candle never holds a trade that the trade table does not
-        List<MergedCandle> candlesWritten = Candles.mergeInto(candles, tally.candles(), queryId, batchId);
+        List<MergedCandle> candlesWritten = Candles.mergeInto(candles, tally.candles(), query, batchId);
         long rejectedCount = tally.rejectedCount();
         if (rejectedCount > 0) {
-            deadLetters.write(DeadLetters.records(TradeParsing.rejected(classified), clockMillis.getAsLong()));
+            // rare: the batch is read from Kafka a second time, for its rejected records
+            deadLetters.write(DeadLetters.records(TradeParsing.rejected(TradeParsing.classify(kafkaRows, maxFutureSkew)),
+                    clockMillis.getAsLong()));
         }
 
         metrics.written(tradesSinkName, tally.validCount());

@@ -68,8 +68,6 @@ public final class TradesToCassandraJob {
         LOG.info("Starting with {}", settings);
         conf.setAll(scalaMap(settings.sparkConf()));
         conf.setIfMissing("spark.app.name", "trades-to-cassandra");
-        // The only cache is a trade batch, dropped at the end of its micro-batch: compressing it costs more than it saves.
-        conf.setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false");
         // Up to 200 rows of one Cassandra partition (symbol and day) per unlogged batch, i.e. one mutation, instead of
         // the connector's 1 KiB batches, and more of them in flight per task: less work for Cassandra per trade
         // (bench/sink: about +20 % rows/s; bench/latency: shorter micro-batches).

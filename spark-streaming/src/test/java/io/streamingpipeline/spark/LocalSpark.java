@@ -26,7 +26,8 @@ public final class LocalSpark {
     public static synchronized SparkSession session() {
         if (session == null) {
             session = SparkSession.builder()
-                    .master("local[2]")
+                    // two threads; a failed task is tried once more, as on a cluster (there four times)
+                    .master("local[2,2]")
                     .appName("spark-streaming-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")

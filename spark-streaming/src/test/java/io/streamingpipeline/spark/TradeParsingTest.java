@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
 import static io.streamingpipeline.spark.TestTrades.T0;
@@ -45,23 +46,31 @@ class TradeParsingTest {
                 col("id").cast(DataTypes.TimestampType).as("timestamp"));
         Dataset<Row> classified = TradeParsing.classify(kafka, SKEW);
 
-        for (Dataset<Row> filtered : List.of(TradeParsing.valid(classified), TradeParsing.rejected(classified))) {
+        for (Dataset<Row> filtered : List.of(TradeParsing.valid(classified), TradeParsing.rejected(classified),
+                TradeParsing.trades(kafka, SKEW, BatchTally.register(LocalSpark.session().sparkContext())))) {
             String plan = filtered.queryExecution().optimizedPlan().toString();
             assertThat(plan.split("MapPartitions", -1).length - 1).as(plan).isEqualTo(1);
         }
-        // a trade batch: classified, cached, then filtered
-        Dataset<Row> cached = TradeParsing.classify(kafka, SKEW).persist();
-        try {
-            for (Dataset<Row> filtered : List.of(TradeParsing.valid(cached), TradeParsing.rejected(cached))) {
-                String plan = filtered.queryExecution().executedPlan().toString();
-                assertThat(plan).contains("InMemoryTableScan");
-                assertThat(plan.split("MapPartitions", -1).length - 1).as(plan).isEqualTo(1);
-            }
-            assertThat(TradeParsing.valid(cached).count()).isZero();
-            assertThat(TradeParsing.rejected(cached).count()).isEqualTo(10);
-        } finally {
-            cached.unpersist();
-        }
+    }
+
+    @Test
+    void theTradesOfABatchAreItsValidRecordsAndEveryRecordIsTallied() {
+        Dataset<Row> input = LocalSpark.kafkaRows(KAFKA_TIME, trade(id(1), "A", 100, 1, T0), "garbage",
+                tradeWith("price", "0"), trade(id(2), "B", 2, 3, T0 + 61_000), tradeWith("price", "-1"),
+                trade(id(3), "A", 101, 2, T0 + 1_000)).repartition(3);
+        BatchTally.Accumulator tally = BatchTally.register(LocalSpark.session().sparkContext());
+
+        List<Row> trades = TradeParsing.trades(input, SKEW, tally).collectAsList();
+
+        assertThat(trades).containsExactlyInAnyOrderElementsOf(valid(input).collectAsList());
+        assertThat(trades).extracting(r -> r.<String>getAs(TradeColumns.ID)).containsExactlyInAnyOrder(id(1), id(2), id(3));
+        assertThat(List.of(TradeParsing.trades(input, SKEW, tally).schema().fieldNames()))
+                .containsExactlyElementsOf(TradeColumns.ALL);
+        assertThat(tally.value().validCount()).isEqualTo(3);
+        assertThat(tally.value().rejectedByReason()).containsExactly(Map.entry("invalid_price", 2L),
+                Map.entry("malformed_json", 1L));
+        assertThat(tally.value().candles()).extracting(c -> c.symbol() + " " + c.tradeCount() + " " + c.volume())
+                .containsExactlyInAnyOrder("A 2 3.0", "B 1 3.0");
     }
 
     @Test

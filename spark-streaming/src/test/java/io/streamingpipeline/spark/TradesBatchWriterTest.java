@@ -3,6 +3,8 @@ package io.streamingpipeline.spark;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.id;
@@ -72,12 +73,19 @@ class TradesBatchWriterTest {
     }
 
     @Test
-    void countsDoNotDependOnWhatTheSinkDoes() throws Exception {
-        // a sink that runs no Spark action
-        AtomicLong writes = new AtomicLong();
-        writer(rows -> writes.incrementAndGet()).call(batch, 2L);
+    void aWriteTaskThatFailsAndRunsAgainIsCountedOnce() throws Exception {
+        // each partition's first attempt reads all its rows, then fails; the second attempt succeeds
+        List<Row> written = Collections.synchronizedList(new ArrayList<>());
+        writer(rows -> written.addAll(rows.mapPartitions((MapPartitionsFunction<Row, Row>) partition -> {
+            List<Row> read = new ArrayList<>();
+            partition.forEachRemaining(read::add);
+            if (TaskContext.get().attemptNumber() == 0) {
+                throw new IllegalStateException("injected failure of a write task");
+            }
+            return read.iterator();
+        }, Encoders.row(rows.schema())).collectAsList())).call(batch, 2L);
 
-        assertThat(writes).hasValue(1);
+        assertThat(written).hasSize(2);
         assertCounts();
         assertThat(candles.candles()).singleElement().satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
     }

@@ -27,7 +27,9 @@ class CandlesTest {
 
     private static List<Candle> candlesOf(String... trades) {
         Dataset<Row> kafka = LocalSpark.kafkaRows(T0 + 3_600_000, trades).repartition(3);
-        Collection<Candle> candles = BatchTally.of(TradeParsing.classify(kafka, Duration.ofHours(1))).candles();
+        BatchTally.Accumulator tally = BatchTally.register(LocalSpark.session().sparkContext());
+        TradeParsing.trades(kafka, Duration.ofHours(1), tally).collectAsList();
+        Collection<Candle> candles = tally.value().candles();
         return candles.stream().sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
     }
 
