@@ -102,12 +102,6 @@ public final class TradeParsing {
         return kafkaRecords(kafkaRows).mapPartitions(new Classifier(maxFutureSkew, tally), Encoders.row(TRADES_SCHEMA));
     }
 
-    /** Valid trades of a {@link #classify classified} input: the trade table's columns. */
-    public static Dataset<Row> valid(Dataset<Row> classified) {
-        return classified.filter(col(REJECT_REASON).isNull())
-                .select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
-    }
-
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
     public static Dataset<Row> rejected(Dataset<Row> classified) {
         return classified.filter(col(REJECT_REASON).isNotNull())
