@@ -15,9 +15,11 @@ import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,6 +40,7 @@ final class FeedMux implements AutoCloseable {
     private final Vertx vertx;
     private final WebSocketClient client;
     private final AtomicLong framesForwarded = new AtomicLong();
+    private final AtomicInteger openSessions = new AtomicInteger();
     private HttpServer server;
 
     private FeedMux(URI load, URI probe, String probeSymbol) {
@@ -72,6 +75,27 @@ final class FeedMux implements AutoCloseable {
         return framesForwarded.get();
     }
 
+    /**
+     * Waits until no ingestor connection is open. A session closes when one of its upstreams does, after forwarding
+     * every frame that upstream sent before its close: closing a simulator and then waiting here means the ingestor
+     * was handed all of that simulator's frames.
+     */
+    boolean awaitSessionsClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (openSessions.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void accept(ServerWebSocket down) {
         if (!"/".equals(down.path())) {
             down.close((short) 1008, "unknown path");
@@ -94,6 +118,7 @@ final class FeedMux implements AutoCloseable {
         }
 
         void connect() {
+            openSessions.incrementAndGet();
             String query = down.query() == null ? "" : "?" + down.query();
             down.textMessageHandler(this::fromIngestor);
             down.exceptionHandler(e -> { });
@@ -184,6 +209,7 @@ final class FeedMux implements AutoCloseable {
                 return;
             }
             closed = true;
+            openSessions.decrementAndGet();
             for (WebSocket up : new WebSocket[] {upLoad, upProbe}) {
                 if (up != null && !up.isClosed()) {
                     up.close();
