@@ -176,7 +176,7 @@ public final class LatencyBenchmark {
             try (CqlSession session = cassandra.session();
                  ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3, session,
                          PROBE_SYMBOL, o.pollMillis)) {
-                Stack stack = new Stack(kafka, job, healthPort, tracker);
+                Stack stack = new Stack(kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
                 for (int rate : o.rates) {
                     PhaseResult r = runPhase(stack, rate);
                     results.add(r);
@@ -211,7 +211,16 @@ public final class LatencyBenchmark {
         return 0;
     }
 
-    record Stack(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker) {
+    record Stack(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker, long cassandraPid,
+                 long sparkMasterPid, long sparkWorkerPid) {
+
+        /** Every process of the pipeline and the benchmark, with this phase's ingestor. */
+        ProcessCpu cpu(IngestorProcess ingestor) {
+            return new ProcessCpu().add("driver", job.pid()).addDescendants("executor", sparkWorkerPid)
+                    .add("Cassandra", cassandraPid).add("Kafka", kafka.pid()).add("ingestor", ingestor.pid())
+                    .addCurrent("benchmark + simulators").add("Spark master", sparkMasterPid)
+                    .add("Spark worker", sparkWorkerPid);
+        }
     }
 
     // ---------------------------------------------------------------- engines
@@ -345,13 +354,16 @@ public final class LatencyBenchmark {
             progress(stack, ingestor, load, probe, o.warmup, "warm-up");
             awaitCaughtUp(stack, ingestor, load, probe, rate);
 
+            ProcessCpu cpu = stack.cpu(ingestor);
             long windowStart = System.currentTimeMillis();
             Counters before = counters(stack, ingestor, load, probe);
             String loadBefore = loadAverage();
+            ProcessCpu.Sample cpuBefore = cpu.sample();
             List<Double> batchDurations = progress(stack, ingestor, load, probe, o.duration, "measure");
             long windowEnd = System.currentTimeMillis();
             Counters after = counters(stack, ingestor, load, probe);
             String loadAfter = loadAverage();
+            String cores = cpu.sample().coresSince(cpuBefore);
             long lostInIngestor = (long) ingestor.metrics().value("ingestor_trades_lost_total");
 
             // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka.
@@ -395,6 +407,7 @@ public final class LatencyBenchmark {
             result.storedThroughDrainPerS = (storedAtDrain - before.stored) / ((drainedAt - windowStart) / 1000.0);
             result.probeSentInPhase = probeSentInPhase;
             result.probeInKafkaInPhase = stack.tracker.probesBetween(phaseProbesFrom, Long.MAX_VALUE).size();
+            result.cores = cores;
             return result;
         } finally {
             if (ingestor != null) {
@@ -563,6 +576,7 @@ public final class LatencyBenchmark {
         double maxBatch;
         int batches;
         String load;
+        String cores;
 
         static PhaseResult of(int rate, ProbeTracker tracker, long from, long to, long drainedAt, Counters before,
                               Counters after, long lostInIngestor, List<Double> batchDurations, String load) {
@@ -622,6 +636,8 @@ public final class LatencyBenchmark {
                             + "trades lost (buffer full) in this phase%n",
                     rate, probeSentInPhase, probeInKafkaInPhase, lostBeforeKafka(), probeInKafka, probeStored,
                     probeInKafka - probeStored, lostInIngestor);
+            System.out.printf(Locale.ROOT, "rate %,d/s: CPU over the window, in cores of %d: %s%n", rate,
+                    Runtime.getRuntime().availableProcessors(), cores);
         }
 
         String summary() {
