@@ -25,7 +25,7 @@ public final class BatchTally implements Serializable {
     private final Map<String, Long> rejected = new TreeMap<>();
     private final Map<Candle.Key, Candle> candles = new LinkedHashMap<>();
 
-    BatchTally() {
+    private BatchTally() {
     }
 
     /**
