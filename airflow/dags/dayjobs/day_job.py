@@ -110,8 +110,9 @@ def run_day_job(command: str, day: str, environ: Mapping[str, str] | None = None
         status = run_driver(client, request, what, poll_seconds=poll_seconds)
     except Exception as e:
         log.error("%s failed. The job exits 1 when the day does not reconcile and 2 on bad arguments; its stderr is "
-                  "in the Spark worker's work directory (<driver id>/stderr; master UI -> Completed Drivers), its "
-                  "result rows are in the database of %s.", what, settings.ops_jdbc_url)
+                  "on the Spark worker that ran the driver, in $SPARK_HOME/work/<driver id>/stderr (Compose: "
+                  "docker compose exec spark-worker cat /opt/spark/work/<driver id>/stderr); its result rows are in "
+                  "the database of %s.", what, settings.ops_jdbc_url)
         raise e
     log.info("%s: driver %s FINISHED", what, status.submission_id)
     return status.submission_id
