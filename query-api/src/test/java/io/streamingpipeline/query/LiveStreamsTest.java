@@ -71,6 +71,8 @@ class LiveStreamsTest {
             Thread.sleep(3000);
             long reads = candleReads(session) - before;
             long polls = (System.nanoTime() - started) / POLL.toNanos();
+            System.out.printf("%d clients, %d poll intervals: %d Cassandra reads of the candle table%n", MAX_STREAMS,
+                    polls, reads);
             // one poller: about `polls` reads (fewer when ticks are dropped on a busy machine); one per client: 10 x
             assertThat(reads).as("Cassandra reads of the candle table by %d clients in %d poll intervals",
                     MAX_STREAMS, polls).isPositive().isLessThanOrEqualTo(polls + 5);
