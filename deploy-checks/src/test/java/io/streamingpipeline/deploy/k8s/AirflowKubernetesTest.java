@@ -222,6 +222,7 @@ class AirflowKubernetesTest {
         assertThat(dayJobs.get("DAYJOBS_JAR")).isEqualTo("file:" + r.configValue("pipeline-config", "spark-job-jar"));
         assertThat(dayJobs.get("DAYJOBS_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(r.configValue("pipeline-config", "kafka-bootstrap-servers"));
         assertThat(dayJobs.get("DAYJOBS_CASSANDRA_HOST")).isEqualTo(r.configValue("pipeline-config", "cassandra-hosts"));
+        assertThat(dayJobs.get("DAYJOBS_CASSANDRA_LOCAL_DC")).isEqualTo(r.configValue("pipeline-config", "cassandra-datacenter"));
         assertThat(dayJobs.get("DAYJOBS_CASSANDRA_USERNAME")).isEqualTo(r.configValue("pipeline-config", "cassandra-username"));
         URI jdbc = URI.create(dayJobs.get("DAYJOBS_OPS_JDBC_URL").substring("jdbc:".length()));
         assertThat(r.get(Service.class, jdbc.getHost()).getSpec().getPorts()).anyMatch(p -> p.getPort() == jdbc.getPort());
