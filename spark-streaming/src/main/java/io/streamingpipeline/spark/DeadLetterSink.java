@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 final class DeadLetterSink implements BatchSink {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
 
     private final Map<String, String> producerConfig;
     private final String topic;
@@ -48,10 +49,16 @@ final class DeadLetterSink implements BatchSink {
         this.metrics = metrics;
     }
 
-    /** The producer's configuration: the client options without their {@code kafka.} prefix, byte-array serializers. */
-    static Map<String, String> producerConfig(Map<String, String> kafkaClientOptions) {
+    /** The client options without their {@code kafka.} prefix, as a Kafka client takes them. */
+    static Map<String, String> clientConfig(Map<String, String> kafkaClientOptions) {
         Map<String, String> config = new HashMap<>();
         kafkaClientOptions.forEach((k, v) -> config.put(k.startsWith("kafka.") ? k.substring("kafka.".length()) : k, v));
+        return config;
+    }
+
+    /** The producer's configuration: {@link #clientConfig}, byte-array serializers, {@code acks=all} unless given. */
+    static Map<String, String> producerConfig(Map<String, String> kafkaClientOptions) {
+        Map<String, String> config = clientConfig(kafkaClientOptions);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,13 +71,14 @@ final class DeadLetterSink implements BatchSink {
         deadLetters.foreachPartition(new Writer(producerConfig, topic, unwritten));
         if (unwritten.value() > 0) {
             metrics.deadLettersUnwritten(unwritten.value());
+            LOG.error("{} dead letter(s) could not be written to {} and were skipped: Kafka refused them for good "
+                    + "(the executors' logs say why)", unwritten.value(), topic);
         }
     }
 
     private record Writer(Map<String, String> producerConfig, String topic, LongAccumulator unwritten)
             implements ForeachPartitionFunction<Row> {
 
-        private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
         private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
         @Override
@@ -83,8 +91,9 @@ final class DeadLetterSink implements BatchSink {
                 List<Sent> sent = new ArrayList<>();
                 while (rows.hasNext()) {
                     Row row = rows.next();
-                    byte[] key = row.getAs("key");
-                    byte[] value = row.getAs("value");
+                    // by position (DeadLetters.SCHEMA): a row of foreachPartition has no schema to look names up in
+                    byte[] key = (byte[]) row.get(0);
+                    byte[] value = (byte[]) row.get(1);
                     // a record's own problem (too large, ...) fails its future; anything thrown here fails the task
                     sent.add(new Sent(producer.send(new ProducerRecord<>(topic, key, value)),
                             key == null ? 0 : key.length, value.length));

@@ -38,7 +38,7 @@ final class DeadLetterTopicCheck {
     /** Throws {@link IllegalStateException} with what to fix. */
     static void verify(JobSettings settings, Duration timeout) {
         String topic = settings.deadLetterTopic();
-        Map<String, String> client = DeadLetterSink.producerConfig(settings.kafkaClientOptions());
+        Map<String, String> client = DeadLetterSink.clientConfig(settings.kafkaClientOptions());
         int maxRequestSize = maxRequestSize(client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (maxRequestSize < REQUIRED_BYTES) {
             throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
@@ -46,12 +46,7 @@ final class DeadLetterTopicCheck {
                     + " bytes with its framing): remove the option (Kafka's default is " + KAFKA_DEFAULT_MAX_REQUEST_SIZE
                     + ") or set at least " + REQUIRED_BYTES + ".");
         }
-        Map<String, Object> adminConfig = new HashMap<>();
-        client.forEach((k, v) -> {
-            if (!k.endsWith(".serializer")) {
-                adminConfig.put(k, v);
-            }
-        });
+        Map<String, Object> adminConfig = new HashMap<>(client);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(adminConfig)) {
