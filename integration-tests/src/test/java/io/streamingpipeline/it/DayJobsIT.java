@@ -79,8 +79,8 @@ class DayJobsIT {
 
     @BeforeAll
     void storeTheDayWithTheStreamingJob() throws Exception {
+        postgres = SharedPostgres.get(); // before the other engines: four starting at once are slow on 2 cores
         stack = PipelineStack.get();
-        postgres = SharedPostgres.get();
         postgres.createDatabase(OPS_DB, OPS_USER, "it-ops-password");
         Files.writeString(workDir.resolve("ops-password"), "it-ops-password\n");
         Files.writeString(workDir.resolve("cassandra-password"), stack.cassandra.password() + "\n");

