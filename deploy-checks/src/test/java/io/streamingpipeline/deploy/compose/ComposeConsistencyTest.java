@@ -501,7 +501,8 @@ class ComposeConsistencyTest {
 
     @Test
     void servicesHaveRestartPoliciesLimitsAndHealthchecks() {
-        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema", "cassandra-grants");
+        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema", "cassandra-grants",
+                "airflow-init");
         compose.services().forEach((name, value) -> {
             Map<String, Object> service = ComposeFile.castMap(value);
             Map<String, Object> limits = ComposeFile.castMap(ComposeFile.castMap(ComposeFile.castMap(

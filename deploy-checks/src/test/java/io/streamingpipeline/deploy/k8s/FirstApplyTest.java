@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FirstApplyTest {
 
-    static final List<String> OVERLAYS = KubernetesConsistencyTest.OVERLAYS;
+    static final List<String> OVERLAYS = Kustomize.DIRECTORIES.stream().filter(d -> d.startsWith("overlays/")).toList();
     private static final String ROLES_SCRIPT = "cassandra-bootstrap-roles.sh";
 
     /** The driver starts once its tables exist, as the role and with the password file the job itself uses. */
@@ -161,7 +161,7 @@ class FirstApplyTest {
         Rendered r = Rendered.of(overlay);
         Workload master = r.workload("spark-master");
         Container c = master.container("spark-master");
-        String directory = recoveryDirectory(r.env(c).get("SPARK_MASTER_OPTS"));
+        String directory = recoveryDirectory(r.env(c).get("SPARK_DAEMON_JAVA_OPTS"));
         VolumeMount mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(directory)).findFirst()
                 .orElseThrow(() -> new AssertionError("nothing mounted at " + directory));
         Volume recovery = master.template().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
@@ -171,7 +171,7 @@ class FirstApplyTest {
         assertThat(r.get(Deployment.class, "spark-master").getSpec().getStrategy().getType()).isEqualTo("Recreate");
 
         ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ExampleEnv.filledIn());
-        String composeDirectory = recoveryDirectory(compose.environment("spark-master").get("SPARK_MASTER_OPTS"));
+        String composeDirectory = recoveryDirectory(compose.environment("spark-master").get("SPARK_DAEMON_JAVA_OPTS"));
         String volume = compose.volumes("spark-master").get(composeDirectory);
         assertThat(((Map<?, ?>) compose.model().get("volumes")).containsKey(volume)).as("named volume %s", volume).isTrue();
     }

@@ -102,7 +102,7 @@ class ResourceBudgetTest {
 
     @Test
     void everyJvmFitsItsContainerWithRoomBesideTheHeap() {
-        for (String overlay : KubernetesConsistencyTest.OVERLAYS) {
+        for (String overlay : FirstApplyTest.OVERLAYS) {
             Rendered r = Rendered.of(overlay);
             List<String> checked = new ArrayList<>();
             for (Workload w : r.workloads()) {
