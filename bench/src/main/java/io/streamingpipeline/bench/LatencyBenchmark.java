@@ -7,6 +7,7 @@ import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
+import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -463,15 +464,7 @@ public final class LatencyBenchmark {
         symbols.add(PROBE_SYMBOL);
         IngestorProcess ingestor = null;
         try {
-            ingestor = IngestorProcess.builder(o.ingestorApp)
-                    .log(work.resolve("ingestor-" + rate + ".log"))
-                    .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
-                    .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers())
-                    .env("FINNHUB_URL", mux.uri().toString())
-                    .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
-                    .env("FINNHUB_SYMBOLS", String.join(",", symbols))
-                    .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
-                    .start();
+            ingestor = startIngestor(stack, mux, symbols, (stack.floor ? "floor-" : "") + rate);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ingestor.status("/q/health/ready") != 200) {
                 if (System.nanoTime() > deadline) {
@@ -489,8 +482,8 @@ public final class LatencyBenchmark {
                     checkAlive(stack);
                     sleep(200);
                 }
-                System.out.printf(Locale.ROOT, "  first probe row in Cassandra after %.1f s (the job's first batches)%n",
-                        (System.nanoTime() - t0) / 1e9);
+                System.out.printf(Locale.ROOT, "  first probe row at the sink after %.1f s (the %s's first batches)%n",
+                        (System.nanoTime() - t0) / 1e9, stack.name());
             }
             System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
             progress(stack, ingestor, load, probe, o.warmup, "warm-up");
@@ -506,7 +499,7 @@ public final class LatencyBenchmark {
             Counters after = counters(stack, ingestor, load, probe);
             String loadAfter = loadAverage();
             String cores = cpu.sample().coresSince(cpuBefore);
-            long lostInIngestor = (long) ingestor.metrics().value("ingestor_trades_lost_total");
+            long lostInIngestor = (long) ingestorMetrics(ingestor).value("ingestor_trades_lost_total");
 
             // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka.
             // The probe simulator before the mux: it counts a trade as delivered once written to its socket, so the
@@ -559,6 +552,31 @@ public final class LatencyBenchmark {
             mux.close();
             probe.close();
             load.close();
+        }
+    }
+
+    /**
+     * The packaged ingestor on a free HTTP port; tried again (up to 3 times) when another process took the port between
+     * its pick and the ingestor's bind, which happens on a machine this busy.
+     */
+    private IngestorProcess startIngestor(Stack stack, FeedMux mux, List<String> symbols, String logName) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return IngestorProcess.builder(o.ingestorApp)
+                        .log(work.resolve("ingestor-" + logName + (attempt > 1 ? "-" + attempt : "") + ".log"))
+                        .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
+                        .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers())
+                        .env("FINNHUB_URL", mux.uri().toString())
+                        .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
+                        .env("FINNHUB_SYMBOLS", String.join(",", symbols))
+                        .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
+                        .start();
+            } catch (EngineStartException e) {
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("in use")) {
+                    throw e;
+                }
+                System.out.println("  (the ingestor's HTTP port was taken before it bound it; starting it again)");
+            }
         }
     }
 
@@ -660,9 +678,22 @@ public final class LatencyBenchmark {
         long loadDelivered = load.groundTruth().totalTrades();
         PrometheusText job = stack.metrics();
         return new Counters(loadDelivered + probeDelivered,
-                ingestor.metrics().value("ingestor_trades_published_total"),
+                ingestorMetrics(ingestor).value("ingestor_trades_published_total"),
                 stack.rowsWritten(job),
                 stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** The ingestor's metrics; a scrape that times out (a very busy machine) is tried again, up to 3 times. */
+    private static PrometheusText ingestorMetrics(IngestorProcess ingestor) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ingestor.metrics();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt >= 3 || !ingestor.isAlive()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void checkAlive(Stack stack) {
