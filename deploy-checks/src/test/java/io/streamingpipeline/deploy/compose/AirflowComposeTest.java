@@ -29,7 +29,7 @@ class AirflowComposeTest {
 
     @BeforeAll
     static void load() {
-        compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)));
+        compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
         raw = ComposeFile.castMap(ComposeFile.parse(Repo.read(ComposeConsistencyTest.COMPOSE)).get("services"));
     }
 
@@ -46,7 +46,8 @@ class AirflowComposeTest {
             assertThat(ComposeFile.strings(compose.service(service).get("profiles"))).as(service).containsExactly("airflow");
         }
         // and the pipeline starts without any of their variables (Compose interpolates inactive services too)
-        ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y"));
+        ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y",
+                "CASSANDRA_READER_PASSWORD", "z"));
     }
 
     @Test

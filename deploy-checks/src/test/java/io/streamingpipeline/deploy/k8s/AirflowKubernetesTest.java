@@ -111,7 +111,7 @@ class AirflowKubernetesTest {
 
     @Test
     void imagesAreComposesPostgres16AndAirflow3() {
-        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), io.streamingpipeline.deploy.compose.ExampleEnv.filledIn());
         Rendered r = r();
         assertThat(main(r.workload("postgres")).getImage()).isEqualTo(compose.service("postgres").get("image")).startsWith("postgres:16.");
         for (String name : AIRFLOW) {
@@ -128,7 +128,7 @@ class AirflowKubernetesTest {
 
     @Test
     void airflowSettingsAreComposesAndTheExecutionApiIsTheApiServersService() {
-        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), io.streamingpipeline.deploy.compose.ExampleEnv.filledIn());
         Rendered r = r();
         for (String name : AIRFLOW) {
             Map<String, String> env = env(r, main(r.workload(name)));
