@@ -80,12 +80,14 @@ def spark_properties(settings: DayJobSettings, command: str, day: str) -> dict[s
 
 
 def day_job_arguments(settings: DayJobSettings, command: str, day: str) -> list[str]:
-    """DayJobsMain's command line: passwords only as file paths (on the worker), never as values."""
+    """DayJobsMain's command line: passwords only as file paths (on the worker), never as values. The Cassandra
+    data centre goes through to the streaming job's connection options, which DayJobsMain shares."""
     if command not in COMMANDS:
         raise ValueError(f"command {command!r} is not one of {', '.join(COMMANDS)}")
     return [command, "--day", parse_day(day).isoformat(),
             "--bootstrap-servers", settings.bootstrap_servers,
             "--cassandra-host", settings.cassandra_host,
+            "--cassandra-local-dc", settings.cassandra_local_dc,
             "--cassandra-username", settings.cassandra_username,
             "--cassandra-password-file", settings.cassandra_password_file,
             "--ops-jdbc-url", settings.ops_jdbc_url,
