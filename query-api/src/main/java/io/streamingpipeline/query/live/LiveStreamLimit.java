@@ -49,8 +49,4 @@ public class LiveStreamLimit {
             throw e;
         }
     }
-
-    public int open() {
-        return open.get();
-    }
 }
