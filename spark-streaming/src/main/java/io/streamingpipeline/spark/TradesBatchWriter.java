@@ -41,12 +41,6 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
     /** The query id of a batch written outside a streaming query (a test, a backfill). */
     static final UUID NO_QUERY = new UUID(0, 0);
-    /**
-     * Fault injection for tests on the real engines: the driver JVM halts (no shutdown hook, nothing committed) right
-     * after the candles of the micro-batch with this id are written, i.e. between the candle write and Spark's
-     * commit of the batch.
-     */
-    static final String HALT_AFTER_CANDLES_OF_BATCH = "trades.fault.halt-after-candles-of-batch";
 
     private final Duration maxFutureSkew;
     private final String topic;
@@ -58,7 +52,6 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private final String deadLettersSinkName;
     private final PipelineMetrics metrics;
     private final LongSupplier clockMillis;
-    private final Long haltAfterCandlesOfBatch = Long.getLong(HALT_AFTER_CANDLES_OF_BATCH);
 
     /** @param topic the Kafka topic the batches come from: candles keep how far they merged each of its partitions */
     public TradesBatchWriter(Duration maxFutureSkew, String topic, BatchSink trades, String tradesSinkName,
@@ -68,7 +61,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         this.topic = topic;
         this.trades = trades;
         this.tradesSinkName = tradesSinkName;
-        this.candles = candles;
+        this.candles = FaultInjection.candleStore(candles);
         this.candlesSinkName = candlesSinkName;
         this.deadLetters = deadLetters;
         this.deadLettersSinkName = deadLettersSinkName;
@@ -88,11 +81,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         // after the trades: a candle never holds a trade that the trade table does not
         List<MergedCandle> candlesWritten = Candles.mergeInto(candles, tally.candles(), topic,
                 straddling -> tradesAbove(kafkaRows, straddling), query, batchId);
-        if (haltAfterCandlesOfBatch != null && haltAfterCandlesOfBatch == batchId) {
-            LOG.error("Fault injection ({}): halting the driver after the candles of batch {}",
-                    HALT_AFTER_CANDLES_OF_BATCH, batchId);
-            Runtime.getRuntime().halt(137);
-        }
+        FaultInjection.afterCandlesOf(batchId);
         long rejectedCount = tally.rejectedCount();
         if (rejectedCount > 0) {
             // rare: the batch is read from Kafka a second time, for its rejected records

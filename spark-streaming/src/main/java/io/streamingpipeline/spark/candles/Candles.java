@@ -1,6 +1,8 @@
 package io.streamingpipeline.spark.candles;
 
 import io.streamingpipeline.spark.candles.CandleStore.CandleWrite;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +44,8 @@ import java.util.function.Function;
  * only one driver runs.
  */
 public final class Candles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Candles.class);
 
     /** Compare-and-set rounds before a batch gives up (another driver keeps merging the same candles). */
     static final int MAX_ROUNDS = 20;
@@ -97,6 +101,10 @@ public final class Candles {
             }
             Set<Candle.Key> changed = store.write(writes);
             writes.stream().filter(w -> !changed.contains(w.key())).forEach(w -> written.add(w.after()));
+            if (!changed.isEmpty()) {
+                LOG.info("Batch {}: {} candles (e.g. {}) were merged by another writer since they were read: "
+                        + "reading and merging them again", batchId, changed.size(), changed.iterator().next());
+            }
             pending = changed;
         }
         throw new IllegalStateException(pending.size() + " candles (e.g. " + pending.iterator().next() + ") changed "
