@@ -47,7 +47,7 @@ public final class Candles {
 
     private static final Logger LOG = LoggerFactory.getLogger(Candles.class);
 
-    /** Compare-and-set rounds before a batch gives up (another driver keeps merging the same candles). */
+    /** Compare-and-set rounds before a batch gives up (another driver keeps merging the same candles, or Cassandra fails). */
     static final int MAX_ROUNDS = 20;
 
     private Candles() {
@@ -107,8 +107,9 @@ public final class Candles {
             }
             pending = changed;
         }
-        throw new IllegalStateException(pending.size() + " candles (e.g. " + pending.iterator().next() + ") changed "
-                + "under this batch's merge " + MAX_ROUNDS + " times in a row: is another driver writing them?");
+        throw new IllegalStateException(pending.size() + " candles (e.g. " + pending.iterator().next() + ") were not "
+                + "written in " + MAX_ROUNDS + " rounds: each time another writer had changed them, or the write's "
+                + "outcome was unknown (see the warnings before); the batch fails and is replayed");
     }
 
     /** The stored candle with the batch's trades it does not hold yet; null when it holds them all. */

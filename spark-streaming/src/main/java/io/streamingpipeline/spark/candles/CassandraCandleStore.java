@@ -2,14 +2,22 @@ package io.streamingpipeline.spark.candles;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -25,21 +35,38 @@ import java.util.stream.Collectors;
  * {@code spark.cassandra.*} connection settings).
  *
  * <p>Bounded, batched I/O: candles are read one {@code (symbol, day)} partition at a time (a slice from the batch's
- * first to its last minute of that day: at most 1,440 rows, one request), and at most {@link #MAX_IN_FLIGHT}
- * requests are in flight, reads or writes. A catch-up batch that touches tens of thousands of candles therefore sends
- * a few hundred reads and streams its writes, within the driver's per-connection request limit (1,024 by default,
- * on as few as one connection).
+ * first to its last minute of that day: at most 1,440 rows, one request), at most {@link #MAX_IN_FLIGHT} reads in
+ * flight, and written by conditional batches of up to {@link #WRITES_PER_TRANSACTION} candles of one partition, at
+ * most {@link #MAX_TRANSACTIONS_IN_FLIGHT} in flight and one per partition at a time. A catch-up batch that touches
+ * tens of thousands of candles therefore sends a few hundred reads and a few thousand transactions, within the
+ * driver's per-connection request limit (1,024 by default, on as few as one connection), instead of one request per
+ * candle at once, which the driver refused.
  *
  * <p>Each candle is written by a lightweight transaction, {@code UPDATE ... IF merged_offsets = <what was read>}: the
- * write happens only if no other writer merged into the candle since it was read (see {@link Candles}). Reads and
+ * write happens only if no other writer merged into the candle since it was read (see {@link Candles}). A batch of
+ * them is applied only if every condition holds; if one does not, each of its candles is read and merged again. Reads and
  * writes are {@code LOCAL_QUORUM}, the transactions {@code LOCAL_SERIAL}, whatever the connector's consistency
  * settings: a merge must read the previous batch's write, on any replica count.
+ *
+ * <p>A failed request is not the end of the batch: a read is sent again (up to {@link #READ_ATTEMPTS} times), and a
+ * write whose outcome is unknown (a timeout, a connection closed under it) is reported as changed, so that the merge
+ * reads it again at {@code LOCAL_SERIAL}, which completes or discards an unfinished transaction, and merges from
+ * what it finds. Seen here: the driver closing a connection on a protocol v5 frame it could not decode, under load.
  */
 public final class CassandraCandleStore implements CandleStore {
 
     /** Requests in flight from the driver at most: well below the driver's 1,024 per connection. */
     static final int MAX_IN_FLIGHT = 64;
+    /** Conditional batches in flight at most (each a Paxos round on its own partition). */
+    static final int MAX_TRANSACTIONS_IN_FLIGHT = 16;
+    /**
+     * Candles of one partition per conditional batch: all its conditions hold and it is applied, or none is. 16
+     * candle updates stay near Cassandra's batch size warning (5 KiB), far below its failure threshold (50 KiB).
+     */
+    static final int WRITES_PER_TRANSACTION = 16;
     private static final int MINUTES_PER_DAY = 1440;
+    static final int READ_ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraCandleStore.class);
     private static final ConsistencyLevel CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM;
     private static final ConsistencyLevel SERIAL = ConsistencyLevel.LOCAL_SERIAL;
     private static final String EXPECTED_OFFSETS = "expected_" + CandleColumns.MERGED_OFFSETS;
@@ -61,6 +88,21 @@ public final class CassandraCandleStore implements CandleStore {
 
     @Override
     public Map<Candle.Key, MergedCandle> read(Collection<Candle.Key> keys, boolean latest) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce(keys, latest);
+            } catch (DriverException e) {
+                if (e instanceof QueryValidationException || attempt >= READ_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("Reading {} candles failed (attempt {} of {}), reading again: {}", keys.size(), attempt,
+                        READ_ATTEMPTS, e.toString());
+                pause(attempt);
+            }
+        }
+    }
+
+    private Map<Candle.Key, MergedCandle> readOnce(Collection<Candle.Key> keys, boolean latest) {
         Map<Partition, List<Candle.Key>> byPartition = keys.stream().collect(Collectors.groupingBy(
                 k -> new Partition(k.symbol(), k.day()), LinkedHashMap::new, Collectors.toList()));
         Set<Candle.Key> wanted = new HashSet<>(keys);
@@ -114,19 +156,69 @@ public final class CassandraCandleStore implements CandleStore {
                     + values.stream().map(c -> c + " = :" + c).collect(Collectors.joining(", "))
                     + " WHERE " + KEY.stream().map(c -> c + " = :" + c).collect(Collectors.joining(" AND "))
                     + " IF " + CandleColumns.MERGED_OFFSETS + " = :" + EXPECTED_OFFSETS);
-            BoundedRequests<AsyncResultSet> sent = new BoundedRequests<>(MAX_IN_FLIGHT);
-            List<CandleWrite> ordered = List.copyOf(writes);
-            for (CandleWrite write : ordered) {
-                sent.send(() -> session.executeAsync(bind(update, write)));
-            }
-            List<AsyncResultSet> results = sent.awaitAll();
+            // Waves: the i-th group of every partition's candles, each group one conditional batch (one Paxos round
+            // for up to WRITES_PER_TRANSACTION candles of one partition); never two transactions on one partition at
+            // once, which would contend for its Paxos ballot.
+            List<List<List<CandleWrite>>> partitions = writes.stream().collect(Collectors.groupingBy(
+                    w -> new Partition(w.key().symbol(), w.key().day()), LinkedHashMap::new, Collectors.toList()))
+                    .values().stream().map(CassandraCandleStore::groups).toList();
             Set<Candle.Key> changed = new HashSet<>();
-            for (int i = 0; i < results.size(); i++) {
-                if (!results.get(i).wasApplied()) {
-                    changed.add(ordered.get(i).key());
+            for (int wave = 0; ; wave++) {
+                List<List<CandleWrite>> transactions = new ArrayList<>();
+                for (List<List<CandleWrite>> groups : partitions) {
+                    if (wave < groups.size()) {
+                        transactions.add(groups.get(wave));
+                    }
+                }
+                if (transactions.isEmpty()) {
+                    return changed;
+                }
+                BoundedRequests<Boolean> sent = new BoundedRequests<>(MAX_TRANSACTIONS_IN_FLIGHT);
+                for (List<CandleWrite> transaction : transactions) {
+                    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED)
+                            .setConsistencyLevel(CONSISTENCY).setSerialConsistencyLevel(SERIAL);
+                    transaction.forEach(w -> batch.addStatement(bind(update, w)));
+                    sent.send(() -> applied(session.executeAsync(batch.build()).toCompletableFuture()));
+                }
+                List<Boolean> applied = sent.awaitAll();
+                for (int i = 0; i < applied.size(); i++) {
+                    if (!applied.get(i)) {
+                        transactions.get(i).forEach(w -> changed.add(w.key()));
+                    }
                 }
             }
-            return changed;
+        }
+    }
+
+    private static List<List<CandleWrite>> groups(List<CandleWrite> writes) {
+        List<List<CandleWrite>> groups = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i += WRITES_PER_TRANSACTION) {
+            groups.add(writes.subList(i, Math.min(writes.size(), i + WRITES_PER_TRANSACTION)));
+        }
+        return groups;
+    }
+
+    /** Whether the write was applied; false also when its outcome is unknown (then the merge reads the row again). */
+    private static CompletableFuture<Boolean> applied(CompletableFuture<AsyncResultSet> write) {
+        return write.handle((result, error) -> {
+            if (error == null) {
+                return result.wasApplied();
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof DriverException && !(cause instanceof QueryValidationException)) {
+                LOG.warn("A candle write's outcome is unknown, its row is read again: {}", cause.toString());
+                return false;
+            }
+            throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
+        });
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(500L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading candles", e);
         }
     }
 
