@@ -2,6 +2,7 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
 import io.streamingpipeline.contract.CassandraSchema.Replication;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The contract's CQL file and its Java names (tested here: the contract module has no CQL-aware tests). */
 class CassandraSchemaTest {
 
-    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|uuid|double|timestamp|frozen<list<text>>),?$",
+    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|int|uuid|double|timestamp|frozen<list<text>>),?$",
             Pattern.MULTILINE);
     /** A column added to a table of an earlier version: {@code ALTER TABLE t ADD IF NOT EXISTS name type}. */
     private static final Pattern ADDED_COLUMN = Pattern.compile("ADD IF NOT EXISTS ([a-z_]+) (.+)$");
@@ -27,7 +28,7 @@ class CassandraSchemaTest {
     @Test
     void simpleStrategyForOneLocalNode() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
-        assertThat(statements).hasSize(4);
+        assertThat(statements).hasSize(6);
         assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
                 + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     }
@@ -83,6 +84,14 @@ class CassandraSchemaTest {
         assertThat(candleColumns).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
                 "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double",
                 "bigint", "uuid", "bigint", "uuid", "uuid", "bigint", "frozen<map<text, bigint>>")));
+        List<String> rollupTypes = List.of("text", "text", "timestamp", "double", "double", "double", "double",
+                "double", "bigint", "double", "int");
+        assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
+                .contains("PRIMARY KEY ((symbol, month), hour_start)");
+        assertThat(columns(statements.get(4))).containsExactlyEntriesOf(ordered(RollupColumns.HOURLY, rollupTypes));
+        assertThat(statements.get(5)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
+                .contains("PRIMARY KEY ((symbol, year), day_start)");
+        assertThat(columns(statements.get(5))).containsExactlyEntriesOf(ordered(RollupColumns.DAILY, rollupTypes));
     }
 
     @Test
