@@ -83,8 +83,8 @@ public final class TradeParsing {
     }
 
     /**
-     * Checks the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
-     * source gives them): rows of {@link #CLASSIFIED_SCHEMA}, one per record. A valid trade has its UTC {@code day}
+     * Checks the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp}, {@code partition},
+     * {@code offset} as the Kafka source gives them): rows of {@link #CLASSIFIED_SCHEMA}, one per record. A valid trade has its UTC {@code day}
      * and its id in lower case, and no conditions is null whether the array was empty, null or absent.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
@@ -107,7 +107,8 @@ public final class TradeParsing {
     }
 
     private static Dataset<Row> kafkaRecords(Dataset<Row> kafkaRows) {
-        return kafkaRows.select(col("key"), col("value"), col("timestamp"));
+        // partition and offset: where each candle's trades come from (BatchTally, candles.Candles)
+        return kafkaRows.select(col("key"), col("value"), col("timestamp"), col("partition"), col("offset"));
     }
 
     /**
@@ -167,8 +168,9 @@ public final class TradeParsing {
             @Override
             public boolean hasNext() {
                 while (next == null && records.hasNext()) {
-                    TradeRecordCheck.Checked t = check(records.next());
-                    tally.add(t);
+                    Row record = records.next();
+                    TradeRecordCheck.Checked t = check(record);
+                    tally.add(t, record.getInt(3), record.getLong(4));
                     if (t.valid()) {
                         next = t;
                     }
