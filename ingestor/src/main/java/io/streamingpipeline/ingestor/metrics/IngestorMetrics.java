@@ -20,17 +20,22 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class IngestorMetrics {
 
-    /** Reasons of {@code ingestor_frames_dropped_total}: too many messages waiting to be handled. */
-    public static final String DROPPED_FEED_BACKLOG = "feed_backlog";
-    /** Kafka has not acknowledged as many trades as the publisher may hold. */
-    public static final String DROPPED_KAFKA_BACKLOG = "kafka_backlog";
+    /**
+     * Reasons of {@code ingestor_frames_dropped_total}: a message of a connection the watchdog gave up on, read after
+     * it did (its trades are counted in {@code ingestor_trades_lost_total{reason="stale_connection"}}).
+     */
+    public static final String DROPPED_STALE_CONNECTION = "stale_connection";
+    /** A message over {@code finnhub.max-message-bytes}, dropped unread (its trades cannot be counted). */
+    public static final String DROPPED_TOO_LARGE = "too_large";
 
     /** Why a trade that passed validation did not reach Kafka. */
     public enum LossReason {
         /** The in-memory buffer in front of the producer was full (Kafka slow or down for long). */
         BUFFER_FULL,
         /** The producer gave up on the record (e.g. delivery timeout). */
-        KAFKA_ERROR;
+        KAFKA_ERROR,
+        /** Read from a connection the watchdog had already given up on: discarded so that no trade is published twice. */
+        STALE_CONNECTION;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -47,6 +52,7 @@ public class IngestorMetrics {
     private final Counter pings;
     private final Counter producerErrors;
     private final Counter deadLettersPublished;
+    private final Counter deadLettersDropped;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
     private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
@@ -63,12 +69,15 @@ public class IngestorMetrics {
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
         producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
         deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
+        deadLettersDropped = Counter.builder("ingestor.dead.letters.dropped")
+                .description("Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
+                .register(registry);
         for (RejectReason r : RejectReason.values()) {
             rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
                     .tag("reason", r.label()).register(registry));
         }
-        framesDropped(DROPPED_FEED_BACKLOG);
-        framesDropped(DROPPED_KAFKA_BACKLOG);
+        framesDropped(DROPPED_STALE_CONNECTION);
+        framesDropped(DROPPED_TOO_LARGE);
         for (LossReason r : LossReason.values()) {
             lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
                     .tag("reason", r.label()).register(registry));
@@ -99,15 +108,14 @@ public class IngestorMetrics {
         framesReceived.increment();
     }
 
-    /** @param reason {@link #DROPPED_FEED_BACKLOG} or {@link #DROPPED_KAFKA_BACKLOG} */
+    /** @param reason {@link #DROPPED_STALE_CONNECTION} or {@link #DROPPED_TOO_LARGE} */
     public void frameDropped(String reason) {
         framesDropped(reason).increment();
     }
 
     private Counter framesDropped(String reason) {
         return counter(framesDropped, "ingestor.frames.dropped",
-                "Websocket messages dropped unread because the ingestor was behind the feed or Kafka behind the ingestor "
-                        + "(their trades are lost)", "reason", reason);
+                "Websocket messages not published: too large to read, or from a connection already given up on", "reason", reason);
     }
 
     public void tradesReceived(int n) {
@@ -137,6 +145,30 @@ public class IngestorMetrics {
 
     public void deadLetterPublished() {
         deadLettersPublished.increment();
+    }
+
+    public void deadLetterDropped() {
+        deadLettersDropped.increment();
+    }
+
+    /** One line with the counters that account for every trade received, for the log at shutdown. */
+    public String tally() {
+        StringBuilder lost = new StringBuilder();
+        double lostTotal = 0;
+        for (var e : this.lost.entrySet()) {
+            lostTotal += e.getValue().count();
+            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append((long) e.getValue().count());
+        }
+        double rejectedTotal = 0;
+        for (Counter c : rejected.values()) {
+            rejectedTotal += c.count();
+        }
+        StringBuilder dropped = new StringBuilder();
+        framesDropped.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append((long) c.count()));
+        return String.format(java.util.Locale.ROOT,
+                "Tally: trades_received=%d trades_published=%d trades_rejected=%d trades_lost=%d (%s) frames_received=%d frames_dropped=(%s)",
+                (long) tradesReceived.count(), (long) tradesPublished.count(), (long) rejectedTotal, (long) lostTotal, lost,
+                (long) framesReceived.count(), dropped);
     }
 
     public void unknownType(String typeLabel) {
