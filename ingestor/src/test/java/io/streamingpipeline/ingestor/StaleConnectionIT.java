@@ -52,12 +52,15 @@ class StaleConnectionIT {
                 PrometheusText metrics = ingestor.metrics();
                 long burst = (long) SimulatorConfig.STALL_BURST_FRAMES * tradesPerFrame;
                 assertThat(metrics.value("ingestor_feed_reconnects_total", "cause", "idle")).isEqualTo(1);
+                // the held-back frames, and whatever the connection streamed before it read the ingestor's close
                 assertThat(metrics.value("ingestor_frames_dropped_total", "reason", "stale_connection"))
-                        .as("the frames the stale connection sent after the watchdog gave up on it")
-                        .isEqualTo(SimulatorConfig.STALL_BURST_FRAMES);
-                assertThat(metrics.value("ingestor_trades_lost_total", "reason", "stale_connection")).isEqualTo(burst);
+                        .as("frames the stale connection sent after the watchdog gave up on it")
+                        .isGreaterThanOrEqualTo(SimulatorConfig.STALL_BURST_FRAMES);
+                long stale = (long) metrics.value("ingestor_trades_lost_total", "reason", "stale_connection");
+                assertThat(stale).isGreaterThanOrEqualTo(burst);
+                assertThat(tally.lost()).isEqualTo(stale);
                 assertThat(tally.accounted()).as("published + rejected + lost").isEqualTo(truth.totalTrades());
-                assertThat(tally.published()).isEqualTo(truth.totalTrades() - burst);
+                assertThat(tally.published()).isEqualTo(truth.totalTrades() - stale);
                 assertThat(metrics.value("ingestor_feed_gap_seconds_total", "reason", "idle"))
                         .as("the gap counts from the last message").isGreaterThanOrEqualTo(2.0);
 

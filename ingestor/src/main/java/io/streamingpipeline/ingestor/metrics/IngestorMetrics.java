@@ -1,6 +1,7 @@
 package io.streamingpipeline.ingestor.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +13,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every counter and timer of the ingestor, created once. Names are Micrometer's; Prometheus shows them as e.g.
@@ -45,16 +47,18 @@ public class IngestorMetrics {
     private static final int MAX_TYPE_LABELS = 16;
 
     private final MeterRegistry registry;
-    private final Counter framesReceived;
-    private final Map<String, Counter> framesDropped = new ConcurrentHashMap<>();
-    private final Counter tradesReceived;
-    private final Counter tradesPublished;
+    // The counts that account for every trade are kept here and read by Micrometer (FunctionCounter), so that the
+    // shutdown tally still has them after the registry is closed.
+    private final LongAdder framesReceived = new LongAdder();
+    private final Map<String, LongAdder> framesDropped = new ConcurrentHashMap<>();
+    private final LongAdder tradesReceived = new LongAdder();
+    private final LongAdder tradesPublished = new LongAdder();
     private final Counter pings;
     private final Counter producerErrors;
     private final Counter deadLettersPublished;
     private final Counter deadLettersDropped;
-    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
-    private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
+    private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<LossReason, LongAdder> lost = new EnumMap<>(LossReason.class);
     private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
@@ -63,9 +67,12 @@ public class IngestorMetrics {
 
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
-        tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
-        tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
+        FunctionCounter.builder("ingestor.frames.received", framesReceived, LongAdder::sum)
+                .description("Websocket messages received from the feed").register(registry);
+        FunctionCounter.builder("ingestor.trades.received", tradesReceived, LongAdder::sum)
+                .description("Trade elements received in trade frames, valid or not").register(registry);
+        FunctionCounter.builder("ingestor.trades.published", tradesPublished, LongAdder::sum)
+                .description("Trades acknowledged by Kafka").register(registry);
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
         producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
         deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
@@ -73,14 +80,18 @@ public class IngestorMetrics {
                 .description("Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
-            rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
-                    .tag("reason", r.label()).register(registry));
+            LongAdder n = new LongAdder();
+            rejected.put(r, n);
+            FunctionCounter.builder("ingestor.trades.rejected", n, LongAdder::sum).description("Frames or trades rejected, by reason")
+                    .tag("reason", r.label()).register(registry);
         }
         framesDropped(DROPPED_STALE_CONNECTION);
         framesDropped(DROPPED_TOO_LARGE);
         for (LossReason r : LossReason.values()) {
-            lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
-                    .tag("reason", r.label()).register(registry));
+            LongAdder n = new LongAdder();
+            lost.put(r, n);
+            FunctionCounter.builder("ingestor.trades.lost", n, LongAdder::sum).description("Valid trades that did not reach Kafka, by reason")
+                    .tag("reason", r.label()).register(registry);
         }
         publishLatency = Timer.builder("ingestor.publish.latency")
                 .description("From receiving a trade's frame to Kafka's acknowledgement")
@@ -113,13 +124,18 @@ public class IngestorMetrics {
         framesDropped(reason).increment();
     }
 
-    private Counter framesDropped(String reason) {
-        return counter(framesDropped, "ingestor.frames.dropped",
-                "Websocket messages not published: too large to read, or from a connection already given up on", "reason", reason);
+    private LongAdder framesDropped(String reason) {
+        return framesDropped.computeIfAbsent(reason, r -> {
+            LongAdder n = new LongAdder();
+            FunctionCounter.builder("ingestor.frames.dropped", n, LongAdder::sum)
+                    .description("Websocket messages not published: too large to read, or from a connection already given up on")
+                    .tag("reason", r).register(registry);
+            return n;
+        });
     }
 
     public void tradesReceived(int n) {
-        tradesReceived.increment(n);
+        tradesReceived.add(n);
     }
 
     public void tradePublished(long latencyNanos) {
@@ -156,19 +172,19 @@ public class IngestorMetrics {
         StringBuilder lost = new StringBuilder();
         double lostTotal = 0;
         for (var e : this.lost.entrySet()) {
-            lostTotal += e.getValue().count();
-            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append((long) e.getValue().count());
+            lostTotal += e.getValue().sum();
+            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append(e.getValue().sum());
         }
         double rejectedTotal = 0;
-        for (Counter c : rejected.values()) {
-            rejectedTotal += c.count();
+        for (LongAdder c : rejected.values()) {
+            rejectedTotal += c.sum();
         }
         StringBuilder dropped = new StringBuilder();
-        framesDropped.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append((long) c.count()));
+        framesDropped.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append(c.sum()));
         return String.format(java.util.Locale.ROOT,
                 "Tally: trades_received=%d trades_published=%d trades_rejected=%d trades_lost=%d (%s) frames_received=%d frames_dropped=(%s)",
-                (long) tradesReceived.count(), (long) tradesPublished.count(), (long) rejectedTotal, (long) lostTotal, lost,
-                (long) framesReceived.count(), dropped);
+                tradesReceived.sum(), tradesPublished.sum(), (long) rejectedTotal, (long) lostTotal, lost,
+                framesReceived.sum(), dropped);
     }
 
     public void unknownType(String typeLabel) {

@@ -21,14 +21,18 @@ public record Tally(long received, long published, long rejected, long lost) {
                 (long) m.value("ingestor_trades_rejected_total"), (long) m.value("ingestor_trades_lost_total"));
     }
 
-    /** The line logged at shutdown; fails when there is none. */
+    /** The last line logged at shutdown (a log file may hold earlier runs); fails when there is none. */
     public static Tally fromLog(String log) {
         Matcher m = LINE.matcher(log);
-        if (!m.find()) {
+        Tally last = null;
+        while (m.find()) {
+            last = new Tally(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)));
+        }
+        if (last == null) {
             throw new AssertionError("no \"Tally:\" line in the ingestor's log");
         }
-        return new Tally(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)));
+        return last;
     }
 
     public long accounted() {
