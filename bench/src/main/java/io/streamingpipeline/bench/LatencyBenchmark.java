@@ -697,7 +697,7 @@ public final class LatencyBenchmark {
 
     private static void requireFile(Path p) {
         if (!Files.exists(p)) {
-            throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am install");
+            throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am package");
         }
     }
 

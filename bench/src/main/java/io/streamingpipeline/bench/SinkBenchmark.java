@@ -165,7 +165,7 @@ public final class SinkBenchmark {
             o.maxOffsetsPerTrigger = Math.max(10_000, (o.trades + 5) / 6);
         }
         if (!Files.isRegularFile(o.jobJar)) {
-            System.err.println("no job jar at " + o.jobJar + ": build it (./mvnw -DskipTests -pl bench -am install)");
+            System.err.println("no job jar at " + o.jobJar + ": build it (./mvnw -DskipTests -pl bench -am package)");
             System.exit(2);
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault matrix: each fault under a steady simulated load, each checked with the exact accounting of
  * {@link PipelineRun} (0 lost, 0 duplicated rows, candles exact, dead letters as injected). Each scenario has its own
  * topics, keyspace and checkpoint; (b) and (c) their own broker / node. Only in the {@code fault-matrix} profile
- * ({@code ./mvnw -pl integration-tests -Pfault-matrix verify}, 10-25 min); the numbers go to
+ * ({@code ./mvnw -pl integration-tests -am -Pfault-matrix verify}, 10-25 min); the numbers go to
  * {@code target/reliability-report.txt} and docs/reliability.md.
  */
 @EnabledIfSystemProperty(named = "pipeline.fault.matrix", matches = "true",

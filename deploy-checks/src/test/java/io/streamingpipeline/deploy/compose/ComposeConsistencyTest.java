@@ -494,7 +494,7 @@ class ComposeConsistencyTest {
 
     @Test
     void servicesHaveRestartPoliciesLimitsAndHealthchecks() {
-        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema");
+        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema", "airflow-init");
         compose.services().forEach((name, value) -> {
             Map<String, Object> service = ComposeFile.castMap(value);
             Map<String, Object> limits = ComposeFile.castMap(ComposeFile.castMap(ComposeFile.castMap(

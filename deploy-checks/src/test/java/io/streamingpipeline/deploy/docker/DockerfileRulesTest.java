@@ -29,7 +29,7 @@ class DockerfileRulesTest {
     static final String DIR = "src/main/docker/";
     /** Every Dockerfile of DIR (a test checks that the directory holds exactly these); the tests below run on them. */
     static final List<String> DOCKERFILES = List.of("Dockerfile.ingestor.jvm", "Dockerfile.ingestor.native",
-            "Dockerfile.spark-job", "Dockerfile.feed-simulator", "Dockerfile.query-api");
+            "Dockerfile.spark-job", "Dockerfile.feed-simulator", "Dockerfile.query-api", "Dockerfile.airflow");
     /** Built from the sources (own ignore file next to it) rather than from the build's artifacts. */
     static final String NATIVE = "Dockerfile.ingestor.native";
     /** The Dockerfiles that copy a Maven build's artifacts (all but the native one). */
@@ -70,7 +70,8 @@ class DockerfileRulesTest {
                 "Dockerfile.ingestor.native", ingestor,
                 "Dockerfile.spark-job", jobHealth,
                 "Dockerfile.feed-simulator", simulatorPort.group(1),
-                "Dockerfile.query-api", String.valueOf(CodeFacts.queryApiHttpPort()));
+                "Dockerfile.query-api", String.valueOf(CodeFacts.queryApiHttpPort()),
+                "Dockerfile.airflow", "8080");
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(DOCKERFILES);
         expected.forEach((name, port) ->
                 assertThat(DockerfileRules.exposedPorts(dockerfile(name))).as(name).containsExactly(port));

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class Kustomize {
 
     /** The kustomizations of {@code k8s/}, each built and checked. */
-    static final List<String> DIRECTORIES = List.of("base", "overlays/dev", "overlays/prod");
+    static final List<String> DIRECTORIES = List.of("base", "overlays/dev", "overlays/prod", "overlays/dev-airflow");
 
     private static final Map<Path, String> OUTPUT = new ConcurrentHashMap<>();
 

@@ -127,7 +127,7 @@ public final class PipelineMain {
     private void checkArtifactsAndPorts() {
         for (Path p : List.of(options.ingestorApp().resolve("quarkus-run.jar"), options.jobJar())) {
             if (!Files.exists(p)) {
-                throw new IllegalStateException(p + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests install).");
+                throw new IllegalStateException(p + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests package).");
             }
         }
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -308,7 +308,7 @@ public final class PipelineMain {
      */
     private String startQueryService(CassandraNode cassandra, IngestorProcess ingestor) {
         if (!Files.exists(options.queryApp().resolve("quarkus-run.jar"))) {
-            out.println("(query service not built: ./mvnw -pl query-api -am install -DskipTests, with npm, adds the live page)");
+            out.println("(query service not built: ./mvnw -pl query-api -am package -DskipTests, with npm, adds the live page)");
             return null;
         }
         if (!FreePorts.isFree(options.queryPort())) {

@@ -83,6 +83,7 @@ public final class SparkCluster implements AutoCloseable {
     private final int webUiPort;
     private final int workerPort;
     private final int workerWebUiPort;
+    private final int restPort;
     private final int workerCores;
     private final String workerMemory;
     private final String daemonHeap;
@@ -103,6 +104,7 @@ public final class SparkCluster implements AutoCloseable {
         this.webUiPort = ports[1];
         this.workerPort = ports[2];
         this.workerWebUiPort = ports[3];
+        this.restPort = ports[4];
         this.workerCores = b.workerCores;
         this.workerMemory = b.workerMemory;
         this.daemonHeap = b.daemonHeap;
@@ -132,6 +134,14 @@ public final class SparkCluster implements AutoCloseable {
     /** The worker's web UI. */
     public String workerWebUiUrl() {
         return "http://" + HOST + ":" + workerWebUiPort;
+    }
+
+    /**
+     * The master's REST submission endpoint ({@code http://127.0.0.1:<port>}, Spark's {@code /v1/submissions/...}),
+     * when the builder asked for it with {@link Builder#restSubmission()}.
+     */
+    public Optional<String> restUrl() {
+        return restPort == 0 ? Optional.empty() : Optional.of("http://" + HOST + ":" + restPort);
     }
 
     public int masterPort() {
@@ -288,12 +298,20 @@ public final class SparkCluster implements AutoCloseable {
         for (int port : List.of(masterPort, webUiPort, workerPort, workerWebUiPort)) {
             FreePorts.requireFree(port, "Spark standalone cluster");
         }
+        if (restPort != 0) {
+            FreePorts.requireFree(restPort, "Spark master REST submission endpoint");
+        }
         sparkHome = SparkHome.create(dataDir.resolve("spark-home"), libDir);
         mkdirs(workerWorkDir());
         mkdirs(dataDir.resolve("local"));
 
         long started = System.nanoTime();
-        master = sparkProcess("org.apache.spark.deploy.master.Master", "spark-master")
+        JavaProcess.Builder masterProcess = sparkProcess("org.apache.spark.deploy.master.Master", "spark-master");
+        if (restPort != 0) {
+            masterProcess.systemProperty("spark.master.rest.enabled", "true")
+                    .systemProperty("spark.master.rest.port", Integer.toString(restPort));
+        }
+        master = masterProcess
                 .jvmOptions("-Xmx" + daemonHeap)
                 .workingDirectory(dataDir)
                 .output(masterLog())
@@ -454,6 +472,7 @@ public final class SparkCluster implements AutoCloseable {
         private Path libDir;
         private int masterPort;
         private int webUiPort;
+        private boolean restSubmission;
         private int workerCores = 2;
         private String workerMemory = "2g";
         private String daemonHeap = "256m";
@@ -472,6 +491,16 @@ public final class SparkCluster implements AutoCloseable {
         /** The master's web UI port; 0 (default) picks a free one. */
         public Builder webUiPort(int port) {
             this.webUiPort = port;
+            return this;
+        }
+
+        /**
+         * Turns on the master's REST submission endpoint ({@code spark.master.rest.enabled}) on a free port of
+         * 127.0.0.1, as Compose and Kubernetes do for Airflow's batch submissions: {@link SparkCluster#restUrl()}.
+         * It has no authentication; off by default.
+         */
+        public Builder restSubmission() {
+            this.restSubmission = true;
             return this;
         }
 
@@ -523,11 +552,13 @@ public final class SparkCluster implements AutoCloseable {
          * tails of the logs) if the cluster does not come up in time.
          */
         public SparkCluster start() {
-            int[] free = FreePorts.pick(4);
-            int[] ports = {masterPort != 0 ? masterPort : free[0], webUiPort != 0 ? webUiPort : free[1], free[2], free[3]};
-            if (Stream.of(ports[0], ports[1], ports[2], ports[3]).distinct().count() != 4) {
+            int[] free = FreePorts.pick(5);
+            int[] ports = {masterPort != 0 ? masterPort : free[0], webUiPort != 0 ? webUiPort : free[1], free[2], free[3],
+                    restSubmission ? free[4] : 0};
+            if (Stream.of(ports[0], ports[1], ports[2], ports[3]).distinct().count() != 4
+                    || restSubmission && Stream.of(ports[0], ports[1], ports[2], ports[3]).anyMatch(p -> p == ports[4])) {
                 throw new IllegalArgumentException("Spark ports must differ, were " + List.of(ports[0], ports[1],
-                        ports[2], ports[3]));
+                        ports[2], ports[3], ports[4]));
             }
             SparkCluster cluster = new SparkCluster(this, ports);
             cluster.launch();

@@ -1,0 +1,117 @@
+"""One day job (daily-close, rollups or replay of one UTC day) as the DAGs run it: the submission of
+io.streamingpipeline.spark.batch.DayJobsMain to the Spark cluster, and the wait for its driver. Its exit code
+decides: 0 FINISHED (the task succeeds), 1 (a mismatch) or 2 (bad arguments) FAILED (the task fails)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from typing import Mapping
+
+from dayjobs.settings import DayJobSettings
+from dayjobs.spark_rest import SparkRestClient, driver_request, run_driver
+
+log = logging.getLogger(__name__)
+
+MAIN_CLASS = "io.streamingpipeline.spark.batch.DayJobsMain"
+COMMANDS = ("daily-close", "rollups", "replay")
+#: The Spark the cluster runs (spark-streaming/pom.xml, the apache/spark image of Dockerfile.spark-job).
+SPARK_VERSION = "3.5.7"
+#: Spark 3.5 on JDK 17, for the driver and the executors (spark-submit would take them from spark-defaults.conf;
+#: a REST submission carries them itself). The same list as the local stack's SparkCluster.JDK17_OPTIONS.
+JDK17_OPTIONS = (
+    "-Djdk.reflect.useDirectMethodHandle=false",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.net=ALL-UNNAMED",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+    "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+    "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+)
+POLL_SECONDS = 10.0
+
+
+def parse_day(text: str) -> dt.date:
+    """A UTC day as YYYY-MM-DD; ValueError (naming the format) otherwise."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise ValueError(f"day {text!r} is not a date YYYY-MM-DD (UTC)") from None
+
+
+def day_for_run(param_day: str | None, run_after: dt.datetime) -> str:
+    """The day a run works on: the ``day`` parameter if given, else the UTC day before the run was due (a run
+    scheduled at 00:30 UTC closes the day that just ended)."""
+    if param_day:
+        return parse_day(param_day).isoformat()
+    if run_after.tzinfo is None:
+        raise ValueError(f"run_after {run_after} has no time zone")
+    return (run_after.astimezone(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+
+
+def spark_properties(settings: DayJobSettings, command: str, day: str) -> dict[str, str]:
+    java_options = " ".join(JDK17_OPTIONS)
+    properties = {
+        "spark.app.name": f"day-job {command} {day}",
+        "spark.driver.cores": "1",
+        "spark.driver.memory": settings.driver_memory,
+        "spark.executor.memory": settings.executor_memory,
+        # The batch job's executors take at most this many cores, one executor: the streaming job keeps its own.
+        "spark.cores.max": str(settings.cores_max),
+        "spark.executor.cores": str(settings.cores_max),
+        "spark.driver.extraJavaOptions": java_options,
+        "spark.executor.extraJavaOptions": java_options,
+    }
+    properties.update(settings.extra_conf)
+    return properties
+
+
+def day_job_arguments(settings: DayJobSettings, command: str, day: str) -> list[str]:
+    """DayJobsMain's command line: passwords only as file paths (on the worker), never as values."""
+    if command not in COMMANDS:
+        raise ValueError(f"command {command!r} is not one of {', '.join(COMMANDS)}")
+    return [command, "--day", parse_day(day).isoformat(),
+            "--bootstrap-servers", settings.bootstrap_servers,
+            "--cassandra-host", settings.cassandra_host,
+            "--cassandra-username", settings.cassandra_username,
+            "--cassandra-password-file", settings.cassandra_password_file,
+            "--ops-jdbc-url", settings.ops_jdbc_url,
+            "--ops-user", settings.ops_user,
+            "--ops-password-file", settings.ops_password_file]
+
+
+def day_job_request(settings: DayJobSettings, command: str, day: str) -> dict:
+    return driver_request(settings.jar, MAIN_CLASS, day_job_arguments(settings, command, day),
+                          spark_properties(settings, command, day), SPARK_VERSION)
+
+
+def run_day_job(command: str, day: str, environ: Mapping[str, str] | None = None,
+                client: SparkRestClient | None = None, poll_seconds: float = POLL_SECONDS) -> str:
+    """Runs ``command`` for ``day`` on the Spark cluster and waits; returns the driver's id once it FINISHED.
+    Raises DriverFailed (exit 1: the day does not reconcile; 2: bad arguments; the driver's stderr says which),
+    SettingsError, or SparkRestError (the master cannot be reached)."""
+    settings = DayJobSettings.from_env(os.environ if environ is None else environ)
+    request = day_job_request(settings, command, day)
+    client = client or SparkRestClient(settings.rest_url)
+    what = f"{command} {day}"
+    try:
+        status = run_driver(client, request, what, poll_seconds=poll_seconds)
+    except Exception as e:
+        log.error("%s failed. The job exits 1 when the day does not reconcile and 2 on bad arguments; its stderr is "
+                  "in the Spark worker's work directory (<driver id>/stderr; master UI -> Completed Drivers), its "
+                  "result rows are in the database of %s.", what, settings.ops_jdbc_url)
+        raise e
+    log.info("%s: driver %s FINISHED", what, status.submission_id)
+    return status.submission_id

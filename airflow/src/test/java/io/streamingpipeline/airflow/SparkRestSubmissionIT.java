@@ -1,0 +1,52 @@
+package io.streamingpipeline.airflow;
+
+import io.streamingpipeline.localstack.spark.SparkCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DAGs' submission path on a real Spark 3.5 standalone master with its REST endpoint on
+ * ({@code spark.master.rest.enabled}, as Compose and Kubernetes run it for Airflow): the Python client
+ * (dags/dayjobs/spark_rest.py) submits the streaming job's jar in cluster mode, once with {@code --help} (exit 0:
+ * FINISHED) and once with an unknown option (exit 2: FAILED), through tests/test_real_master.py. The driver really
+ * ran on the worker: its stdout there holds the job's usage text.
+ */
+class SparkRestSubmissionIT {
+
+    @Test
+    void pythonClientSubmitsToTheRealMasterAndSeesTheDriversEnd(@TempDir Path dir) throws IOException {
+        Pytest pytest = Pytest.require();
+        Path jar = Path.of(System.getProperty("pipeline.job.jar", "../spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar"))
+                .toAbsolutePath().normalize();
+        assertThat(jar).as("the job jar (build spark-streaming first)").isRegularFile();
+
+        try (SparkCluster spark = SparkCluster.builder(dir.resolve("spark")).restSubmission().workerCores(2).start()) {
+            String restUrl = spark.restUrl().orElseThrow();
+            Pytest.Result result = pytest.run(Map.of("SPARK_REST_URL", restUrl, "TRADES_JOB_JAR", jar.toString()),
+                    "-q", "-s", "tests/test_real_master.py");
+            System.out.println(result.output());
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("2 passed").doesNotContain("skipped");
+
+            Matcher finished = Pattern.compile("FINISHED (driver-\\S+)").matcher(result.output());
+            assertThat(finished.find()).as(result.output()).isTrue();
+            Path stdout = spark.workerWorkDir().resolve(finished.group(1)).resolve("stdout");
+            assertThat(stdout).as("the driver's stdout on the worker").isRegularFile();
+            assertThat(Files.readString(stdout)).contains("--bootstrap-servers");
+
+            Matcher failed = Pattern.compile("FAILED (driver-\\S+)").matcher(result.output());
+            assertThat(failed.find()).as(result.output()).isTrue();
+            assertThat(Files.readString(spark.workerWorkDir().resolve(failed.group(1)).resolve("stderr")))
+                    .contains("no-such-option");
+        }
+    }
+}

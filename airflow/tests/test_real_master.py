@@ -1,0 +1,41 @@
+"""The submission path of the DAGs against a real Spark master: run by SparkRestSubmissionIT (Maven, failsafe),
+which starts the local stack's standalone cluster with its REST endpoint and sets SPARK_REST_URL and
+TRADES_JOB_JAR. Skipped when run without them (plain pytest)."""
+
+import os
+
+import pytest
+
+from dayjobs.day_job import SPARK_VERSION, spark_properties
+from dayjobs.settings import DayJobSettings
+from dayjobs.spark_rest import DriverFailed, SparkRestClient, driver_request, run_driver
+from test_day_job import ENVIRON
+
+REST_URL = os.environ.get("SPARK_REST_URL")
+JAR = os.environ.get("TRADES_JOB_JAR")
+JOB_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob"
+
+pytestmark = pytest.mark.skipif(not (REST_URL and JAR), reason="needs SPARK_REST_URL and TRADES_JOB_JAR "
+                                                              "(SparkRestSubmissionIT sets them)")
+
+
+def request(*args):
+    """The streaming job's jar run with the properties a day job gets (cores cap, memory, JDK 17 options)."""
+    settings = DayJobSettings.from_env({**ENVIRON, "SPARK_MASTER_REST_URL": REST_URL, "DAYJOBS_JAR": "file:" + JAR})
+    properties = spark_properties(settings, "probe", "2026-12-01")
+    properties["spark.app.name"] = "rest-probe " + " ".join(args)
+    return driver_request(settings.jar, JOB_CLASS, list(args), properties, SPARK_VERSION)
+
+
+def test_a_driver_that_exits_zero_is_finished():
+    status = run_driver(SparkRestClient(REST_URL), request("--help"), "help", poll_seconds=1)
+    assert status.state == "FINISHED"
+    assert status.submission_id.startswith("driver-")
+    print(f"FINISHED {status.submission_id}")
+
+
+def test_a_driver_that_exits_non_zero_fails_the_wait():
+    with pytest.raises(DriverFailed) as failed:
+        run_driver(SparkRestClient(REST_URL), request("--no-such-option"), "bad option", poll_seconds=1)
+    assert failed.value.status.state == "FAILED"
+    print(f"FAILED {failed.value.status.submission_id}")
