@@ -42,7 +42,11 @@ class UncountedPathsIT {
         try {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
                             .setMaxWebSocketFrameSize(1 << 20).setMaxWebSocketMessageSize(1 << 20))
-                    .webSocketHandler(ws -> ws.textMessageHandler(subscribe -> script(ws, connections.incrementAndGet())))
+                    .webSocketHandler(ws -> ws.textMessageHandler(subscribe -> {
+                        int connection = connections.incrementAndGet();
+                        // as a feed does, some time after the subscription rather than in the same instant
+                        vertx.setTimer(500, id -> script(ws, connection));
+                    }))
                     .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Map<String, String> env = new HashMap<>();
             env.put("FINNHUB_URL", "ws://127.0.0.1:" + server.actualPort() + "/");

@@ -1,7 +1,6 @@
 package io.streamingpipeline.ingestor.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,18 +46,23 @@ public class IngestorMetrics {
     private static final int MAX_TYPE_LABELS = 16;
 
     private final MeterRegistry registry;
-    // The counts that account for every trade are kept here and read by Micrometer (FunctionCounter), so that the
-    // shutdown tally still has them after the registry is closed.
-    private final LongAdder framesReceived = new LongAdder();
-    private final Map<String, LongAdder> framesDropped = new ConcurrentHashMap<>();
-    private final LongAdder tradesReceived = new LongAdder();
-    private final LongAdder tradesPublished = new LongAdder();
+    private final Counter framesReceived;
+    private final Map<String, Counter> framesDropped = new ConcurrentHashMap<>();
+    private final Counter tradesReceived;
+    private final Counter tradesPublished;
+    // The same counts, kept here as well: at shutdown the registry's counters may already read 0 (it is closed).
+    private final LongAdder framesReceivedTally = new LongAdder();
+    private final Map<String, LongAdder> framesDroppedTally = new ConcurrentHashMap<>();
+    private final LongAdder tradesReceivedTally = new LongAdder();
+    private final LongAdder tradesPublishedTally = new LongAdder();
+    private final Map<RejectReason, LongAdder> rejectedTally = new EnumMap<>(RejectReason.class);
+    private final Map<LossReason, LongAdder> lostTally = new EnumMap<>(LossReason.class);
     private final Counter pings;
     private final Counter producerErrors;
     private final Counter deadLettersPublished;
     private final Counter deadLettersDropped;
-    private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
-    private final Map<LossReason, LongAdder> lost = new EnumMap<>(LossReason.class);
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
     private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
     private final Map<String, Counter> errorFrames = new ConcurrentHashMap<>();
     private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
@@ -67,12 +71,9 @@ public class IngestorMetrics {
 
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        FunctionCounter.builder("ingestor.frames.received", framesReceived, LongAdder::sum)
-                .description("Websocket messages received from the feed").register(registry);
-        FunctionCounter.builder("ingestor.trades.received", tradesReceived, LongAdder::sum)
-                .description("Trade elements received in trade frames, valid or not").register(registry);
-        FunctionCounter.builder("ingestor.trades.published", tradesPublished, LongAdder::sum)
-                .description("Trades acknowledged by Kafka").register(registry);
+        framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
+        tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
+        tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
         producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
         deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
@@ -80,18 +81,16 @@ public class IngestorMetrics {
                 .description("Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
-            LongAdder n = new LongAdder();
-            rejected.put(r, n);
-            FunctionCounter.builder("ingestor.trades.rejected", n, LongAdder::sum).description("Frames or trades rejected, by reason")
-                    .tag("reason", r.label()).register(registry);
+            rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
+                    .tag("reason", r.label()).register(registry));
+            rejectedTally.put(r, new LongAdder());
         }
         framesDropped(DROPPED_STALE_CONNECTION);
         framesDropped(DROPPED_TOO_LARGE);
         for (LossReason r : LossReason.values()) {
-            LongAdder n = new LongAdder();
-            lost.put(r, n);
-            FunctionCounter.builder("ingestor.trades.lost", n, LongAdder::sum).description("Valid trades that did not reach Kafka, by reason")
-                    .tag("reason", r.label()).register(registry);
+            lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
+                    .tag("reason", r.label()).register(registry));
+            lostTally.put(r, new LongAdder());
         }
         publishLatency = Timer.builder("ingestor.publish.latency")
                 .description("From receiving a trade's frame to Kafka's acknowledgement")
@@ -117,29 +116,30 @@ public class IngestorMetrics {
 
     public void frameReceived() {
         framesReceived.increment();
+        framesReceivedTally.increment();
     }
 
     /** @param reason {@link #DROPPED_STALE_CONNECTION} or {@link #DROPPED_TOO_LARGE} */
     public void frameDropped(String reason) {
         framesDropped(reason).increment();
+        framesDroppedTally.get(reason).increment();
     }
 
-    private LongAdder framesDropped(String reason) {
-        return framesDropped.computeIfAbsent(reason, r -> {
-            LongAdder n = new LongAdder();
-            FunctionCounter.builder("ingestor.frames.dropped", n, LongAdder::sum)
-                    .description("Websocket messages not published: too large to read, or from a connection already given up on")
-                    .tag("reason", r).register(registry);
-            return n;
-        });
+    private Counter framesDropped(String reason) {
+        framesDroppedTally.computeIfAbsent(reason, r -> new LongAdder());
+        return framesDropped.computeIfAbsent(reason, r -> Counter.builder("ingestor.frames.dropped")
+                .description("Websocket messages not published: too large to read, or from a connection already given up on")
+                .tag("reason", r).register(registry));
     }
 
     public void tradesReceived(int n) {
-        tradesReceived.add(n);
+        tradesReceived.increment(n);
+        tradesReceivedTally.add(n);
     }
 
     public void tradePublished(long latencyNanos) {
         tradesPublished.increment();
+        tradesPublishedTally.increment();
         publishLatency.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -149,10 +149,12 @@ public class IngestorMetrics {
 
     public void rejected(RejectReason reason) {
         rejected.get(reason).increment();
+        rejectedTally.get(reason).increment();
     }
 
     public void lost(LossReason reason) {
         lost.get(reason).increment();
+        lostTally.get(reason).increment();
     }
 
     public void producerError() {
@@ -171,20 +173,20 @@ public class IngestorMetrics {
     public String tally() {
         StringBuilder lost = new StringBuilder();
         double lostTotal = 0;
-        for (var e : this.lost.entrySet()) {
+        for (var e : lostTally.entrySet()) {
             lostTotal += e.getValue().sum();
             lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append(e.getValue().sum());
         }
         double rejectedTotal = 0;
-        for (LongAdder c : rejected.values()) {
+        for (LongAdder c : rejectedTally.values()) {
             rejectedTotal += c.sum();
         }
         StringBuilder dropped = new StringBuilder();
-        framesDropped.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append(c.sum()));
+        framesDroppedTally.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append(c.sum()));
         return String.format(java.util.Locale.ROOT,
                 "Tally: trades_received=%d trades_published=%d trades_rejected=%d trades_lost=%d (%s) frames_received=%d frames_dropped=(%s)",
-                tradesReceived.sum(), tradesPublished.sum(), (long) rejectedTotal, (long) lostTotal, lost,
-                framesReceived.sum(), dropped);
+                tradesReceivedTally.sum(), tradesPublishedTally.sum(), (long) rejectedTotal, (long) lostTotal, lost,
+                framesReceivedTally.sum(), dropped);
     }
 
     public void unknownType(String typeLabel) {
