@@ -3,10 +3,11 @@ which starts the local stack's standalone cluster with its REST endpoint and set
 TRADES_JOB_JAR. Skipped when run without them (plain pytest)."""
 
 import os
+import zipfile
 
 import pytest
 
-from dayjobs.day_job import SPARK_VERSION, spark_properties
+from dayjobs.day_job import MAIN_CLASS, SPARK_VERSION, spark_properties
 from dayjobs.settings import DayJobSettings
 from dayjobs.spark_rest import DriverFailed, SparkRestClient, driver_request, run_driver
 from test_day_job import ENVIRON
@@ -39,3 +40,19 @@ def test_a_driver_that_exits_non_zero_fails_the_wait():
         run_driver(SparkRestClient(REST_URL), request("--no-such-option"), "bad option", poll_seconds=1)
     assert failed.value.status.state == "FAILED"
     print(f"FAILED {failed.value.status.submission_id}")
+
+
+def jar_has(class_name):
+    with zipfile.ZipFile(JAR) as jar:
+        return class_name.replace(".", "/") + ".class" in jar.namelist()
+
+
+def test_the_day_jobs_main_class_runs_with_the_dags_properties():
+    if not jar_has(MAIN_CLASS):
+        pytest.skip(f"{MAIN_CLASS} is not in the job jar yet")
+    settings = DayJobSettings.from_env({**ENVIRON, "SPARK_MASTER_REST_URL": REST_URL, "DAYJOBS_JAR": "file:" + JAR})
+    request = driver_request(settings.jar, MAIN_CLASS, ["daily-close", "--help"],
+                             spark_properties(settings, "daily-close", "2026-12-01"), SPARK_VERSION)
+    status = run_driver(SparkRestClient(REST_URL), request, "daily-close --help", poll_seconds=1)
+    assert status.state == "FINISHED"
+    print(f"DAYJOBS {status.submission_id}")

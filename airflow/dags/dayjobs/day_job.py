@@ -1,6 +1,7 @@
 """One day job (daily-close, rollups or replay of one UTC day) as the DAGs run it: the submission of
 io.streamingpipeline.spark.batch.DayJobsMain to the Spark cluster, and the wait for its driver. Its exit code
-decides: 0 FINISHED (the task succeeds), 1 (a mismatch) or 2 (bad arguments) FAILED (the task fails)."""
+decides: 0 FINISHED (the task succeeds); 1 (a mismatch), 2 (bad arguments) or 3 (Kafka, Cassandra or Postgres
+failed) FAILED (the task fails)."""
 
 from __future__ import annotations
 
@@ -79,12 +80,14 @@ def spark_properties(settings: DayJobSettings, command: str, day: str) -> dict[s
 
 
 def day_job_arguments(settings: DayJobSettings, command: str, day: str) -> list[str]:
-    """DayJobsMain's command line: passwords only as file paths (on the worker), never as values."""
+    """DayJobsMain's command line: passwords only as file paths (on the worker), never as values. The Cassandra
+    data centre goes through to the streaming job's connection options, which DayJobsMain shares."""
     if command not in COMMANDS:
         raise ValueError(f"command {command!r} is not one of {', '.join(COMMANDS)}")
     return [command, "--day", parse_day(day).isoformat(),
             "--bootstrap-servers", settings.bootstrap_servers,
             "--cassandra-host", settings.cassandra_host,
+            "--cassandra-local-dc", settings.cassandra_local_dc,
             "--cassandra-username", settings.cassandra_username,
             "--cassandra-password-file", settings.cassandra_password_file,
             "--ops-jdbc-url", settings.ops_jdbc_url,
@@ -100,7 +103,8 @@ def day_job_request(settings: DayJobSettings, command: str, day: str) -> dict:
 def run_day_job(command: str, day: str, environ: Mapping[str, str] | None = None,
                 client: SparkRestClient | None = None, poll_seconds: float = POLL_SECONDS) -> str:
     """Runs ``command`` for ``day`` on the Spark cluster and waits; returns the driver's id once it FINISHED.
-    Raises DriverFailed (exit 1: the day does not reconcile; 2: bad arguments; the driver's stderr says which),
+    Raises DriverFailed (exit 1: the day does not reconcile; 2: bad arguments; 3: a store failed; the driver's
+    stderr says which),
     SettingsError, or SparkRestError (the master cannot be reached)."""
     settings = DayJobSettings.from_env(os.environ if environ is None else environ)
     request = day_job_request(settings, command, day)
@@ -109,9 +113,11 @@ def run_day_job(command: str, day: str, environ: Mapping[str, str] | None = None
     try:
         status = run_driver(client, request, what, poll_seconds=poll_seconds)
     except Exception as e:
-        log.error("%s failed. The job exits 1 when the day does not reconcile and 2 on bad arguments; its stderr is "
-                  "in the Spark worker's work directory (<driver id>/stderr; master UI -> Completed Drivers), its "
-                  "result rows are in the database of %s.", what, settings.ops_jdbc_url)
+        log.error("%s failed. The job exits 1 when the day does not reconcile, 2 on bad arguments, 3 when Kafka, "
+                  "Cassandra or Postgres failed; its stderr is "
+                  "on the Spark worker that ran the driver, in $SPARK_HOME/work/<driver id>/stderr (Compose: "
+                  "docker compose exec spark-worker cat /opt/spark/work/<driver id>/stderr); its result rows are in "
+                  "the database of %s.", what, settings.ops_jdbc_url)
         raise e
     log.info("%s: driver %s FINISHED", what, status.submission_id)
     return status.submission_id

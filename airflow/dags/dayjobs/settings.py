@@ -16,6 +16,7 @@ ENV = {
     "DAYJOBS_JAR": "the job jar as the workers see it, e.g. file:/opt/spark/jobs/trades-to-cassandra.jar",
     "DAYJOBS_KAFKA_BOOTSTRAP_SERVERS": "Kafka as the driver sees it, e.g. kafka:9092",
     "DAYJOBS_CASSANDRA_HOST": "Cassandra host(s), e.g. cassandra",
+    "DAYJOBS_CASSANDRA_LOCAL_DC": "Cassandra's data centre, as the streaming job's --cassandra-local-dc, e.g. datacenter1",
     "DAYJOBS_CASSANDRA_USERNAME": "the pipeline's Cassandra role, e.g. pipeline",
     "DAYJOBS_CASSANDRA_PASSWORD_FILE": "a file on the workers holding that role's password",
     "DAYJOBS_OPS_JDBC_URL": "the run results database, e.g. jdbc:postgresql://postgres:5432/pipeline_ops",
@@ -41,6 +42,7 @@ class DayJobSettings:
     jar: str
     bootstrap_servers: str
     cassandra_host: str
+    cassandra_local_dc: str
     cassandra_username: str
     cassandra_password_file: str
     ops_jdbc_url: str
@@ -83,7 +85,8 @@ class DayJobSettings:
                                 "Airflow scheduler (compose/.env, or the airflow-config ConfigMap):\n  "
                                 + "\n  ".join(problems))
         return cls(values["SPARK_MASTER_REST_URL"], values["DAYJOBS_JAR"], values["DAYJOBS_KAFKA_BOOTSTRAP_SERVERS"],
-                   values["DAYJOBS_CASSANDRA_HOST"], values["DAYJOBS_CASSANDRA_USERNAME"],
+                   values["DAYJOBS_CASSANDRA_HOST"], values["DAYJOBS_CASSANDRA_LOCAL_DC"],
+                   values["DAYJOBS_CASSANDRA_USERNAME"],
                    values["DAYJOBS_CASSANDRA_PASSWORD_FILE"], values["DAYJOBS_OPS_JDBC_URL"],
                    values["DAYJOBS_OPS_USER"], values["DAYJOBS_OPS_PASSWORD_FILE"], int(cores),
                    values["DAYJOBS_DRIVER_MEMORY"], values["DAYJOBS_EXECUTOR_MEMORY"], extra)

@@ -2,6 +2,8 @@
 # Starts one KRaft node (broker + controller) of the kafka StatefulSet. node.id = the pod's ordinal, so kafka-0 is
 # node 0 of controller-quorum-voters. Written to /tmp at every start: the image's own env-to-properties script needs a
 # writable /opt/kafka/config, this one keeps the root filesystem read-only.
+# Advertised names end in .svc, not .svc.<cluster domain>: every pod's resolv.conf searches the cluster's own domain
+# (whatever it is), so the name resolves in any cluster and from any namespace.
 set -euo pipefail
 ordinal="${POD_NAME##*-}"
 config=/tmp/kafka/server.properties
@@ -11,7 +13,7 @@ process.roles=broker,controller
 node.id=${ordinal}
 controller.quorum.voters=${KAFKA_CONTROLLER_QUORUM_VOTERS}
 listeners=PLAINTEXT://:9092,CONTROLLER://:9093
-advertised.listeners=PLAINTEXT://${POD_NAME}.kafka-headless.${POD_NAMESPACE}.svc.cluster.local:9092
+advertised.listeners=PLAINTEXT://${POD_NAME}.kafka-headless.${POD_NAMESPACE}.svc:9092
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT

@@ -6,6 +6,7 @@
   const TRADES_SHOWN = 50;
   const TRADES_REFRESH_MS = 2000;
   const PIPELINE_REFRESH_MS = 3000;
+  const LIVE_RETRY_MS = 30000;
 
   const state = {
     symbol: null,
@@ -92,7 +93,14 @@
     const source = new EventSource('/api/candles/' + encodeURIComponent(state.symbol) + '/live');
     source.onopen = () => { $('live').textContent = 'live'; $('live').className = 'badge live'; };
     source.onmessage = (event) => applyLive(JSON.parse(event.data));
-    source.onerror = () => { $('live').textContent = 'reconnecting…'; $('live').className = 'badge down'; };
+    source.onerror = () => {
+      $('live').textContent = 'reconnecting…';
+      $('live').className = 'badge down';
+      // The browser retries a dropped stream by itself, but not an error answer (429: all streams in use, 503).
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(() => { if (state.source === source) connectLive(); }, LIVE_RETRY_MS);
+      }
+    };
     state.source = source;
   }
 

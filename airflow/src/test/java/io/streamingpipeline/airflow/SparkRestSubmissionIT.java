@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The DAGs' submission path on a real Spark 3.5 standalone master with its REST endpoint on
  * ({@code spark.master.rest.enabled}, as Compose and Kubernetes run it for Airflow): the Python client
  * (dags/dayjobs/spark_rest.py) submits the streaming job's jar in cluster mode, once with {@code --help} (exit 0:
- * FINISHED) and once with an unknown option (exit 2: FAILED), through tests/test_real_master.py. The driver really
- * ran on the worker: its stdout there holds the job's usage text.
+ * FINISHED) and once with an unknown option (exit 2: FAILED), and DayJobsMain (the class the DAGs start) with
+ * {@code daily-close --help} once the jar has it, through tests/test_real_master.py. The drivers really ran on the
+ * worker: their stdout there holds the usage text.
  */
 class SparkRestSubmissionIT {
 
@@ -35,7 +37,18 @@ class SparkRestSubmissionIT {
                     "-q", "-s", "tests/test_real_master.py");
             System.out.println(result.output());
             assertThat(result.exitCode()).as(result.output()).isZero();
-            assertThat(result.output()).contains("2 passed").doesNotContain("skipped");
+            boolean dayJobs;
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                dayJobs = zip.getEntry("io/streamingpipeline/spark/batch/DayJobsMain.class") != null;
+            }
+            // DayJobsMain (the day jobs' class, the DAGs' main class) is tested once it is in the jar
+            assertThat(result.output()).contains(dayJobs ? "3 passed" : "2 passed, 1 skipped");
+            if (dayJobs) {
+                Matcher dayJob = Pattern.compile("DAYJOBS (driver-\\S+)").matcher(result.output());
+                assertThat(dayJob.find()).as(result.output()).isTrue();
+                assertThat(Files.readString(spark.workerWorkDir().resolve(dayJob.group(1)).resolve("stdout")))
+                        .contains("--ops-jdbc-url");
+            }
 
             Matcher finished = Pattern.compile("FINISHED (driver-\\S+)").matcher(result.output());
             assertThat(finished.find()).as(result.output()).isTrue();

@@ -83,6 +83,16 @@ public final class IngestBenchmark {
         }
     }
 
+    /** The process's peak resident set (VmHWM of /proc/pid/status) in MiB, or "?". */
+    static String peakRssMegabytes(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .findFirst().map(l -> Long.toString(Long.parseLong(l.replaceAll("\\D", "")) / 1024)).orElse("?");
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     record IngestResult(double tradesPerSecond, double p99Millis, long rssMb, long lost, double startSeconds) {
     }
 
@@ -118,6 +128,8 @@ public final class IngestBenchmark {
             double published = after.value("ingestor_trades_published_total") - before.value("ingestor_trades_published_total");
             double p99 = after.value("ingestor_publish_latency_seconds", "quantile", "0.99") * 1000;
             long rss = ingestor.rssMegabytes();
+            System.out.printf(Locale.ROOT, "ingestor memory at the end: RSS %d MiB, peak RSS (VmHWM) %s MiB; JVM options %s%n",
+                    rss, peakRssMegabytes(ingestor.pid()), jvmOptions);
             long lost = (long) after.value("ingestor_trades_lost_total");
             System.out.printf(Locale.ROOT, "simulator delivered %,d trades; ingestor received %,.0f%n",
                     simulator.groundTruth().totalTrades(), after.value("ingestor_trades_received_total"));

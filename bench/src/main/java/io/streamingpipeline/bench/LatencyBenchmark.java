@@ -7,6 +7,7 @@ import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
+import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -41,11 +42,14 @@ import java.util.Map;
  * 20,000 trades/s, 60 s measured each): how long a trade takes from the simulator to a row readable in Cassandra
  * (end-to-end), and to a record readable in Kafka (ingest). Sampled: a probe symbol at a low fixed rate (20 trades/s)
  * is mixed into the load symbols through {@link FeedMux}, and only its trades are followed ({@link ProbeTracker}).
- * The last line printed is the {@code RESULT} line.
+ * Then, in the job's place on the same cluster and engines, Spark's floor: {@code SparkFloorQuery} (the Kafka source
+ * and a sink that does nothing but hand the probe's records to the benchmark, same trigger), measured the same way at
+ * each rate of {@code --floor-rates}. The last line printed is the {@code RESULT} line.
  */
 public final class LatencyBenchmark {
 
     static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    static final String FLOOR_MAIN_CLASS = "io.streamingpipeline.bench.floor.SparkFloorQuery";
     static final String PROBE_SYMBOL = "BENCH:PROBE";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -65,6 +69,8 @@ public final class LatencyBenchmark {
         String lingerMs = "5";
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
         Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        Path floorJar = Path.of("bench/target/benchmarks-0.1.0-SNAPSHOT-floor.jar");
+        List<Integer> floorRates; // null: the same as rates
         String ingestorJvm = "-Xmx512m";
         String cassandraHeap = CassandraNode.PIPELINE_HEAP;
         String jobJvm = "";
@@ -90,45 +96,61 @@ public final class LatencyBenchmark {
               --job-jvm "-XX:..."         extra JVM options of the job's driver and executor
               --ingestor-jvm "-Xmx512m"   JVM options of the ingestor
               --cassandra-heap 2g         -Xmx of the Cassandra node (its memtables get a quarter of it); default as ./pipeline run
+              --floor-rates 1000,20000    rates of the floor query's phases after the job's (default: --rates; "none" skips)
               --keep                      keep the temporary work dir (logs) at the end
             """;
+
+    /** Sets {@code o} from bench/latency's flags. */
+    static void parse(String[] args, Options o) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--rates" -> o.rates = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.trim())).toList();
+                case "--duration" -> o.duration = seconds(args[++i]);
+                case "--warmup" -> o.warmup = seconds(args[++i]);
+                case "--drain-timeout" -> o.drainTimeout = seconds(args[++i]);
+                case "--catch-up-timeout" -> o.catchUpTimeout = seconds(args[++i]);
+                case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
+                case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
+                case "--trigger-interval" -> o.triggerInterval = args[++i];
+                case "--worker-cores" -> o.workerCores = Integer.parseInt(args[++i]);
+                case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
+                case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
+                case "--linger-ms" -> o.lingerMs = args[++i];
+                case "--spark-conf" -> {
+                    String kv = args[++i];
+                    o.sparkConf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+                case "--job-jvm" -> o.jobJvm = args[++i];
+                case "--ingestor-jvm" -> o.ingestorJvm = args[++i];
+                case "--cassandra-heap" -> o.cassandraHeap = args[++i];
+                case "--ingestor-app" -> o.ingestorApp = Path.of(args[++i]);
+                case "--job-jar" -> o.jobJar = Path.of(args[++i]);
+                case "--floor-jar" -> o.floorJar = Path.of(args[++i]);
+                case "--floor-rates" -> {
+                    String v = args[++i];
+                    o.floorRates = v.equals("none") ? List.of()
+                            : Arrays.stream(v.split(",")).map(r -> Integer.parseInt(r.trim())).toList();
+                }
+                case "--keep" -> o.keep = true;
+                case "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Options o = new Options();
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--rates" -> o.rates = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.trim())).toList();
-                    case "--duration" -> o.duration = seconds(args[++i]);
-                    case "--warmup" -> o.warmup = seconds(args[++i]);
-                    case "--drain-timeout" -> o.drainTimeout = seconds(args[++i]);
-                    case "--catch-up-timeout" -> o.catchUpTimeout = seconds(args[++i]);
-                    case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
-                    case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
-                    case "--trigger-interval" -> o.triggerInterval = args[++i];
-                    case "--worker-cores" -> o.workerCores = Integer.parseInt(args[++i]);
-                    case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
-                    case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
-                    case "--linger-ms" -> o.lingerMs = args[++i];
-                    case "--spark-conf" -> {
-                        String kv = args[++i];
-                        o.sparkConf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                    }
-                    case "--job-jvm" -> o.jobJvm = args[++i];
-                    case "--ingestor-jvm" -> o.ingestorJvm = args[++i];
-                    case "--cassandra-heap" -> o.cassandraHeap = args[++i];
-                    case "--ingestor-app" -> o.ingestorApp = Path.of(args[++i]);
-                    case "--job-jar" -> o.jobJar = Path.of(args[++i]);
-                    case "--keep" -> o.keep = true;
-                    case "--help", "-h" -> {
-                        System.out.print(USAGE);
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
+            parse(args, o);
+            if (o.floorRates == null) {
+                o.floorRates = o.rates;
             }
-            if (o.rates.isEmpty() || o.rates.stream().anyMatch(r -> r <= o.probeRate)) {
+            if (o.rates.isEmpty() || o.rates.stream().anyMatch(r -> r <= o.probeRate)
+                    || o.floorRates.stream().anyMatch(r -> r <= o.probeRate)) {
                 throw new IllegalArgumentException("each rate must be above --probe-rate " + o.probeRate);
             }
         } catch (RuntimeException e) {
@@ -144,9 +166,9 @@ public final class LatencyBenchmark {
     private final Options o;
     /** What to stop at the end, newest first (each by its own PID, through the local stack's handles). */
     private final Deque<Runnable> stops = new ArrayDeque<>();
-    private Path work;
+    Path work;
 
-    private LatencyBenchmark(Options o) {
+    LatencyBenchmark(Options o) {
         this.o = o;
     }
 
@@ -165,28 +187,39 @@ public final class LatencyBenchmark {
                 o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
         List<PhaseResult> results = new ArrayList<>();
+        List<PhaseResult> floorResults = new ArrayList<>();
         try {
             requireFile(o.ingestorApp.resolve("quarkus-run.jar"));
             requireFile(o.jobJar);
+            if (!o.floorRates.isEmpty()) {
+                requireFile(o.floorJar);
+            }
             KafkaBroker kafka = startKafka();
             CassandraNode cassandra = startCassandra();
             SparkCluster spark = startSpark();
             int healthPort = FreePorts.pick();
             SparkDriver job = submitJob(kafka, cassandra, spark, healthPort);
             try (CqlSession session = cassandra.session();
-                 ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3, session,
-                         PROBE_SYMBOL, o.pollMillis)) {
-                Stack stack = new Stack(kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
-                for (int rate : o.rates) {
-                    PhaseResult r = runPhase(stack, rate);
-                    results.add(r);
-                    r.print();
-                    if (rate != o.rates.get(o.rates.size() - 1)) {
-                        awaitCatchUp(stack);
-                    }
-                }
+                 ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
+                         ProbeSink.cassandra(session, PROBE_SYMBOL), PROBE_SYMBOL, o.pollMillis)) {
+                Stack stack = Stack.job(kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
+                runPhases(stack, o.rates, results);
                 System.out.printf(Locale.ROOT, "probe polls: %,d, %.1f ms each on average, %,d rows read%n",
                         tracker.polls(), tracker.meanPollMillis(), tracker.rowsRead());
+            }
+            if (!o.floorRates.isEmpty()) {
+                // the floor replaces the job on the same cluster: the job's executors go, the floor's come
+                job.stop(Duration.ofSeconds(60));
+                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
+                int floorPort = FreePorts.pick();
+                Path probesFile = work.resolve("floor-probes.jsonl");
+                SparkDriver floor = submitFloor(kafka, spark, floorPort, probesFile);
+                try (ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
+                        ProbeSink.appendedJsonLines(probesFile), PROBE_SYMBOL, o.pollMillis)) {
+                    Stack stack = Stack.floor(kafka, floor, floorPort, tracker, inKafka, cassandra.pid(), spark.masterPid(),
+                            spark.workerPid());
+                    runPhases(stack, o.floorRates, floorResults);
+                }
             }
         } catch (RuntimeException e) {
             System.out.println("bench/latency FAILED: " + e.getMessage());
@@ -198,8 +231,12 @@ public final class LatencyBenchmark {
         if (!o.keep) {
             deleteTree(work);
         }
-        System.out.println("summary (ms; e2e = simulator -> row readable in Cassandra, ingest = simulator -> record readable in Kafka):");
+        System.out.println("summary (ms; e2e = simulator -> row readable in Cassandra, or for the floor query in its file; "
+                + "ingest = simulator -> record readable in Kafka):");
         for (PhaseResult r : results) {
+            System.out.println("  " + r.summary());
+        }
+        for (PhaseResult r : floorResults) {
             System.out.println("  " + r.summary());
         }
         StringBuilder result = new StringBuilder("RESULT");
@@ -207,12 +244,54 @@ public final class LatencyBenchmark {
             result.append(String.format(Locale.ROOT, " p99_ms_at_%s=%d", label(r.rate), r.e2e.p99));
         }
         result.append(String.format(Locale.ROOT, " p50_ms_at_%s=%d", label(results.get(0).rate), results.get(0).e2e.p50));
+        for (PhaseResult f : floorResults) {
+            result.append(String.format(Locale.ROOT, " floor_p99_ms_at_%s=%d", label(f.rate), f.e2e.p99));
+            results.stream().filter(r -> r.rate == f.rate).findFirst().ifPresent(r -> result.append(String.format(Locale.ROOT,
+                    " ratio_at_%s=%.2f", label(f.rate), (double) r.e2e.p99 / Math.max(1, f.e2e.p99))));
+        }
         System.out.println(result);
         return 0;
     }
 
+    /**
+     * The pipeline under test: the job, or the floor query in its place ({@code floor}; it counts records read, from
+     * {@code rowsBase}, the records in Kafka when it started at the topic's end).
+     */
     record Stack(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker, long cassandraPid,
-                 long sparkMasterPid, long sparkWorkerPid) {
+                 long sparkMasterPid, long sparkWorkerPid, boolean floor, long rowsBase) {
+
+        static Stack job(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker, long cassandraPid,
+                         long sparkMasterPid, long sparkWorkerPid) {
+            return new Stack(kafka, job, healthPort, tracker, cassandraPid, sparkMasterPid, sparkWorkerPid, false, 0);
+        }
+
+        static Stack floor(KafkaBroker kafka, SparkDriver floor, int metricsPort, ProbeTracker tracker, long rowsBase,
+                           long cassandraPid, long sparkMasterPid, long sparkWorkerPid) {
+            return new Stack(kafka, floor, metricsPort, tracker, cassandraPid, sparkMasterPid, sparkWorkerPid, true, rowsBase);
+        }
+
+        PrometheusText metrics() {
+            return jobMetrics(healthPort);
+        }
+
+        /** Records the job wrote to the trades table, or the floor query read (plus what Kafka held at its start). */
+        double rowsWritten(PrometheusText m) {
+            return floor ? rowsBase + m.value("floor_rows_read_total")
+                    : m.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+        }
+
+        double lastBatchId(PrometheusText m) {
+            return floor ? m.value("floor_last_batch_id") : m.value("trades_job_query_last_batch_id", "query", "trades");
+        }
+
+        double lastBatchSeconds(PrometheusText m) {
+            return floor ? m.value("floor_batch_duration_seconds")
+                    : m.value("trades_job_query_batch_duration_seconds", "query", "trades");
+        }
+
+        String name() {
+            return floor ? "floor query" : "job";
+        }
 
         /** Every process of the pipeline and the benchmark, with this phase's ingestor. */
         ProcessCpu cpu(IngestorProcess ingestor) {
@@ -225,7 +304,7 @@ public final class LatencyBenchmark {
 
     // ---------------------------------------------------------------- engines
 
-    private KafkaBroker startKafka() {
+    KafkaBroker startKafka() {
         KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start();
         stops.push(kafka::stop);
         kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
@@ -233,7 +312,7 @@ public final class LatencyBenchmark {
         return kafka;
     }
 
-    private CassandraNode startCassandra() {
+    CassandraNode startCassandra() {
         CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).heap(o.cassandraHeap).start();
         stops.push(cassandra::stop);
         try (CqlSession session = cassandra.session()) {
@@ -246,7 +325,7 @@ public final class LatencyBenchmark {
         return cassandra;
     }
 
-    private SparkCluster startSpark() {
+    SparkCluster startSpark() {
         SparkCluster.Builder builder = SparkCluster.builder(work.resolve("spark"));
         SparkCluster spark = (o.workerCores > 0 ? builder.workerCores(o.workerCores) : builder.workerCoresForPipeline()).start();
         stops.push(spark::stop);
@@ -255,7 +334,7 @@ public final class LatencyBenchmark {
         return spark;
     }
 
-    private SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort) throws IOException {
+    SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort) throws IOException {
         Path passwordFile = work.resolve("cassandra-password");
         Files.writeString(passwordFile, cassandra.password() + "\n");
         SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
@@ -297,11 +376,75 @@ public final class LatencyBenchmark {
         return driver;
     }
 
+    /**
+     * The floor query ({@code SparkFloorQuery} in the floor jar) on the same cluster with the job's trigger and
+     * per-batch limit, the job jar on {@code spark.jars} for the Kafka source; returns once its metrics answer.
+     */
+    private SparkDriver submitFloor(KafkaBroker kafka, SparkCluster spark, int metricsPort, Path probesFile) {
+        SparkSubmission.Builder submission = SparkSubmission.builder(FLOOR_MAIN_CLASS, o.floorJar.toAbsolutePath())
+                .name("latency-floor")
+                .logFile(work.resolve("spark-floor-driver.log"))
+                .driverHeap("1g")
+                .executorMemory("1g")
+                .conf("spark.jars", o.jobJar.toAbsolutePath().toString())
+                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
+        o.sparkConf.forEach(submission::conf);
+        if (!o.jobJvm.isBlank()) {
+            submission.driverJvmOptions(o.jobJvm.trim().split("\\s+")).conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+        }
+        submission.args("--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic", TradeContract.TRADES_TOPIC,
+                "--probe-key", PROBE_SYMBOL,
+                "--out", probesFile.toString(),
+                "--checkpoint-location", work.resolve("floor-checkpoint").toUri().toString(),
+                "--trigger-interval-ms", Long.toString(triggerMillis(o.triggerInterval)),
+                "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
+                "--metrics-port", Integer.toString(metricsPort));
+        long t0 = System.nanoTime();
+        SparkDriver driver = spark.submit(submission.build());
+        stops.push(() -> driver.stop(Duration.ofSeconds(60)));
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (status(metricsPort, "/metrics") != 200) {
+            if (!driver.isAlive()) {
+                throw new IllegalStateException("the floor query exited while starting; its log ends with:\n" + driver.logTail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the floor query did not start within 4 minutes; its log ends with:\n"
+                        + driver.logTail(30));
+            }
+            sleep(500);
+        }
+        System.out.printf(Locale.ROOT, "  floor query running in %.1f s (driver pid %d)%n", (System.nanoTime() - t0) / 1e9,
+                driver.pid());
+        return driver;
+    }
+
+    /** "250ms", "1s" or "2 seconds" in milliseconds. */
+    static long triggerMillis(String interval) {
+        String t = interval.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+        if (t.endsWith("ms")) {
+            return Long.parseLong(t.substring(0, t.length() - 2));
+        }
+        String number = t.replaceAll("[a-z]+$", "");
+        return Math.round(Double.parseDouble(number) * 1000);
+    }
+
     // ---------------------------------------------------------------- one rate
 
-    private PhaseResult runPhase(Stack stack, int rate) {
-        System.out.printf(Locale.ROOT, "--- %,d trades/s (%,d load over %d symbols + %d probe) ---%n", rate, rate - o.probeRate,
-                IngestBenchmark.SYMBOLS.size(), o.probeRate);
+    private void runPhases(Stack stack, List<Integer> rates, List<PhaseResult> results) {
+        for (int i = 0; i < rates.size(); i++) {
+            PhaseResult r = runPhase(stack, rates.get(i));
+            results.add(r);
+            r.print();
+            if (i < rates.size() - 1) {
+                awaitCatchUp(stack);
+            }
+        }
+    }
+
+    PhaseResult runPhase(Stack stack, int rate) {
+        System.out.printf(Locale.ROOT, "--- %s: %,d trades/s (%,d load over %d symbols + %d probe) ---%n", stack.name(), rate,
+                rate - o.probeRate, IngestBenchmark.SYMBOLS.size(), o.probeRate);
         int loadRate = rate - o.probeRate;
         FeedSimulator load = FeedSimulator.start(SimulatorConfig.defaults()
                 .withSeed(System.currentTimeMillis())
@@ -321,15 +464,7 @@ public final class LatencyBenchmark {
         symbols.add(PROBE_SYMBOL);
         IngestorProcess ingestor = null;
         try {
-            ingestor = IngestorProcess.builder(o.ingestorApp)
-                    .log(work.resolve("ingestor-" + rate + ".log"))
-                    .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
-                    .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers())
-                    .env("FINNHUB_URL", mux.uri().toString())
-                    .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
-                    .env("FINNHUB_SYMBOLS", String.join(",", symbols))
-                    .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
-                    .start();
+            ingestor = startIngestor(stack, mux, symbols, (stack.floor ? "floor-" : "") + rate);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ingestor.status("/q/health/ready") != 200) {
                 if (System.nanoTime() > deadline) {
@@ -347,8 +482,8 @@ public final class LatencyBenchmark {
                     checkAlive(stack);
                     sleep(200);
                 }
-                System.out.printf(Locale.ROOT, "  first probe row in Cassandra after %.1f s (the job's first batches)%n",
-                        (System.nanoTime() - t0) / 1e9);
+                System.out.printf(Locale.ROOT, "  first probe row at the sink after %.1f s (the %s's first batches)%n",
+                        (System.nanoTime() - t0) / 1e9, stack.name());
             }
             System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
             progress(stack, ingestor, load, probe, o.warmup, "warm-up");
@@ -364,7 +499,7 @@ public final class LatencyBenchmark {
             Counters after = counters(stack, ingestor, load, probe);
             String loadAfter = loadAverage();
             String cores = cpu.sample().coresSince(cpuBefore);
-            long lostInIngestor = (long) ingestor.metrics().value("ingestor_trades_lost_total");
+            long lostInIngestor = (long) ingestorMetrics(ingestor).value("ingestor_trades_lost_total");
 
             // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka.
             // The probe simulator before the mux: it counts a trade as delivered once written to its socket, so the
@@ -398,12 +533,13 @@ public final class LatencyBenchmark {
                 sleep(250);
             }
             long drainedAt = System.currentTimeMillis();
-            double storedAtDrain = jobMetrics(stack.healthPort).value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+            double storedAtDrain = stack.rowsWritten(stack.metrics());
             System.out.printf(Locale.ROOT, "  drain: %s %.1f s after the window%n",
                     unseen == 0 ? "all probe rows of the window in Cassandra" : unseen + " probe rows still missing",
                     (drainedAt - windowEnd) / 1000.0);
             PhaseResult result = PhaseResult.of(rate, stack.tracker, windowStart, windowEnd, drainedAt, before, after,
                     lostInIngestor, batchDurations, loadBefore + " -> " + loadAfter);
+            result.floor = stack.floor;
             result.storedThroughDrainPerS = (storedAtDrain - before.stored) / ((drainedAt - windowStart) / 1000.0);
             result.probeSentInPhase = probeSentInPhase;
             result.probeInKafkaInPhase = stack.tracker.probesBetween(phaseProbesFrom, Long.MAX_VALUE).size();
@@ -416,6 +552,31 @@ public final class LatencyBenchmark {
             mux.close();
             probe.close();
             load.close();
+        }
+    }
+
+    /**
+     * The packaged ingestor on a free HTTP port; tried again (up to 3 times) when another process took the port between
+     * its pick and the ingestor's bind, which happens on a machine this busy.
+     */
+    private IngestorProcess startIngestor(Stack stack, FeedMux mux, List<String> symbols, String logName) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return IngestorProcess.builder(o.ingestorApp)
+                        .log(work.resolve("ingestor-" + logName + (attempt > 1 ? "-" + attempt : "") + ".log"))
+                        .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
+                        .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, stack.kafka.bootstrapServers())
+                        .env("FINNHUB_URL", mux.uri().toString())
+                        .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
+                        .env("FINNHUB_SYMBOLS", String.join(",", symbols))
+                        .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
+                        .start();
+            } catch (EngineStartException e) {
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("in use")) {
+                    throw e;
+                }
+                System.out.println("  (the ingestor's HTTP port was taken before it bound it; starting it again)");
+            }
         }
     }
 
@@ -444,7 +605,7 @@ public final class LatencyBenchmark {
     private static int unseen(ProbeTracker tracker, long from, long to) {
         int n = 0;
         for (ProbeTracker.KafkaProbe p : tracker.probesBetween(from, to)) {
-            if (tracker.seenInCassandra(p.id()) == null) {
+            if (tracker.seenInSink(p.id()) == null) {
                 n++;
             }
         }
@@ -468,10 +629,10 @@ public final class LatencyBenchmark {
             if (!ingestor.isAlive()) {
                 throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
             }
-            PrometheusText jobMetrics = jobMetrics(stack.healthPort);
-            double batchId = jobMetrics.value("trades_job_query_last_batch_id", "query", "trades");
+            PrometheusText jobMetrics = stack.metrics();
+            double batchId = stack.lastBatchId(jobMetrics);
             if (batchId != lastBatch) {
-                batchDurations.add(jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"));
+                batchDurations.add(stack.lastBatchSeconds(jobMetrics));
                 lastBatch = batchId;
             }
             if (System.nanoTime() >= nextLine || System.nanoTime() >= end) {
@@ -481,7 +642,7 @@ public final class LatencyBenchmark {
                                 + "backlog %,d  last batch %.2f s  latest probe e2e %d ms  load %s%n",
                         what, Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                         (now.delivered - last.delivered) / s, (now.published - last.published) / s, (now.stored - last.stored) / s,
-                        backlog(now), jobMetrics.value("trades_job_query_batch_duration_seconds", "query", "trades"),
+                        backlog(now), stack.lastBatchSeconds(jobMetrics),
                         stack.tracker.latestEndToEndMillis(), loadAverage());
                 last = now;
                 lastAt = System.nanoTime();
@@ -492,13 +653,13 @@ public final class LatencyBenchmark {
     }
 
     /** Before the next rate: until the job wrote as many rows as Kafka holds, or the drain timeout. */
-    private void awaitCatchUp(Stack stack) {
+    void awaitCatchUp(Stack stack) {
         long deadline = System.nanoTime() + o.drainTimeout.toNanos();
         long inKafka;
         double stored;
         do {
             inKafka = stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-            stored = jobMetrics(stack.healthPort).value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+            stored = stack.rowsWritten(stack.metrics());
             if (stored >= inKafka) {
                 return;
             }
@@ -515,16 +676,29 @@ public final class LatencyBenchmark {
         // the simulators first: their counts belong to the window's boundary, the HTTP scrapes below take a while
         long probeDelivered = probe.groundTruth().totalTrades();
         long loadDelivered = load.groundTruth().totalTrades();
-        PrometheusText job = jobMetrics(stack.healthPort);
+        PrometheusText job = stack.metrics();
         return new Counters(loadDelivered + probeDelivered,
-                ingestor.metrics().value("ingestor_trades_published_total"),
-                job.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE),
+                ingestorMetrics(ingestor).value("ingestor_trades_published_total"),
+                stack.rowsWritten(job),
                 stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** The ingestor's metrics; a scrape that times out (a very busy machine) is tried again, up to 3 times. */
+    private static PrometheusText ingestorMetrics(IngestorProcess ingestor) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ingestor.metrics();
+            } catch (java.io.UncheckedIOException e) {
+                if (attempt >= 3 || !ingestor.isAlive()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void checkAlive(Stack stack) {
         if (!stack.job.isAlive()) {
-            throw new IllegalStateException("the Spark job exited; its log ends with:\n" + stack.job.logTail(30));
+            throw new IllegalStateException("the " + stack.name() + " exited; its log ends with:\n" + stack.job.logTail(30));
         }
         if (!stack.kafka.isRunning()) {
             throw new IllegalStateException("Kafka exited; see " + stack.kafka.logFile());
@@ -571,12 +745,14 @@ public final class LatencyBenchmark {
         int probeInKafka;
         int probeStored;
         long lostInIngestor;
+        long backlogAtStart;
         long backlogAtEnd;
         double meanBatch;
         double maxBatch;
         int batches;
         String load;
         String cores;
+        boolean floor;
 
         static PhaseResult of(int rate, ProbeTracker tracker, long from, long to, long drainedAt, Counters before,
                               Counters after, long lostInIngestor, List<Double> batchDurations, String load) {
@@ -590,7 +766,7 @@ public final class LatencyBenchmark {
             int stored = 0;
             for (int i = 0; i < probes.size(); i++) {
                 ProbeTracker.KafkaProbe p = probes.get(i);
-                Long seen = tracker.seenInCassandra(p.id());
+                Long seen = tracker.seenInSink(p.id());
                 if (seen != null) {
                     stored++;
                 }
@@ -611,6 +787,7 @@ public final class LatencyBenchmark {
             r.probeInKafka = probes.size();
             r.probeStored = stored;
             r.lostInIngestor = lostInIngestor;
+            r.backlogAtStart = backlog(before);
             r.backlogAtEnd = backlog(after);
             r.batches = batchDurations.size();
             r.meanBatch = batchDurations.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -620,30 +797,35 @@ public final class LatencyBenchmark {
         }
 
         void print() {
-            System.out.printf(Locale.ROOT, "rate %,d/s: end-to-end (sim -> Cassandra) %s ms over %d probe trades%n",
-                    rate, e2e.text(), e2e.n);
-            System.out.printf(Locale.ROOT, "rate %,d/s: ingest (sim -> readable in Kafka) %s ms; of which sim -> ingestor "
+            System.out.printf(Locale.ROOT, "%s %,d/s: end-to-end (sim -> %s) %s ms over %d probe trades%n",
+                    tag(), rate, floor ? "floor query's file" : "Cassandra", e2e.text(), e2e.n);
+            System.out.printf(Locale.ROOT, "%s %,d/s: ingest (sim -> readable in Kafka) %s ms; of which sim -> ingestor "
                             + "(ingested_at) p50 %d p99 %d, sim -> producer send (CreateTime) p50 %d p99 %d%n",
-                    rate, ingest.text(), toIngestor.p50, toIngestor.p99, toProducer.p50, toProducer.p99);
-            System.out.printf(Locale.ROOT, "rate %,d/s: delivered %,.0f trades/s, published to Kafka %,.0f/s, stored in "
-                            + "Cassandra %,.0f/s (job rows written) over %.0f s, %,.0f/s over window + drain; backlog at the "
-                            + "window's end %,d records (Kafka - rows written); trades query: %d batches seen, mean %.2f s, "
+                    tag(), rate, ingest.text(), toIngestor.p50, toIngestor.p99, toProducer.p50, toProducer.p99);
+            System.out.printf(Locale.ROOT, "%s %,d/s: delivered %,.0f trades/s, published to Kafka %,.0f/s, stored "
+                            + "%,.0f/s (%s) over %.0f s, %,.0f/s over window + drain; backlog at the "
+                            + "window's end %,d records (Kafka - rows written); query: %d batches seen, mean %.2f s, "
                             + "max %.2f s; load average %s%n",
-                    rate, deliveredPerS, publishedPerS, storedPerS, seconds, storedThroughDrainPerS, backlogAtEnd, batches,
+                    tag(), rate, deliveredPerS, publishedPerS, storedPerS,
+                    floor ? "records the floor query read" : "job rows written to Cassandra", seconds, storedThroughDrainPerS, backlogAtEnd, batches,
                     meanBatch, maxBatch, load);
-            System.out.printf(Locale.ROOT, "rate %,d/s: probe trades sent in the phase %d, in Kafka %d (%d lost before Kafka); "
-                            + "of the window's %d in Kafka, %d in Cassandra (%d lagging or lost); the ingestor counted %,d "
+            System.out.printf(Locale.ROOT, "%s %,d/s: probe trades sent in the phase %d, in Kafka %d (%d lost before Kafka); "
+                            + "of the window's %d in Kafka, %d at the sink (%d lagging or lost); the ingestor counted %,d "
                             + "trades lost (buffer full) in this phase%n",
-                    rate, probeSentInPhase, probeInKafkaInPhase, lostBeforeKafka(), probeInKafka, probeStored,
+                    tag(), rate, probeSentInPhase, probeInKafkaInPhase, lostBeforeKafka(), probeInKafka, probeStored,
                     probeInKafka - probeStored, lostInIngestor);
-            System.out.printf(Locale.ROOT, "rate %,d/s: CPU over the window, in cores of %d: %s%n", rate,
+            System.out.printf(Locale.ROOT, "%s %,d/s: CPU over the window, in cores of %d: %s%n", tag(), rate,
                     Runtime.getRuntime().availableProcessors(), cores);
         }
 
+        String tag() {
+            return floor ? "floor, rate" : "rate";
+        }
+
         String summary() {
-            return String.format(Locale.ROOT, "%6s/s: e2e %s | ingest %s | delivered %,.0f/s published %,.0f/s stored %,.0f/s "
+            return String.format(Locale.ROOT, "%s%6s/s: e2e %s | ingest %s | delivered %,.0f/s published %,.0f/s stored %,.0f/s "
                             + "(%,.0f/s incl. drain) | probe trades lost before Kafka %d, lagging/lost after %d",
-                    label(rate), e2e.text(), ingest.text(), deliveredPerS, publishedPerS, storedPerS, storedThroughDrainPerS,
+                    floor ? "floor " : "", label(rate), e2e.text(), ingest.text(), deliveredPerS, publishedPerS, storedPerS, storedThroughDrainPerS,
                     lostBeforeKafka(), probeInKafka - probeStored);
         }
 
@@ -683,7 +865,7 @@ public final class LatencyBenchmark {
         }
     }
 
-    private synchronized void stopAll() {
+    synchronized void stopAll() {
         Runnable stop;
         while ((stop = stops.poll()) != null) {
             try {
@@ -695,13 +877,13 @@ public final class LatencyBenchmark {
         System.out.flush();
     }
 
-    private static void requireFile(Path p) {
+    static void requireFile(Path p) {
         if (!Files.exists(p)) {
             throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am package");
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

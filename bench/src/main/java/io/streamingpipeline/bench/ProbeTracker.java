@@ -1,12 +1,7 @@
 package io.streamingpipeline.bench;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingpipeline.contract.CassandraSchema;
-import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.TradeContract.Fields;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,15 +16,10 @@ import org.apache.kafka.common.utils.Utils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,10 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Kafka: a consumer on the one partition the probe symbol's key hashes to (the producer's murmur2 partitioner),
  *   from its end at start; for each probe record: the wall-clock time it was first read, its CreateTime (set by the
  *   ingestor's producer at {@code send}), and {@code id}, {@code timestamp_unix}, {@code ingested_at} of its value;</li>
- *   <li>Cassandra: every {@code pollMillis}, a prepared {@code SELECT id, timestamp_unix ... WHERE symbol = ? AND day = ?
- *   AND timestamp_unix >= ?} on the probe's partition, from the oldest probe trade read from Kafka and not yet seen in
- *   Cassandra (rows of one micro-batch land in any order), so each poll returns only the few newest rows; the first
- *   time a row's id shows up is its "readable in Cassandra" time.</li>
+ *   <li>the sink ({@link ProbeSink}: the job's Cassandra table, or the floor query's file): polled every
+ *   {@code pollMillis} from the oldest probe trade read from Kafka and not yet seen there (rows of one micro-batch land
+ *   in any order); the first time a trade's id shows up is its "readable in the sink" time.</li>
  * </ul>
  * All times are {@link System#currentTimeMillis()} of this machine, the clock the simulator stamps {@code t} with.
  */
@@ -60,25 +49,21 @@ final class ProbeTracker implements AutoCloseable {
     private final String symbol;
     private final long pollMillis;
     private final Map<UUID, KafkaProbe> fromKafka = new ConcurrentHashMap<>();
-    private final Map<UUID, Long> seenInCassandra = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> seenInSink = new ConcurrentHashMap<>();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong pollNanos = new AtomicLong();
     private final AtomicLong rowsRead = new AtomicLong();
     private final KafkaConsumer<String, byte[]> consumer;
-    private final CqlSession session;
-    private final PreparedStatement select;
+    private final ProbeSink sink;
     private final Thread kafkaThread;
-    private final Thread cassandraThread;
+    private final Thread sinkThread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    ProbeTracker(String bootstrapServers, String topic, int partitions, CqlSession session, String symbol, long pollMillis) {
+    ProbeTracker(String bootstrapServers, String topic, int partitions, ProbeSink sink, String symbol, long pollMillis) {
         this.symbol = symbol;
         this.pollMillis = pollMillis;
-        this.session = session;
-        this.select = session.prepare("SELECT " + TradeColumns.ID + ", " + TradeColumns.TIMESTAMP_UNIX + " FROM "
-                + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE + " WHERE " + TradeColumns.SYMBOL
-                + " = ? AND " + TradeColumns.DAY + " = ? AND " + TradeColumns.TIMESTAMP_UNIX + " >= ?");
+        this.sink = sink;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -93,11 +78,11 @@ final class ProbeTracker implements AutoCloseable {
         consumer.seekToEnd(List.of(partition));
         consumer.position(partition);
         kafkaThread = new Thread(this::readKafka, "probe-kafka");
-        cassandraThread = new Thread(this::pollCassandra, "probe-cassandra");
+        sinkThread = new Thread(this::pollSink, "probe-sink");
         kafkaThread.setDaemon(true);
-        cassandraThread.setDaemon(true);
+        sinkThread.setDaemon(true);
         kafkaThread.start();
-        cassandraThread.start();
+        sinkThread.start();
     }
 
     /** The partition the producer's default partitioner gives a record keyed {@code key}. */
@@ -129,19 +114,17 @@ final class ProbeTracker implements AutoCloseable {
         }
     }
 
-    private void pollCassandra() {
+    private void pollSink() {
         long next = System.nanoTime();
         while (running) {
             try {
                 long now = System.currentTimeMillis();
                 long from = lowerBound(now);
                 long t0 = System.nanoTime();
-                for (String day : days(from, now)) {
-                    for (Row row : session.execute(select.bind(symbol, day, from))) {
-                        rowsRead.incrementAndGet();
-                        seenInCassandra.putIfAbsent(row.getUuid(0), now);
-                    }
-                }
+                sink.poll(from, now, id -> {
+                    rowsRead.incrementAndGet();
+                    seenInSink.putIfAbsent(id, now);
+                });
                 pollNanos.addAndGet(System.nanoTime() - t0);
                 polls.incrementAndGet();
             } catch (RuntimeException e) {
@@ -163,30 +146,18 @@ final class ProbeTracker implements AutoCloseable {
         }
     }
 
-    /** The oldest probe trade read from Kafka and not yet in Cassandra; without one, a little before the newest. */
+    /** The oldest probe trade read from Kafka and not yet in the sink; without one, a little before the newest. */
     private long lowerBound(long now) {
         long oldestUnseen = Long.MAX_VALUE;
         long newest = now - 10_000;
         for (KafkaProbe p : fromKafka.values()) {
             newest = Math.max(newest, p.tradeMillis());
-            if (p.tradeMillis() < oldestUnseen && p.tradeMillis() > now - GIVE_UP_MILLIS && !seenInCassandra.containsKey(p.id())) {
+            if (p.tradeMillis() < oldestUnseen && p.tradeMillis() > now - GIVE_UP_MILLIS && !seenInSink.containsKey(p.id())) {
                 oldestUnseen = p.tradeMillis();
             }
         }
         // a margin for trades not read from Kafka yet whose time lies a little before the newest (timestamp jitter)
         return Math.min(oldestUnseen, newest - 500);
-    }
-
-    private static Set<String> days(long from, long to) {
-        Set<String> days = new LinkedHashSet<>();
-        for (LocalDate d = day(from); !d.isAfter(day(to)); d = d.plusDays(1)) {
-            days.add(d.toString());
-        }
-        return days;
-    }
-
-    private static LocalDate day(long millis) {
-        return LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
     }
 
     /** Probe trades read from Kafka whose trade time is in {@code [fromMillis, toMillis)}. */
@@ -200,17 +171,17 @@ final class ProbeTracker implements AutoCloseable {
         return list;
     }
 
-    /** When {@code id} was first read from Cassandra, or null. */
-    Long seenInCassandra(UUID id) {
-        return seenInCassandra.get(id);
+    /** When {@code id} was first read from the sink (Cassandra for the job), or null. */
+    Long seenInSink(UUID id) {
+        return seenInSink.get(id);
     }
 
-    /** The newest probe trade seen in Cassandra: its end-to-end latency (ms), or -1. */
+    /** The newest probe trade seen in the sink: its end-to-end latency (ms), or -1. */
     long latestEndToEndMillis() {
         long latestTrade = -1;
         long latency = -1;
         for (KafkaProbe p : fromKafka.values()) {
-            Long seen = seenInCassandra.get(p.id());
+            Long seen = seenInSink.get(p.id());
             if (seen != null && p.tradeMillis() > latestTrade) {
                 latestTrade = p.tradeMillis();
                 latency = seen - p.tradeMillis();
@@ -219,7 +190,7 @@ final class ProbeTracker implements AutoCloseable {
         return latency;
     }
 
-    /** Mean duration of one Cassandra poll, ms. */
+    /** Mean duration of one poll of the sink, ms. */
     double meanPollMillis() {
         long n = polls.get();
         return n == 0 ? 0 : pollNanos.get() / 1e6 / n;
@@ -233,7 +204,7 @@ final class ProbeTracker implements AutoCloseable {
         return rowsRead.get();
     }
 
-    /** Throws if the Kafka reader or the Cassandra poller failed. */
+    /** Throws if the Kafka reader or the sink's poller failed. */
     void check() {
         if (failure != null) {
             throw new IllegalStateException("probe tracking failed: " + failure, failure);
@@ -244,10 +215,10 @@ final class ProbeTracker implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        cassandraThread.interrupt();
+        sinkThread.interrupt();
         try {
             kafkaThread.join(10_000);
-            cassandraThread.join(10_000);
+            sinkThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,7 +2,11 @@ package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,10 +56,11 @@ import java.util.stream.Stream;
 
 /**
  * bench/sink: M contract-valid trades preloaded into Kafka, then the Spark job ({@code TradesToCassandraJob}, both of
- * its queries) on the local standalone cluster until all M are in {@code spark_streaming.crypto_trades}. Baseline in
- * the same run, same Cassandra node: the same M rows written by the Java driver itself (async prepared single-row
- * inserts, N in flight, same consistency level) into a second keyspace with the same schema, once before and once
- * after the job. The last line printed is the {@code RESULT} line.
+ * its queries) on the local standalone cluster until all M are in {@code spark_streaming.crypto_trades}. Ceiling in
+ * the same run, same Cassandra node: the same M rows written by the Java driver itself as the connector writes them
+ * (unlogged batches of one {@code (symbol, day)} partition, prepared, same consistency level), at each in-flight count
+ * of a short sweep, before and after the job, each pass into its own keyspace with the same schema; the best pass is
+ * the ceiling. The last line printed is the {@code RESULT} line.
  *
  * <p>Sink rate: {@code (M - rows written by the first micro-batch) / (time the counter reached M - time it first
  * moved)}, from the job's {@code trades_job_rows_written_total{sink="crypto_trades"}} polled every 100 ms, i.e. the
@@ -102,7 +107,8 @@ public final class SinkBenchmark {
         String driverHeap = "1g";
         String jobJvm = "";
         Map<String, String> sparkConf = new LinkedHashMap<>(DEFAULT_SPARK_CONF);
-        int ceilingConcurrency = 128;
+        List<Integer> ceilingInFlight = List.of(4, 16, 64, 128);
+        int ceilingBatchRows = 200;
         Duration timeout = Duration.ofMinutes(15);
         Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
         boolean keep;
@@ -112,8 +118,8 @@ public final class SinkBenchmark {
     static final String USAGE = """
             usage: bench/sink [--trades 300000] [--max-offsets-per-trigger N (default trades/6)] [--trigger-interval 100ms]
                               [--shuffle-partitions 2] [--executor-memory 1g] [--driver-heap 1g] [--job-jvm "-X..."]
-                              [--conf spark.key=value]... (--conf key= drops a default) [--ceiling-concurrency 128]
-                              [--timeout 15m] [--job-jar path] [--seed 42] [--keep]
+                              [--conf spark.key=value]... (--conf key= drops a default) [--ceiling-in-flight 4,16,64,128]
+                              [--ceiling-batch-rows 200] [--timeout 15m] [--job-jar path] [--seed 42] [--keep]
             """;
 
     public static void main(String[] args) throws Exception {
@@ -140,7 +146,9 @@ public final class SinkBenchmark {
                             o.sparkConf.put(kv.substring(0, eq), kv.substring(eq + 1));
                         }
                     }
-                    case "--ceiling-concurrency" -> o.ceilingConcurrency = Integer.parseInt(args[++i]);
+                    case "--ceiling-in-flight" -> o.ceilingInFlight = java.util.Arrays.stream(args[++i].split(","))
+                            .map(String::trim).map(Integer::parseInt).toList();
+                    case "--ceiling-batch-rows" -> o.ceilingBatchRows = Integer.parseInt(args[++i]);
                     case "--timeout" -> o.timeout = Duration.ofSeconds(seconds(args[++i]));
                     case "--job-jar" -> o.jobJar = Path.of(args[++i]);
                     case "--seed" -> o.seed = Long.parseLong(args[++i]);
@@ -152,8 +160,9 @@ public final class SinkBenchmark {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (o.trades < 1 || o.ceilingConcurrency < 1) {
-                throw new IllegalArgumentException("--trades and --ceiling-concurrency must be positive");
+            if (o.trades < 1 || o.ceilingBatchRows < 1 || o.ceilingInFlight.isEmpty()
+                    || o.ceilingInFlight.stream().anyMatch(n -> n < 1)) {
+                throw new IllegalArgumentException("--trades, --ceiling-batch-rows and --ceiling-in-flight must be positive");
             }
         } catch (RuntimeException e) {
             System.err.println(e.getMessage());
@@ -204,40 +213,49 @@ public final class SinkBenchmark {
             preload(kafka, trades);
 
             try (CqlSession session = cassandra.session()) {
-                for (String ks : List.of(CassandraSchema.DEFAULT_KEYSPACE, "sink_ceiling_1", "sink_ceiling_2")) {
+                List<String> keyspaces = new ArrayList<>(List.of(CassandraSchema.DEFAULT_KEYSPACE));
+                for (String when : List.of("before", "after")) {
+                    o.ceilingInFlight.forEach(n -> keyspaces.add(ceilingKeyspace(when, n)));
+                }
+                for (String ks : keyspaces) {
                     for (String statement : CassandraSchema.statements(ks, CassandraSchema.Replication.simple(1),
                             CassandraSchema.DEFAULT_TRADES_TTL, CassandraSchema.DEFAULT_CANDLES_TTL)) {
                         session.execute(statement);
                     }
                 }
-                System.out.printf(Locale.ROOT, "  schema applied: %s, sink_ceiling_1, sink_ceiling_2 (same CQL); %d (symbol, day) partitions%n",
-                        CassandraSchema.DEFAULT_KEYSPACE, partitions.size());
+                System.out.printf(Locale.ROOT, "  schema applied (same CQL): %s; %d (symbol, day) partitions%n",
+                        keyspaces, partitions.size());
 
-                Ceiling before = ceiling(session, "sink_ceiling_1", trades);
+                System.out.println("ceiling sweep before the job:");
+                Sweep before = sweep(session, "before", trades);
                 SinkRun sink = runJob(kafka, cassandra, spark);
-                Ceiling after = ceiling(session, "sink_ceiling_2", trades);
+                System.out.println("ceiling sweep after the job:");
+                Sweep after = sweep(session, "after", trades);
 
+                Pass best = before.best().rowsPerSecond >= after.best().rowsPerSecond ? before.best() : after.best();
                 long stored = count(session, CassandraSchema.DEFAULT_KEYSPACE, partitions);
-                long storedCeiling = count(session, "sink_ceiling_1", partitions);
-                System.out.printf(Locale.ROOT, "check: rows in %s.%s: %,d; in sink_ceiling_1.%s: %,d (expected %,d each)%n",
-                        CassandraSchema.DEFAULT_KEYSPACE, SINK, stored, SINK, storedCeiling, o.trades);
+                long storedCeiling = count(session, best.keyspace, partitions);
+                System.out.printf(Locale.ROOT, "check: rows in %s.%s: %,d; in %s.%s: %,d (expected %,d each)%n",
+                        CassandraSchema.DEFAULT_KEYSPACE, SINK, stored, best.keyspace, SINK, storedCeiling, o.trades);
                 if (stored != o.trades || storedCeiling != o.trades) {
                     throw new IllegalStateException("row counts differ from the trades sent");
                 }
 
-                double ceiling = (before.rowsPerSecond + after.rowsPerSecond) / 2;
+                double ceiling = best.rowsPerSecond;
                 String loadAfter = loadAverage();
                 System.out.printf(Locale.ROOT, "job: %,d trades in %s.%s: %,.0f trades/s from its first written batch "
                                 + "(%,d rows over %.1f s, %d batches), %,.0f trades/s from the job's start (%.1f s); "
                                 + "candle rows %,.0f, rejected %,.0f%n",
                         o.trades, CassandraSchema.DEFAULT_KEYSPACE, SINK, sink.steadyRate(), sink.steadyRows(), sink.steadySeconds(),
                         sink.batches, sink.fromStartRate(), sink.fromStartSeconds(), sink.candles, sink.rejected);
-                System.out.printf(Locale.ROOT, "baseline: Java driver, async prepared inserts, %d in flight, LOCAL_QUORUM: "
-                                + "%,.0f rows/s before the job, %,.0f after; mean %,.0f rows/s%n",
-                        o.ceilingConcurrency, before.rowsPerSecond, after.rowsPerSecond, ceiling);
+                System.out.printf(Locale.ROOT, "ceiling: Java driver, unlogged batches of <= %d rows of one partition, "
+                                + "LOCAL_QUORUM; rows/s by batches in flight: before the job %s, after %s; best %,.0f rows/s "
+                                + "(%d in flight, %s the job)%n",
+                        o.ceilingBatchRows, text(before), text(after), ceiling, best.inFlight,
+                        before.passes.contains(best) ? "before" : "after");
                 System.out.printf(Locale.ROOT, "load average: %s at start, %s at end%n", loadBefore, loadAfter);
-                System.out.printf(Locale.ROOT, "RESULT sink_trades_per_s=%.0f cassandra_ceiling_writes_per_s=%.0f ratio=%.2f%n",
-                        sink.steadyRate(), ceiling, sink.steadyRate() / ceiling);
+                System.out.printf(Locale.ROOT, "RESULT sink_trades_per_s=%.0f driver_ceiling_rows_per_s=%.0f ceiling_in_flight=%d "
+                                + "ratio=%.2f%n", sink.steadyRate(), ceiling, best.inFlight, sink.steadyRate() / ceiling);
                 return 0;
             }
         } catch (Exception e) {
@@ -344,47 +362,109 @@ public final class SinkBenchmark {
 
     // ------------------------------------------------------------------ the baseline
 
-    record Ceiling(double rowsPerSecond, long retried) {
+    static String text(Sweep sweep) {
+        StringBuilder out = new StringBuilder();
+        for (Pass p : sweep.passes) {
+            out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %,.0f", p.inFlight, p.rowsPerSecond));
+        }
+        return out.toString();
+    }
+
+    /** One pass of the ceiling: all M rows at one in-flight count. */
+    record Pass(String keyspace, int inFlight, double rowsPerSecond, long retried) {
+    }
+
+    /** A sweep over the in-flight counts; the best pass is the ceiling candidate. */
+    record Sweep(List<Pass> passes) {
+        Pass best() {
+            return passes.stream().max(Comparator.comparingDouble(Pass::rowsPerSecond)).orElseThrow();
+        }
+    }
+
+    static String ceilingKeyspace(String when, int inFlight) {
+        return "sink_ceiling_" + when + "_" + inFlight;
     }
 
     /**
-     * The same rows through the Java driver: prepared single-row inserts, {@code ceilingConcurrency} in flight, after
-     * a warm-up of the first tenth (at most 30,000; overwritten by the timed pass). Failed writes (timeouts on a loaded
-     * machine) are retried one by one, inside the timed pass.
+     * The best the driver does with the same rows: unlogged batches of up to {@code ceilingBatchRows} rows of one
+     * {@code (symbol, day)} partition (what the connector sends with {@code batch.grouping.key=partition}), null
+     * columns left unset (the job's {@code ignoreNulls}), LOCAL_QUORUM, at each in-flight count of the sweep, each
+     * pass into its own keyspace, after a warm-up of the first tenth (at most 30,000 rows). Failed batches (timeouts
+     * on a loaded machine) are retried one by one, inside the timed pass.
      */
-    Ceiling ceiling(CqlSession session, String keyspace, List<Trade> trades) throws InterruptedException {
-        PreparedStatement insert = session.prepare(String.format(Locale.ROOT, INSERT, keyspace, SINK));
-        writeAll(session, insert, trades.subList(0, Math.min(30_000, Math.max(1, trades.size() / 10))));
-        long t0 = System.nanoTime();
-        long retried = writeAll(session, insert, trades);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "baseline %s: %,d rows in %.1f s = %,.0f rows/s (%d in flight, %d retried); load %s%n",
-                keyspace, trades.size(), secs, trades.size() / secs, o.ceilingConcurrency, retried, loadAverage());
-        return new Ceiling(trades.size() / secs, retried);
+    Sweep sweep(CqlSession session, String when, List<Trade> trades) throws InterruptedException {
+        List<Pass> passes = new ArrayList<>();
+        boolean warm = false;
+        for (int inFlight : o.ceilingInFlight) {
+            String keyspace = ceilingKeyspace(when, inFlight);
+            PreparedStatement insert = session.prepare(String.format(Locale.ROOT, INSERT, keyspace, SINK));
+            if (!warm) {
+                writeAll(session, insert, trades.subList(0, Math.min(30_000, Math.max(1, trades.size() / 10))), inFlight);
+                warm = true;
+            }
+            long t0 = System.nanoTime();
+            long retried = writeAll(session, insert, trades, inFlight);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Pass pass = new Pass(keyspace, inFlight, trades.size() / secs, retried);
+            passes.add(pass);
+            System.out.printf(Locale.ROOT, "  ceiling %s: %,d rows in %.1f s = %,.0f rows/s (batches of <= %d rows of one "
+                            + "partition, %d batches in flight, %d batches retried); load %s%n",
+                    keyspace, trades.size(), secs, pass.rowsPerSecond, o.ceilingBatchRows, inFlight, retried, loadAverage());
+        }
+        return new Sweep(passes);
     }
 
-    private long writeAll(CqlSession session, PreparedStatement insert, List<Trade> trades) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(o.ceilingConcurrency);
-        ConcurrentLinkedQueue<Trade> failed = new ConcurrentLinkedQueue<>();
+    /** Rows grouped by {@code (symbol, day)} partition, in their order, cut into batches of at most {@code rows}. */
+    static List<List<Trade>> partitionBatches(List<Trade> trades, int rows) {
+        Map<List<String>, List<Trade>> byPartition = new LinkedHashMap<>();
         for (Trade t : trades) {
+            byPartition.computeIfAbsent(List.of(t.symbol(), day(t.timestampUnix())), k -> new ArrayList<>()).add(t);
+        }
+        List<List<Trade>> batches = new ArrayList<>();
+        for (List<Trade> partition : byPartition.values()) {
+            for (int i = 0; i < partition.size(); i += rows) {
+                batches.add(partition.subList(i, Math.min(partition.size(), i + rows)));
+            }
+        }
+        return batches;
+    }
+
+    private long writeAll(CqlSession session, PreparedStatement insert, List<Trade> trades, int inFlightCount)
+            throws InterruptedException {
+        Semaphore inFlight = new Semaphore(inFlightCount);
+        ConcurrentLinkedQueue<BatchStatement> failed = new ConcurrentLinkedQueue<>();
+        for (List<Trade> rows : partitionBatches(trades, o.ceilingBatchRows)) {
+            BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED)
+                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM);
+            for (Trade t : rows) {
+                batch.addStatement(bind(insert, t));
+            }
+            BatchStatement statement = batch.build();
             inFlight.acquire();
-            session.executeAsync(bind(insert, t)).whenComplete((rs, e) -> {
+            session.executeAsync(statement).whenComplete((rs, e) -> {
                 if (e != null) {
-                    failed.add(t);
+                    failed.add(statement);
                 }
                 inFlight.release();
             });
         }
-        inFlight.acquire(o.ceilingConcurrency);
-        for (Trade t : failed) {
-            session.execute(bind(insert, t));
+        inFlight.acquire(inFlightCount);
+        for (BatchStatement b : failed) {
+            session.execute(b.setTimeout(Duration.ofSeconds(60)));
         }
         return failed.size();
     }
 
+    /** One row; a null column stays unset (no tombstone), as the job writes it. */
     private static BoundStatement bind(PreparedStatement insert, Trade t) {
-        return insert.bind(t.symbol(), day(t.timestampUnix()), t.timestampUnix(), t.id(), t.price(), t.volume(), t.conditions(),
-                t.ingestedAt()).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM);
+        BoundStatementBuilder row = insert.boundStatementBuilder(t.symbol(), day(t.timestampUnix()), t.timestampUnix(), t.id(),
+                t.price(), t.volume());
+        if (t.conditions() != null) {
+            row.setList(6, t.conditions(), String.class);
+        } else {
+            row.unset(6);
+        }
+        return row.setLong(7, t.ingestedAt()).build();
     }
 
     static long count(CqlSession session, String keyspace, Set<List<String>> partitions) {

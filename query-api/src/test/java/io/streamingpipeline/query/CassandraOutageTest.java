@@ -44,12 +44,18 @@ class CassandraOutageTest {
         Response ready = given().get("/q/health/ready");
         assertThat(ready.jsonPath().getString("checks.find { it.name == 'cassandra' }.status")).isEqualTo("DOWN");
         assertThat(ready.jsonPath().getString("checks.find { it.name == 'cassandra' }.data.reason")).isNotBlank();
+        String port = Integer.toString(node.port());
+        assertThat(ready.asString()).doesNotContain("127.0.0.1", port);
         given().get("/q/health/live").then().statusCode(200);
 
         Response candles = given().get(CANDLES);
         candles.then().statusCode(503).contentType("application/json").header("Retry-After", "5");
         assertThat(candles.jsonPath().getString("error")).isEqualTo("cassandra_unavailable");
-        assertThat(candles.jsonPath().getString("message")).startsWith("Cassandra is unavailable");
+        assertThat(candles.jsonPath().getString("message")).isEqualTo("Cassandra is unavailable; try again in 5 s.");
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/pipeline").jsonPath()
+                .getString("components.find { it.name == 'cassandra' }.status").equals("DOWN")); // cached up to 2 s
+        Response pipeline = given().get("/api/pipeline");
+        assertThat(pipeline.asString()).doesNotContain("127.0.0.1", port, "tried");
         given().get("/api/trades/" + SYMBOL + "?from=2024-05-01&to=2024-05-02").then().statusCode(503);
         given().get("/api/trades/bad symbol").then().statusCode(400); // input is still checked first
 

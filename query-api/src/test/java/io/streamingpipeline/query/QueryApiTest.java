@@ -1,9 +1,11 @@
 package io.streamingpipeline.query;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.query.testing.FakePipelineResource;
 import io.streamingpipeline.query.testing.SharedCassandraResource;
@@ -22,6 +24,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The REST API against the local stack's real Cassandra node, with rows written here around a UTC day boundary. */
@@ -149,9 +152,9 @@ class QueryApiTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-            "/api/trades/bad symbol        |                                                       | symbol | is not a symbol",
+            "/api/trades/bad%09symbol      |                                                       | symbol | is not a symbol",
             "/api/trades/" + "A123456789B123456789C123456789D123456789E123456789F123456789G1234 |  | symbol | is not a symbol",
-            "/api/candles/-BTC             |                                                       | symbol | is not a symbol",
+            "/api/candles/%20%20           |                                                       | symbol | is not a symbol",
             "/api/trades/TEST:DAYS         | from=yesterday                                        | from   | is not a time",
             "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-13-01                         | to     | is not a time",
             "/api/trades/TEST:DAYS         | from=2024-03-02&to=2024-03-01                         | from   | must be before to",
@@ -169,7 +172,7 @@ class QueryApiTest {
     })
     void badInputIs400WithAReason(String path, String query, String parameter, String message) {
         if (path.endsWith("/live")) {
-            given().get("/api/candles/{symbol}/live", "bad symbol").then().statusCode(400);
+            given().get("/api/candles/{symbol}/live", "bad\tsymbol").then().statusCode(400);
             return;
         }
         String url = path + (query == null ? "" : "?" + query);
@@ -216,6 +219,69 @@ class QueryApiTest {
             assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.status")).isEqualTo("UNREACHABLE");
             assertThat(r.jsonPath().getString("components.find { it.name == 'cassandra' }.status")).isEqualTo("UP");
         });
+    }
+
+    @Test
+    void serviceReadsAsTheReadOnlyRoleWhichCannotWrite() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        assertThat(config.getValue("quarkus.cassandra.auth.username", String.class))
+                .isEqualTo(CassandraNode.READER_USERNAME);
+        try (CqlSession reader = SharedCassandra.get().sessionBuilder(
+                config.getValue("quarkus.cassandra.auth.username", String.class),
+                config.getValue("quarkus.cassandra.auth.password", String.class)).build()) {
+            assertThat(reader.execute("SELECT count(*) FROM " + SharedCassandraResource.KEYSPACE
+                    + ".crypto_candles_1m WHERE symbol = ? AND day = '2024-03-02'", SYMBOL).one().getLong(0)).isEqualTo(3);
+            assertThatThrownBy(() -> new TestTables(reader, SharedCassandraResource.KEYSPACE)
+                    .candle(SYMBOL, MIDNIGHT, 1, 1, 1, 1, 1, 1, 1.0))
+                    .isInstanceOf(UnauthorizedException.class);
+            assertThatThrownBy(() -> reader.execute("DROP TABLE " + SharedCassandraResource.KEYSPACE + ".crypto_trades"))
+                    .isInstanceOf(UnauthorizedException.class);
+        }
+        given().queryParam("from", "2024-03-02").queryParam("to", "2024-03-03").get("/api/candles/{symbol}", SYMBOL)
+                .then().statusCode(200);
+    }
+
+    /** A Cassandra error that is not an outage (here: SELECT revoked from the service's role) is a 500 that names nothing internal. */
+    @Test
+    void cassandraRefusalIs500WithoutInternals() {
+        String url = "/api/candles/" + SYMBOL + "?from=2024-03-01T23:58:00Z&to=2024-03-02T00:02:00Z";
+        String keyspace = SharedCassandraResource.KEYSPACE;
+        try (CqlSession app = SharedCassandra.session()) {
+            app.execute("REVOKE SELECT ON KEYSPACE " + keyspace + " FROM " + CassandraNode.READER_USERNAME);
+            try {
+                // Cassandra caches permissions for 2 s (permissions_validity)
+                await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given().get(url).statusCode() == 500);
+                Response r = given().get(url);
+                r.then().statusCode(500).contentType("application/json");
+                assertThat(r.jsonPath().getString("error")).isEqualTo("cassandra_error");
+                assertThat(r.jsonPath().getString("message"))
+                        .isEqualTo("Cassandra could not run the query; the service's log says why.");
+                assertThat(r.asString()).doesNotContain(keyspace, CassandraNode.READER_USERNAME, "SELECT", "127.0.0.1",
+                        "Unauthorized", "permission");
+            } finally {
+                app.execute("GRANT SELECT ON KEYSPACE " + keyspace + " TO " + CassandraNode.READER_USERNAME);
+            }
+        }
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given().get(url).statusCode() == 200);
+    }
+
+    /** Many viewers of the page cost one reading of the pipeline's state per query.pipeline.cache-ttl (2 s). */
+    @Test
+    void pipelineStateIsReadOncePerCacheTtlAndNamesNoHost() {
+        String fake = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("query.pipeline.ingestor.health-url", String.class).replace("/q/health/ready", "");
+        long before = Long.parseLong(given().get(fake + "/health-requests").asString());
+        long started = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            Response r = given().get("/api/pipeline");
+            r.then().statusCode(200);
+            assertThat(r.jsonPath().getList("components.name")).containsExactly("ingestor", "job", "cassandra");
+            assertThat(r.asString()).doesNotContain("127.0.0.1", "http:", "localhost", "refused", "Exception");
+        }
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        long reads = Long.parseLong(given().get(fake + "/health-requests").asString()) - before;
+        assertThat(reads).as("health checks read for 20 requests in %d ms", elapsedMillis)
+                .isLessThanOrEqualTo(elapsedMillis / 2000 + 2).isLessThan(20);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class SseLines implements AutoCloseable {
 
     private final BlockingQueue<String> data = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> status = new CompletableFuture<>();
     private final Thread reader;
     private volatile java.io.InputStream body;
 
@@ -34,6 +36,7 @@ final class SseLines implements AutoCloseable {
                     HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             body = response.body();
+            status.complete(response.statusCode());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
@@ -43,8 +46,14 @@ final class SseLines implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
+            status.completeExceptionally(e);
             data.add("ERROR " + e);
         }
+    }
+
+    /** The HTTP status of the answer (200: the stream is open). */
+    int status(int seconds) throws Exception {
+        return status.get(seconds, TimeUnit.SECONDS);
     }
 
     /** The next data line, or fails after {@code seconds}. */

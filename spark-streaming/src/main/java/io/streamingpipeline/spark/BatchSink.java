@@ -5,9 +5,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 import java.io.Serializable;
-import java.util.Map;
 
-/** Where the rows of one micro-batch go. The job writes to Cassandra and Kafka; tests collect rows in memory. */
+/** Where the rows of one micro-batch go. The job writes to Cassandra and, for dead letters, Kafka ({@link DeadLetterSink}); tests collect rows in memory. */
 @FunctionalInterface
 public interface BatchSink extends Serializable {
 
@@ -25,16 +24,6 @@ public interface BatchSink extends Serializable {
                 .option("keyspace", keyspace)
                 .option("table", table)
                 .mode(SaveMode.Append)
-                .save();
-    }
-
-    /** Appends to a Kafka topic; the rows need a {@code value} column (and may have a {@code key}). */
-    static BatchSink kafkaTopic(Map<String, String> kafkaClientOptions, String topic) {
-        Map<String, String> options = Map.copyOf(kafkaClientOptions);
-        return rows -> rows.write()
-                .format("kafka")
-                .options(options)
-                .option("topic", topic)
                 .save();
     }
 }

@@ -1,22 +1,20 @@
 package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.DeadLetter;
-import io.streamingpipeline.contract.TradeContract.DeadLetterFields;
-import org.apache.spark.sql.Column;
+import io.streamingpipeline.contract.DeadLetterJson;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.when;
-
-/** Rejected records as Kafka records of the dead-letter topic: key as received, value the contract's DeadLetter JSON. */
+/**
+ * Rejected records as Kafka records of the dead-letter topic: key as received (cut to
+ * {@link DeadLetter#MAX_KEY_BYTES}), value the contract's DeadLetter JSON, key and value together at most
+ * {@link DeadLetter#MAX_RECORD_BYTES} however the raw text escapes ({@link DeadLetterJson}).
+ */
 public final class DeadLetters {
 
     private DeadLetters() {
@@ -25,22 +23,27 @@ public final class DeadLetters {
     /** The {@code source} of every dead letter this job writes. */
     public static final String SOURCE = "spark";
 
+    /** Columns {@code key} and {@code value}, both binary, as the Kafka writer wants them. */
+    static final StructType SCHEMA = new StructType()
+            .add("key", DataTypes.BinaryType, true)
+            .add("value", DataTypes.BinaryType, false);
+
     /**
-     * @param rejected     as {@link TradeParsing#rejected} gives them
+     * @param rejected         as {@link TradeParsing#rejected} gives them
      * @param rejectedAtMillis the {@code rejected_at} of every record, UNIX milliseconds
-     * @return columns {@code key} (binary) and {@code value} (JSON text), as the Kafka writer wants them
+     * @return columns {@code key} and {@code value} ({@link #SCHEMA})
      */
     public static Dataset<Row> records(Dataset<Row> rejected, long rejectedAtMillis) {
-        Column raw = coalesce(col(TradeParsing.RAW), lit(""));
-        Column truncated = when(length(raw).gt(DeadLetter.MAX_RAW_CHARS),
-                concat(substring(raw, 1, DeadLetter.MAX_RAW_CHARS), lit(DeadLetter.TRUNCATED_MARK)))
-                .otherwise(raw);
-        Column value = to_json(struct(
-                col(TradeParsing.REJECT_REASON).as(DeadLetterFields.REASON),
-                col(TradeParsing.REJECT_DETAIL).as(DeadLetterFields.DETAIL),
-                truncated.as(DeadLetterFields.RAW),
-                lit(SOURCE).as(DeadLetterFields.SOURCE),
-                lit(rejectedAtMillis).as(DeadLetterFields.REJECTED_AT)));
-        return rejected.select(col(TradeParsing.KAFKA_KEY).as("key"), value.as("value"));
+        return rejected.map(new ToRecord(rejectedAtMillis), Encoders.row(SCHEMA));
+    }
+
+    private record ToRecord(long rejectedAtMillis) implements MapFunction<Row, Row> {
+        @Override
+        public Row call(Row row) {
+            byte[] key = DeadLetterJson.key(row.getAs(TradeParsing.KAFKA_KEY));
+            DeadLetter letter = new DeadLetter(row.getAs(TradeParsing.REJECT_REASON),
+                    row.getAs(TradeParsing.REJECT_DETAIL), row.getAs(TradeParsing.RAW), SOURCE, rejectedAtMillis);
+            return RowFactory.create(key, DeadLetterJson.value(letter, key == null ? 0 : key.length));
+        }
     }
 }

@@ -1,55 +1,50 @@
 package io.streamingpipeline.spark;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamingpipeline.contract.RejectReason;
-import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeValidation;
 import io.streamingpipeline.contract.TradeContract.Fields;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
- * The value of one Kafka record of the trades topic, parsed (Jackson's streaming parser) and checked against the
- * contract with the ingestor's rules, in the ingestor's order: the first broken rule gives the {@link RejectReason}.
- * Plain Java, so that a micro-batch's plan holds one opaque step instead of a tree of a hundred Spark expressions
- * that the driver would analyse and generate code for in every batch.
+ * The value of one Kafka record of the trades topic, parsed (Jackson's streaming parser) and checked by the contract's
+ * {@link TradeValidation}: the first broken rule gives the {@link RejectReason}. Plain Java, so that a micro-batch's
+ * plan holds one opaque step instead of a tree of a hundred Spark expressions that the driver would analyse and
+ * generate code for in every batch.
  *
- * <p>The field types are those of JSON Schema in {@code trade.schema.json}, read as Spark's {@code from_json} reads
- * them (non-numeric numbers such as {@code NaN} are numbers; a string field given another JSON value holds that
- * value's JSON text). A field of the wrong type is null, and the record is rejected by that field's rule, or as
- * malformed if no rule covers the field.
+ * <p>The record must be one JSON object, each field once ({@code malformed_json} otherwise, also for nesting deeper
+ * than Jackson's limit or a number of more than its 1,000 digits). Each field of the contract is read as the JSON value
+ * it is (an object or an array only as its type: their content is skipped, except the strings of
+ * {@code conditions}), and {@link TradeValidation} checks its type and value.
  */
 final class TradeRecordCheck {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Pattern BLANK = Pattern.compile("^\\s*$");
-    private static final Pattern UUID_PATTERN =
-            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final long MILLIS_PER_DAY = 86_400_000L;
-    private static final String NOT_AN_OBJECT = "not a JSON object in the trade schema";
+    private static final String NOT_AN_OBJECT = "not one JSON object with each field once";
 
     private TradeRecordCheck() {
     }
 
     /**
-     * A checked record: the contract's fields (those that could be read) and, for a valid trade, its UTC
-     * {@code day}; or a rejection reason and detail.
+     * A checked record: for a valid trade, the contract's fields and its UTC {@code day}; for a rejected record, the
+     * reason and detail (and the fields that had their schema type).
      */
     record Checked(String id, String symbol, Double price, Double volume, Long timestampUnix, String[] conditions,
                    Long ingestedAt, String day, String rejectReason, String rejectDetail) {
@@ -93,157 +88,85 @@ final class TradeRecordCheck {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
-    /** The fields read so far, and whether one had a value of the wrong type. */
+    /** The contract's fields read so far, as JSON values ({@link TradeValidation#ABSENT} until read). */
     private static final class Parsed {
-        String id;
-        String symbol;
-        Double price;
-        Double volume;
-        Long timestampUnix;
-        String[] conditions;
-        Long ingestedAt;
-        boolean conditionsMistyped;
-        boolean mistyped;
+        Object id = TradeValidation.ABSENT;
+        Object symbol = TradeValidation.ABSENT;
+        Object price = TradeValidation.ABSENT;
+        Object volume = TradeValidation.ABSENT;
+        Object timestampUnix = TradeValidation.ABSENT;
+        Object conditions = TradeValidation.ABSENT;
+        Object ingestedAt = TradeValidation.ABSENT;
 
         void read(String field, JsonParser parser) throws IOException {
             switch (field) {
-                case Fields.ID -> id = string(parser);
-                case Fields.SYMBOL -> symbol = string(parser);
-                case Fields.PRICE -> price = number(parser);
-                case Fields.VOLUME -> volume = number(parser);
-                case Fields.TIMESTAMP_UNIX -> timestampUnix = integer(parser);
-                case Fields.CONDITIONS -> conditions = strings(parser);
-                case Fields.INGESTED_AT -> ingestedAt = integer(parser);
+                case Fields.ID -> id = value(parser, false);
+                case Fields.SYMBOL -> symbol = value(parser, false);
+                case Fields.PRICE -> price = value(parser, false);
+                case Fields.VOLUME -> volume = value(parser, false);
+                case Fields.TIMESTAMP_UNIX -> timestampUnix = value(parser, false);
+                case Fields.CONDITIONS -> conditions = value(parser, true);
+                case Fields.INGESTED_AT -> ingestedAt = value(parser, false);
                 default -> parser.skipChildren();
             }
         }
 
-        /** A JSON string's text; any other JSON value's JSON text. */
-        private static String string(JsonParser parser) throws IOException {
+        /**
+         * The current JSON value as {@link TradeValidation} reads values; an object is an empty map and an array an
+         * empty list unless {@code elements}, then a list of its elements (nested ones as their type only).
+         */
+        private static Object value(JsonParser parser, boolean elements) throws IOException {
             JsonToken token = parser.currentToken();
-            if (token == JsonToken.VALUE_NULL) {
-                return null;
+            switch (token) {
+                case VALUE_STRING:
+                    return parser.getText();
+                case VALUE_NUMBER_INT:
+                    return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                            ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+                case VALUE_NUMBER_FLOAT:
+                    return parser.getDoubleValue();
+                case VALUE_TRUE:
+                case VALUE_FALSE:
+                    return token == JsonToken.VALUE_TRUE;
+                case VALUE_NULL:
+                    return null;
+                case START_ARRAY:
+                    if (!elements) {
+                        parser.skipChildren();
+                        return List.of();
+                    }
+                    List<Object> values = new ArrayList<>();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        values.add(value(parser, false));
+                    }
+                    return values;
+                default:
+                    parser.skipChildren();
+                    return Map.of();
             }
-            if (token.isScalarValue()) {
-                return parser.getText();
-            }
-            StringWriter json = new StringWriter();
-            try (JsonGenerator generator = JSON.createGenerator(json)) {
-                generator.copyCurrentStructure(parser);
-            }
-            return json.toString();
-        }
-
-        private Double number(JsonParser parser) throws IOException {
-            JsonToken token = parser.currentToken();
-            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                return parser.getDoubleValue();
-            }
-            if (token == JsonToken.VALUE_STRING) {
-                switch (parser.getText()) {
-                    case "NaN":
-                        return Double.NaN;
-                    case "Infinity", "+Infinity", "+INF":
-                        return Double.POSITIVE_INFINITY;
-                    case "-Infinity", "-INF":
-                        return Double.NEGATIVE_INFINITY;
-                    default:
-                        break;
-                }
-            }
-            return mistyped(parser);
-        }
-
-        private Long integer(JsonParser parser) throws IOException {
-            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-                try {
-                    return parser.getLongValue();
-                } catch (InputCoercionException outOfRange) {
-                    return mistyped(parser);
-                }
-            }
-            return mistyped(parser);
-        }
-
-        private String[] strings(JsonParser parser) throws IOException {
-            if (parser.currentToken() != JsonToken.START_ARRAY) {
-                String[] none = mistyped(parser);
-                conditionsMistyped = parser.currentToken() != JsonToken.VALUE_NULL;
-                return none;
-            }
-            List<String> values = new ArrayList<>();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                values.add(string(parser));
-            }
-            return values.toArray(String[]::new);
-        }
-
-        /** Null; the value is skipped, and counts as mistyped unless it is JSON's null. */
-        private <T> T mistyped(JsonParser parser) throws IOException {
-            if (parser.currentToken() != JsonToken.VALUE_NULL) {
-                mistyped = true;
-            }
-            parser.skipChildren();
-            return null;
         }
 
         Checked check(long kafkaTimeMillis, Duration maxFutureSkew) {
-            boolean noField = id == null && symbol == null && price == null && volume == null && timestampUnix == null
-                    && conditions == null && ingestedAt == null;
-            if (noField && mistyped) {
-                return rejected(RejectReason.MALFORMED_JSON, NOT_AN_OBJECT);
+            TradeValidation.Rejection rejection = TradeValidation.check(id, symbol, price, volume, timestampUnix,
+                    conditions, ingestedAt, kafkaTimeMillis, maxFutureSkew);
+            if (rejection != null) {
+                return rejected(rejection.reason(), rejection.detail());
             }
-            if (symbol == null || BLANK.matcher(symbol).matches()) {
-                return rejected(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" must be a non-empty string");
-            }
-            if (symbol.codePointCount(0, symbol.length()) > Trade.MAX_SYMBOL_CHARS) {
-                return rejected(RejectReason.MISSING_SYMBOL,
-                        "\"" + Fields.SYMBOL + "\" is longer than " + Trade.MAX_SYMBOL_CHARS + " characters");
-            }
-            if (!finite(price) || price <= 0) {
-                return rejected(RejectReason.INVALID_PRICE, was("\"" + Fields.PRICE + "\" must be a finite number > 0", price));
-            }
-            if (!finite(volume) || volume < 0) {
-                return rejected(RejectReason.INVALID_VOLUME, was("\"" + Fields.VOLUME + "\" must be a finite number >= 0", volume));
-            }
-            if (timestampUnix == null) {
-                return rejected(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX
-                        + "\" must be an integer of UNIX milliseconds, was absent or not an integer");
-            }
-            if (timestampUnix < Trade.EARLIEST_PLAUSIBLE_MILLIS
-                    || timestampUnix > kafkaTimeMillis + maxFutureSkew.toMillis()) {
-                return rejected(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX + "\" = " + timestampUnix
-                        + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew
-                        + " after the Kafka record time)");
-            }
-            if (conditionsMistyped) {
-                return rejected(RejectReason.INVALID_CONDITIONS, "\"" + Fields.CONDITIONS + "\" must be an array of strings or null");
-            }
-            if (id == null || !UUID_PATTERN.matcher(id).matches()) {
-                return rejected(RejectReason.INVALID_ID, was("\"" + Fields.ID + "\" must be a UUID", id));
-            }
-            if (mistyped) {
-                return rejected(RejectReason.MALFORMED_JSON, "a field does not have the type of the trade schema (e.g. \""
-                        + Fields.INGESTED_AT + "\" must be an integer)");
-            }
+            long time = (Long) timestampUnix;
             // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
-            String[] someConditions = conditions == null || conditions.length == 0 ? null : conditions;
-            String day = LocalDate.ofEpochDay(Math.floorDiv(timestampUnix, MILLIS_PER_DAY)).toString();
-            return new Checked(id.toLowerCase(Locale.ROOT), symbol, price, volume, timestampUnix, someConditions,
-                    ingestedAt, day, null, null);
+            String[] someConditions = conditions instanceof List<?> codes && !codes.isEmpty()
+                    ? codes.toArray(String[]::new) : null;
+            String day = LocalDate.ofEpochDay(Math.floorDiv(time, MILLIS_PER_DAY)).toString();
+            return new Checked((String) id, (String) symbol, TradeValidation.number(price),
+                    TradeValidation.number(volume), time, someConditions, (Long) ingestedAt, day, null, null);
         }
 
         Checked rejected(RejectReason reason, String detail) {
-            return new Checked(id, symbol, price, volume, timestampUnix, conditions, ingestedAt, null, reason.label(),
-                    detail);
-        }
-
-        private static boolean finite(Double number) {
-            return number != null && Double.isFinite(number);
-        }
-
-        private static String was(String rule, Object value) {
-            return rule + ", was " + (value == null ? "absent or not of that type" : value);
+            return new Checked(id instanceof String s ? s : null, symbol instanceof String s ? s : null,
+                    price instanceof Double || price instanceof Long ? TradeValidation.number(price) : null,
+                    volume instanceof Double || volume instanceof Long ? TradeValidation.number(volume) : null,
+                    timestampUnix instanceof Long t ? t : null, null,
+                    ingestedAt instanceof Long t ? t : null, null, reason.label(), detail);
         }
     }
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class TradesToCassandraJob {
     private static final Logger LOG = LoggerFactory.getLogger(TradesToCassandraJob.class);
 
     public static final String TRADES_QUERY = "trades";
+    private static final Duration START_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private TradesToCassandraJob() {
     }
@@ -79,6 +81,7 @@ public final class TradesToCassandraJob {
         // null to a value (vwap, once the minute has volume).
         conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
         SchemaCommand.verify(settings, conf);
+        DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)
                 && LocalCheckpoints.isLocal(settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {
@@ -110,7 +113,7 @@ public final class TradesToCassandraJob {
                             new CassandraCandleStore(CassandraConnector.apply(spark.sparkContext().getConf()),
                                     settings.keyspace(), CassandraSchema.CANDLES_TABLE),
                             CassandraSchema.CANDLES_TABLE,
-                            BatchSink.kafkaTopic(settings.kafkaClientOptions(), settings.deadLetterTopic()),
+                            new DeadLetterSink(settings.kafkaClientOptions(), settings.deadLetterTopic(), metrics),
                             settings.deadLetterTopic(), metrics, System::currentTimeMillis))
                     .start();
 

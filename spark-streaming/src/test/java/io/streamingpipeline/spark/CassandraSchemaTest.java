@@ -2,6 +2,7 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
 import io.streamingpipeline.contract.CassandraSchema.Replication;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The contract's CQL file and its Java names (tested here: the contract module has no CQL-aware tests). */
 class CassandraSchemaTest {
 
-    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|uuid|double|timestamp|frozen<list<text>>),?$",
+    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|int|uuid|double|timestamp|frozen<list<text>>),?$",
             Pattern.MULTILINE);
 
     @Test
     void simpleStrategyForOneLocalNode() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
-        assertThat(statements).hasSize(3);
+        assertThat(statements).hasSize(5);
         assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
                 + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     }
@@ -75,6 +76,14 @@ class CassandraSchemaTest {
         assertThat(columns(statements.get(2))).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
                 "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double",
                 "bigint", "uuid", "bigint", "uuid", "uuid", "bigint")));
+        List<String> rollupTypes = List.of("text", "text", "timestamp", "double", "double", "double", "double",
+                "double", "bigint", "double", "int");
+        assertThat(statements.get(3)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
+                .contains("PRIMARY KEY ((symbol, month), hour_start)");
+        assertThat(columns(statements.get(3))).containsExactlyEntriesOf(ordered(RollupColumns.HOURLY, rollupTypes));
+        assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
+                .contains("PRIMARY KEY ((symbol, year), day_start)");
+        assertThat(columns(statements.get(4))).containsExactlyEntriesOf(ordered(RollupColumns.DAILY, rollupTypes));
     }
 
     @Test

@@ -90,11 +90,11 @@ class TradeParsingTest {
 
     @Test
     void aValidTradeKeepsEveryFieldAndGetsItsUtcDay() {
-        String json = trade(id(7).toUpperCase(), "BINANCE:BTCUSDT", 97123.45, 0.0123, T0 + 123, List.of("1", "12", "1"));
+        String json = trade(id(7), "BINANCE:BTCUSDT", 97123.45, 0.0123, T0 + 123, List.of("1", "12", "1"));
         Dataset<Row> valid = valid(LocalSpark.kafkaRows(KAFKA_TIME, json));
         assertThat(valid.columns()).containsExactlyElementsOf(TradeColumns.ALL);
         Row row = valid.collectAsList().get(0);
-        assertThat(row.<String>getAs(Fields.ID)).isEqualTo(id(7)); // normalised to lower case
+        assertThat(row.<String>getAs(Fields.ID)).isEqualTo(id(7));
         assertThat(row.<String>getAs(Fields.SYMBOL)).isEqualTo("BINANCE:BTCUSDT");
         assertThat(row.<Double>getAs(Fields.PRICE)).isEqualTo(97123.45);
         assertThat(row.<Double>getAs(Fields.VOLUME)).isEqualTo(0.0123);
@@ -174,16 +174,17 @@ class TradeParsingTest {
             "timestamp_unix  | \"1764000000000\"       | invalid_timestamp",
             "timestamp_unix  | -1                      | invalid_timestamp",
             "timestamp_unix  | ABSENT                  | invalid_timestamp",
-            // id: a UUID
+            // id: a lower-case UUIDv7
             "id              | \"not-a-uuid\"          | invalid_id",
-            "id              | \"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\" | VALID",
+            "id              | \"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\" | invalid_id",
+            "id              | \"550e8400-e29b-41d4-a716-446655440000\" | invalid_id",
             "id              | 12                      | invalid_id",
             "id              | ABSENT                  | invalid_id",
-            // ingested_at is not validated, but must have its type
-            "ingested_at     | ABSENT                  | VALID",
+            // ingested_at: an integer >= 0, as the schema says
+            "ingested_at     | ABSENT                  | malformed_json",
             "ingested_at     | \"yesterday\"           | malformed_json",
     })
-    void eachFieldVariantGetsTheIngestorsReason(String field, String json, String expectedReason) {
+    void eachFieldVariantGetsTheContractsReason(String field, String json, String expectedReason) {
         String value = tradeWith(field, "ABSENT".equals(json) ? null : json);
         Row row = classifyOne(value);
         assertThat(row.<String>getAs(TradeParsing.REJECT_REASON)).as(value).isEqualTo(expectedReason);
@@ -219,7 +220,7 @@ class TradeParsingTest {
         String value = tradeWith("price", "-1").replace("\"volume\":0.25", "\"volume\":-1");
         assertThat(reasonOf(value)).isEqualTo("invalid_price");
         Row row = classifyOne(value);
-        assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL)).isEqualTo("\"price\" must be a finite number > 0, was -1.0");
+        assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL)).isEqualTo("\"price\" must be a number > 0 and <= 1.0E9, was -1");
     }
 
     @Test
@@ -227,9 +228,9 @@ class TradeParsingTest {
         assertThat(classifyOne(tradeWith("timestamp_unix", "1764000000")).<String>getAs(TradeParsing.REJECT_DETAIL))
                 .contains("\"timestamp_unix\" = 1764000000 is not a plausible time in UNIX milliseconds");
         assertThat(classifyOne(tradeWith("id", "\"nope\"")).<String>getAs(TradeParsing.REJECT_DETAIL))
-                .isEqualTo("\"id\" must be a UUID, was nope");
+                .isEqualTo("\"id\" must be a lower-case UUIDv7 string, was \"nope\"");
         assertThat(classifyOne(tradeWith("price", null)).<String>getAs(TradeParsing.REJECT_DETAIL))
-                .isEqualTo("\"price\" must be a finite number > 0, was absent or not of that type");
+                .isEqualTo("\"price\" must be a number > 0 and <= 1.0E9, was absent");
     }
 
     @Test

@@ -21,8 +21,8 @@ class TradeRecordCheckTest {
     }
 
     @Test
-    void aValidTradeHasEveryFieldItsDayAndALowerCaseId() {
-        Checked t = check(tradeWith("id", "\"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\""));
+    void aValidTradeHasEveryFieldAndItsDay() {
+        Checked t = check(tradeWith("id", "\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\""));
         assertThat(t.rejectReason()).isNull();
         assertThat(t.id()).isEqualTo("019ab2d4-5c1e-7a3b-8c4d-0123456789ab");
         assertThat(t.symbol()).isEqualTo("BINANCE:BTCUSDT");
@@ -45,9 +45,23 @@ class TradeRecordCheckTest {
     }
 
     @Test
-    void aStringFieldGivenAnotherJsonValueHoldsItsJsonText() {
-        assertThat(check(tradeWith("symbol", "{\"a\": [1, 2]}")).symbol()).isEqualTo("{\"a\":[1,2]}");
-        assertThat(check(tradeWith("conditions", "[1, \"2\", null]")).conditions()).containsExactly("1", "2", null);
+    void aStringFieldGivenAnotherJsonValueIsRejectedByItsRule() {
+        Checked t = check(tradeWith("symbol", "{\"a\": [1, 2]}"));
+        assertThat(t.rejectReason()).isEqualTo("missing_symbol");
+        assertThat(t.rejectDetail()).isEqualTo("\"symbol\" must be a string, was an object");
+        assertThat(t.symbol()).isNull();
+        assertThat(check(tradeWith("conditions", "[1, \"2\", null]")).rejectReason()).isEqualTo("invalid_conditions");
+        assertThat(check(tradeWith("id", "\"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\"")).rejectReason()).isEqualTo("invalid_id");
+    }
+
+    @Test
+    void nestingDeeperThanJacksonsLimitIsMalformedAndShallowNestingIsTheFieldsType() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThat(check(tradeWith("symbol", deep)).rejectReason()).isEqualTo("malformed_json");
+        assertThat(check(tradeWith("conditions", "null").replace("{", "{\"venue\":" + deep + ",")).rejectReason())
+                .isEqualTo("malformed_json");
+        assertThat(check(tradeWith("symbol", "[".repeat(500) + "]".repeat(500))).rejectReason())
+                .isEqualTo("missing_symbol");
     }
 
     @Test
@@ -70,11 +84,11 @@ class TradeRecordCheckTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"symbol\":\"A\"} trailing", "{\"symbol\":\"A\"}{}", "{\"symbol\":'A'}", "{symbol:\"A\"}",
-            "{\"symbol\":\"A\",}", "\u0000", "null", "42"})
+            "{\"symbol\":\"A\",}", "\u0000", "null", "42", "{\"symbol\":\"A\",\"symbol\":\"B\"}"})
     void anythingButOneJsonObjectIsMalformed(String json) {
         Checked t = check(json);
         assertThat(t.rejectReason()).as(json).isEqualTo("malformed_json");
-        assertThat(t.rejectDetail()).isEqualTo("not a JSON object in the trade schema");
+        assertThat(t.rejectDetail()).isEqualTo("not one JSON object with each field once");
     }
 
     @Test
@@ -88,7 +102,7 @@ class TradeRecordCheckTest {
     void aRejectedRecordKeepsTheFieldsThatCouldBeRead() {
         Checked t = check(tradeWith("price", "\"cheap\""));
         assertThat(t.rejectReason()).isEqualTo("invalid_price");
-        assertThat(t.rejectDetail()).isEqualTo("\"price\" must be a finite number > 0, was absent or not of that type");
+        assertThat(t.rejectDetail()).isEqualTo("\"price\" must be a number > 0 and <= 1.0E9, was \"cheap\"");
         assertThat(t.symbol()).isEqualTo("BINANCE:BTCUSDT");
         assertThat(t.day()).isNull();
     }

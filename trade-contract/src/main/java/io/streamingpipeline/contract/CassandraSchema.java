@@ -30,6 +30,10 @@ public final class CassandraSchema {
     public static final String DEFAULT_KEYSPACE = "spark_streaming";
     public static final String TRADES_TABLE = "crypto_trades";
     public static final String CANDLES_TABLE = "crypto_candles_1m";
+    /** Hourly candles, rolled up from a day's 1-minute candles: see {@link RollupColumns}. */
+    public static final String CANDLES_1H_TABLE = "crypto_candles_1h";
+    /** Daily candles, rolled up from a day's 1-minute candles: see {@link RollupColumns}. */
+    public static final String CANDLES_1D_TABLE = "crypto_candles_1d";
 
     /** Raw trades are kept 30 days unless configured otherwise. */
     public static final Duration DEFAULT_TRADES_TTL = Duration.ofDays(30);
@@ -105,6 +109,45 @@ public final class CassandraSchema {
         /** In table order: the candle, then what the job needs to merge more trades into it. */
         public static final List<String> ALL = List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME,
                 TRADE_COUNT, VWAP, OPEN_TIME, OPEN_ID, CLOSE_TIME, CLOSE_ID, MERGED_QUERY, MERGED_BATCH);
+    }
+
+    /**
+     * Columns of {@link #CANDLES_1H_TABLE} and {@link #CANDLES_1D_TABLE}: one row per symbol and UTC hour (partition
+     * {@code (symbol, month)}) or UTC day (partition {@code (symbol, year)}).
+     */
+    public static final class RollupColumns {
+        private RollupColumns() {
+        }
+
+        public static final String SYMBOL = TradeContract.Fields.SYMBOL;
+        /** Partition bucket of the hourly table: {@code yyyy-MM} of {@link #HOUR_START}. */
+        public static final String MONTH = "month";
+        public static final String HOUR_START = "hour_start";
+        /** Partition bucket of the daily table: {@code yyyy} of {@link #DAY_START}. */
+        public static final String YEAR = "year";
+        public static final String DAY_START = "day_start";
+        /** Open of the period's first 1-minute candle, close of its last. */
+        public static final String OPEN = CandleColumns.OPEN;
+        public static final String HIGH = CandleColumns.HIGH;
+        public static final String LOW = CandleColumns.LOW;
+        public static final String CLOSE = CandleColumns.CLOSE;
+        public static final String VOLUME = CandleColumns.VOLUME;
+        public static final String TRADE_COUNT = CandleColumns.TRADE_COUNT;
+        /** Volume-weighted average price of the period; null when its volume is 0. */
+        public static final String VWAP = CandleColumns.VWAP;
+        /** How many 1-minute candles the row was built from. */
+        public static final String MINUTE_COUNT = "minute_count";
+
+        /** What both tables hold after their keys. */
+        public static final List<String> VALUES = List.of(OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP, MINUTE_COUNT);
+        public static final List<String> HOURLY = concat(List.of(SYMBOL, MONTH, HOUR_START), VALUES);
+        public static final List<String> DAILY = concat(List.of(SYMBOL, YEAR, DAY_START), VALUES);
+
+        private static List<String> concat(List<String> a, List<String> b) {
+            List<String> all = new ArrayList<>(a);
+            all.addAll(b);
+            return List.copyOf(all);
+        }
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");

@@ -29,7 +29,7 @@ class AirflowComposeTest {
 
     @BeforeAll
     static void load() {
-        compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)));
+        compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
         raw = ComposeFile.castMap(ComposeFile.parse(Repo.read(ComposeConsistencyTest.COMPOSE)).get("services"));
     }
 
@@ -46,12 +46,19 @@ class AirflowComposeTest {
             assertThat(ComposeFile.strings(compose.service(service).get("profiles"))).as(service).containsExactly("airflow");
         }
         // and the pipeline starts without any of their variables (Compose interpolates inactive services too)
-        ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y"));
+        ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y",
+                "CASSANDRA_READER_PASSWORD", "z"));
     }
 
     @Test
     void imagesArePinnedPostgres16AndAirflow3() {
         assertThat(String.valueOf(compose.service("postgres").get("image"))).matches("postgres:16\\.\\d+");
+        // the Postgres the day jobs are tested on (local-stack's embedded binaries, 16.x.0), once the local stack has one
+        Matcher binaries = Pattern.compile("<postgres-binaries.version>(16\\.\\d+)\\.0</postgres-binaries.version>")
+                .matcher(Repo.read("local-stack/pom.xml"));
+        if (binaries.find()) {
+            assertThat(compose.service("postgres").get("image")).isEqualTo("postgres:" + binaries.group(1));
+        }
         assertThat(AirflowFacts.airflowBaseImage()).matches("apache/airflow:3\\.\\d+\\.\\d+");
         String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
         for (String service : AIRFLOW) {
@@ -164,6 +171,7 @@ class AirflowComposeTest {
         Map<String, String> streaming = jobOptions(compose.command("spark-submit"));
         assertThat(env.get("DAYJOBS_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(streaming.get("--bootstrap-servers"));
         assertThat(env.get("DAYJOBS_CASSANDRA_HOST")).isEqualTo(streaming.get("--cassandra-host"));
+        assertThat(env.get("DAYJOBS_CASSANDRA_LOCAL_DC")).isEqualTo(streaming.get("--cassandra-local-dc"));
         assertThat(env.get("DAYJOBS_CASSANDRA_USERNAME")).isEqualTo(streaming.get("--cassandra-username"));
         // the jar: where the Spark image puts it, which is where the worker (running the driver) finds it
         Matcher copy = Pattern.compile("(?m)^COPY\\s+\\S+\\.jar\\s+(\\S+)$").matcher(Repo.read(ComposeConsistencyTest.SPARK_DOCKERFILE));

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The two scripts Compose mounts into the Cassandra image. start-cassandra.sh runs here for real (bash + GNU sed,
  * as in the image) on an excerpt of the stock 5.0 cassandra.yaml, in its configure-only mode; the result is read back
- * as YAML. create-roles.sh needs cqlsh and a node: here only its syntax and its statements are checked.
+ * as YAML. The roles script needs cqlsh and a node: CassandraRolesScriptIT runs it on one; here only its syntax and
+ * its variables are checked.
  */
 class CassandraScriptsTest {
 
@@ -76,17 +77,27 @@ class CassandraScriptsTest {
         assertThat(result.output()).contains("authenticator");
     }
 
+    /**
+     * The roles script (shared with Kubernetes, run on a real node by CassandraRolesScriptIT) is what Compose mounts,
+     * with the variables it reads.
+     */
     @Test
-    void createRolesScriptIsValidBashAndIdempotent() {
-        ExternalTool.Result syntax = bash.run(Repo.root(), Map.of(), "-n", "compose/cassandra/create-roles.sh");
+    void rolesScriptIsValidBashAndGetsWhatItReads() {
+        String path = "k8s/base/scripts/cassandra-bootstrap-roles.sh";
+        ExternalTool.Result syntax = bash.run(Repo.root(), Map.of(), "-n", path);
         assertThat(syntax.exitCode()).as(syntax.output()).isZero();
-        String script = Repo.read("compose/cassandra/create-roles.sh");
-        assertThat(script).contains("CREATE ROLE IF NOT EXISTS", "ALTER ROLE", "GRANT CREATE ON ALL KEYSPACES");
-        // the variables it reads are the ones Compose gives it
-        ComposeFile compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE),
-                ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)));
-        assertThat(compose.environment("cassandra-roles")).containsOnlyKeys("CASSANDRA_HOST", "CASSANDRA_USERNAME",
-                "CASSANDRA_PASSWORD", "CASSANDRA_ADMIN_PASSWORD");
-        compose.environment("cassandra-roles").keySet().forEach(name -> assertThat(script).contains("${" + name));
+        String script = Repo.read(path);
+        ComposeFile compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
+        for (String service : java.util.List.of("cassandra-roles", "cassandra-grants")) {
+            assertThat(compose.volumes(service)).containsEntry("/opt/pipeline/cassandra-bootstrap-roles.sh", "../" + path);
+            assertThat(Repo.path("compose").resolve("../" + path).normalize()).isEqualTo(Repo.path(path));
+            compose.environment(service).keySet().forEach(name -> assertThat(script).as(service + " sets " + name)
+                    .containsPattern("\\$\\{" + name + "[:}]|secret [a-z-]+ " + name + "\\b"));
+        }
+        assertThat(ComposeFile.strings(compose.service("cassandra-roles").get("entrypoint"))).endsWith("roles");
+        assertThat(ComposeFile.strings(compose.service("cassandra-grants").get("entrypoint"))).endsWith("grants");
+        // no password on a command line: cqlsh gets a credentials file, statements with passwords go to its stdin
+        assertThat(script).doesNotContainPattern("cqlsh[^\\n]*\\s-p\\s").doesNotContain("--password")
+                .contains("--credentials").doesNotContainPattern("cql[^\\n]*-e ");
     }
 }

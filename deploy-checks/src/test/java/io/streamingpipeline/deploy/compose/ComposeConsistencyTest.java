@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * compose/compose.yaml against the code: a rename or a new default in the code that Compose does not follow fails
- * here. The file is read as Compose reads it, interpolated with compose/.env.example.
+ * here. The file is read as Compose reads it, interpolated with compose/.env.example whose empty passwords are filled
+ * in, as a user does ({@link ExampleEnv#filledIn()}).
  */
 class ComposeConsistencyTest {
 
@@ -40,7 +41,7 @@ class ComposeConsistencyTest {
 
     @BeforeAll
     static void load() {
-        compose = ComposeFile.load(Repo.path(COMPOSE), ComposeFile.readEnvFile(Repo.path(ENV_EXAMPLE)));
+        compose = ComposeFile.load(Repo.path(COMPOSE), ExampleEnv.filledIn());
     }
 
     // ------------------------------------------------------------------ images, builds, files
@@ -190,7 +191,7 @@ class ComposeConsistencyTest {
         Map<String, String> env = compose.environment(QUERY_API);
         Set<String> names = new TreeSet<>(env.keySet());
         // consumed by the entrypoint, which writes it to the password file and removes it (next test)
-        names.remove("CASSANDRA_PASSWORD");
+        names.remove("CASSANDRA_READER_PASSWORD");
         assertThat(names).isSubsetOf(readable);
         assertThat(env).containsEntry("QUERY_KEYSPACE", CassandraSchema.DEFAULT_KEYSPACE)
                 .containsKeys("QUARKUS_CASSANDRA_CONTACT_POINTS", "QUARKUS_CASSANDRA_LOCAL_DATACENTER",
@@ -198,9 +199,9 @@ class ComposeConsistencyTest {
                 .doesNotContainKey("QUARKUS_CASSANDRA_AUTH_PASSWORD");
     }
 
-    /** Same node, data centre, role and keyspace as the job that writes the tables. */
+    /** Same node, data centre and keyspace as the job that writes the tables; the read-only role the roles script makes. */
     @Test
-    void queryApiReadsWhatTheJobWritesAsThePipelineRole() {
+    void queryApiReadsWhatTheJobWritesAsTheReaderRole() {
         Map<String, String> env = compose.environment(QUERY_API);
         Map<String, String> job = options(jobArguments("spark-submit"));
         String[] contactPoint = env.get("QUARKUS_CASSANDRA_CONTACT_POINTS").split(":");
@@ -210,12 +211,15 @@ class ComposeConsistencyTest {
         assertThat(Integer.parseInt(contactPoint[1])).isEqualTo(9042);
         assertThat(compose.containerPorts("cassandra")).contains(Integer.parseInt(contactPoint[1]));
         assertThat(env).containsEntry("QUARKUS_CASSANDRA_LOCAL_DATACENTER", job.get("cassandra-local-dc"))
-                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", job.get("cassandra-username"))
+                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", "pipeline_reader")
                 .containsEntry("QUERY_KEYSPACE", job.get("keyspace"));
-        assertThat(compose.environment("cassandra-roles")).containsEntry("CASSANDRA_USERNAME",
-                env.get("QUARKUS_CASSANDRA_AUTH_USERNAME"));
+        assertThat(compose.environment("cassandra-roles")).containsEntry("CASSANDRA_USERNAME", job.get("cassandra-username"))
+                .containsEntry("CASSANDRA_READER_USERNAME", env.get("QUARKUS_CASSANDRA_AUTH_USERNAME"))
+                .containsEntry("CASSANDRA_KEYSPACE", job.get("keyspace"));
+        assertThat(compose.environment("cassandra-grants")).isEqualTo(compose.environment("cassandra-roles"));
         assertThat(compose.dependsOn(QUERY_API)).containsEntry("cassandra", "service_healthy")
-                .containsEntry("cassandra-schema", "service_completed_successfully");
+                .containsEntry("cassandra-grants", "service_completed_successfully");
+        assertThat(compose.dependsOn("cassandra-grants")).containsEntry("cassandra-schema", "service_completed_successfully");
     }
 
     /**
@@ -230,9 +234,9 @@ class ComposeConsistencyTest {
         String file = env.get(fileVariable);
         assertThat(file).as(fileVariable).isNotBlank();
         List<String> entrypoint = ComposeFile.strings(compose.service(QUERY_API).get("entrypoint"));
-        assertThat(String.join(" ", entrypoint)).contains("\"$CASSANDRA_PASSWORD\" > " + file)
-                .contains("umask 077").contains("exec env -u CASSANDRA_PASSWORD \"$@\"");
-        assertThat(env).containsKey("CASSANDRA_PASSWORD");
+        assertThat(String.join(" ", entrypoint)).contains("\"$CASSANDRA_READER_PASSWORD\" > " + file)
+                .contains("umask 077").contains("exec env -u CASSANDRA_READER_PASSWORD \"$@\"");
+        assertThat(env).containsKey("CASSANDRA_READER_PASSWORD").doesNotContainKey("CASSANDRA_PASSWORD");
 
         Matcher imageEntrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[ \"([^\"]+)\" ]$").matcher(Repo.read(QUERY_API_DOCKERFILE));
         assertThat(imageEntrypoint.find()).as("ENTRYPOINT of " + QUERY_API_DOCKERFILE).isTrue();
@@ -243,13 +247,14 @@ class ComposeConsistencyTest {
     /** The page offers the symbols the ingestor subscribes to, with either env file. */
     @Test
     void queryApiListsTheIngestorsSymbols() {
-        for (String envFile : List.of(ENV_EXAMPLE, SIMULATOR_ENV)) {
-            ComposeFile file = ComposeFile.load(Repo.path(COMPOSE), ComposeFile.readEnvFile(Repo.path(envFile)));
-            assertThat(file.environment(QUERY_API).get("QUERY_SYMBOLS")).as(envFile)
+        for (Map<String, String> envFile : List.of(ExampleEnv.filledIn(), ComposeFile.readEnvFile(Repo.path(SIMULATOR_ENV)))) {
+            ComposeFile file = ComposeFile.load(Repo.path(COMPOSE), envFile);
+            assertThat(file.environment(QUERY_API).get("QUERY_SYMBOLS")).as(envFile.get("COMPOSE_PROJECT_NAME"))
                     .isNotBlank().isEqualTo(file.environment("ingestor").get("FINNHUB_SYMBOLS"));
         }
         // and without any env file, the defaults agree too
-        ComposeFile defaults = ComposeFile.load(Repo.path(COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y"));
+        ComposeFile defaults = ComposeFile.load(Repo.path(COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y",
+                "CASSANDRA_READER_PASSWORD", "z"));
         assertThat(defaults.environment(QUERY_API).get("QUERY_SYMBOLS")).isEqualTo(defaults.environment("ingestor").get("FINNHUB_SYMBOLS"));
     }
 
@@ -449,7 +454,9 @@ class ComposeConsistencyTest {
         String script = Repo.read("compose/cassandra/start-cassandra.sh");
         assertThat(script).contains("PasswordAuthenticator", "commitlog_sync: group", "exec docker-entrypoint.sh cassandra -f");
         assertThat(compose.environment("cassandra")).containsKeys("MAX_HEAP_SIZE", "HEAP_NEWSIZE");
-        assertThat(compose.healthcheck("cassandra")).contains("cqlsh -u cassandra");
+        // healthy without a login: no password in the healthcheck, and no default superuser needed for it
+        assertThat(compose.healthcheck("cassandra")).contains("nodetool status").doesNotContain("cqlsh", "-p");
+        assertThat(compose.environment("cassandra")).doesNotContainKeys(ExampleEnv.PASSWORDS.toArray(String[]::new));
     }
 
     // ------------------------------------------------------------------ simulator
@@ -494,7 +501,8 @@ class ComposeConsistencyTest {
 
     @Test
     void servicesHaveRestartPoliciesLimitsAndHealthchecks() {
-        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema", "airflow-init");
+        Set<String> oneShots = Set.of("kafka-topics", "cassandra-roles", "cassandra-schema", "cassandra-grants",
+                "airflow-init");
         compose.services().forEach((name, value) -> {
             Map<String, Object> service = ComposeFile.castMap(value);
             Map<String, Object> limits = ComposeFile.castMap(ComposeFile.castMap(ComposeFile.castMap(

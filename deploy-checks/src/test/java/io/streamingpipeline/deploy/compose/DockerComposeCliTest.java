@@ -34,7 +34,7 @@ class DockerComposeCliTest {
     private static Map<String, String> cleanEnvironment() {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("FINNHUB_TOKEN", "FINNHUB_URL", "FINNHUB_SYMBOLS", "CASSANDRA_PASSWORD",
-                "CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_USERNAME", "QUERY_API_PORT", "COMPOSE_PROFILES", "COMPOSE_FILE",
+                "CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_READER_PASSWORD", "CASSANDRA_USERNAME", "QUERY_API_PORT", "COMPOSE_PROFILES", "COMPOSE_FILE",
                 "COMPOSE_PROJECT_NAME")) {
             env.put(name, null);
         }
@@ -52,11 +52,33 @@ class DockerComposeCliTest {
         return compose(Repo.root(), args.toArray(String[]::new));
     }
 
+    /** .env.example copied as it is: its passwords are empty, and Compose refuses to start until they are set. */
     @Test
-    void validWithTheDocumentedEnvFile() {
-        ExternalTool.Result result = config("compose/.env.example");
+    void documentedEnvFileNeedsItsPasswordsFilledIn(@TempDir Path tmp) throws Exception {
+        ExternalTool.Result asCopied = config("compose/.env.example");
+        assertThat(asCopied.exitCode()).as(asCopied.output()).isNotZero();
+        assertThat(asCopied.output()).contains("set CASSANDRA_").contains("compose/.env");
+
+        StringBuilder filled = new StringBuilder();
+        ExampleEnv.filledIn().forEach((k, v) -> filled.append(k).append('=').append(v).append('\n'));
+        Path env = Files.writeString(tmp.resolve("filled.env"), filled);
+        ExternalTool.Result result = config(env.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).as("docker-compose output").doesNotContainIgnoringCase("warn");
+    }
+
+    /** Each password alone left empty is named. */
+    @Test
+    void eachEmptyPasswordIsReportedByName(@TempDir Path tmp) throws Exception {
+        for (String password : ExampleEnv.PASSWORDS) {
+            StringBuilder env = new StringBuilder();
+            ExampleEnv.filledIn().forEach((k, v) -> env.append(k).append('=')
+                    .append(k.equals(password) ? "" : v).append('\n'));
+            Path file = Files.writeString(tmp.resolve(password + ".env"), env);
+            ExternalTool.Result result = config(file.toString());
+            assertThat(result.exitCode()).as(password).isNotZero();
+            assertThat(result.output()).contains("set " + password + " in compose/.env");
+        }
     }
 
     @Test

@@ -111,7 +111,7 @@ class AirflowKubernetesTest {
 
     @Test
     void imagesAreComposesPostgres16AndAirflow3() {
-        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), io.streamingpipeline.deploy.compose.ExampleEnv.filledIn());
         Rendered r = r();
         assertThat(main(r.workload("postgres")).getImage()).isEqualTo(compose.service("postgres").get("image")).startsWith("postgres:16.");
         for (String name : AIRFLOW) {
@@ -128,7 +128,7 @@ class AirflowKubernetesTest {
 
     @Test
     void airflowSettingsAreComposesAndTheExecutionApiIsTheApiServersService() {
-        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+        ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), io.streamingpipeline.deploy.compose.ExampleEnv.filledIn());
         Rendered r = r();
         for (String name : AIRFLOW) {
             Map<String, String> env = env(r, main(r.workload(name)));
@@ -222,6 +222,7 @@ class AirflowKubernetesTest {
         assertThat(dayJobs.get("DAYJOBS_JAR")).isEqualTo("file:" + r.configValue("pipeline-config", "spark-job-jar"));
         assertThat(dayJobs.get("DAYJOBS_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(r.configValue("pipeline-config", "kafka-bootstrap-servers"));
         assertThat(dayJobs.get("DAYJOBS_CASSANDRA_HOST")).isEqualTo(r.configValue("pipeline-config", "cassandra-hosts"));
+        assertThat(dayJobs.get("DAYJOBS_CASSANDRA_LOCAL_DC")).isEqualTo(r.configValue("pipeline-config", "cassandra-datacenter"));
         assertThat(dayJobs.get("DAYJOBS_CASSANDRA_USERNAME")).isEqualTo(r.configValue("pipeline-config", "cassandra-username"));
         URI jdbc = URI.create(dayJobs.get("DAYJOBS_OPS_JDBC_URL").substring("jdbc:".length()));
         assertThat(r.get(Service.class, jdbc.getHost()).getSpec().getPorts()).anyMatch(p -> p.getPort() == jdbc.getPort());

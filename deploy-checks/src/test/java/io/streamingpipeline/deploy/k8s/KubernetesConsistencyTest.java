@@ -150,10 +150,10 @@ class KubernetesConsistencyTest {
         }
         assertThat(String.join(",", hosts)).isEqualTo(Rendered.option(jobArgs, "--cassandra-host").orElseThrow());
         assertThat(env).containsEntry("QUARKUS_CASSANDRA_LOCAL_DATACENTER", dc)
-                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", Rendered.option(jobArgs, "--cassandra-username").orElseThrow())
+                .containsEntry("QUARKUS_CASSANDRA_AUTH_USERNAME", r.configValue("pipeline-config", "cassandra-reader-username"))
                 .containsEntry("QUERY_KEYSPACE", Rendered.option(jobArgs, "--keyspace").orElse(SourceFacts.jobOptionDefault("keyspace")));
 
-        // the password is the pipeline role's, a file of the mounted cassandra-credentials Secret
+        // the password is the read-only role's, a file of the mounted cassandra-credentials Secret
         String fileVariable = CodeFacts.envName(CodeFacts.queryApiPasswordFileKey());
         String passwordFile = env.get(fileVariable);
         assertThat(passwordFile).as(fileVariable).isNotNull();
@@ -161,7 +161,7 @@ class KubernetesConsistencyTest {
         Volume volume = volume(w, mount.getName());
         assertThat(volume.getSecret()).as("volume holding %s", passwordFile).isNotNull();
         assertThat(baseName(volume.getSecret().getSecretName())).isEqualTo("cassandra-credentials");
-        assertThat(passwordFile).isEqualTo(mount.getMountPath() + "/pipeline-password");
+        assertThat(passwordFile).isEqualTo(mount.getMountPath() + "/reader-password");
 
         // the page offers the symbols the ingestor subscribes to
         assertThat(env.get("QUERY_SYMBOLS")).isNotBlank()
@@ -252,19 +252,19 @@ class KubernetesConsistencyTest {
     @Test
     void queryApiIsConfiguredAlikeInComposeAndKubernetes() {
         ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"),
-                ComposeFile.readEnvFile(Repo.path("compose/.env.example")));
+                io.streamingpipeline.deploy.compose.ExampleEnv.filledIn());
         Map<String, String> composeEnv = compose.environment(QUERY_API);
         for (String overlay : OVERLAYS) {
             Rendered r = Rendered.of(overlay);
             Container c = r.workload(QUERY_API).container(QUERY_API);
             Map<String, String> env = r.env(c);
-            assertThat(c.getImage()).as(overlay).isEqualTo(compose.service(QUERY_API).get("image"));
+            assertThat(withoutRegistry(c.getImage())).as(overlay).isEqualTo(compose.service(QUERY_API).get("image"));
             assertThat(compose.containerPorts(QUERY_API)).as(overlay).containsExactly(port(c, "http"));
             assertThat(compose.healthcheck(QUERY_API)).as(overlay)
                     .endsWith(httpGet(c, c.getReadinessProbe()).replaceFirst("^(\\d+) ", "localhost:$1"));
             // Compose also sets the port Kubernetes leaves at its default, and passes the password through its entrypoint
             Set<String> composeNames = new TreeSet<>(composeEnv.keySet());
-            composeNames.removeAll(Set.of("QUARKUS_HTTP_PORT", "CASSANDRA_PASSWORD"));
+            composeNames.removeAll(Set.of("QUARKUS_HTTP_PORT", "CASSANDRA_READER_PASSWORD"));
             assertThat(env.keySet()).as(overlay).containsExactlyInAnyOrderElementsOf(composeNames);
             assertThat(env.get("QUERY_KEYSPACE")).isEqualTo(composeEnv.get("QUERY_KEYSPACE"));
             for (String variable : List.of("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "QUERY_PIPELINE_INGESTOR_METRICS_URL",
@@ -335,10 +335,13 @@ class KubernetesConsistencyTest {
     void schemaJobAppliesTheContractCqlThroughTheJobImage(String overlay) {
         Rendered r = Rendered.of(overlay);
         Workload job = r.workload(SCHEMA_JOB);
-        Container apply = job.template().getSpec().getContainers().get(0);
+        Container apply = job.container("apply-schema");
         List<String> jobArgs = jobArguments(r, apply);
 
         assertThat(apply.getImage()).as("the job jar of the driver").isEqualTo(r.workload(DRIVER).container(DRIVER).getImage());
+        // roles first, then the schema (init containers run in order), then the grants
+        assertThat(job.template().getSpec().getInitContainers()).extracting(Container::getName).containsExactly("roles", "apply-schema");
+        assertThat(job.template().getSpec().getContainers()).extracting(Container::getName).containsExactly("grants");
         assertThat(jobArgs).contains("--apply-schema");
         assertOptionsKnown(jobArgs, "schema job");
         assertThat(Rendered.option(jobArgs, "--keyspace").orElse(SourceFacts.jobOptionDefault("keyspace")))
@@ -648,7 +651,7 @@ class KubernetesConsistencyTest {
             }
             assertThat(r.get(Secret.class, generated(r, "finnhub-token")).getData()).containsKey("token");
             assertThat(r.get(Secret.class, generated(r, "cassandra-credentials")).getData())
-                    .containsKeys("superuser-password", "pipeline-password");
+                    .containsKeys("superuser-password", "pipeline-password", "reader-password");
         } else {
             assertThat(r.all(Secret.class)).as("prod references real secrets, never generates them").isEmpty();
         }
@@ -710,7 +713,8 @@ class KubernetesConsistencyTest {
         for (String overlay : OVERLAYS) {
             Rendered.of(overlay).workloads().forEach(w -> w.allContainers().forEach(c -> images.add(c.getImage())));
         }
-        Set<String> ours = images.stream().filter(i -> i.startsWith("finnhub-pipeline/")).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> ours = images.stream().map(KubernetesConsistencyTest::withoutRegistry).filter(i -> i.startsWith("finnhub-pipeline/"))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         assertThat(ours).containsExactlyInAnyOrder("finnhub-pipeline/ingestor:0.1.0", "finnhub-pipeline/spark-job:0.1.0",
                 "finnhub-pipeline/feed-simulator:0.1.0", "finnhub-pipeline/query-api:0.1.0");
         assertThat(images).anyMatch(i -> i.matches("apache/kafka:4\\.\\d+\\.\\d+"))
@@ -880,6 +884,11 @@ class KubernetesConsistencyTest {
     private static Volume volume(Workload w, String name) {
         return w.template().getSpec().getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(w.id() + " has no volume " + name));
+    }
+
+    /** {@code registry.example.com/finnhub-pipeline/x:1} -> {@code finnhub-pipeline/x:1} (prod's images: entries). */
+    static String withoutRegistry(String image) {
+        return image.replaceFirst("^[^/]+\\.[^/]+/(finnhub-pipeline/)", "$1");
     }
 
     /** A generated name without kustomize's hash suffix. */

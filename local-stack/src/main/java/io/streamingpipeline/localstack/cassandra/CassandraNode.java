@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.localstack.EngineLibraries;
 import io.streamingpipeline.localstack.process.EngineProcess;
 import io.streamingpipeline.localstack.process.EngineStartException;
@@ -39,8 +40,10 @@ import java.util.stream.Stream;
  *
  * <p>At every start it waits until the default superuser ({@code cassandra}/{@code cassandra}, created by Cassandra
  * a few seconds after the CQL port opens on a fresh node) can log in, then creates or updates the application's role
- * ({@link #username()}/{@link #password()}, LOGIN, all permissions on all keyspaces, not a superuser). Everything else
- * (tests, the Spark job, the ingestor) uses that role. Writes are acknowledged only once they are in the fsynced
+ * ({@link #username()}/{@link #password()}, LOGIN, all permissions on all keyspaces, not a superuser) and the read-only
+ * role ({@link #readerUsername()}/{@link #readerPassword()}, LOGIN, no permission until {@link #grantReadOnly(String)}
+ * gives it {@code SELECT} on one keyspace). Everything else (tests, the Spark job, the ingestor) uses the application
+ * role; the query service uses the read-only one. Writes are acknowledged only once they are in the fsynced
  * commit log ({@code commitlog_sync: group}, 2 ms window), so a {@link #kill()} loses no acknowledged write.
  */
 public final class CassandraNode extends EngineProcess {
@@ -62,6 +65,10 @@ public final class CassandraNode extends EngineProcess {
     public static final String DEFAULT_USERNAME = "pipeline";
     /** Default password of the application role (a local development credential, not a secret). */
     public static final String DEFAULT_PASSWORD = "pipeline-local";
+    /** The read-only role of the query service: the name Compose and Kubernetes use too. */
+    public static final String READER_USERNAME = "pipeline_reader";
+    /** Default password of the read-only role (a local development credential, not a secret). */
+    public static final String DEFAULT_READER_PASSWORD = "pipeline-reader-local";
 
     static final String SUPERUSER = "cassandra";
     static final String SUPERUSER_PASSWORD = "cassandra";
@@ -113,6 +120,8 @@ public final class CassandraNode extends EngineProcess {
     private final String clusterName;
     private final String username;
     private final String password;
+    private final String readerUsername;
+    private final String readerPassword;
     private final String heap;
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
@@ -127,6 +136,8 @@ public final class CassandraNode extends EngineProcess {
         this.clusterName = builder.clusterName;
         this.username = builder.username;
         this.password = builder.password;
+        this.readerUsername = builder.readerUsername;
+        this.readerPassword = builder.readerPassword;
         this.heap = builder.heap;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.overrides = Map.copyOf(builder.overrides);
@@ -170,6 +181,31 @@ public final class CassandraNode extends EngineProcess {
     /** The application role's password. */
     public String password() {
         return password;
+    }
+
+    /** The read-only role: LOGIN, {@code SELECT} on the keyspaces given to {@link #grantReadOnly(String)}, nothing else. */
+    public String readerUsername() {
+        return readerUsername;
+    }
+
+    /** The read-only role's password. */
+    public String readerPassword() {
+        return readerPassword;
+    }
+
+    /**
+     * Gives the read-only role {@code SELECT} on {@code keyspace} (which must exist), as the application role, which
+     * holds every permission on it. Repeating it changes nothing.
+     */
+    public void grantReadOnly(String keyspace) {
+        try (CqlSession app = sessionBuilder(username, password, false).build()) {
+            app.execute("GRANT SELECT ON KEYSPACE " + CassandraSchema.keyspace(keyspace) + " TO " + readerUsername);
+        }
+    }
+
+    /** A new session logged in as the read-only role; the caller closes it. */
+    public CqlSession readerSession() {
+        return sessionBuilder(readerUsername, readerPassword).build();
     }
 
     /** {@link #DATACENTER}. */
@@ -312,7 +348,7 @@ public final class CassandraNode extends EngineProcess {
         while (true) {
             checkAlive();
             try (CqlSession admin = sessionBuilder(SUPERUSER, SUPERUSER_PASSWORD, false).build()) {
-                provisionApplicationRole(admin);
+                provisionRoles(admin);
                 break;
             } catch (RuntimeException e) {
                 // AuthenticationException until the superuser exists; also "unavailable" while system_auth settles
@@ -328,14 +364,23 @@ public final class CassandraNode extends EngineProcess {
     }
 
     /**
-     * Creates the application role, or sets its password and LOGIN again; grants all data permissions (again: a
-     * no-op whose server warning "already granted" is not logged).
+     * Creates the application role and the read-only role, or sets their passwords and LOGIN again; grants the
+     * application role all data permissions and reading {@code system_views} (again: a no-op whose server warning
+     * "already granted" is not logged).
+     * The read-only role gets no permission here: its keyspace may not exist yet ({@link #grantReadOnly(String)}).
      */
-    private void provisionApplicationRole(CqlSession admin) {
-        String pass = cqlString(password);
-        admin.execute("CREATE ROLE IF NOT EXISTS " + username + " WITH PASSWORD = " + pass + " AND LOGIN = true");
-        admin.execute("ALTER ROLE " + username + " WITH PASSWORD = " + pass + " AND LOGIN = true");
+    private void provisionRoles(CqlSession admin) {
+        loginRole(admin, username, password);
         admin.execute("GRANT ALL PERMISSIONS ON ALL KEYSPACES TO " + username);
+        // the node's own counters (e.g. reads per table) for tests and benchmarks; "all keyspaces" excludes them
+        admin.execute("GRANT SELECT ON KEYSPACE system_views TO " + username);
+        loginRole(admin, readerUsername, readerPassword);
+    }
+
+    private static void loginRole(CqlSession admin, String role, String rolePassword) {
+        String pass = cqlString(rolePassword);
+        admin.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = " + pass + " AND LOGIN = true");
+        admin.execute("ALTER ROLE " + role + " WITH PASSWORD = " + pass + " AND LOGIN = true");
     }
 
     private static String cqlString(String value) {
@@ -351,6 +396,8 @@ public final class CassandraNode extends EngineProcess {
         private String clusterName = "local-stack";
         private String username = DEFAULT_USERNAME;
         private String password = DEFAULT_PASSWORD;
+        private String readerUsername = READER_USERNAME;
+        private String readerPassword = DEFAULT_READER_PASSWORD;
         private String heap = "512m";
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -387,19 +434,31 @@ public final class CassandraNode extends EngineProcess {
 
         /** The application role created at start (default {@code pipeline} / {@code pipeline-local}). */
         public Builder credentials(String user, String pass) {
+            checkRole(user, pass, "application");
+            this.username = user;
+            this.password = pass;
+            return this;
+        }
+
+        /** The read-only role created at start (default {@code pipeline_reader} / {@code pipeline-reader-local}). */
+        public Builder readerCredentials(String user, String pass) {
+            checkRole(user, pass, "read-only");
+            this.readerUsername = user;
+            this.readerPassword = pass;
+            return this;
+        }
+
+        private static void checkRole(String user, String pass, String which) {
             if (user == null || !ROLE_NAME.matcher(user).matches()) {
                 throw new IllegalArgumentException("role name must be a lowercase letter followed by at most 47 "
                         + "lowercase letters, digits or underscores, was '" + user + "'");
             }
             if (user.equals(SUPERUSER)) {
-                throw new IllegalArgumentException("the application role must not be the default superuser");
+                throw new IllegalArgumentException("the " + which + " role must not be the default superuser");
             }
             if (pass == null || pass.isEmpty()) {
-                throw new IllegalArgumentException("the application role needs a password");
+                throw new IllegalArgumentException("the " + which + " role needs a password");
             }
-            this.username = user;
-            this.password = pass;
-            return this;
         }
 
         /** Maximum heap of the node's JVM, as for {@code -Xmx} (default {@code 512m}: RSS about 1 GB). */
@@ -444,6 +503,10 @@ public final class CassandraNode extends EngineProcess {
             int[] free = FreePorts.pick(2);
             CassandraNode node = new CassandraNode(this, nativePort != 0 ? nativePort : free[0],
                     storagePort != 0 ? storagePort : free[1]);
+            if (node.username.equals(node.readerUsername)) {
+                throw new IllegalArgumentException("the application role and the read-only role are both '"
+                        + node.username + "'");
+            }
             if (node.nativePort == node.storagePort) {
                 throw new IllegalArgumentException("Native and storage port are both " + node.nativePort);
             }

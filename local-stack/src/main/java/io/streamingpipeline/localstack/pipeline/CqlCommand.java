@@ -87,6 +87,14 @@ final class CqlCommand {
             }
             rows.add(cells);
         }
+        printTable(names, rows, out);
+        if (count > MAX_ROWS) {
+            out.println("(more rows not shown)");
+        }
+    }
+
+    /** Rows as a table: a header, a rule, one line per row, and the row count. */
+    static void printTable(List<String> names, List<List<String>> rows, PrintStream out) {
         int[] widths = new int[names.size()];
         for (int i = 0; i < widths.length; i++) {
             widths[i] = names.get(i).length();
@@ -101,7 +109,7 @@ final class CqlCommand {
         }
         out.println(rule.substring(0, rule.length() - 3));
         rows.forEach(r -> out.println(line(r, widths)));
-        out.printf("(%d row%s%s)%n", rows.size(), rows.size() == 1 ? "" : "s", count > MAX_ROWS ? ", more not shown" : "");
+        out.printf("(%d row%s)%n", rows.size(), rows.size() == 1 ? "" : "s");
     }
 
     private static String line(List<String> cells, int[] widths) {

@@ -44,6 +44,8 @@ import java.util.stream.Stream;
 public final class PipelineMain {
 
     static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    /** The password of the query service's read-only Cassandra role, in the data dir. */
+    static final String READER_PASSWORD_FILE = "secrets/cassandra-reader-password";
 
     private final PipelineOptions options;
     private final PrintStream out;
@@ -62,6 +64,9 @@ public final class PipelineMain {
         Path root = Path.of(System.getProperty("pipeline.root", "."));
         if (!list.isEmpty() && list.get(0).equals("cql") && !help) {
             System.exit(CqlCommand.run(list.subList(1, list.size()), System.out, System.err));
+        }
+        if (!list.isEmpty() && DayJobCommand.COMMANDS.contains(list.get(0))) {
+            System.exit(DayJobCommand.run(list.get(0), list.subList(1, list.size()), root, System.out, System.err));
         }
         if (list.isEmpty() || !list.get(0).equals("run") || help) {
             (help ? System.out : System.err).print(PipelineOptions.USAGE);
@@ -187,6 +192,7 @@ public final class PipelineMain {
                 .heap(CassandraNode.PIPELINE_HEAP)
                 .port(options.cassandraPort())
                 .credentials(connection.username(), connection.password())
+                .readerCredentials(CassandraNode.READER_USERNAME, secret(READER_PASSWORD_FILE))
                 .start();
         stops.push(() -> {
             out.println("stopping Cassandra");
@@ -197,6 +203,7 @@ public final class PipelineMain {
                 session.execute(statement);
             }
         }
+        cassandra.grantReadOnly(CassandraSchema.DEFAULT_KEYSPACE); // the query service's role
         connection.save();
         out.printf("  Cassandra ready in %.1f s (pid %d), schema %s applied; log %s%n", seconds(cassandra.lastStartDuration()),
                 cassandra.pid(), CassandraSchema.DEFAULT_KEYSPACE, cassandra.logFile());
@@ -204,7 +211,12 @@ public final class PipelineMain {
     }
 
     private String cassandraPassword() {
-        Path file = options.dataDir().resolve("secrets/cassandra-password");
+        return secret("secrets/cassandra-password");
+    }
+
+    /** The content of a secret file in the data dir, created with a random value (owner-only) when missing. */
+    private String secret(String name) {
+        Path file = options.dataDir().resolve(name);
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
@@ -320,8 +332,8 @@ public final class PipelineMain {
                 .httpPort(options.queryPort())
                 .log(options.dataDir().resolve("logs/query-api.log"))
                 .env("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint())
-                .env("QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.username())
-                .env("QUERY_CASSANDRA_PASSWORD_FILE", options.dataDir().resolve("secrets/cassandra-password").toString())
+                .env("QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.readerUsername())
+                .env("QUERY_CASSANDRA_PASSWORD_FILE", options.dataDir().resolve(READER_PASSWORD_FILE).toString())
                 .env("QUERY_SYMBOLS", String.join(",", options.symbols()))
                 .env("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/health/ready")
                 .env("QUERY_PIPELINE_INGESTOR_METRICS_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/metrics")

@@ -14,6 +14,7 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
     static final String USAGE = """
             usage: ./pipeline run [options]      the whole pipeline on the local stack (Ctrl-C stops it)
                    ./pipeline cql "<CQL>" [--data-dir <dir>]   a query against the running pipeline's Cassandra
+                   ./pipeline daily-close|rollups|replay --day YYYY-MM-DD   day jobs on a stopped pipeline's data (--help)
               --symbols <a,b,...>     symbols to subscribe to (default BINANCE:BTCUSDT,BINANCE:ETHUSDT,BINANCE:SOLUSDT)
               --rate <n>              simulator trades/s when no FINNHUB_TOKEN is set (default 500)
               --duration <d>          stop after this long, e.g. 90s or 10m (default: until Ctrl-C)

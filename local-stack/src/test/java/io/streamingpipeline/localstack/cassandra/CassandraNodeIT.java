@@ -72,6 +72,43 @@ class CassandraNodeIT {
     }
 
     @Test
+    void readOnlyRoleReadsItsKeyspaceAndIsRefusedEveryChange() {
+        try (CqlSession app = node.session()) {
+            app.execute("CREATE KEYSPACE it_readonly WITH replication = "
+                    + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+            app.execute("CREATE TABLE it_readonly.kv (k text PRIMARY KEY, v bigint)");
+            app.execute("INSERT INTO it_readonly.kv (k, v) VALUES ('a', 1)");
+            app.execute("CREATE KEYSPACE it_readonly_other WITH replication = "
+                    + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
+            app.execute("CREATE TABLE it_readonly_other.kv (k text PRIMARY KEY, v bigint)");
+        }
+        node.grantReadOnly("it_readonly");
+        node.grantReadOnly("it_readonly"); // again: no change, no error
+        try (CqlSession reader = node.readerSession()) {
+            assertThat(reader.execute("SELECT v FROM it_readonly.kv WHERE k = 'a'").one().getLong("v")).isEqualTo(1);
+            for (String change : List.of(
+                    "INSERT INTO it_readonly.kv (k, v) VALUES ('b', 2)",
+                    "UPDATE it_readonly.kv SET v = 3 WHERE k = 'a'",
+                    "DELETE FROM it_readonly.kv WHERE k = 'a'",
+                    "TRUNCATE it_readonly.kv",
+                    "CREATE TABLE it_readonly.other (k text PRIMARY KEY)",
+                    "ALTER TABLE it_readonly.kv ADD w text",
+                    "DROP TABLE it_readonly.kv",
+                    "CREATE KEYSPACE it_readonly_new WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+                    "GRANT SELECT ON KEYSPACE it_readonly_other TO " + node.readerUsername(),
+                    "CREATE ROLE intruder WITH PASSWORD = 'x' AND LOGIN = true",
+                    "SELECT v FROM it_readonly_other.kv")) {
+                assertThatThrownBy(() -> reader.execute(change)).as(change).isInstanceOf(UnauthorizedException.class);
+            }
+        }
+        try (CqlSession app = node.session()) {
+            assertThat(app.execute("SELECT k, v FROM it_readonly.kv").all()).extracting(r -> r.getString("k") + "=" + r.getLong("v"))
+                    .containsExactly("a=1");
+        }
+        assertThat(node.readerUsername()).isEqualTo(CassandraNode.READER_USERNAME);
+    }
+
+    @Test
     void wrongPasswordIsRejected() {
         assertThatThrownBy(() -> node.sessionBuilder(node.username(), "wrong-password").build().close())
                 .isInstanceOf(AllNodesFailedException.class)

@@ -88,12 +88,22 @@ public interface QueryConfig {
         /** How far back each poll looks (late trades still change these minutes). */
         @WithDefault("3m")
         Duration window();
+
+        /** Live streams open at once (all symbols together); one more is answered 429. */
+        @WithName("max-streams")
+        @WithDefault("200")
+        int maxStreams();
     }
 
     interface Pipeline {
         /** Per request to the ingestor or the job. */
         @WithDefault("2s")
         Duration timeout();
+
+        /** How long one reading of the pipeline's state answers every {@code /api/pipeline} request (0: no cache). */
+        @WithName("cache-ttl")
+        @WithDefault("2s")
+        Duration cacheTtl();
 
         Component ingestor();
 

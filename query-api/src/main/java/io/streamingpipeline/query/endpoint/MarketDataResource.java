@@ -2,7 +2,6 @@ package io.streamingpipeline.query.endpoint;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.streamingpipeline.query.cassandra.LiveCandles;
 import io.streamingpipeline.query.cassandra.MarketDataStore;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
@@ -12,6 +11,8 @@ import io.streamingpipeline.query.domain.RequestArguments;
 import io.streamingpipeline.query.domain.TimeRange;
 import io.streamingpipeline.query.domain.Trade;
 import io.streamingpipeline.query.domain.TradePage;
+import io.streamingpipeline.query.live.LiveCandles;
+import io.streamingpipeline.query.live.LiveStreamLimit;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,11 +37,13 @@ public class MarketDataResource {
 
     private final MarketDataStore store;
     private final LiveCandles live;
+    private final LiveStreamLimit streams;
     private final QueryConfig config;
 
-    public MarketDataResource(MarketDataStore store, LiveCandles live, QueryConfig config) {
+    public MarketDataResource(MarketDataStore store, LiveCandles live, LiveStreamLimit streams, QueryConfig config) {
         this.store = store;
         this.live = live;
+        this.streams = streams;
         this.config = config;
     }
 
@@ -89,8 +92,10 @@ public class MarketDataResource {
     @Path("/candles/{symbol}/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Server-sent events: every candle of the last minutes of a symbol when it appears or changes")
+    @Operation(summary = "Server-sent events: every candle of the last minutes of a symbol when it appears or changes "
+            + "(429 when query.live.max-streams streams are open)")
     public Multi<Candle> liveCandles(@PathParam("symbol") String symbol) {
-        return live.stream(RequestArguments.symbol(symbol));
+        String checkedSymbol = RequestArguments.symbol(symbol);
+        return streams.admit(() -> live.stream(checkedSymbol));
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.health.CassandraProbe;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state of the pipeline for the page, read server-side (the browser needs no CORS): the ingestor's and the Spark
- * job's readiness and the rate of one counter of each (rows/s between two reads), and this service's Cassandra.
+ * job's readiness and the rate of one counter of each (rows/s between two reads), and this service's Cassandra. One
+ * reading answers every request for {@code query.pipeline.cache-ttl}, however many viewers ask. The answer names no
+ * URL and no exception message: why a component is unreachable goes to the log when its state changes.
  */
 @ApplicationScoped
 public class PipelineStatus {
@@ -26,18 +29,31 @@ public class PipelineStatus {
     private record Sample(long nanos, double value, Double rate) {
     }
 
+    private static final Logger LOG = Logger.getLogger(PipelineStatus.class);
+
     private final QueryConfig.Pipeline config;
     private final CassandraProbe cassandra;
     private final HttpClient http;
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
+    /** The last status of each component, to log changes only. */
+    private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
+    private final Uni<List<ComponentStatus>> cached;
 
     public PipelineStatus(QueryConfig config, CassandraProbe cassandra) {
         this.config = config.pipeline();
         this.cassandra = cassandra;
         this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        Uni<List<ComponentStatus>> fresh = Uni.createFrom().deferred(this::readNow);
+        Duration ttl = this.config.cacheTtl();
+        this.cached = ttl.isZero() ? fresh : fresh.memoize().atLeast(ttl);
     }
 
+    /** The state, read at most {@code query.pipeline.cache-ttl} ago. */
     public Uni<List<ComponentStatus>> read() {
+        return cached;
+    }
+
+    private Uni<List<ComponentStatus>> readNow() {
         Uni<ComponentStatus> db = cassandra.check()
                 .map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail(), null));
         return Uni.combine().all().unis(component("ingestor", config.ingestor()), component("job", config.job()), db)
@@ -53,14 +69,31 @@ public class PipelineStatus {
         Uni<Optional<HttpResponse<String>>> metrics = component.metricsUrl().isEmpty()
                 ? Uni.createFrom().item(Optional.empty())
                 : get(component.metricsUrl().get()).map(Optional::of).onFailure().recoverWithItem(Optional.empty());
+        URI healthUrl = component.healthUrl().get();
         return Uni.combine().all().unis(health, metrics).with((h, m) -> {
             String status = h.statusCode() == 200 ? "UP" : "DOWN";
             Double rate = m.filter(r -> r.statusCode() == 200)
                     .map(r -> rate(name, PrometheusText.sum(r.body(), component.rateMetric())))
                     .orElse(null);
-            return new ComponentStatus(name, status, "HTTP " + h.statusCode() + " from " + component.healthUrl().get(), rate);
-        }).onFailure().recoverWithItem(e -> new ComponentStatus(name, "UNREACHABLE",
-                component.healthUrl().get() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null));
+            logChange(name, status, healthUrl + " answered HTTP " + h.statusCode());
+            return new ComponentStatus(name, status, "health check answered HTTP " + h.statusCode(), rate);
+        }).onFailure().recoverWithItem(e -> {
+            logChange(name, "UNREACHABLE", healthUrl + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return new ComponentStatus(name, "UNREACHABLE", "no answer from its health check", null);
+        });
+    }
+
+    private void logChange(String name, String status, String why) {
+        String previous = lastStatus.put(name, status);
+        if (status.equals(previous)) {
+            return;
+        }
+        if (status.equals("UP")) {
+            LOG.infof("pipeline state: %s is UP (%s)", name, why);
+        } else {
+            LOG.warnf("pipeline state: %s is %s (%s)", name, status, why);
+        }
     }
 
     private Double rate(String name, OptionalDouble value) {

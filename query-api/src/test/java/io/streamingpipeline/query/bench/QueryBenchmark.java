@@ -29,8 +29,14 @@ import java.util.regex.Pattern;
  * packaged service on a real Cassandra node, and, in the same run, the same CQL through the driver alone with 32
  * requests in flight. Last line: {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_only_per_s=<n> ratio=<x>}.
  *
- * <p>Options: {@code --duration 30} (seconds per measurement), {@code --warmup 10}, {@code --connections 32}.
- * Run from the query-api directory (it starts {@code target/quarkus-app}).
+ * <p>Then, after that measurement, the stream cap: {@code --stream-clients} live streams opened at once against a
+ * service that allows {@code --stream-cap}; the excess must be answered 429, every accepted stream must get candles,
+ * and the same wrk load runs meanwhile. One line: {@code STREAMS cap=<n> clients=<n> accepted=<n> rejected_429=<n>
+ * other=<n> with_events=<n> live_polls_per_s=<x> candles_per_s=<n> candles_p99_ms=<x> errors=<...>}.
+ *
+ * <p>Options: {@code --duration 30} (seconds per measurement), {@code --warmup 10}, {@code --connections 32},
+ * {@code --stream-cap 64}, {@code --stream-clients 256}. Run from the query-api directory (it starts
+ * {@code target/quarkus-app}).
  */
 public final class QueryBenchmark {
 
@@ -41,6 +47,8 @@ public final class QueryBenchmark {
         int duration = intOption(args, "--duration", 30);
         int warmup = intOption(args, "--warmup", 10);
         int connections = intOption(args, "--connections", 32);
+        int streamCap = intOption(args, "--stream-cap", 64);
+        int streamClients = intOption(args, "--stream-clients", 256);
 
         CassandraNode cassandra = SharedCassandra.get();
         long to = System.currentTimeMillis() / 60_000 * 60_000;
@@ -51,18 +59,21 @@ public final class QueryBenchmark {
                 tables.candle(SYMBOL, minute, 100, 101, 99, 100.5, 12.5, 40, 100.2);
             }
         }
+        cassandra.grantReadOnly(KEYSPACE);
         TimeRange range = new TimeRange(from, to);
         System.err.printf("candles of %s from %s to %s: %d day partition(s), 60 candles%n", SYMBOL,
                 Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), range.daysOldestFirst().size());
 
         Path log = Files.createDirectories(Path.of("target", "bench")).resolve("query-api.log");
         WrkResult service;
+        String streams;
         try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app")).log(log)
                 .jvmOptions("-Xmx512m")
                 .env(Map.of("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
-                        "QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.username(),
-                        "QUARKUS_CASSANDRA_AUTH_PASSWORD", cassandra.password(),
+                        "QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.readerUsername(),
+                        "QUARKUS_CASSANDRA_AUTH_PASSWORD", cassandra.readerPassword(),
                         "QUERY_KEYSPACE", KEYSPACE,
+                        "QUERY_LIVE_MAX_STREAMS", Integer.toString(streamCap),
                         "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "WARN"))
                 .start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -84,11 +95,13 @@ public final class QueryBenchmark {
             service = wrk(url, connections, duration);
             System.err.printf("service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n", service.perSecond,
                     service.p50Millis, service.p99Millis, service.errors.isEmpty() ? "none" : service.errors);
+            streams = StreamCapPhase.run(app, url, streamCap, streamClients, connections, Math.min(duration, 15));
         }
 
         double driverOnly = driverOnly(cassandra, range, connections, warmup, duration);
         System.err.printf("driver only: %.0f queries/s with %d in flight%n", driverOnly, connections);
         double ratio = service.perSecond / driverOnly;
+        System.out.println(streams);
         System.out.printf("RESULT query_p99_ms=%.2f query_per_s=%.0f driver_only_per_s=%.0f ratio=%.2f%n",
                 service.p99Millis, service.perSecond, driverOnly, ratio);
         System.exit(0); // the shared node's shutdown hook stops Cassandra

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A Cassandra node of its own (tests stop and restart it; the shared node must stay up for others), with the
- * password given to the service as a file ({@code query.cassandra.password-file}), as a mounted secret.
+ * A Cassandra node of its own (tests stop and restart it; the shared node must stay up for others); the service reads
+ * as a read-only role whose password it gets as a file ({@code query.cassandra.password-file}), as a mounted secret.
  */
 public class DedicatedCassandraResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,16 +28,17 @@ public class DedicatedCassandraResource implements QuarkusTestResourceLifecycleM
     public Map<String, String> start() {
         try {
             dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "outage-cassandra-");
-            node = CassandraNode.builder(dir.resolve("node")).credentials("query_reader", "s3cret-from-file").start();
+            node = CassandraNode.builder(dir.resolve("node")).readerCredentials("query_reader", "s3cret-from-file").start();
             Path secret = dir.resolve("cassandra-password");
-            Files.writeString(secret, node.password() + "\n");
+            Files.writeString(secret, node.readerPassword() + "\n");
             try (CqlSession session = node.session()) {
                 new TestTables(session, KEYSPACE).applySchema();
             }
+            node.grantReadOnly(KEYSPACE);
             return Map.of(
                     "quarkus.cassandra.contact-points", node.contactPoint(),
                     "quarkus.cassandra.local-datacenter", node.datacenter(),
-                    "quarkus.cassandra.auth.username", node.username(),
+                    "quarkus.cassandra.auth.username", node.readerUsername(),
                     "query.cassandra.password-file", secret.toString(),
                     "query.keyspace", KEYSPACE);
         } catch (IOException e) {

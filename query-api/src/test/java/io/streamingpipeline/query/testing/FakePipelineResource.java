@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in ingestor (ready, and a published-trades counter that grows by 1000 per read) on 127.0.0.1, and a Spark
- * job URL where nothing listens: the page's pipeline state shows one UP with a rate, one UNREACHABLE.
+ * job URL where nothing listens: the page's pipeline state shows one UP with a rate, one UNREACHABLE. Its
+ * {@code /health-requests} says how often the service read the health check.
  */
 public class FakePipelineResource implements QuarkusTestResourceLifecycleManager {
 
@@ -22,12 +23,17 @@ public class FakePipelineResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         AtomicLong published = new AtomicLong();
+        AtomicLong healthRequests = new AtomicLong();
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/q/health/ready", exchange -> respond(exchange, 200, "{\"status\":\"UP\"}"));
+        server.createContext("/q/health/ready", exchange -> {
+            healthRequests.incrementAndGet();
+            respond(exchange, 200, "{\"status\":\"UP\"}");
+        });
+        server.createContext("/health-requests", exchange -> respond(exchange, 200, Long.toString(healthRequests.get())));
         server.createContext("/q/metrics", exchange -> respond(exchange, 200,
                 "# TYPE ingestor_trades_published_total counter\n"
                         + "ingestor_trades_published_total{symbol=\"a\"} " + published.addAndGet(600) + ".0\n"

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The local stack's shared Cassandra node (one per test JVM, authentication on), the contract's schema in
- * {@link #KEYSPACE}, and the service configured for it with the node's application role.
+ * {@link #KEYSPACE}, and the service configured for it with the node's read-only role ({@code SELECT} on
+ * {@link #KEYSPACE} only), as it runs in production. Tests write their rows as the application role.
  */
 public class SharedCassandraResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,11 +22,12 @@ public class SharedCassandraResource implements QuarkusTestResourceLifecycleMana
         try (CqlSession session = node.session()) {
             new TestTables(session, KEYSPACE).applySchema();
         }
+        node.grantReadOnly(KEYSPACE);
         return Map.of(
                 "quarkus.cassandra.contact-points", node.contactPoint(),
                 "quarkus.cassandra.local-datacenter", node.datacenter(),
-                "quarkus.cassandra.auth.username", node.username(),
-                "quarkus.cassandra.auth.password", node.password(),
+                "quarkus.cassandra.auth.username", node.readerUsername(),
+                "quarkus.cassandra.auth.password", node.readerPassword(),
                 "query.keyspace", KEYSPACE);
     }
 

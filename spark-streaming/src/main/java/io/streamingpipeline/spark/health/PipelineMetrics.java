@@ -13,6 +13,7 @@ public final class PipelineMetrics {
 
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rowsWrittenBySink = new ConcurrentHashMap<>();
+    private final AtomicLong deadLettersUnwritten = new AtomicLong();
 
     public void rejected(String reason, long count) {
         add(rejectedByReason, reason, count);
@@ -21,6 +22,15 @@ public final class PipelineMetrics {
     /** @param sink a table or topic name, e.g. {@code crypto_trades} */
     public void written(String sink, long rows) {
         add(rowsWrittenBySink, sink, rows);
+    }
+
+    /** Dead letters that Kafka refused for good (too large, not authorised, ...): skipped, not retried. */
+    public void deadLettersUnwritten(long count) {
+        deadLettersUnwritten.addAndGet(count);
+    }
+
+    public long deadLettersUnwritten() {
+        return deadLettersUnwritten.get();
     }
 
     public Map<String, Long> rejectedByReason() {

@@ -53,6 +53,9 @@ public final class PrometheusText {
         metrics.rejectedByReason().forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));
         out.type("trades_job_rows_written_total", "counter", "Rows written, by sink (Cassandra table or Kafka topic).");
         metrics.rowsWrittenBySink().forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
+        out.type("trades_job_dead_letters_unwritten_total", "counter",
+                "Rejected records whose dead letter Kafka refused for good (logged, skipped; the job goes on).");
+        out.sample("trades_job_dead_letters_unwritten_total", "", metrics.deadLettersUnwritten());
         return out.toString();
     }
 

@@ -1,0 +1,31 @@
+package io.streamingpipeline.bench;
+
+import io.streamingpipeline.contract.Trade;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SinkBenchmarkTest {
+
+    @Test
+    void ceilingBatchesHoldRowsOfOnePartitionOnlyAndEveryRowOnce() {
+        List<Trade> trades = SinkBenchmark.trades(1_000, 1, List.of("A", "B", "C"));
+
+        List<List<Trade>> batches = SinkBenchmark.partitionBatches(trades, 50);
+
+        for (List<Trade> batch : batches) {
+            assertThat(batch).hasSizeLessThanOrEqualTo(50);
+            assertThat(SinkBenchmark.partitions(batch)).hasSize(1);
+        }
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyInAnyOrderElementsOf(trades);
+    }
+
+    @Test
+    void triggerIntervalsInMilliseconds() {
+        assertThat(LatencyBenchmark.triggerMillis("250ms")).isEqualTo(250);
+        assertThat(LatencyBenchmark.triggerMillis("1s")).isEqualTo(1_000);
+        assertThat(LatencyBenchmark.triggerMillis("2 seconds")).isEqualTo(2_000);
+    }
+}

