@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code spark.master.rest.enabled}, as Compose and Kubernetes run it for Airflow): the Python client
  * (dags/dayjobs/spark_rest.py) submits the streaming job's jar in cluster mode, once with {@code --help} (exit 0:
  * FINISHED) and once with an unknown option (exit 2: FAILED), and DayJobsMain (the class the DAGs start) with
- * {@code daily-close --help} once the jar has it, through tests/test_real_master.py. The drivers really ran on the
- * worker: their stdout there holds the usage text.
+ * {@code daily-close --help} once the jar has it, and with the whole command line of a DAG task (run_day_job) against
+ * a Postgres port where nothing listens: every argument parses, the job exits 3 at Postgres (FAILED). Through
+ * tests/test_real_master.py; the drivers really ran on the worker (their stdout and stderr there are checked).
  */
 class SparkRestSubmissionIT {
 
@@ -42,12 +43,17 @@ class SparkRestSubmissionIT {
                 dayJobs = zip.getEntry("io/streamingpipeline/spark/batch/DayJobsMain.class") != null;
             }
             // DayJobsMain (the day jobs' class, the DAGs' main class) is tested once it is in the jar
-            assertThat(result.output()).contains(dayJobs ? "3 passed" : "2 passed, 1 skipped");
+            assertThat(result.output()).contains(dayJobs ? "4 passed" : "2 passed, 2 skipped");
             if (dayJobs) {
                 Matcher dayJob = Pattern.compile("DAYJOBS (driver-\\S+)").matcher(result.output());
                 assertThat(dayJob.find()).as(result.output()).isTrue();
                 assertThat(Files.readString(spark.workerWorkDir().resolve(dayJob.group(1)).resolve("stdout")))
                         .contains("--ops-jdbc-url");
+                // every argument of the DAG tasks' command line parsed (no exit 2); the job stopped at Postgres
+                Matcher close = Pattern.compile("CLOSE (driver-\\S+)").matcher(result.output());
+                assertThat(close.find()).as(result.output()).isTrue();
+                assertThat(Files.readString(spark.workerWorkDir().resolve(close.group(1)).resolve("stderr")))
+                        .contains("FAILED daily-close --day 2026-12-01: ").doesNotContain("needs a value");
             }
 
             Matcher finished = Pattern.compile("FINISHED (driver-\\S+)").matcher(result.output());

@@ -64,7 +64,8 @@ class SchemaCommandIT {
                     + "AND day = '2026-01-01'").one().getDouble("open")).as("data kept").isEqualTo(1.5);
             assertThat(session.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", KEYSPACE)
                     .all()).extracting(r -> r.getString(0))
-                    .containsExactlyInAnyOrder(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE);
+                    .containsExactlyInAnyOrder(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE,
+                            CassandraSchema.CANDLES_1H_TABLE, CassandraSchema.CANDLES_1D_TABLE);
         }
     }
 

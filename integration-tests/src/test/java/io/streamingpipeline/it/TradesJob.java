@@ -64,6 +64,14 @@ final class TradesJob {
 
     /** Starts the streaming job (returns at once; the driver then needs ~20 s to its first batch). */
     SparkDriver submit(String... extraArgs) {
+        return submit(List.of(), 0, extraArgs);
+    }
+
+    /**
+     * Like {@link #submit(String...)}, with driver JVM options (e.g. a fault injection's system property) and at
+     * most {@code maxCores} cores for the application (0: all the worker offers), so that two can run at once.
+     */
+    SparkDriver submit(List<String> driverJvmOptions, int maxCores, String... extraArgs) {
         List<String> args = new ArrayList<>(commonArgs());
         args.addAll(List.of("--bootstrap-servers", kafka().bootstrapServers(),
                 "--topic", topic, "--dead-letter-topic", deadLetterTopic,
@@ -71,7 +79,12 @@ final class TradesJob {
                 "--starting-offsets", "earliest", "--trigger-interval", "1s",
                 "--health-port", Integer.toString(healthPort), "--health-bind-address", "127.0.0.1"));
         args.addAll(List.of(extraArgs));
-        return PipelineStack.get().spark.submit(submission(name).args(args).build());
+        SparkSubmission.Builder submission = submission(name).args(args)
+                .driverJvmOptions(driverJvmOptions.toArray(String[]::new));
+        if (maxCores > 0) {
+            submission.maxCores(maxCores);
+        }
+        return PipelineStack.get().spark.submit(submission.build());
     }
 
     /** {@code --apply-schema} for this job's keyspace; returns the driver (it exits by itself). */

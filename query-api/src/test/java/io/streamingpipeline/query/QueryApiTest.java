@@ -152,9 +152,9 @@ class QueryApiTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-            "/api/trades/bad symbol        |                                                       | symbol | is not a symbol",
+            "/api/trades/bad%09symbol      |                                                       | symbol | is not a symbol",
             "/api/trades/" + "A123456789B123456789C123456789D123456789E123456789F123456789G1234 |  | symbol | is not a symbol",
-            "/api/candles/-BTC             |                                                       | symbol | is not a symbol",
+            "/api/candles/%20%20           |                                                       | symbol | is not a symbol",
             "/api/trades/TEST:DAYS         | from=yesterday                                        | from   | is not a time",
             "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-13-01                         | to     | is not a time",
             "/api/trades/TEST:DAYS         | from=2024-03-02&to=2024-03-01                         | from   | must be before to",
@@ -172,7 +172,7 @@ class QueryApiTest {
     })
     void badInputIs400WithAReason(String path, String query, String parameter, String message) {
         if (path.endsWith("/live")) {
-            given().get("/api/candles/{symbol}/live", "bad symbol").then().statusCode(400);
+            given().get("/api/candles/{symbol}/live", "bad\tsymbol").then().statusCode(400);
             return;
         }
         String url = path + (query == null ? "" : "?" + query);

@@ -1,6 +1,7 @@
 package io.streamingpipeline.spark;
 
 import io.streamingpipeline.spark.candles.Candle;
+import io.streamingpipeline.spark.candles.SourceCandle;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.AccumulatorV2;
 
@@ -14,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * What a micro-batch's records were: how many trades are valid, how many records were rejected for each reason, and
- * the one-minute candles of the valid trades. Each task tallies the records it checks, and the driver adds up the
- * tasks' tallies ({@link Accumulator}), so only a few candles per symbol reach it.
+ * the one-minute candles of the valid trades, one per symbol, minute and Kafka partition, with the offsets of their
+ * first and last trade. Each task tallies the records it checks, and the driver adds up the tasks' tallies
+ * ({@link Accumulator}), so only a few candles per symbol reach it.
  */
 public final class BatchTally implements Serializable {
 
@@ -23,9 +25,12 @@ public final class BatchTally implements Serializable {
 
     private long valid;
     private final Map<String, Long> rejected = new TreeMap<>();
-    private final Map<Candle.Key, Candle> candles = new LinkedHashMap<>();
+    private final Map<SourceCandle.Key, SourceCandle> candles = new LinkedHashMap<>();
+    /** Null: every valid trade counts in the candles; else only those of these keys above the given offset. */
+    private final Map<SourceCandle.Key, Long> onlyAbove;
 
-    private BatchTally() {
+    private BatchTally(Map<SourceCandle.Key, Long> onlyAbove) {
+        this.onlyAbove = onlyAbove;
     }
 
     /**
@@ -36,17 +41,31 @@ public final class BatchTally implements Serializable {
      * job's final-stage task once per partition, and drops those of a failed or duplicate attempt.
      */
     public static Accumulator register(SparkContext context) {
-        Accumulator accumulator = new Accumulator();
+        return register(context, null);
+    }
+
+    /**
+     * Like {@link #register(SparkContext)}, but only the trades of these candles and partitions, above these offsets,
+     * count in the candles: for the trades of which a stored candle holds only some.
+     */
+    public static Accumulator register(SparkContext context, Map<SourceCandle.Key, Long> onlyAbove) {
+        Accumulator accumulator = new Accumulator(onlyAbove == null ? null : Map.copyOf(onlyAbove));
         context.register(accumulator);
         return accumulator;
     }
 
-    void add(TradeRecordCheck.Checked record) {
+    void add(TradeRecordCheck.Checked record, int partition, long offset) {
         if (record.valid()) {
             valid++;
-            Candle candle = Candle.ofTrade(record.symbol(), record.timestampUnix(), record.id(), record.price(),
-                    record.volume());
-            candles.merge(candle.key(), candle, Candle::merge);
+            SourceCandle candle = SourceCandle.ofTrade(Candle.ofTrade(record.symbol(), record.timestampUnix(),
+                    record.id(), record.price(), record.volume()), partition, offset);
+            if (onlyAbove != null) {
+                Long above = onlyAbove.get(candle.key());
+                if (above == null || offset <= above) {
+                    return;
+                }
+            }
+            candles.merge(candle.key(), candle, SourceCandle::merge);
         } else {
             rejected.merge(record.rejectReason(), 1L, Long::sum);
         }
@@ -55,7 +74,7 @@ public final class BatchTally implements Serializable {
     private void addAll(BatchTally other) {
         valid += other.valid;
         other.rejected.forEach((reason, n) -> rejected.merge(reason, n, Long::sum));
-        other.candles.forEach((key, candle) -> candles.merge(key, candle, Candle::merge));
+        other.candles.forEach((key, candle) -> candles.merge(key, candle, SourceCandle::merge));
     }
 
     private boolean isEmpty() {
@@ -75,17 +94,23 @@ public final class BatchTally implements Serializable {
         return rejected.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** One candle per symbol and minute of the valid trades. */
-    public Collection<Candle> candles() {
+    /** One candle per symbol, minute and Kafka partition of the valid trades. */
+    public Collection<SourceCandle> candles() {
         return List.copyOf(candles.values());
     }
 
-    /** Checked records in, the batch's tally out. */
+    /** Checked records in (with their Kafka partition and offset: {@link #add(TradeRecordCheck.Checked, int, long)}), the batch's tally out. */
     public static final class Accumulator extends AccumulatorV2<TradeRecordCheck.Checked, BatchTally> {
 
         private static final long serialVersionUID = 1L;
 
-        private BatchTally tally = new BatchTally();
+        private final Map<SourceCandle.Key, Long> onlyAbove;
+        private BatchTally tally;
+
+        private Accumulator(Map<SourceCandle.Key, Long> onlyAbove) {
+            this.onlyAbove = onlyAbove;
+            this.tally = new BatchTally(onlyAbove);
+        }
 
         @Override
         public boolean isZero() {
@@ -94,19 +119,25 @@ public final class BatchTally implements Serializable {
 
         @Override
         public Accumulator copy() {
-            Accumulator copy = new Accumulator();
+            Accumulator copy = new Accumulator(onlyAbove);
             copy.tally.addAll(tally);
             return copy;
         }
 
         @Override
         public void reset() {
-            tally = new BatchTally();
+            tally = new BatchTally(onlyAbove);
         }
 
+        /** Candles are kept per Kafka partition and offset: use {@link #add(TradeRecordCheck.Checked, int, long)}. */
         @Override
         public void add(TradeRecordCheck.Checked record) {
-            tally.add(record);
+            throw new UnsupportedOperationException("a trade is tallied with its Kafka partition and offset");
+        }
+
+        /** A checked record, read at {@code offset} of Kafka partition {@code partition}. */
+        public void add(TradeRecordCheck.Checked record, int partition, long offset) {
+            tally.add(record, partition, offset);
         }
 
         @Override

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * {@code --apply-schema}: creates keyspace and tables from the contract's CQL file through the connector's
  * session (the Java driver shipped inside the spark-cassandra-connector). Every statement is
- * {@code IF NOT EXISTS}, so running it again, or from several places, is harmless. It needs no SparkContext.
+ * {@code IF NOT EXISTS} (tables of an earlier version get the columns added since), so running it again, or from
+ * several places, is harmless. It needs no SparkContext.
  */
 public final class SchemaCommand {
 
@@ -79,9 +80,8 @@ public final class SchemaCommand {
         List<String> missingColumns = CandleColumns.ALL.stream().filter(c -> !candleColumns.contains(c)).toList();
         if (!missingColumns.isEmpty()) {
             throw new IllegalStateException("Table " + settings.keyspace() + "." + CassandraSchema.CANDLES_TABLE
-                    + " has no column " + missingColumns + ": it was created by an earlier version, whose candles "
-                    + "could not be merged batch by batch. Add them with ALTER TABLE ... ADD, typed as in the contract's "
-                    + "cassandra-schema.cql (--apply-schema does not change an existing table)");
+                    + " has no column " + missingColumns + ": it was created by an earlier version. Run this jar "
+                    + "with --apply-schema (same Cassandra options): it adds them (ALTER TABLE ... ADD IF NOT EXISTS)");
         }
     }
 }

@@ -23,12 +23,10 @@ import java.util.function.Function;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Kafka records of the trades topic into trades, with the contract's explicit schema and the ingestor's rules:
- * symbol non-empty (at most 64 characters), price finite and &gt; 0, volume finite and &ge; 0, trade time in UNIX
- * milliseconds between 2000-01-01 and the Kafka record time plus the allowed skew, conditions an array of strings
- * or null, id a UUID. A record that breaks a rule is not dropped and does not fail the query: it comes out with a
- * {@link #REJECT_REASON} (a {@link RejectReason} label) and a {@link #REJECT_DETAIL}. Each record is checked by
- * {@link TradeRecordCheck}, once, however many datasets are derived from the classified one.
+ * Kafka records of the trades topic into trades, checked by the contract's {@code TradeValidation} (see
+ * {@link TradeRecordCheck}). A record that breaks a rule is not dropped and does not fail the query: it comes out with
+ * a {@link #REJECT_REASON} (a {@link RejectReason} label) and a {@link #REJECT_DETAIL}. Each record is checked once,
+ * however many datasets are derived from the classified one.
  */
 public final class TradeParsing {
 
@@ -43,7 +41,7 @@ public final class TradeParsing {
     public static final String RAW = "raw";
     /** The record key, as received (bytes). */
     public static final String KAFKA_KEY = "kafka_key";
-    /** Reason of a record whose {@code id} is not a UUID (the ingestor assigns ids, so only a foreign producer sends one). */
+    /** Reason of a record whose {@code id} is not a lower-case UUIDv7 (the ingestor assigns ids: only a foreign producer sends one). */
     public static final String INVALID_ID = RejectReason.INVALID_ID.label();
 
     /** The columns of {@link #rejected}. */
@@ -85,8 +83,8 @@ public final class TradeParsing {
     }
 
     /**
-     * Checks the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp} as the Kafka
-     * source gives them): rows of {@link #CLASSIFIED_SCHEMA}, one per record. A valid trade has its UTC {@code day}
+     * Checks the {@code value} of Kafka rows (columns {@code key}, {@code value}, {@code timestamp}, {@code partition},
+     * {@code offset} as the Kafka source gives them): rows of {@link #CLASSIFIED_SCHEMA}, one per record. A valid trade has its UTC {@code day}
      * and its id in lower case, and no conditions is null whether the array was empty, null or absent.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
@@ -109,7 +107,8 @@ public final class TradeParsing {
     }
 
     private static Dataset<Row> kafkaRecords(Dataset<Row> kafkaRows) {
-        return kafkaRows.select(col("key"), col("value"), col("timestamp"));
+        // partition and offset: where each candle's trades come from (BatchTally, candles.Candles)
+        return kafkaRows.select(col("key"), col("value"), col("timestamp"), col("partition"), col("offset"));
     }
 
     /**
@@ -169,8 +168,9 @@ public final class TradeParsing {
             @Override
             public boolean hasNext() {
                 while (next == null && records.hasNext()) {
-                    TradeRecordCheck.Checked t = check(records.next());
-                    tally.add(t);
+                    Row record = records.next();
+                    TradeRecordCheck.Checked t = check(record);
+                    tally.add(t, record.getInt(3), record.getLong(4));
                     if (t.valid()) {
                         next = t;
                     }

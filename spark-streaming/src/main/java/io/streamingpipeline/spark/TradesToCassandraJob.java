@@ -107,7 +107,7 @@ public final class TradesToCassandraJob {
                     .queryName(TRADES_QUERY)
                     .trigger(Trigger.ProcessingTime(settings.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
                     .option("checkpointLocation", checkpoint(settings, TRADES_QUERY))
-                    .foreachBatch(new TradesBatchWriter(settings.maxFutureSkew(),
+                    .foreachBatch(new TradesBatchWriter(settings.maxFutureSkew(), settings.topic(),
                             BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.TRADES_TABLE),
                             CassandraSchema.TRADES_TABLE,
                             new CassandraCandleStore(CassandraConnector.apply(spark.sparkContext().getConf()),

@@ -22,11 +22,13 @@ class CassandraSchemaTest {
 
     private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|int|uuid|double|timestamp|frozen<list<text>>),?$",
             Pattern.MULTILINE);
+    /** A column added to a table of an earlier version: {@code ALTER TABLE t ADD IF NOT EXISTS name type}. */
+    private static final Pattern ADDED_COLUMN = Pattern.compile("ADD IF NOT EXISTS ([a-z_]+) (.+)$");
 
     @Test
     void simpleStrategyForOneLocalNode() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
-        assertThat(statements).hasSize(5);
+        assertThat(statements).hasSize(6);
         assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
                 + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     }
@@ -46,7 +48,8 @@ class CassandraSchemaTest {
     void everyStatementIsAnIdempotentCreateWithEveryPlaceholderFilled() {
         for (Replication r : List.of(Replication.simple(1), Replication.parse("NetworkTopologyStrategy:dc1=3"))) {
             for (String statement : CassandraSchema.statements("ks_1", r, Duration.ofDays(2), Duration.ZERO)) {
-                assertThat(statement).matches("(?s)CREATE (KEYSPACE|TABLE) IF NOT EXISTS ks_1(\\.[a-z_0-9]+)?\\s.*")
+                assertThat(statement).matches("(?s)(CREATE (KEYSPACE|TABLE) IF NOT EXISTS ks_1(\\.[a-z_0-9]+)?"
+                                + "|ALTER TABLE ks_1\\.[a-z_0-9]+ ADD IF NOT EXISTS [a-z_]+)\\s.*")
                         .doesNotContain("${").doesNotContain("--").doesNotEndWith(";");
             }
         }
@@ -73,17 +76,22 @@ class CassandraSchemaTest {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
         assertThat(columns(statements.get(1))).containsExactlyEntriesOf(ordered(TradeColumns.ALL, List.of(
                 "text", "text", "bigint", "uuid", "double", "double", "frozen<list<text>>", "bigint")));
-        assertThat(columns(statements.get(2))).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
+        Map<String, String> candleColumns = columns(statements.get(2));
+        Matcher added = ADDED_COLUMN.matcher(statements.get(3));
+        assertThat(added.find()).as("statement 4 adds a candle column: %s", statements.get(3)).isTrue();
+        assertThat(statements.get(3)).startsWith("ALTER TABLE spark_streaming.crypto_candles_1m ");
+        candleColumns.put(added.group(1), added.group(2));
+        assertThat(candleColumns).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
                 "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double",
-                "bigint", "uuid", "bigint", "uuid", "uuid", "bigint")));
+                "bigint", "uuid", "bigint", "uuid", "uuid", "bigint", "frozen<map<text, bigint>>")));
         List<String> rollupTypes = List.of("text", "text", "timestamp", "double", "double", "double", "double",
                 "double", "bigint", "double", "int");
-        assertThat(statements.get(3)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
+        assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
                 .contains("PRIMARY KEY ((symbol, month), hour_start)");
-        assertThat(columns(statements.get(3))).containsExactlyEntriesOf(ordered(RollupColumns.HOURLY, rollupTypes));
-        assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
+        assertThat(columns(statements.get(4))).containsExactlyEntriesOf(ordered(RollupColumns.HOURLY, rollupTypes));
+        assertThat(statements.get(5)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
                 .contains("PRIMARY KEY ((symbol, year), day_start)");
-        assertThat(columns(statements.get(4))).containsExactlyEntriesOf(ordered(RollupColumns.DAILY, rollupTypes));
+        assertThat(columns(statements.get(5))).containsExactlyEntriesOf(ordered(RollupColumns.DAILY, rollupTypes));
     }
 
     @Test

@@ -59,9 +59,10 @@ class DeadLettersTest {
         for (int i = 0; i < controls.length; i++) {
             controls[i] = (byte) (i % 32);
         }
-        Row kafkaRow = RowFactory.create(new byte[200_000], controls, new java.sql.Timestamp(KAFKA_TIME));
+        Row kafkaRow = RowFactory.create(new byte[200_000], controls, new java.sql.Timestamp(KAFKA_TIME), 0, 0L);
         Dataset<Row> kafkaRows = LocalSpark.session().createDataFrame(List.of(kafkaRow), new StructType()
-                .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType).add("timestamp", DataTypes.TimestampType));
+                .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType).add("timestamp", DataTypes.TimestampType)
+                .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType));
         Row record = DeadLetters.records(TradeParsing.rejected(TradeParsing.classify(kafkaRows, Duration.ofHours(1))),
                 1L).collectAsList().get(0);
         byte[] key = record.getAs("key");

@@ -41,16 +41,28 @@ public final class LocalSpark {
         return session;
     }
 
-    /** Kafka-source-like rows (key, value as bytes, timestamp) from record values; key null, time {@code kafkaTime}. */
+    /**
+     * Kafka-source-like rows (key, value as bytes, timestamp, partition, offset) from record values; key null, time
+     * {@code kafkaTime}, partition 0, offsets from 0.
+     */
     public static Dataset<Row> kafkaRows(long kafkaTimeMillis, String... values) {
+        return kafkaRows(kafkaTimeMillis, 0, values);
+    }
+
+    /** Like {@link #kafkaRows(long, String...)}, with offsets from {@code firstOffset} in the order given. */
+    public static Dataset<Row> kafkaRows(long kafkaTimeMillis, long firstOffset, String... values) {
         StructType schema = new StructType()
                 .add("key", DataTypes.BinaryType, true)
                 .add("value", DataTypes.BinaryType, true)
-                .add("timestamp", DataTypes.TimestampType, true);
+                .add("timestamp", DataTypes.TimestampType, true)
+                .add("partition", DataTypes.IntegerType, true)
+                .add("offset", DataTypes.LongType, true);
         List<Row> rows = new ArrayList<>();
+        long offset = firstOffset;
         for (String value : values) {
             rows.add(RowFactory.create("BINANCE:BTCUSDT".getBytes(StandardCharsets.UTF_8),
-                    value == null ? null : value.getBytes(StandardCharsets.UTF_8), new Timestamp(kafkaTimeMillis)));
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8), new Timestamp(kafkaTimeMillis), 0,
+                    offset++));
         }
         return session().createDataFrame(rows, schema);
     }

@@ -37,7 +37,7 @@ import java.util.UUID;
 import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.id;
 import static io.streamingpipeline.spark.TestTrades.trade;
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -59,6 +59,7 @@ class StreamingPipelineTest {
             Set.of(TradesToCassandraJob.TRADES_QUERY), Duration.ofMinutes(2), Clock.systemUTC());
     private final List<StreamingQuery> queries = new ArrayList<>();
     private HealthServer server;
+    private long nextOffset;
 
     @AfterEach
     void stop() throws Exception {
@@ -154,7 +155,7 @@ class StreamingPipelineTest {
         StreamingQuery query = asKafka(input).writeStream()
                 .queryName(TradesToCassandraJob.TRADES_QUERY)
                 .option("checkpointLocation", checkpoints.resolve("trades").toString())
-                .foreachBatch(new TradesBatchWriter(SKEW, collectInto(trades), CassandraSchema.TRADES_TABLE,
+                .foreachBatch(new TradesBatchWriter(SKEW, "crypto_trades", collectInto(trades), CassandraSchema.TRADES_TABLE,
                         candles, CassandraSchema.CANDLES_TABLE, collectInto(deadLetters), "crypto_trades_dlq",
                         metrics, () -> 42L))
                 .start();
@@ -167,20 +168,27 @@ class StreamingPipelineTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** What the Kafka source gives: key, value as bytes, record timestamp. */
+    /** What the Kafka source gives: key, value as bytes, record timestamp, partition 0 and the offset {@link #send} set. */
     private static Dataset<Row> asKafka(MemoryStream<String> input) {
         return input.toDF().select(
                 lit(null).cast(DataTypes.BinaryType).as("key"),
-                col("value").cast(DataTypes.BinaryType).as("value"),
-                lit(new Timestamp(T0 + 3_600_000)).as("timestamp"));
+                expr("substring(value, instr(value, '\\t') + 1)").cast(DataTypes.BinaryType).as("value"),
+                lit(new Timestamp(T0 + 3_600_000)).as("timestamp"),
+                lit(0).as("partition"),
+                expr("substring_index(value, '\\t', 1)").cast(DataTypes.LongType).as("offset"));
     }
 
     private static BatchSink collectInto(List<Row> rows) {
         return batch -> rows.addAll(batch.collectAsList());
     }
 
-    private static void send(MemoryStream<String> input, StreamingQuery query, String... values) {
-        input.addData(JavaConverters.asScalaBuffer(List.of(values)).toSeq());
+    /** Appends the records with the next offsets (each value prefixed by its offset and a tab: see {@link #asKafka}). */
+    private void send(MemoryStream<String> input, StreamingQuery query, String... values) {
+        List<String> records = new ArrayList<>();
+        for (String value : values) {
+            records.add(nextOffset++ + "\t" + value);
+        }
+        input.addData(JavaConverters.asScalaBuffer(records).toSeq());
         query.processAllAvailable();
     }
 

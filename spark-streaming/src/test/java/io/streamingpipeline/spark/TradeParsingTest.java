@@ -44,7 +44,7 @@ class TradeParsingTest {
         Dataset<Row> kafka = LocalSpark.session().range(10).select(
                 col("id").cast(DataTypes.StringType).cast(DataTypes.BinaryType).as("key"),
                 functions.concat(lit("{\"symbol\":\""), col("id").cast(DataTypes.StringType), lit("\"}")).cast(DataTypes.BinaryType).as("value"),
-                col("id").cast(DataTypes.TimestampType).as("timestamp"));
+                col("id").cast(DataTypes.TimestampType).as("timestamp"), lit(0).as("partition"), col("id").as("offset"));
         Dataset<Row> classified = TradeParsing.classify(kafka, SKEW);
 
         for (Dataset<Row> filtered : List.of(TradeParsing.rejected(classified), valid(kafka))) {
@@ -71,7 +71,7 @@ class TradeParsingTest {
         assertThat(tally.value().validCount()).isEqualTo(3);
         assertThat(tally.value().rejectedByReason()).containsExactly(Map.entry("invalid_price", 2L),
                 Map.entry("malformed_json", 1L));
-        assertThat(tally.value().candles()).extracting(c -> c.symbol() + " " + c.tradeCount() + " " + c.volume())
+        assertThat(tally.value().candles()).extracting(s -> s.candle()).extracting(c -> c.symbol() + " " + c.tradeCount() + " " + c.volume())
                 .containsExactlyInAnyOrder("A 2 3.0", "B 1 3.0");
     }
 

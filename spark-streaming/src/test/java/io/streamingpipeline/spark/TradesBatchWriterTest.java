@@ -10,21 +10,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.id;
 import static io.streamingpipeline.spark.TestTrades.trade;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** One trade batch on a static frame: trades, candles and dead letters written, and counted. */
 class TradesBatchWriterTest {
@@ -34,7 +32,7 @@ class TradesBatchWriterTest {
     private final List<Row> deadLetters = Collections.synchronizedList(new ArrayList<>());
     private final InMemoryCandleStore candles = new InMemoryCandleStore();
 
-    private final Dataset<Row> batch = asKafka(List.of(
+    private final Dataset<Row> batch = asKafka(0, List.of(
             trade(id(1), "A", 100, 1, T0 + 1_000),
             trade(id(2), "A", 101, 2, T0 + 2_000),
             trade(id(3), "B", -5, 1, T0 + 3_000),
@@ -61,8 +59,8 @@ class TradesBatchWriterTest {
         List<Row> written = Collections.synchronizedList(new ArrayList<>());
         TradesBatchWriter writer = writer(rows -> written.addAll(rows.collectAsList()));
         writer.call(batch, 7L);
-        writer.call(asKafka(List.of(trade(id(4), "A", 99, 1, T0 + 500))), 8L);
-        writer.call(asKafka(List.of(trade(id(4), "A", 99, 1, T0 + 500))), 8L); // the same batch again
+        writer.call(asKafka(4, List.of(trade(id(4), "A", 99, 1, T0 + 500))), 8L);
+        writer.call(asKafka(4, List.of(trade(id(4), "A", 99, 1, T0 + 500))), 8L); // the same batch again
 
         assertThat(written).hasSize(4);
         Candle a = candles.candles().get(0);
@@ -70,6 +68,28 @@ class TradesBatchWriterTest {
         assertThat(a.volume()).isEqualTo(4);
         assertThat(a.open()).isEqualTo(99);
         assertThat(metrics.rowsWrittenBySink()).containsEntry("crypto_candles_1m", 2L);
+    }
+
+    @Test
+    void aNewCheckpointReadingTheTopicAgainCountsOnlyTheTradesTheCandlesDoNotHold() throws Exception {
+        List<String> records = List.of(
+                trade(id(1), "A", 100, 1, T0 + 1_000),
+                trade(id(2), "A", 101, 2, T0 + 2_000),
+                trade(id(3), "A", 99, 1, T0 + 500),
+                trade(id(4), "A", 103, 1, T0 + 59_000));
+        TradesBatchWriter writer = writer(rows -> rows.collectAsList());
+        writer.call(asKafka(0, records.subList(0, 2)), 1L);
+        // a new checkpoint from earliest: its first batch holds the same two records (offsets 0, 1) and two new ones
+        writer.call(asKafka(0, records), 0L);
+
+        assertThat(candles.candles()).singleElement().satisfies(c -> {
+            assertThat(c.tradeCount()).isEqualTo(4);
+            assertThat(c.volume()).isEqualTo(5);
+            assertThat(c.open()).isEqualTo(99);
+            assertThat(c.close()).isEqualTo(103);
+            assertThat(c.vwap()).isCloseTo((100 + 202 + 99 + 103) / 5.0, within(1e-12));
+        });
+        assertThat(candles.merged().get(0).mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 3L));
     }
 
     @Test
@@ -100,7 +120,7 @@ class TradesBatchWriterTest {
                 trade(id(2), "A", 101, 2, T0 + 90_000)), 1L);
         long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
 
-        writer.call(LocalSpark.kafkaRows(T0 + 200_000, trade(id(3), "A", 102, 1, T0 + 61_000),
+        writer.call(LocalSpark.kafkaRows(T0 + 200_000, 2, trade(id(3), "A", 102, 1, T0 + 61_000),
                 trade(id(4), "B", 103, 2, T0 + 190_000)), 2L);
 
         assertThat(candles.candles()).hasSize(3);
@@ -114,14 +134,12 @@ class TradesBatchWriterTest {
     }
 
     private TradesBatchWriter writer(BatchSink trades) {
-        return new TradesBatchWriter(Duration.ofHours(1), trades, "crypto_trades", candles, "crypto_candles_1m",
+        return new TradesBatchWriter(Duration.ofHours(1), "crypto_trades", trades, "crypto_trades", candles, "crypto_candles_1m",
                 rows -> deadLetters.addAll(rows.collectAsList()), "crypto_trades_dlq", metrics, () -> 42L);
     }
 
-    private Dataset<Row> asKafka(List<String> values) {
-        return spark.createDataset(values, Encoders.STRING()).toDF("value").select(
-                lit(null).cast(DataTypes.BinaryType).as("key"),
-                col("value").cast(DataTypes.BinaryType).as("value"),
-                lit(new Timestamp(T0 + 3_600_000)).as("timestamp"));
+    /** Records of Kafka partition 0 from {@code firstOffset} on. */
+    private Dataset<Row> asKafka(long firstOffset, List<String> values) {
+        return LocalSpark.kafkaRows(T0 + 3_600_000, firstOffset, values.toArray(String[]::new));
     }
 }

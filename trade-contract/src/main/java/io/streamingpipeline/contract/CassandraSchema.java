@@ -100,15 +100,20 @@ public final class CassandraSchema {
         public static final String CLOSE_ID = "close_id";
         /** Id of the streaming query (stable across restarts from its checkpoint) that last merged trades in. */
         public static final String MERGED_QUERY = "merged_query";
-        /** The last micro-batch of that query merged in: a replay of it, or of an earlier batch, is not merged again. */
+        /** The last micro-batch of that query merged in (candles of earlier versions are replay-checked by it). */
         public static final String MERGED_BATCH = "merged_batch";
+        /**
+         * Per Kafka partition of the trades topic ({@code <topic>-<partition>}), the offset of the last trade merged
+         * in: trades at or below it are in the candle already. Added by {@code ALTER TABLE ... ADD IF NOT EXISTS}.
+         */
+        public static final String MERGED_OFFSETS = "merged_offsets";
 
         /** What readers of candles need. */
         public static final List<String> CANDLE =
                 List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP);
         /** In table order: the candle, then what the job needs to merge more trades into it. */
         public static final List<String> ALL = List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME,
-                TRADE_COUNT, VWAP, OPEN_TIME, OPEN_ID, CLOSE_TIME, CLOSE_ID, MERGED_QUERY, MERGED_BATCH);
+                TRADE_COUNT, VWAP, OPEN_TIME, OPEN_ID, CLOSE_TIME, CLOSE_ID, MERGED_QUERY, MERGED_BATCH, MERGED_OFFSETS);
     }
 
     /**
@@ -161,7 +166,8 @@ public final class CassandraSchema {
 
     /**
      * The statements of {@link #RESOURCE} in order (keyspace first), comments removed, placeholders filled in,
-     * without the trailing semicolons. Each one is {@code CREATE ... IF NOT EXISTS}, so applying them again is harmless.
+     * without the trailing semicolons. Each one is {@code CREATE ... IF NOT EXISTS} or {@code ALTER TABLE ... ADD IF NOT
+     * EXISTS}, so applying them again, or to the tables of an earlier version, is harmless.
      *
      * @param tradesTtl  default TTL of raw trades, {@link Duration#ZERO} = forever
      * @param candlesTtl default TTL of candles, {@link Duration#ZERO} = forever

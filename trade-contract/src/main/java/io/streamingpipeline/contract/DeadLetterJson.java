@@ -33,7 +33,7 @@ public final class DeadLetterJson {
      * strings are written as empty strings. Key and value together stay within {@link DeadLetter#MAX_RECORD_BYTES}.
      */
     public static byte[] value(DeadLetter letter, int keyBytes) {
-        return valueWithin(letter, DeadLetter.MAX_RECORD_BYTES - Math.min(keyBytes, DeadLetter.MAX_KEY_BYTES));
+        return valueWithin(letter, DeadLetter.MAX_RECORD_BYTES - keyBytes);
     }
 
     /** The JSON value, at most {@code maxBytes} long (at least 16 KiB: room for everything but the raw text). */

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One trade as it travels through Kafka (the value of a record on {@link TradeContract#TRADES_TOPIC}).
+ * One trade as it travels through Kafka (the value of a record on {@link TradeContract#TRADES_TOPIC}); the rules of a
+ * valid one are {@link TradeValidation}'s.
  *
  * @param id            assigned once by the ingestor (UUIDv7, time-ordered); makes every later write idempotent
  * @param symbol        e.g. {@code BINANCE:BTCUSDT}; also the record key
- * @param price         last price, finite and &gt; 0
- * @param volume        finite and &ge; 0
+ * @param price         last price, finite, &gt; 0 and &le; {@link TradeValidation#MAX_PRICE}
+ * @param volume        finite, &ge; 0 and &le; {@link TradeValidation#MAX_VOLUME}
  * @param timestampUnix trade time, UNIX milliseconds
  * @param conditions    trade-condition codes, or null when the feed sent none
  * @param ingestedAt    when the ingestor received the frame, UNIX milliseconds
@@ -33,7 +34,7 @@ public record Trade(
 
     /** 2000-01-01T00:00:00Z: an older trade time is taken for seconds or garbage, and the trade is rejected. */
     public static final long EARLIEST_PLAUSIBLE_MILLIS = 946_684_800_000L;
-    /** The longest symbol of a valid trade, in characters. */
+    /** The longest symbol of a valid trade, in Unicode code points (as JSON Schema's {@code maxLength} counts). */
     public static final int MAX_SYMBOL_CHARS = 64;
 
     public Trade {

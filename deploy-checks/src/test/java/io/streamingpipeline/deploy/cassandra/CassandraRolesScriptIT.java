@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * k8s/base/scripts/cassandra-bootstrap-roles.sh (Kubernetes' schema Job and init containers, Compose's cassandra-roles
  * and cassandra-grants) run by bash against a real Cassandra 5.0 node of the local stack, with {@link CqlshStandIn}
- * as its cqlsh. The node keeps credentials for 15 s instead of 2 (credentials_validity): a first login with a changed
+ * as its cqlsh. The node keeps credentials for 40 s instead of 2 (credentials_validity): a first login with a changed
  * password fails for that long, so the script's bounded retry is exercised every time instead of by chance.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,6 +45,8 @@ class CassandraRolesScriptIT {
     private static final String READER_PASSWORD = "re@der pw";
     private static final String NEW_WRITER_PASSWORD = "new writer pw";
     private static final String KEYSPACE = CassandraSchema.DEFAULT_KEYSPACE;
+    /** How long the node answers logins from cached credentials (Cassandra's default: 2 s). */
+    private static final int CREDENTIALS_VALIDITY_SECONDS = 40;
 
     private static Path dir;
     private static CassandraNode node;
@@ -56,7 +58,7 @@ class CassandraRolesScriptIT {
         node = CassandraNode.builder(dir.resolve("node"))
                 // the node's own start-up role, unrelated to the script's
                 .credentials("node_probe", "node-probe-password")
-                .yamlSetting("credentials_validity", "15s")
+                .yamlSetting("credentials_validity", CREDENTIALS_VALIDITY_SECONDS + "s")
                 .startTimeout(Duration.ofMinutes(4))
                 .start();
         Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -140,7 +142,10 @@ class CassandraRolesScriptIT {
         }
     }
 
-    /** Kubernetes' form: the passwords are the files of the Secret; a second run finds its own superuser. */
+    /**
+     * Kubernetes' form: the passwords are the files of the Secret, system_auth is replicated once the ring has the
+     * StatefulSet's nodes; a second run finds its own superuser.
+     */
     @Test
     @Order(3)
     void runningAgainWithSecretFilesChangesNothing() throws IOException {
@@ -150,10 +155,18 @@ class CassandraRolesScriptIT {
         Files.writeString(secrets.resolve("reader-password"), READER_PASSWORD);
         Map<String, String> env = new HashMap<>(common());
         env.put("CASSANDRA_SECRETS_DIR", secrets.toString());
+        env.put("SYSTEM_AUTH_REPLICATION", "{'class': 'SimpleStrategy', 'replication_factor': 1}");
 
+        Map<String, String> twoNodes = new HashMap<>(env);
+        twoNodes.putAll(Map.of("CASSANDRA_NODES", "2", "CASSANDRA_LOGIN_TIMEOUT", "3"));
+        Result waiting = script("roles", twoNodes, 60);
+        assertThat(waiting.exitCode()).as(waiting.output()).isNotZero();
+        assertThat(waiting.output()).contains("the ring has 1 of 2 nodes");
+
+        env.put("CASSANDRA_NODES", "1");
         Result roles = script("roles", env, 120);
         assertThat(roles.exitCode()).as(roles.output()).isZero();
-        assertThat(roles.output()).doesNotContain("creating the superuser").contains("roles ready");
+        assertThat(roles.output()).doesNotContain("creating the superuser").contains("system_auth replication", "roles ready");
         env.put("CASSANDRA_KEYSPACE", KEYSPACE);
         Result grants = script("grants", env, 120);
         assertThat(grants.exitCode()).as(grants.output()).isZero();
@@ -176,14 +189,18 @@ class CassandraRolesScriptIT {
     }
 
     /**
-     * A new password for the writer: the node still answers its logins from the cached old credentials for 15 s
+     * A new password for the writer: the node still answers its logins from the cached old credentials for 40 s
      * (credentials_validity; 2 s by default), so the script's first login with the new one fails and is retried.
      */
     @Test
     @Order(5)
     void aChangedPasswordIsWaitedForUntilTheNodeAcceptsIt() {
+        try (CqlSession admin = login(ADMIN, ADMIN_PASSWORD)) {
+            // the cached entry is refreshed only on expiry: drop it, so that the next login caches it for the full time
+            admin.execute("DELETE FROM system_views.credentials_cache_keys WHERE role = '" + WRITER + "'");
+        }
         try (CqlSession writer = login(WRITER, WRITER_PASSWORD)) {
-            writer.execute("SELECT release_version FROM system.local"); // the node caches these credentials
+            writer.execute("SELECT release_version FROM system.local");
         }
         Map<String, String> env = new HashMap<>(passwordsInVariables());
         env.put("CASSANDRA_PASSWORD", NEW_WRITER_PASSWORD);

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeValidation;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -24,12 +26,12 @@ public final class FrameParser {
 
     private final ObjectMapper mapper;
     private final Supplier<UUID> ids;
-    private final long maxFutureSkewMillis;
+    private final Duration maxFutureSkew;
 
     public FrameParser(ObjectMapper mapper, Supplier<UUID> ids, Duration maxFutureSkew) {
         this.mapper = mapper;
         this.ids = ids;
-        this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.maxFutureSkew = maxFutureSkew;
     }
 
     public Frame parse(String text, long receivedAtMillis) {
@@ -72,50 +74,54 @@ public final class FrameParser {
         return new Frame.Trades(valid, rejected);
     }
 
-    /** Returns a {@link Trade} or a {@link Rejection}. */
+    /** Returns a {@link Trade} or a {@link Rejection}: the contract's {@link TradeValidation} of the feed's fields. */
     private Object trade(JsonNode e, long receivedAtMillis) {
         if (!e.isObject()) {
             return reject(RejectReason.MALFORMED_FRAME, "a \"data\" element is not an object", e);
         }
-        JsonNode s = e.get("s");
-        if (s == null || !s.isTextual() || s.textValue().isBlank()) {
-            return reject(RejectReason.MISSING_SYMBOL, "\"s\" must be a non-empty string", e);
-        }
-        String symbol = s.textValue();
-        if (symbol.length() > Trade.MAX_SYMBOL_CHARS) {
-            return reject(RejectReason.MISSING_SYMBOL, "\"s\" is longer than " + Trade.MAX_SYMBOL_CHARS + " characters", e);
-        }
-        JsonNode p = e.get("p");
-        if (p == null || !p.isNumber() || !Double.isFinite(p.doubleValue()) || p.doubleValue() <= 0) {
-            return reject(RejectReason.INVALID_PRICE, "\"p\" must be a finite number > 0, was " + shortText(p), e);
-        }
-        JsonNode v = e.get("v");
-        if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0) {
-            return reject(RejectReason.INVALID_VOLUME, "\"v\" must be a finite number >= 0, was " + shortText(v), e);
-        }
-        JsonNode t = e.get("t");
-        if (t == null || !t.isIntegralNumber() || !t.canConvertToLong()) {
-            return reject(RejectReason.INVALID_TIMESTAMP, "\"t\" must be an integer of UNIX milliseconds, was " + shortText(t), e);
-        }
-        long millis = t.longValue();
-        if (millis < Trade.EARLIEST_PLAUSIBLE_MILLIS || millis > receivedAtMillis + maxFutureSkewMillis) {
-            return reject(RejectReason.INVALID_TIMESTAMP, "\"t\" = " + millis + " is not a plausible time in UNIX milliseconds", e);
+        TradeValidation.Rejection rejection = TradeValidation.checkTradeFields(json(e.get("s")), json(e.get("p")),
+                json(e.get("v")), json(e.get("t")), json(e.get("c")), receivedAtMillis, maxFutureSkew);
+        if (rejection != null) {
+            return reject(rejection.reason(), rejection.detail() + " (Finnhub fields s, p, v, t, c)", e);
         }
         JsonNode c = e.get("c");
         List<String> conditions = null;
         if (c != null && !c.isNull()) {
-            if (!c.isArray()) {
-                return reject(RejectReason.INVALID_CONDITIONS, "\"c\" must be an array of strings or null", e);
-            }
             conditions = new ArrayList<>(c.size());
             for (JsonNode code : c) {
-                if (!code.isTextual()) {
-                    return reject(RejectReason.INVALID_CONDITIONS, "\"c\" must hold strings only, found " + shortText(code), e);
-                }
                 conditions.add(code.textValue());
             }
         }
-        return new Trade(ids.get(), symbol, p.doubleValue(), v.doubleValue(), millis, conditions, receivedAtMillis);
+        return new Trade(ids.get(), e.get("s").textValue(), e.get("p").doubleValue(), e.get("v").doubleValue(),
+                e.get("t").longValue(), conditions, receivedAtMillis);
+    }
+
+    /** A tree node as the JSON value types {@link TradeValidation} reads; a missing field is {@code ABSENT}. */
+    private static Object json(JsonNode n) {
+        if (n == null) {
+            return TradeValidation.ABSENT;
+        }
+        if (n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isIntegralNumber()) {
+            return n.canConvertToLong() ? (Object) n.longValue() : n.bigIntegerValue();
+        }
+        if (n.isNumber()) {
+            return n.doubleValue();
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        if (n.isArray()) {
+            List<Object> values = new ArrayList<>(n.size());
+            n.forEach(v -> values.add(json(v)));
+            return values;
+        }
+        return Map.of();
     }
 
     private static Rejection reject(RejectReason reason, String detail, JsonNode element) {
@@ -124,14 +130,6 @@ public final class FrameParser {
 
     private static Frame unreadable(RejectReason reason, String detail, String text) {
         return new Frame.Unreadable(new Rejection(reason, detail, truncate(text)));
-    }
-
-    private static String shortText(JsonNode n) {
-        if (n == null) {
-            return "absent";
-        }
-        String s = n.toString();
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     static String truncate(String raw) {

@@ -1,21 +1,19 @@
 package io.streamingpipeline.query.domain;
 
-import java.util.regex.Pattern;
+import io.streamingpipeline.contract.TradeValidation;
 
 /** Checks of the path and query parameters other than times (see {@link TimeRange}). */
 public final class RequestArguments {
 
-    /** As the ingestor accepts them, e.g. {@code BINANCE:BTCUSDT}, {@code AAPL}, {@code OANDA:EUR_USD}. */
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:._\\-/^=!]{0,63}");
-
     private RequestArguments() {
     }
 
+    /** A symbol as the pipeline stores it: the contract's rule ({@link TradeValidation#symbolProblem}). */
     public static String symbol(String symbol) {
-        if (symbol == null || !SYMBOL.matcher(symbol).matches()) {
+        String problem = TradeValidation.symbolProblem(symbol);
+        if (problem != null) {
             throw new InvalidRequestException("symbol", "symbol '" + TimeRange.shorten(String.valueOf(symbol))
-                    + "' is not a symbol: 1 to 64 letters, digits and : . _ - / ^ = !, starting with a letter or "
-                    + "digit, e.g. BINANCE:BTCUSDT");
+                    .replaceAll("\\p{Cntrl}", "?") + "' is not a symbol: it " + problem + ", e.g. BINANCE:BTCUSDT");
         }
         return symbol;
     }

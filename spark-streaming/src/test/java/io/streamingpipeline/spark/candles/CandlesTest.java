@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.streamingpipeline.spark.TestTrades.T0;
@@ -29,8 +30,8 @@ class CandlesTest {
         Dataset<Row> kafka = LocalSpark.kafkaRows(T0 + 3_600_000, trades).repartition(3);
         BatchTally.Accumulator tally = BatchTally.register(LocalSpark.session().sparkContext());
         TradeParsing.trades(kafka, Duration.ofHours(1), tally).collectAsList();
-        Collection<Candle> candles = tally.value().candles();
-        return candles.stream().sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
+        Collection<SourceCandle> candles = tally.value().candles();
+        return candles.stream().map(SourceCandle::candle).sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
     }
 
     @Test
@@ -120,17 +121,20 @@ class CandlesTest {
     }
 
     @Test
-    void eachBatchIsMergedIntoTheStoredCandleAndAReplayedBatchIsNot() {
+    void eachBatchIsMergedOnceWhateverReplaysItOrReadsItAgain() {
         InMemoryCandleStore store = new InMemoryCandleStore();
-        List<Candle> batch1 = List.of(Candle.ofTrade("A", T0 + 10, id(1), 100, 1), Candle.ofTrade("B", T0, id(2), 7, 1));
-        List<Candle> batch2 = List.of(Candle.ofTrade("A", T0 + 5, id(3), 90, 3));
+        List<SourceCandle> batch1 = List.of(tradeAt(0, 10, "A", T0 + 10, id(1), 100, 1), tradeAt(0, 11, "B", T0, id(2), 7, 1));
+        List<SourceCandle> batch2 = List.of(tradeAt(0, 12, "A", T0 + 5, id(3), 90, 3));
 
-        assertThat(Candles.mergeInto(store, batch1, QUERY, 1)).hasSize(2);
-        assertThat(Candles.mergeInto(store, batch2, QUERY, 2)).hasSize(1);
+        assertThat(merge(store, batch1, QUERY, 1)).hasSize(2);
+        assertThat(merge(store, batch2, QUERY, 2)).hasSize(1);
         // the driver failed before batch 2 was committed: Spark replays it with the same records
-        assertThat(Candles.mergeInto(store, batch2, QUERY, 2)).isEmpty();
-        // so is an earlier batch (a replay of 1 after 2 never happens, but it must not count twice either)
-        assertThat(Candles.mergeInto(store, batch1, QUERY, 1)).isEmpty();
+        assertThat(merge(store, batch2, QUERY, 2)).isEmpty();
+        // so is an earlier batch
+        assertThat(merge(store, batch1, QUERY, 1)).isEmpty();
+        // a new checkpoint (a new query id) reading the same records again: nothing new either
+        UUID newQuery = UUID.fromString("00000000-0000-0000-0000-0000000000b2");
+        assertThat(merge(store, List.of(batch1.get(0).merge(batch2.get(0)), batch1.get(1)), newQuery, 0)).isEmpty();
 
         Candle a = store.candles().get(0);
         assertThat(a.tradeCount()).isEqualTo(2);
@@ -139,10 +143,106 @@ class CandlesTest {
         assertThat(a.close()).isEqualTo(100);
         assertThat(a.vwap()).isCloseTo((100 + 270) / 4.0, within(1e-12));
         assertThat(store.candles().get(1).tradeCount()).isEqualTo(1);
+        assertThat(store.merged()).filteredOn(c -> c.candle().symbol().equals("A")).singleElement()
+                .satisfies(c -> assertThat(c.mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 12L)));
 
-        // a new checkpoint is a new query: its batch 1 is new data
-        UUID newQuery = UUID.fromString("00000000-0000-0000-0000-0000000000b2");
-        assertThat(Candles.mergeInto(store, List.of(Candle.ofTrade("A", T0 + 20, id(4), 95, 1)), newQuery, 1)).hasSize(1);
+        // the new checkpoint's next record is new data
+        assertThat(merge(store, List.of(tradeAt(0, 13, "A", T0 + 20, id(4), 95, 1)), newQuery, 1)).hasSize(1);
         assertThat(store.candles().get(0).tradeCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchWithOtherBoundariesMergesOnlyTheTradesAboveTheStoredOffset() {
+        List<SourceCandle> trades = List.of(
+                tradeAt(0, 100, "A", T0 + 30, id(1), 10, 1),
+                tradeAt(0, 101, "A", T0 + 10, id(2), 12, 2),
+                tradeAt(0, 102, "A", T0 + 50, id(3), 11, 1),
+                tradeAt(0, 103, "A", T0 + 5, id(4), 9, 1),
+                tradeAt(0, 104, "A", T0 + 59_000, id(5), 14, 3));
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        merge(store, List.of(reduce(trades.subList(0, 3))), QUERY, 5); // the old checkpoint's batch: offsets 100-102
+
+        // a new checkpoint from earliest: one batch with offsets 100-104, the stored candle holds 100-102
+        List<Map<SourceCandle.Key, Long>> asked = new ArrayList<>();
+        List<MergedCandle> written = Candles.mergeInto(store, List.of(reduce(trades)), "crypto_trades", straddling -> {
+            asked.add(straddling);
+            return Map.of(trades.get(0).key(), reduce(trades.stream()
+                    .filter(t -> t.firstOffset() > straddling.get(t.key())).toList()));
+        }, UUID.randomUUID(), 0);
+
+        assertThat(asked).containsExactly(Map.of(trades.get(0).key(), 102L));
+        assertThat(written).hasSize(1);
+        Candle all = reduce(trades).candle();
+        assertThat(store.candles()).singleElement().satisfies(c -> {
+            assertThat(c.tradeCount()).isEqualTo(5);
+            assertThat(c.volume()).isEqualTo(8);
+            assertThat(c.open()).isEqualTo(9);
+            assertThat(c.close()).isEqualTo(14);
+            assertThat(c.vwap()).isCloseTo(all.vwap(), within(1e-12));
+        });
+        assertThat(store.merged().get(0).mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 104L));
+    }
+
+    @Test
+    void positionsArePerPartitionAndPerTopic() {
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        merge(store, List.of(tradeAt(0, 50, "A", T0 + 1, id(1), 10, 1)), QUERY, 1);
+        // partition 1 at a lower offset: new trades, not below partition 0's position
+        merge(store, List.of(tradeAt(1, 7, "A", T0 + 2, id(2), 11, 1)), QUERY, 2);
+        // another topic's partition 0 at a lower offset: new trades too
+        Candles.mergeInto(store, List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)), "other_trades", s -> Map.of(), QUERY, 3);
+
+        assertThat(store.candles()).singleElement().satisfies(c -> assertThat(c.tradeCount()).isEqualTo(3));
+        assertThat(store.merged().get(0).mergedOffsets()).containsOnly(Map.entry("crypto_trades-0", 50L),
+                Map.entry("crypto_trades-1", 7L), Map.entry("other_trades-0", 3L));
+    }
+
+    @Test
+    void aCandleThatAnotherWriterMergedInBetweenIsReadAndMergedAgain() {
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        merge(store, List.of(tradeAt(0, 1, "A", T0 + 1, id(1), 10, 1)), QUERY, 1);
+        // a second driver merges batch 2 between this driver's read and write of batch 3 ...
+        store.beforeNextWrite(() -> merge(store, List.of(tradeAt(0, 2, "A", T0 + 2, id(2), 11, 1)), QUERY, 2));
+        List<MergedCandle> written = merge(store, List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)), QUERY, 3);
+        // ... its write does not overwrite batch 2: the candle holds all three trades
+        assertThat(written).hasSize(1);
+        assertThat(store.candles()).singleElement().satisfies(c -> {
+            assertThat(c.tradeCount()).isEqualTo(3);
+            assertThat(c.close()).isEqualTo(12);
+        });
+
+        // the same batch merged by both drivers at once counts once
+        SourceCandle batch4 = tradeAt(0, 4, "A", T0 + 4, id(4), 13, 1);
+        store.beforeNextWrite(() -> merge(store, List.of(batch4), QUERY, 4));
+        assertThat(merge(store, List.of(batch4), QUERY, 4)).isEmpty();
+        assertThat(store.candles().get(0).tradeCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aCandleOfAnEarlierVersionWithoutPositionsIsCheckedByQueryAndBatch() {
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        Candle old = Candle.ofTrade("A", T0 + 1, id(1), 10, 1);
+        store.put(new MergedCandle(old, null, QUERY, 7));
+        // batch 7 replayed after the upgrade: already in
+        assertThat(merge(store, List.of(tradeAt(0, 1, "A", T0 + 1, id(1), 10, 1)), QUERY, 7)).isEmpty();
+        // batch 8: merged, and from now on with positions
+        assertThat(merge(store, List.of(tradeAt(0, 2, "A", T0 + 2, id(2), 11, 1)), QUERY, 8)).hasSize(1);
+        assertThat(store.merged().get(0).mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 2L));
+        assertThat(store.candles().get(0).tradeCount()).isEqualTo(2);
+    }
+
+    private static SourceCandle tradeAt(int partition, long offset, String symbol, long time, String id, double price,
+                                        double volume) {
+        return SourceCandle.ofTrade(Candle.ofTrade(symbol, time, id, price, volume), partition, offset);
+    }
+
+    private static SourceCandle reduce(List<SourceCandle> trades) {
+        return trades.stream().reduce(SourceCandle::merge).orElseThrow();
+    }
+
+    private static List<MergedCandle> merge(CandleStore store, List<SourceCandle> batch, UUID query, long batchId) {
+        return Candles.mergeInto(store, batch, "crypto_trades", straddling -> {
+            throw new AssertionError("no candle is held in part here: " + straddling);
+        }, query, batchId);
     }
 }

@@ -2,19 +2,26 @@ package io.streamingpipeline.spark.candles;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A candle table in memory, for tests; counts the candles written. */
+/**
+ * A candle table in memory, for tests, with the Cassandra store's compare-and-set on the merge positions; counts
+ * the candles written and can let "another writer" in between a merge's read and its write.
+ */
 public final class InMemoryCandleStore implements CandleStore {
 
     private final Map<Candle.Key, MergedCandle> table = new ConcurrentHashMap<>();
     private final AtomicInteger writes = new AtomicInteger();
+    private Runnable beforeNextWrite;
 
     @Override
-    public Map<Candle.Key, MergedCandle> read(Collection<Candle.Key> keys) {
+    public Map<Candle.Key, MergedCandle> read(Collection<Candle.Key> keys, boolean latest) {
         Map<Candle.Key, MergedCandle> found = new HashMap<>();
         keys.forEach(k -> {
             MergedCandle c = table.get(k);
@@ -26,9 +33,35 @@ public final class InMemoryCandleStore implements CandleStore {
     }
 
     @Override
-    public void write(Collection<MergedCandle> candles) {
-        candles.forEach(c -> table.put(c.candle().key(), c));
-        writes.addAndGet(candles.size());
+    public Set<Candle.Key> write(Collection<CandleWrite> candles) {
+        Runnable concurrent = beforeNextWrite;
+        beforeNextWrite = null;
+        if (concurrent != null) {
+            concurrent.run();
+        }
+        Set<Candle.Key> changed = new HashSet<>();
+        synchronized (table) {
+            for (CandleWrite w : candles) {
+                MergedCandle current = table.get(w.key());
+                if (Objects.equals(current == null ? null : current.mergedOffsets(), w.expectedOffsets())) {
+                    table.put(w.key(), w.after());
+                    writes.incrementAndGet();
+                } else {
+                    changed.add(w.key());
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Runs {@code writer} once, right before the next write: a concurrent writer between a merge's read and write. */
+    public void beforeNextWrite(Runnable writer) {
+        this.beforeNextWrite = writer;
+    }
+
+    /** Stores a candle as is (e.g. one of an earlier version, without merge positions). */
+    public void put(MergedCandle candle) {
+        table.put(candle.candle().key(), candle);
     }
 
     /** The stored candles, by symbol and minute. */
@@ -38,7 +71,7 @@ public final class InMemoryCandleStore implements CandleStore {
                 .toList();
     }
 
-    /** The stored candles with the batch that last merged into each. */
+    /** The stored candles with their merge positions. */
     public List<MergedCandle> merged() {
         return List.copyOf(table.values());
     }
