@@ -33,7 +33,7 @@ public final class CapacityBenchmark {
               --step-duration 180         seconds measured per step
               --first-warmup 120          seconds before the first step's window (a fresh job's JIT, see bench/latency)
               --warmup 30                 seconds before each later step's window
-              --catch-up-timeout 60       seconds to wait after a warm-up for the job to be <= 2 s of input behind
+              --catch-up-timeout 120      seconds to wait after a warm-up for the job to be <= 2 s of input behind
               --drain-timeout 60          seconds to wait after a step for its probe rows
               --max-p99-ms 2000           a step whose probe p99 (simulator -> Cassandra) is above this is not kept up with
               --max-backlog-growth 2      ... nor one whose backlog grew by more than this many seconds of input
@@ -54,7 +54,7 @@ public final class CapacityBenchmark {
         o.rates = List.of(10_000, 20_000, 40_000, 60_000, 80_000);
         o.duration = Duration.ofSeconds(180);
         o.warmup = Duration.ofSeconds(120);
-        o.catchUpTimeout = Duration.ofSeconds(60);
+        o.catchUpTimeout = Duration.ofSeconds(120);
         o.drainTimeout = Duration.ofSeconds(60);
         o.floorRates = List.of();
         Duration stepWarmup = Duration.ofSeconds(30);

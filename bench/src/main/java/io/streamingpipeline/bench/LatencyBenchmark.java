@@ -210,10 +210,11 @@ public final class LatencyBenchmark {
             if (!o.floorRates.isEmpty()) {
                 // the floor replaces the job on the same cluster: the job's executors go, the floor's come
                 job.stop(Duration.ofSeconds(60));
-                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
                 int floorPort = FreePorts.pick();
                 Path probesFile = work.resolve("floor-probes.jsonl");
                 SparkDriver floor = submitFloor(kafka, spark, floorPort, probesFile);
+                // its first batch is done: it starts from these offsets (nothing is produced between the phases)
+                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
                 try (ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
                         ProbeSink.appendedJsonLines(probesFile), PROBE_SYMBOL, o.pollMillis)) {
                     Stack stack = Stack.floor(kafka, floor, floorPort, tracker, inKafka, cassandra.pid(), spark.masterPid(),
@@ -378,7 +379,8 @@ public final class LatencyBenchmark {
 
     /**
      * The floor query ({@code SparkFloorQuery} in the floor jar) on the same cluster with the job's trigger and
-     * per-batch limit, the job jar on {@code spark.jars} for the Kafka source; returns once its metrics answer.
+     * per-batch limit, the job jar on {@code spark.jars} for the Kafka source; returns once its metrics answer (after
+     * its first batch).
      */
     private SparkDriver submitFloor(KafkaBroker kafka, SparkCluster spark, int metricsPort, Path probesFile) {
         SparkSubmission.Builder submission = SparkSubmission.builder(FLOOR_MAIN_CLASS, o.floorJar.toAbsolutePath())

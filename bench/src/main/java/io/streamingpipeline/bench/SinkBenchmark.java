@@ -2,6 +2,7 @@ package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -390,7 +391,7 @@ public final class SinkBenchmark {
      * {@code (symbol, day)} partition (what the connector sends with {@code batch.grouping.key=partition}), null
      * columns left unset (the job's {@code ignoreNulls}), LOCAL_QUORUM, at each in-flight count of the sweep, each
      * pass into its own keyspace, after a warm-up of the first tenth (at most 30,000 rows). Failed batches (timeouts
-     * on a loaded machine) are retried one by one, inside the timed pass.
+     * on a loaded machine) are retried one by one (up to 5 times each), inside the timed pass.
      */
     Sweep sweep(CqlSession session, String when, List<Trade> trades) throws InterruptedException {
         List<Pass> passes = new ArrayList<>();
@@ -450,7 +451,16 @@ public final class SinkBenchmark {
         }
         inFlight.acquire(inFlightCount);
         for (BatchStatement b : failed) {
-            session.execute(b.setTimeout(Duration.ofSeconds(60)));
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    session.execute(b.setTimeout(Duration.ofSeconds(60)));
+                    break;
+                } catch (DriverException e) {
+                    if (attempt >= 5) {
+                        throw e;
+                    }
+                }
+            }
         }
         return failed.size();
     }

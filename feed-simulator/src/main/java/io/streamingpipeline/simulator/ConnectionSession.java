@@ -61,6 +61,7 @@ final class ConnectionSession {
     private long pingTimer = -1;
     private long paceTimer = -1;
     private long dropTimer = -1;
+    private boolean replacedWhileStalled;
 
     /** Must be called on the socket's event loop. */
     ConnectionSession(FeedSimulator simulator, ServerWebSocket socket, String token, long ordinal) {
@@ -104,6 +105,11 @@ final class ConnectionSession {
     /** Another connection came with the same token: the real feed keeps one connection per key. */
     void closeAsReplaced() {
         context.runOnContext(ignored -> {
+            if (state == State.STALLED && !config.stallResumeAfter().isZero()) {
+                // the close is behind the stall like everything else this connection sends
+                replacedWhileStalled = true;
+                return;
+            }
             if (state == State.STREAMING || state == State.STALLED) {
                 state = State.CLOSING;
                 cancelTimers();
@@ -333,9 +339,45 @@ final class ConnectionSession {
                 // closing from Vert.x's own handler context skips that handler, which would send a close frame.
                 lastWrite.onComplete(ignored -> ((WebSocketInternal) socket).channelHandlerContext().close());
             }
-            case STALL -> state = State.STALLED;
+            case STALL -> {
+                state = State.STALLED;
+                if (!config.stallResumeAfter().isZero()) {
+                    // a slow path rather than a dead one: not even the client's close frame is read meanwhile
+                    ((WebSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(false);
+                    vertx.setTimer(config.stallResumeAfter().toMillis(), id -> resumeAfterStall());
+                }
+            }
             default -> throw new IllegalStateException(config.dropMode().name());
         }
+    }
+
+    private void resumeAfterStall() {
+        if (state != State.STALLED) {
+            return;
+        }
+        state = State.STREAMING;
+        for (int i = 0; i < SimulatorConfig.STALL_BURST_FRAMES && subscribed.length > 0; i++) {
+            TradeBatch batch = new TradeBatch(subscribed, config.recordTrades(), config.tradesPerFrame());
+            String frame = buildTradeFrame(batch, config.tradesPerFrame());
+            tradesSent += config.tradesPerFrame();
+            tradeFramesSent++;
+            send(frame, () -> ledger.tradeBatchDelivered(batch));
+        }
+        ((WebSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(true);
+        ((WebSocketInternal) socket).channelHandlerContext().channel().read();
+        if (replacedWhileStalled) {
+            state = State.CLOSING;
+            socket.close((short) 1000, "replaced by a newer connection");
+            return;
+        }
+        if (!config.pingInterval().isZero()) {
+            pingTimer = vertx.setPeriodic(config.pingInterval().toMillis(), id -> sendPing());
+        }
+        if (pacingRate() > 0) {
+            lastRefillNanos = System.nanoTime();
+            paceTimer = vertx.setPeriodic(PACE_TICK_MS, id -> refillBudget());
+        }
+        requestPump();
     }
 
     private void onClosed() {

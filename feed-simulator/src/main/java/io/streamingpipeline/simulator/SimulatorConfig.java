@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param replayFile              JSON-lines file of frames sent instead of generated trades; null to generate
  * @param replayFramesPerSecond   pace of the replay; 0 as fast as the client reads
  * @param recordTrades            keep every delivered trade in memory, see {@link FeedSimulator#deliveredTrades()}
+ * @param stallResumeAfter        with {@link DropMode#STALL}: the stall is a slow path, not a dead one. The connection
+ *                                reads nothing from the client (not even a close) and sends nothing for this long,
+ *                                then sends {@link #STALL_BURST_FRAMES} trade frames it held back, reads again, and
+ *                                streams on, or closes if a newer connection replaced it meanwhile; zero: the stall lasts
  */
 public record SimulatorConfig(
         String host,
@@ -46,9 +50,12 @@ public record SimulatorConfig(
         double duplicateProbability,
         Path replayFile,
         double replayFramesPerSecond,
-        boolean recordTrades) {
+        boolean recordTrades,
+        Duration stallResumeAfter) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
+    /** Trade frames a stalled connection sends when it resumes, see {@code stallResumeAfter}. */
+    public static final int STALL_BURST_FRAMES = 10;
 
     public SimulatorConfig {
         require(host != null && !host.isBlank(), "host must not be blank");
@@ -69,40 +76,42 @@ public record SimulatorConfig(
         require(errorEveryFrames >= 0, "errorEveryFrames must be >= 0");
         require(duplicateProbability >= 0 && duplicateProbability <= 1, "duplicateProbability must be 0..1");
         require(replayFramesPerSecond >= 0, "replayFramesPerSecond must be >= 0");
+        stallResumeAfter = stallResumeAfter == null ? Duration.ZERO : stallResumeAfter;
+        require(!stallResumeAfter.isNegative(), "stallResumeAfter must not be negative");
     }
 
     /** 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute, no faults. */
     public static SimulatorConfig defaults() {
         return new SimulatorConfig("127.0.0.1", 0, null, 42L, 1_000, 100, Duration.ofSeconds(60), 50,
-                0, Duration.ZERO, DropMode.NORMAL, UNLIMITED, 0, 0, 0, 0.002, null, 0, false);
+                0, Duration.ZERO, DropMode.NORMAL, UNLIMITED, 0, 0, 0, 0.002, null, 0, false, Duration.ZERO);
     }
 
     public SimulatorConfig withHost(String host) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withPort(int port) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withToken(String token) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withSeed(long seed) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     /** 0 = as fast as the client reads. */
@@ -110,28 +119,28 @@ public record SimulatorConfig(
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withTradesPerFrame(int tradesPerFrame) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withPingInterval(Duration pingInterval) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withMaxSymbolsPerConnection(int maxSymbolsPerConnection) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     /** Drop each connection after it has been sent {@code trades} trades, in the given mode. */
@@ -139,7 +148,7 @@ public record SimulatorConfig(
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, trades, dropEvery, mode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     /** Drop each connection once it has been open for {@code every}, in the given mode. */
@@ -147,49 +156,49 @@ public record SimulatorConfig(
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, every, mode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withDropMode(DropMode dropMode) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withMaxDrops(int maxDrops) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withMalformedEveryFrames(int malformedEveryFrames) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withUnknownTypeEveryFrames(int unknownTypeEveryFrames) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withErrorEveryFrames(int errorEveryFrames) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withDuplicateProbability(double duplicateProbability) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     /** Replay the frames of a JSON-lines file (one frame a line) instead of generating trades. */
@@ -197,14 +206,22 @@ public record SimulatorConfig(
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, framesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
     }
 
     public SimulatorConfig withRecordTrades(boolean recordTrades) {
         return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
                 maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
                 unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades);
+                recordTrades, stallResumeAfter);
+    }
+
+    /** A {@link DropMode#STALL} that ends after {@code after}, see {@code stallResumeAfter}. */
+    public SimulatorConfig withStallResumeAfter(Duration after) {
+        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
+                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
+                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
+                recordTrades, after);
     }
 
     /** Whether connections are ever dropped. */
@@ -223,7 +240,7 @@ public record SimulatorConfig(
                 + ", malformedEveryFrames=" + malformedEveryFrames + ", unknownTypeEveryFrames=" + unknownTypeEveryFrames
                 + ", errorEveryFrames=" + errorEveryFrames + ", duplicateProbability=" + duplicateProbability
                 + ", replayFile=" + replayFile + ", replayFramesPerSecond=" + replayFramesPerSecond
-                + ", recordTrades=" + recordTrades + ']';
+                + ", recordTrades=" + recordTrades + ", stallResumeAfter=" + stallResumeAfter + ']';
     }
 
     private static void require(boolean condition, String message) {

@@ -62,6 +62,26 @@ class DropTest extends SimulatorTestBase {
     }
 
     @Test
+    void aStallThatResumesSendsTheHeldBackFramesThenStreamsOn() throws Exception {
+        SimulatorConfig config = SimulatorConfig.defaults().withPingInterval(Duration.ofMillis(50)).withTradesPerFrame(10)
+                .withTradesPerSecond(10_000).withDropEveryTrades(500, DropMode.STALL).withMaxDrops(1)
+                .withStallResumeAfter(Duration.ofMillis(800));
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.subscribe(BTC);
+            await().atMost(PATIENCE).until(() -> client.totalTrades() == 500);
+            Thread.sleep(400);
+            assertThat(client.totalTrades()).as("nothing during the stall").isEqualTo(500);
+
+            await().atMost(PATIENCE).until(() -> client.totalTrades() > 500 + SimulatorConfig.STALL_BURST_FRAMES * 10);
+            assertThat(client.isClosed()).isFalse();
+            client.unsubscribe(BTC);
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol()));
+        }
+    }
+
+    @Test
     void dropsStopAfterMaxDropsAndTheGroundTruthMatchesWhatClientsReceivedAcrossConnections() throws Exception {
         SimulatorConfig config = quietConfig().withTradesPerSecond(20_000)
                 .withDropEveryTrades(300, DropMode.NORMAL).withMaxDrops(2);

@@ -36,10 +36,9 @@ class SecretsIT {
                 .withMaxDrops(2))) {
             Map<String, String> env = new java.util.HashMap<>(IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN));
             // The websocket client and Vert.x print connection details at DEBUG: the redaction filter must catch them.
-            env.put("QUARKUS_LOG_CATEGORY__IO_QUARKUS_WEBSOCKETS_NEXT__LEVEL", "DEBUG");
             env.put("QUARKUS_LOG_CATEGORY__IO_VERTX__LEVEL", "DEBUG");
             env.put("QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "DEBUG");
-            env.put("QUARKUS_WEBSOCKETS_NEXT_CLIENT_TRAFFIC_LOGGING_ENABLED", "true");
+            env.put("QUARKUS_LOG_CATEGORY__IO_NETTY__LEVEL", "DEBUG");
             try (IngestorProcess ingestor = PackagedIngestor.start("secrets-ok", env)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> simulator.groundTruth().drops() >= 2
                         && ingestor.status("/q/health/ready") == 200);

@@ -13,6 +13,8 @@ public enum RejectReason {
     INVALID_VOLUME,
     INVALID_TIMESTAMP,
     INVALID_CONDITIONS,
+    /** A valid trade larger than a Kafka request may be (the ingestor's producer refused it). */
+    TOO_LARGE,
     /** A trade record on Kafka whose {@code id} is missing or not a lower-case UUIDv7 (checked by the Spark job). */
     INVALID_ID;
 

@@ -30,7 +30,7 @@ import static org.apache.spark.sql.functions.col;
  * with the same trigger — the Kafka source, and a {@code foreachBatch} that reads every record of the batch to keep
  * only the probe symbol's (by key) and appends their values, one per line, to a file (its "sink", which the benchmark
  * polls as it polls Cassandra for the job). Serves {@code /metrics} (records read, last batch id and duration) for
- * the benchmark's progress lines. Submitted with the job jar on {@code spark.jars} for the Kafka source's classes.
+ * the benchmark's progress lines, from the end of its first batch on (503 before). Submitted with the job jar on {@code spark.jars} for the Kafka source's classes.
  *
  * <p>Arguments: {@code --bootstrap-servers --topic --probe-key --out --checkpoint-location --trigger-interval-ms
  * --max-offsets-per-trigger --metrics-port}.
@@ -54,6 +54,12 @@ public final class SparkFloorQuery {
         AtomicLong lastBatchMillis = new AtomicLong();
         HttpServer metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("metrics-port"))), 0);
         metrics.createContext("/metrics", exchange -> {
+            if (lastBatchId.get() < 0) {
+                // not ready before the first batch: it fixes the "latest" offsets the query starts from
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = String.format(Locale.ROOT, "floor_rows_read_total %d%nfloor_last_batch_id %d%n"
                             + "floor_batch_duration_seconds %.3f%n", rowsRead.get(), lastBatchId.get(),
                     lastBatchMillis.get() / 1000.0).getBytes(StandardCharsets.UTF_8);

@@ -216,7 +216,10 @@ class ComposeConsistencyTest {
         assertThat(compose.environment("cassandra-roles")).containsEntry("CASSANDRA_USERNAME", job.get("cassandra-username"))
                 .containsEntry("CASSANDRA_READER_USERNAME", env.get("QUARKUS_CASSANDRA_AUTH_USERNAME"))
                 .containsEntry("CASSANDRA_KEYSPACE", job.get("keyspace"));
-        assertThat(compose.environment("cassandra-grants")).isEqualTo(compose.environment("cassandra-roles"));
+        // the grants step gets the same names, and of the passwords only the superuser's
+        Map<String, String> grants = new LinkedHashMap<>(compose.environment("cassandra-roles"));
+        grants.keySet().removeAll(Set.of("CASSANDRA_PASSWORD", "CASSANDRA_READER_PASSWORD"));
+        assertThat(compose.environment("cassandra-grants")).isEqualTo(grants);
         assertThat(compose.dependsOn(QUERY_API)).containsEntry("cassandra", "service_healthy")
                 .containsEntry("cassandra-grants", "service_completed_successfully");
         assertThat(compose.dependsOn("cassandra-grants")).containsEntry("cassandra-schema", "service_completed_successfully");

@@ -35,9 +35,13 @@ public interface FeedConfig {
 
     Watchdog watchdog();
 
-    /** Largest websocket message accepted from the feed. */
+    /**
+     * Largest websocket message accepted from the feed; a larger one closes the connection and is counted. Finnhub's
+     * frames are tens of KB (a few hundred trades of 60-90 bytes): 1 MiB leaves an order of magnitude of headroom,
+     * and bounds the memory a message can take.
+     */
     @WithName("max-message-bytes")
-    @WithDefault("16777216")
+    @WithDefault("1048576")
     int maxMessageBytes();
 
     /** How long the websocket handshake may take. */

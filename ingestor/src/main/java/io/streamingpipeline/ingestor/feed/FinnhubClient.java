@@ -5,27 +5,33 @@ import io.micrometer.core.instrument.Gauge;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.websockets.next.BasicWebSocketConnector;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketClientConnection;
-import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.ingestor.config.FeedSettings;
 import io.streamingpipeline.ingestor.logging.SecretRedaction;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.publish.TradePublisher;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +41,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link FrameHandler}; on any loss reconnect with {@link Backoff} and subscribe again (subscriptions do not survive
  * a reconnect); a watchdog reconnects when nothing arrives for {@code finnhub.watchdog.idle-timeout}.
  *
- * <p>Every attempt gets a generation number, so that late events of an abandoned connection are ignored.
+ * <p>Each message is handled on the connection's event loop as it is read, before the next one is read: nothing
+ * queues inside the ingestor, and a feed faster than the ingestor is held back by TCP. Memory for the feed is one
+ * message of at most {@code finnhub.max-message-bytes} plus the socket's buffers.
+ *
+ * <p>Every attempt gets a generation number. A connection the watchdog gives up on is closed, and the next one is
+ * opened only once it is closed; what it still delivers meanwhile is counted and discarded, never published, so two
+ * connections never feed Kafka at once (on the real feed they would carry the same trades).
  */
 @ApplicationScoped
 public class FinnhubClient {
@@ -44,9 +56,9 @@ public class FinnhubClient {
         DISCONNECTED, CONNECTING, CONNECTED, SUBSCRIBED
     }
 
-    static final Duration DROP_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** How long a close may wait for the feed's close frame before the TCP connection is closed anyway. */
+    static final int CLOSING_TIMEOUT_SECONDS = 5;
 
-    private final Instance<BasicWebSocketConnector> connectors;
     private final Vertx vertx;
     private final FeedSettings settings;
     private final FrameHandler frames;
@@ -55,27 +67,27 @@ public class FinnhubClient {
     private final ObjectMapper mapper;
     private final Backoff backoff;
     private final Duration flushTimeout;
+    private final FeedGaps gaps;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.DISCONNECTED);
-    private final AtomicLong droppedSinceLog = new AtomicLong();
-    private volatile boolean behind;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicInteger failedAttempts = new AtomicInteger();
     private final AtomicLong lastMessageNanos = new AtomicLong(System.nanoTime());
-    private volatile WebSocketClientConnection connection;
+    private volatile WebSocketClient client;
+    private volatile WebSocket connection;
     private volatile boolean stopping;
     private volatile long watchdogTimer = -1;
 
-    public FinnhubClient(Instance<BasicWebSocketConnector> connectors, Vertx vertx, FeedSettings settings,
-                         FrameHandler frames, IngestorMetrics metrics, TradePublisher publisher, ObjectMapper mapper,
+    public FinnhubClient(Vertx vertx, FeedSettings settings, FrameHandler frames, IngestorMetrics metrics,
+                         TradePublisher publisher, ObjectMapper mapper, FeedGaps gaps,
                          @ConfigProperty(name = "ingestor.shutdown.flush-timeout", defaultValue = "30s") Duration flushTimeout) {
-        this.connectors = connectors;
         this.vertx = vertx;
         this.settings = settings;
         this.frames = frames;
         this.metrics = metrics;
         this.publisher = publisher;
         this.mapper = mapper;
+        this.gaps = gaps;
         this.flushTimeout = flushTimeout;
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), settings.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -92,23 +104,32 @@ public class FinnhubClient {
         Gauge.builder("ingestor.publish.pending", publisher, TradePublisher::pending)
                 .description("Trades sent to Kafka and not yet acknowledged").register(metrics.registry());
         Log.infof("Feed %s, %d symbol(s): %s", settings.url(), settings.symbols().size(), settings.symbols());
+        client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(settings.maxMessageBytes())
+                .setMaxMessageSize(settings.maxMessageBytes())
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setClosingTimeout(CLOSING_TIMEOUT_SECONDS)
+                .setVerifyHost(true));
         watchdogTimer = vertx.setPeriodic(1000, id -> checkIdle());
-        vertx.setPeriodic(DROP_LOG_INTERVAL.toMillis(), id -> reportDrops());
+        gaps.disconnected(FeedGaps.Reason.STARTING);
         connect();
     }
 
-    /** Runs before the Kafka connector closes, so that what was read is flushed: stop reading, then wait for acks. */
+    /**
+     * Runs before the Kafka connector closes: stop reading (close the feed, and wait until it is closed, so every
+     * message read was handled), then wait for Kafka to acknowledge what was handed to it.
+     */
     void onStop(@Observes @Priority(10) ShutdownEvent event) {
         stopping = true;
         if (watchdogTimer >= 0) {
             vertx.cancelTimer(watchdogTimer);
         }
-        WebSocketClientConnection c = connection;
-        if (c != null && c.isOpen()) {
+        WebSocket c = connection;
+        if (c != null) {
             try {
-                c.close().await().atMost(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                Log.debugf("Closing the feed connection: %s", SecretRedaction.describe(e));
+                closed(c).toCompletionStage().toCompletableFuture().get(CLOSING_TIMEOUT_SECONDS + 2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Log.warnf("The feed connection did not close cleanly: %s", SecretRedaction.describe(e));
             }
         }
         state.set(State.DISCONNECTED);
@@ -121,11 +142,13 @@ public class FinnhubClient {
                 break;
             }
         }
+        // trades still unacknowledged at exit are neither published nor lost for sure: they are stated separately
+        String tally = metrics.tally() + " trades_unacknowledged=" + publisher.pending();
         if (publisher.pending() > 0) {
-            Log.errorf("Shut down with %d trade(s) not acknowledged by Kafka after %s; they may be lost.",
-                    publisher.pending(), flushTimeout);
+            Log.errorf("Shut down with %d trade(s) not acknowledged by Kafka after %s; they may be lost. %s",
+                    publisher.pending(), flushTimeout, tally);
         } else {
-            Log.info("Feed closed and every trade read was acknowledged by Kafka.");
+            Log.infof("Feed closed and every trade read was acknowledged by Kafka or counted. %s", tally);
         }
     }
 
@@ -135,45 +158,50 @@ public class FinnhubClient {
         }
         long gen = generation.incrementAndGet();
         state.set(State.CONNECTING);
-        BasicWebSocketConnector connector = connectors.get();
-        connector.baseUri(settings.connectUri())
-                .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
-                .customizeOptions((connect, client) -> {
-                    client.setMaxMessageSize(settings.maxMessageBytes());
-                    client.setMaxFrameSize(settings.maxMessageBytes());
-                    client.setConnectTimeout((int) settings.connectTimeout().toMillis());
-                    connect.setTimeout(settings.connectTimeout().toMillis());
-                })
-                .onTextMessage((c, text) -> onText(gen, text))
-                .onClose((c, reason) -> onClose(gen, reason, connector))
-                .onError((c, t) -> Log.warnf("Feed connection error: %s", SecretRedaction.describe(t)));
-        connector.connect()
-                .ifNoItem().after(settings.connectTimeout().plusSeconds(1)).fail()
-                .subscribe().with(c -> onOpen(gen, c), failure -> onConnectFailed(gen, failure, connector));
+        URI uri = settings.connectUri();
+        boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(uri.getHost())
+                .setPort(uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80)
+                .setSsl(tls)
+                .setURI(path + query)
+                .setTimeout(settings.connectTimeout().toMillis());
+        client.connect(options).onComplete(result -> {
+            if (result.succeeded()) {
+                onOpen(gen, result.result());
+            } else {
+                onConnectFailed(gen, result.cause());
+            }
+        });
     }
 
-    private void onOpen(long gen, WebSocketClientConnection c) {
+    private void onOpen(long gen, WebSocket ws) {
         if (stopping || gen != generation.get()) {
-            c.close().subscribe().with(ok -> { }, f -> { });
+            ws.close();
             return;
         }
-        connection = c;
+        connection = ws;
         lastMessageNanos.set(System.nanoTime());
         state.set(State.CONNECTED);
-        List<Uni<Void>> subscriptions = new ArrayList<>();
+        ws.textMessageHandler(text -> onText(gen, text));
+        ws.binaryMessageHandler(data -> onBinary(gen, data));
+        ws.exceptionHandler(t -> onException(gen, t));
+        ws.closeHandler(ignored -> onClose(gen, ws));
+        List<Future<Void>> subscriptions = new ArrayList<>();
         for (String symbol : settings.symbols()) {
-            subscriptions.add(c.sendText(subscribeMessage(symbol)));
+            subscriptions.add(ws.writeTextMessage(subscribeMessage(symbol)));
         }
-        Uni.join().all(subscriptions).andFailFast().subscribe().with(
-                ok -> {
-                    if (gen == generation.get() && state.compareAndSet(State.CONNECTED, State.SUBSCRIBED)) {
-                        Log.infof("Connected to %s and subscribed to %d symbol(s)", settings.url(), settings.symbols().size());
-                    }
-                },
-                failure -> {
-                    Log.warnf("Subscribing failed (%s); reconnecting", SecretRedaction.describe(failure));
-                    c.close().subscribe().with(ok -> { }, f -> { });
-                });
+        Future.all(subscriptions).onComplete(done -> {
+            if (done.failed()) {
+                Log.warnf("Subscribing failed (%s); reconnecting", SecretRedaction.describe(done.cause()));
+                ws.close();
+            } else if (gen == generation.get() && state.compareAndSet(State.CONNECTED, State.SUBSCRIBED)) {
+                gaps.connected();
+                Log.infof("Connected to %s and subscribed to %d symbol(s)", settings.url(), settings.symbols().size());
+            }
+        });
     }
 
     private String subscribeMessage(String symbol) {
@@ -186,72 +214,67 @@ public class FinnhubClient {
 
     private void onText(long gen, String text) {
         long nanos = System.nanoTime();
-        if (gen == generation.get()) {
-            lastMessageNanos.set(nanos);
-        }
-        String dropped = dropReason();
-        if (dropped != null) {
-            metrics.frameDropped(dropped);
-            if (droppedSinceLog.getAndIncrement() == 0) {
-                String why = dropped.equals(IngestorMetrics.DROPPED_FEED_BACKLOG)
-                        ? "the ingestor is more than " + InboundBacklog.MAX_MESSAGES + " messages behind the feed, until "
-                                + "fewer than " + InboundBacklog.RESUME_BELOW + " wait"
-                        : "Kafka has not acknowledged the trades already sent, until it does";
-                Log.errorf("Dropping feed messages unread: %s (their trades are LOST; counted in "
-                        + "ingestor_frames_dropped_total, summary every %d s)", why, DROP_LOG_INTERVAL.toSeconds());
-            }
+        if (gen != generation.get()) {
+            frames.discard(text, IngestorMetrics.DROPPED_STALE_CONNECTION, System.currentTimeMillis());
             return;
         }
-        // Messages of an abandoned connection are still real trades: handle them too.
+        lastMessageNanos.set(nanos);
         if (frames.handle(text, System.currentTimeMillis(), nanos)) {
             failedAttempts.set(0);
         }
     }
 
+    private void onBinary(long gen, Buffer data) {
+        if (gen == generation.get()) {
+            lastMessageNanos.set(System.nanoTime());
+        }
+        frames.binary(data.length(), System.currentTimeMillis());
+    }
+
     /**
-     * Why this message is dropped unread, or null: too many messages wait to be handled (the client has no
-     * back-pressure), or the publisher already holds as many trades as it may (parsing would only lose them).
+     * A message over the size limit is reported here: one frame over it makes Netty close the connection (1009), a
+     * message of several frames over it is discarded by Vert.x while the connection stays open.
      */
-    private String dropReason() {
-        int backlog = InboundBacklog.queuedMessages();
-        if (backlog > InboundBacklog.MAX_MESSAGES || (behind && backlog > InboundBacklog.RESUME_BELOW)) {
-            behind = true;
-            return IngestorMetrics.DROPPED_FEED_BACKLOG;
+    private void onException(long gen, Throwable t) {
+        String message = String.valueOf(t.getMessage());
+        boolean frameTooLarge = t instanceof CorruptedWebSocketFrameException corrupted
+                && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+        if (frameTooLarge || message.contains("overflow max message size")) {
+            metrics.frameDropped(IngestorMetrics.DROPPED_TOO_LARGE);
+            if (frameTooLarge && gen == generation.get()) {
+                gaps.pendingReason(FeedGaps.Reason.TOO_LARGE);
+            }
+            Log.errorf("A feed message larger than finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES = %d) was dropped unread; "
+                    + "its trades are lost (counted in ingestor_frames_dropped_total{reason=\"too_large\"}). "
+                    + "Raise FINNHUB_MAX_MESSAGE_BYTES if the feed sends such messages.", settings.maxMessageBytes());
+        } else {
+            Log.warnf("Feed connection error: %s", SecretRedaction.describe(t));
         }
-        behind = false;
-        return publisher.full() ? IngestorMetrics.DROPPED_KAFKA_BACKLOG : null;
     }
 
-    private void reportDrops() {
-        long n = droppedSinceLog.getAndSet(0);
-        if (n > 1) {
-            Log.errorf("DROPPED %d feed messages unread in the last %d s: the ingestor is behind the feed, or Kafka behind "
-                    + "the ingestor (ingestor_frames_dropped_total by reason)", n - 1, DROP_LOG_INTERVAL.toSeconds());
-        }
-    }
-
-    private void onClose(long gen, CloseReason reason, BasicWebSocketConnector connector) {
-        connectors.destroy(connector);
+    private void onClose(long gen, WebSocket ws) {
         if (stopping || gen != generation.get()) {
             return;
         }
         connection = null;
         state.set(State.DISCONNECTED);
         metrics.reconnect("closed");
+        gaps.disconnected(FeedGaps.Reason.CLOSED);
         Duration delay = nextDelay();
-        Log.warnf("Feed connection closed (code %d%s); reconnecting in %d ms", reason.getCode(),
-                reason.getMessage() == null || reason.getMessage().isEmpty() ? "" : ", " + SecretRedaction.redact(reason.getMessage()),
-                delay.toMillis());
+        Short code = ws.closeStatusCode();
+        String reason = ws.closeReason();
+        Log.warnf("Feed connection closed (code %s%s); reconnecting in %d ms", code == null ? "none" : code.toString(),
+                reason == null || reason.isEmpty() ? "" : ", " + SecretRedaction.redact(reason), delay.toMillis());
         vertx.setTimer(delay.toMillis(), id -> connect());
     }
 
-    private void onConnectFailed(long gen, Throwable failure, BasicWebSocketConnector connector) {
-        connectors.destroy(connector);
+    private void onConnectFailed(long gen, Throwable failure) {
         if (stopping || gen != generation.get()) {
             return;
         }
         state.set(State.DISCONNECTED);
         metrics.reconnect("connect_failed");
+        gaps.disconnected(FeedGaps.Reason.CONNECT_FAILED);
         Duration delay = nextDelay();
         if (failure instanceof UpgradeRejectedException rejected && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
             Log.errorf("Finnhub rejected the token (HTTP %d): check FINNHUB_TOKEN or FINNHUB_TOKEN_FILE. Retrying in %d ms.",
@@ -271,23 +294,34 @@ public class FinnhubClient {
 
     private void checkIdle() {
         State s = state.get();
-        if (stopping || (s != State.CONNECTED && s != State.SUBSCRIBED)) {
+        WebSocket stale = connection;
+        if (stopping || stale == null || (s != State.CONNECTED && s != State.SUBSCRIBED)) {
             return;
         }
         long idleNanos = System.nanoTime() - lastMessageNanos.get();
         if (idleNanos < settings.idleTimeout().toNanos()) {
             return;
         }
-        Log.warnf("Nothing from the feed for %d s (watchdog timeout %s): reconnecting", Duration.ofNanos(idleNanos).toSeconds(),
-                settings.idleTimeout());
+        Log.warnf("Nothing from the feed for %d s (watchdog timeout %s): closing the connection, then reconnecting",
+                Duration.ofNanos(idleNanos).toSeconds(), settings.idleTimeout());
         metrics.reconnect("idle");
-        WebSocketClientConnection stale = connection;
+        // From here on, whatever the stale connection still delivers is discarded and counted.
+        generation.incrementAndGet();
         connection = null;
         state.set(State.DISCONNECTED);
-        connect();
-        if (stale != null) {
-            stale.close().subscribe().with(ok -> { }, f -> { });
+        gaps.disconnected(FeedGaps.Reason.IDLE, Duration.ofNanos(idleNanos));
+        closed(stale).onComplete(done -> connect());
+    }
+
+    /** Closes the connection and completes once it is closed (the feed answered, or the closing timeout passed). */
+    private static Future<Void> closed(WebSocket ws) {
+        if (ws.isClosed()) {
+            return Future.succeededFuture();
         }
+        Promise<Void> closed = Promise.promise();
+        ws.closeHandler(ignored -> closed.tryComplete());
+        ws.close().onFailure(closed::tryFail);
+        return closed.future();
     }
 
     public State state() {

@@ -18,13 +18,22 @@ import java.util.Locale;
 public class FrameHandler {
 
     static final String TOO_MANY_SYMBOLS = "too many symbols";
+    /** The cause logged for trades of an abandoned connection (one shared instance: it carries no stack trace). */
+    private static final IllegalStateException STALE = new IllegalStateException(
+            "read from a connection the watchdog had given up on") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
 
     private final FrameParser parser;
     private final TradePublisher publisher;
     private final IngestorMetrics metrics;
     private final FeedSettings settings;
+    private final FeedGaps gaps;
 
-    public FrameHandler(ObjectMapper mapper, TradePublisher publisher, IngestorMetrics metrics, FeedSettings settings) {
+    public FrameHandler(ObjectMapper mapper, TradePublisher publisher, IngestorMetrics metrics, FeedSettings settings, FeedGaps gaps) {
         // RFC 9562 version 7: time-ordered, so ids of one symbol sort roughly by arrival.
         TimeBasedEpochGenerator uuids = Generators.timeBasedEpochGenerator();
         this.parser = new FrameParser(mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
@@ -32,10 +41,32 @@ public class FrameHandler {
         this.publisher = publisher;
         this.metrics = metrics;
         this.settings = settings;
+        this.gaps = gaps;
     }
 
     /** @return true when the frame was a trade or ping frame, i.e. the feed is alive and serving */
     public boolean handle(String text, long receivedAtMillis, long receivedNanos) {
+        return handle(text, receivedAtMillis, receivedNanos, null);
+    }
+
+    /**
+     * A message that must not be published (e.g. from a connection already given up on): counted as a dropped frame
+     * with {@code reason}, its valid trades counted as lost; bad input in it is still dead-lettered, errors logged.
+     */
+    public void discard(String text, String reason, long receivedAtMillis) {
+        metrics.frameDropped(reason);
+        handle(text, receivedAtMillis, System.nanoTime(), IngestorMetrics.LossReason.STALE_CONNECTION);
+    }
+
+    /** Finnhub sends text only: a binary message is bad input, counted and dead-lettered (described, not copied). */
+    public void binary(int length, long receivedAtMillis) {
+        metrics.frameReceived();
+        reject(new Rejection(io.streamingpipeline.contract.RejectReason.MALFORMED_FRAME,
+                "a binary websocket message of " + length + " bytes; the feed sends text", "<binary message, " + length + " bytes>"),
+                receivedAtMillis);
+    }
+
+    private boolean handle(String text, long receivedAtMillis, long receivedNanos, IngestorMetrics.LossReason discardAs) {
         metrics.frameReceived();
         Frame frame;
         try {
@@ -49,9 +80,16 @@ public class FrameHandler {
         if (frame instanceof Frame.Trades trades) {
             metrics.tradesReceived(trades.valid().size() + trades.rejected().size());
             long newest = Long.MIN_VALUE;
-            publisher.publish(trades.valid(), receivedNanos);
+            if (discardAs != null) {
+                publisher.discard(trades.valid().size(), discardAs, STALE);
+            } else {
+                publisher.publish(trades.valid(), receivedNanos);
+            }
             for (Trade trade : trades.valid()) {
                 newest = Math.max(newest, trade.timestampUnix());
+                if (discardAs == null) {
+                    gaps.trade(trade.symbol(), receivedNanos);
+                }
             }
             if (newest != Long.MIN_VALUE) {
                 metrics.feedLag(receivedAtMillis - newest);

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every counter and timer of the ingestor, created once. Names are Micrometer's; Prometheus shows them as e.g.
@@ -20,17 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class IngestorMetrics {
 
-    /** Reasons of {@code ingestor_frames_dropped_total}: too many messages waiting to be handled. */
-    public static final String DROPPED_FEED_BACKLOG = "feed_backlog";
-    /** Kafka has not acknowledged as many trades as the publisher may hold. */
-    public static final String DROPPED_KAFKA_BACKLOG = "kafka_backlog";
+    /**
+     * Reasons of {@code ingestor_frames_dropped_total}: a message of a connection the watchdog gave up on, read after
+     * it did (its trades are counted in {@code ingestor_trades_lost_total{reason="stale_connection"}}).
+     */
+    public static final String DROPPED_STALE_CONNECTION = "stale_connection";
+    /** A message over {@code finnhub.max-message-bytes}, dropped unread (its trades cannot be counted). */
+    public static final String DROPPED_TOO_LARGE = "too_large";
 
     /** Why a trade that passed validation did not reach Kafka. */
     public enum LossReason {
         /** The in-memory buffer in front of the producer was full (Kafka slow or down for long). */
         BUFFER_FULL,
         /** The producer gave up on the record (e.g. delivery timeout). */
-        KAFKA_ERROR;
+        KAFKA_ERROR,
+        /** Read from a connection the watchdog had already given up on: discarded so that no trade is published twice. */
+        STALE_CONNECTION;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -44,9 +50,17 @@ public class IngestorMetrics {
     private final Map<String, Counter> framesDropped = new ConcurrentHashMap<>();
     private final Counter tradesReceived;
     private final Counter tradesPublished;
+    // The same counts, kept here as well: at shutdown the registry's counters may already read 0 (it is closed).
+    private final LongAdder framesReceivedTally = new LongAdder();
+    private final Map<String, LongAdder> framesDroppedTally = new ConcurrentHashMap<>();
+    private final LongAdder tradesReceivedTally = new LongAdder();
+    private final LongAdder tradesPublishedTally = new LongAdder();
+    private final Map<RejectReason, LongAdder> rejectedTally = new EnumMap<>(RejectReason.class);
+    private final Map<LossReason, LongAdder> lostTally = new EnumMap<>(LossReason.class);
     private final Counter pings;
     private final Counter producerErrors;
     private final Counter deadLettersPublished;
+    private final Counter deadLettersDropped;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
     private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
@@ -63,15 +77,20 @@ public class IngestorMetrics {
         pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
         producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
         deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
+        deadLettersDropped = Counter.builder("ingestor.dead.letters.dropped")
+                .description("Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
+                .register(registry);
         for (RejectReason r : RejectReason.values()) {
             rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
                     .tag("reason", r.label()).register(registry));
+            rejectedTally.put(r, new LongAdder());
         }
-        framesDropped(DROPPED_FEED_BACKLOG);
-        framesDropped(DROPPED_KAFKA_BACKLOG);
+        framesDropped(DROPPED_STALE_CONNECTION);
+        framesDropped(DROPPED_TOO_LARGE);
         for (LossReason r : LossReason.values()) {
             lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
                     .tag("reason", r.label()).register(registry));
+            lostTally.put(r, new LongAdder());
         }
         publishLatency = Timer.builder("ingestor.publish.latency")
                 .description("From receiving a trade's frame to Kafka's acknowledgement")
@@ -97,25 +116,30 @@ public class IngestorMetrics {
 
     public void frameReceived() {
         framesReceived.increment();
+        framesReceivedTally.increment();
     }
 
-    /** @param reason {@link #DROPPED_FEED_BACKLOG} or {@link #DROPPED_KAFKA_BACKLOG} */
+    /** @param reason {@link #DROPPED_STALE_CONNECTION} or {@link #DROPPED_TOO_LARGE} */
     public void frameDropped(String reason) {
         framesDropped(reason).increment();
+        framesDroppedTally.get(reason).increment();
     }
 
     private Counter framesDropped(String reason) {
-        return counter(framesDropped, "ingestor.frames.dropped",
-                "Websocket messages dropped unread because the ingestor was behind the feed or Kafka behind the ingestor "
-                        + "(their trades are lost)", "reason", reason);
+        framesDroppedTally.computeIfAbsent(reason, r -> new LongAdder());
+        return framesDropped.computeIfAbsent(reason, r -> Counter.builder("ingestor.frames.dropped")
+                .description("Websocket messages not published: too large to read, or from a connection already given up on")
+                .tag("reason", r).register(registry));
     }
 
     public void tradesReceived(int n) {
         tradesReceived.increment(n);
+        tradesReceivedTally.add(n);
     }
 
     public void tradePublished(long latencyNanos) {
         tradesPublished.increment();
+        tradesPublishedTally.increment();
         publishLatency.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -125,10 +149,12 @@ public class IngestorMetrics {
 
     public void rejected(RejectReason reason) {
         rejected.get(reason).increment();
+        rejectedTally.get(reason).increment();
     }
 
     public void lost(LossReason reason) {
         lost.get(reason).increment();
+        lostTally.get(reason).increment();
     }
 
     public void producerError() {
@@ -137,6 +163,30 @@ public class IngestorMetrics {
 
     public void deadLetterPublished() {
         deadLettersPublished.increment();
+    }
+
+    public void deadLetterDropped() {
+        deadLettersDropped.increment();
+    }
+
+    /** One line with the counters that account for every trade received, for the log at shutdown. */
+    public String tally() {
+        StringBuilder lost = new StringBuilder();
+        double lostTotal = 0;
+        for (var e : lostTally.entrySet()) {
+            lostTotal += e.getValue().sum();
+            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append(e.getValue().sum());
+        }
+        double rejectedTotal = 0;
+        for (LongAdder c : rejectedTally.values()) {
+            rejectedTotal += c.sum();
+        }
+        StringBuilder dropped = new StringBuilder();
+        framesDroppedTally.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append(c.sum()));
+        return String.format(java.util.Locale.ROOT,
+                "Tally: trades_received=%d trades_published=%d trades_rejected=%d trades_lost=%d (%s) frames_received=%d frames_dropped=(%s)",
+                tradesReceivedTally.sum(), tradesPublishedTally.sum(), (long) rejectedTotal, (long) lostTotal, lost,
+                framesReceivedTally.sum(), dropped);
     }
 
     public void unknownType(String typeLabel) {

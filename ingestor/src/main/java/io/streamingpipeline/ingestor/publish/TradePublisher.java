@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import io.streamingpipeline.contract.RejectReason;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -39,11 +41,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Records are still the channel's: its producer, serializers and settings, health and metrics. When the channel is
  * not Kafka (the in-memory connector of the tests) trades go through the emitter one by one.
  *
- * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades (plus one frame's) are
- * handed to the producer and not yet acknowledged, and the producer holds at most {@code buffer.memory} bytes.
- * While the limit is reached the feed client drops messages unread ({@link #full()}); a trade that still finds it
- * reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is one the
- * producer gives up on.
+ * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades, and at most
+ * {@value #MAX_PENDING_BYTES} bytes of them as estimated by {@link TradeFootprint} (plus one frame's), are handed to
+ * the producer and not yet acknowledged; the producer holds at most {@code buffer.memory} bytes. A trade that finds
+ * the limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
+ * one the producer gives up on ({@code kafka_error}). A valid trade too large for a Kafka request goes to the
+ * dead-letter topic ({@code too_large}). Dead letters waiting for Kafka are bounded the same way
+ * ({@value #MAX_DEAD_LETTER_BYTES} bytes of raw text).
  */
 @ApplicationScoped
 public class TradePublisher {
@@ -53,6 +57,10 @@ public class TradePublisher {
     static final int BUFFER_SIZE = 65_536;
     /** The emitter's buffer plus the channel's {@code max-inflight-messages}, the bound of the per-message path. */
     static final int MAX_PENDING = BUFFER_SIZE + 16_384;
+    /** Estimated heap held by trades handed to the producer and not yet acknowledged. */
+    static final long MAX_PENDING_BYTES = 32L * 1024 * 1024;
+    /** Raw text of dead letters handed to the producer and not yet acknowledged. */
+    static final long MAX_DEAD_LETTER_BYTES = 16L * 1024 * 1024;
     static final Duration LOSS_LOG_INTERVAL = Duration.ofSeconds(10);
     /** The cause logged for trades lost to {@link #MAX_PENDING} (one shared instance: it carries no stack trace). */
     private static final IllegalStateException PENDING_LIMIT = new IllegalStateException(
@@ -71,6 +79,8 @@ public class TradePublisher {
     private volatile KafkaProducer<String, Trade> producer;
 
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong deadLetterBytes = new AtomicLong();
     private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong lastFailureNanos = new AtomicLong();
     private final AtomicLong lossesSinceLog = new AtomicLong();
@@ -109,13 +119,20 @@ public class TradePublisher {
             }
             return;
         }
-        // may pass the limit by one frame's trades: a frame is sent whole or not at all
+        long bytes = 0;
+        for (Trade trade : frameTrades) {
+            bytes += TradeFootprint.bytes(trade);
+        }
+        // may pass the limits by one frame's trades: a frame is sent whole or not at all
         pending.addAndGet(n);
+        pendingBytes.addAndGet(bytes);
+        long frameBytes = bytes;
         kafka.runOnSendingThread(p -> {
                     sendAll(p, frameTrades, receivedNanos);
                 })
                 .subscribe().with(sent -> { }, notRun -> {
                     // the producer is closed (shutdown): none of these trades was handed to it
+                    pendingBytes.addAndGet(-frameBytes);
                     for (int i = 0; i < n; i++) {
                         nacked(notRun);
                     }
@@ -123,21 +140,37 @@ public class TradePublisher {
     }
 
     private void sendAll(Producer<String, Trade> kafka, List<Trade> frameTrades, long receivedNanos) {
-        Callback onAck = (metadata, failure) -> {
-            if (failure == null) {
-                acked(receivedNanos);
-            } else {
-                nacked(failure);
-            }
-        };
         for (Trade trade : frameTrades) {
+            long bytes = TradeFootprint.bytes(trade);
+            Callback onAck = (metadata, failure) -> {
+                pendingBytes.addAndGet(-bytes);
+                if (failure == null) {
+                    acked(receivedNanos);
+                } else if (failure instanceof RecordTooLargeException tooLarge) {
+                    pending.decrementAndGet();
+                    tooLarge(trade, tooLarge);
+                } else {
+                    nacked(failure);
+                }
+            };
             try {
                 kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), onAck);
             } catch (RuntimeException notSent) {
                 // thrown instead of reported to the callback: closed producer, serialization
+                pendingBytes.addAndGet(-bytes);
                 nacked(notSent);
             }
         }
+    }
+
+    /** A valid trade larger than a Kafka request may be: it is not lost but dead-lettered, as bad input is. */
+    private void tooLarge(Trade trade, RecordTooLargeException cause) {
+        metrics.rejected(RejectReason.TOO_LARGE);
+        String raw = trade.symbol() + " " + trade.timestampUnix() + " with " + (trade.conditions() == null ? 0 : trade.conditions().size())
+                + " conditions";
+        Log.warnf("A trade of %s is larger than a Kafka request may be (%s); sent to the dead-letter topic", trade.symbol(), cause.getMessage());
+        reject(new Rejection(RejectReason.TOO_LARGE, "the trade is larger than the producer's max.request.size: " + cause.getMessage(), raw),
+                System.currentTimeMillis());
     }
 
     /** The channel's Kafka producer; null when the channel has another connector. */
@@ -169,18 +202,29 @@ public class TradePublisher {
         Message<DeadLetter> message = Message.of(letter)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.reason()).build())
                 .withAck(() -> {
+                    deadLetterBytes.addAndGet(-(letter.raw().length() + letter.detail().length()));
                     metrics.deadLetterPublished();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
+                    deadLetterBytes.addAndGet(-(letter.raw().length() + letter.detail().length()));
                     metrics.producerError();
                     Log.warnf("A dead letter (reason %s) could not be written to Kafka: %s", letter.reason(), failure.getClass().getSimpleName());
                     return CompletableFuture.completedFuture(null);
                 });
+        long bytes = letter.raw().length() + letter.detail().length();
+        if (deadLetterBytes.get() + bytes > MAX_DEAD_LETTER_BYTES) {
+            metrics.deadLetterDropped();
+            Log.warnf("A dead letter (reason %s) was dropped: %d bytes of dead letters already wait for Kafka", letter.reason(),
+                    deadLetterBytes.get());
+            return;
+        }
+        deadLetterBytes.addAndGet(bytes);
         try {
             deadLetters.send(message);
         } catch (RuntimeException overflowOrClosed) {
-            metrics.producerError();
+            deadLetterBytes.addAndGet(-bytes);
+            metrics.deadLetterDropped();
             Log.warnf("A dead letter (reason %s) was dropped: the dead-letter buffer is full", letter.reason());
         }
     }
@@ -221,9 +265,21 @@ public class TradePublisher {
         vertx.setPeriodic(LOSS_LOG_INTERVAL.toMillis(), id -> reportLosses());
     }
 
-    /** Whether as many trades wait for Kafka as may: the next ones would be lost. */
+    /** Whether as many trades (or bytes of them) wait for Kafka as may: the next ones would be lost. */
     public boolean full() {
-        return pending.get() >= MAX_PENDING;
+        return pending.get() >= MAX_PENDING || pendingBytes.get() >= MAX_PENDING_BYTES;
+    }
+
+    /** Estimated heap of the trades handed to the channel and not yet acknowledged or failed. */
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    /** Trades that found the limits reached are counted here, with this reason, instead of published. */
+    public void discard(int trades, LossReason reason, Throwable cause) {
+        for (int i = 0; i < trades; i++) {
+            lose(reason, cause);
+        }
     }
 
     /** Trades handed to the channel and not yet acknowledged or failed. */

@@ -12,9 +12,14 @@ public final class PackagedIngestor {
     }
 
     public static IngestorProcess start(String name, Map<String, String> env) {
+        return start(name, env, "-Xmx512m");
+    }
+
+    public static IngestorProcess start(String name, Map<String, String> env, String... jvmOptions) {
         return IngestorProcess.builder(Path.of("target", "quarkus-app"))
                 .log(Path.of("target", "it-logs", name + ".log"))
                 .env(env)
+                .jvmOptions(jvmOptions)
                 .start();
     }
 }

@@ -60,6 +60,9 @@ final class ProgressReport {
                 + " WHERE symbol = ? AND day = ? ORDER BY minute_start DESC LIMIT 1");
     }
 
+    /** A symbol without a trade for this long is shown in the progress line. */
+    static final double QUIET_SECONDS = 30;
+
     void runUntil(Duration duration, Duration every) {
         long start = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
@@ -85,11 +88,11 @@ final class ProgressReport {
             double stored = jobMetrics.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
             double lag = jobMetrics.value("trades_job_kafka_max_offsets_behind_latest", "query", "trades");
             long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-            out.printf(Locale.ROOT, "[%5ds] feed %-10s received %,d (%,.0f/s)  published %,d (%,.0f/s)  rejected %,d  lost %,d  "
+            out.printf(Locale.ROOT, "[%5ds] feed %-10s received %,d (%,.0f/s)  published %,d (%,.0f/s)  rejected %,d  lost %,d  %s"
                             + "| Kafka %,d  | Cassandra rows %,d (%,.0f/s)  job lag %,.0f  ready: ingestor=%s job=%s%s%n",
                     Duration.ofNanos(now - start).toSeconds(), state(m), (long) received, (received - lastReceived) / seconds,
                     (long) published, (published - lastPublished) / seconds, (long) m.value("ingestor_trades_rejected_total"),
-                    (long) m.value("ingestor_trades_lost_total"), inKafka, (long) stored, (stored - lastStored) / seconds, lag,
+                    (long) m.value("ingestor_trades_lost_total"), gaps(m), inKafka, (long) stored, (stored - lastStored) / seconds, lag,
                     ingestor.status("/q/health/ready") == 200 ? "UP" : "DOWN",
                     jobEndpoint.status("/health/ready") == 200 ? "UP" : "DOWN",
                     simulator == null ? "" : String.format(Locale.ROOT, "  (simulator sent %,d)", simulator.groundTruth().totalTrades()));
@@ -99,6 +102,25 @@ final class ProgressReport {
             lastStored = stored;
             lastAt = now;
         }
+    }
+
+    /**
+     * What the ingestor could not see: seconds without a subscribed feed (Finnhub has no replay), the gap still open,
+     * and symbols without a trade for {@link #QUIET_SECONDS} s.
+     */
+    private String gaps(PrometheusText m) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "gaps %.0fs", m.value("ingestor_feed_gap_seconds_total")));
+        double open = m.value("ingestor_feed_disconnected_seconds");
+        if (open > 0) {
+            line.append(String.format(Locale.ROOT, " (down %.0fs)", open));
+        }
+        for (String symbol : symbols) {
+            double quiet = m.value("ingestor_feed_symbol_last_trade_age_seconds", "symbol", symbol);
+            if (quiet >= QUIET_SECONDS) {
+                line.append(String.format(Locale.ROOT, " %s quiet %.0fs", symbol, quiet));
+            }
+        }
+        return line.append("  ").toString();
     }
 
     private void printCandles() {
