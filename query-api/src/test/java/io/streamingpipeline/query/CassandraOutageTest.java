@@ -57,7 +57,7 @@ class CassandraOutageTest {
         Response pipeline = given().get("/api/pipeline");
         assertThat(pipeline.asString()).doesNotContain("127.0.0.1", port, "tried");
         given().get("/api/trades/" + SYMBOL + "?from=2024-05-01&to=2024-05-02").then().statusCode(503);
-        given().get("/api/trades/bad symbol").then().statusCode(400); // input is still checked first
+        given().get("/api/trades/{symbol}", "bad\tsymbol").then().statusCode(400); // input is still checked first
 
         node.startAgain();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
