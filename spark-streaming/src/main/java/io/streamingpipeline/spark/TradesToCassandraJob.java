@@ -1,5 +1,8 @@
 package io.streamingpipeline.spark;
 
+import static io.streamingpipeline.spark.SparkConfMaps.asMap;
+import static io.streamingpipeline.spark.SparkConfMaps.scalaMap;
+
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.spark.candles.CassandraCandleStore;
@@ -14,11 +17,9 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,17 +157,5 @@ public final class TradesToCassandraJob {
             }
         }
         LOG.info(GracefulStop.shuttingDown() ? "Shutting down: the shutdown hook stops the queries" : "All queries stopped");
-    }
-
-    private static Map<String, String> asMap(SparkConf conf) {
-        Map<String, String> map = new HashMap<>();
-        for (Tuple2<String, String> entry : conf.getAll()) {
-            map.put(entry._1(), entry._2());
-        }
-        return map;
-    }
-
-    private static scala.collection.Iterable<Tuple2<String, String>> scalaMap(Map<String, String> map) {
-        return scala.collection.JavaConverters.mapAsScalaMapConverter(map).asScala();
     }
 }

@@ -16,8 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -193,7 +190,7 @@ final class DayJobCommand {
                 session.execute(statement); // IF NOT EXISTS: adds the tables of a newer contract (the rollups')
             }
         }
-        String opsPassword = secret(dataDir.resolve("secrets/postgres-password"));
+        String opsPassword = SecretFile.readOrCreate(dataDir.resolve("secrets/postgres-password"));
         p.createDatabase(OPS_DATABASE, OPS_USER, opsPassword);
         out.printf("  ready: Kafka %s, Cassandra %s, Spark %s, Postgres 127.0.0.1:%d (%s)%n", k.bootstrapServers(),
                 c.contactPoint(), s.masterUrl(), p.port(), p.jdbcUrl(OPS_DATABASE));
@@ -267,22 +264,6 @@ final class DayJobCommand {
     private <T> T started(T engine, java.util.function.Consumer<T> stop) {
         stops.push(() -> stop.accept(engine));
         return engine;
-    }
-
-    /** A random password kept in {@code file} (created on first use, owner-only). */
-    private static String secret(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                byte[] random = new byte[18];
-                new SecureRandom().nextBytes(random);
-                Files.writeString(file, HexFormat.of().formatHex(random));
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
-            return Files.readString(file).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create " + file, e);
-        }
     }
 
     private void stopAll() {

@@ -19,13 +19,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +189,7 @@ public final class PipelineMain {
                 .heap(CassandraNode.PIPELINE_HEAP)
                 .port(options.cassandraPort())
                 .credentials(connection.username(), connection.password())
-                .readerCredentials(CassandraNode.READER_USERNAME, secret(READER_PASSWORD_FILE))
+                .readerCredentials(CassandraNode.READER_USERNAME, SecretFile.readOrCreate(options.dataDir().resolve(READER_PASSWORD_FILE)))
                 .start();
         stops.push(() -> {
             out.println("stopping Cassandra");
@@ -211,24 +208,7 @@ public final class PipelineMain {
     }
 
     private String cassandraPassword() {
-        return secret("secrets/cassandra-password");
-    }
-
-    /** The content of a secret file in the data dir, created with a random value (owner-only) when missing. */
-    private String secret(String name) {
-        Path file = options.dataDir().resolve(name);
-        try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
-                byte[] random = new byte[18];
-                new SecureRandom().nextBytes(random);
-                Files.writeString(file, HexFormat.of().formatHex(random));
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            }
-            return Files.readString(file).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create " + file, e);
-        }
+        return SecretFile.readOrCreate(options.dataDir().resolve("secrets/cassandra-password"));
     }
 
     private SparkCluster startSpark() {

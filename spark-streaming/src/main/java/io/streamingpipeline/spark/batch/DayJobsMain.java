@@ -1,16 +1,16 @@
 package io.streamingpipeline.spark.batch;
 
+import static io.streamingpipeline.spark.SparkConfMaps.asMap;
+import static io.streamingpipeline.spark.SparkConfMaps.scalaMap;
+
 import io.streamingpipeline.spark.InvalidSettingsException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -121,17 +121,5 @@ public final class DayJobsMain {
                 + " 1-minute candles recomputed from the stored trades, " + result.candlesDeleted()
                 + " candles without trades deleted");
         return OK;
-    }
-
-    private static Map<String, String> asMap(SparkConf conf) {
-        Map<String, String> map = new HashMap<>();
-        for (Tuple2<String, String> entry : conf.getAll()) {
-            map.put(entry._1(), entry._2());
-        }
-        return map;
-    }
-
-    private static scala.collection.Iterable<Tuple2<String, String>> scalaMap(Map<String, String> map) {
-        return scala.collection.JavaConverters.mapAsScalaMapConverter(map).asScala();
     }
 }
