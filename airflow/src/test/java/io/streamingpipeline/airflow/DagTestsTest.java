@@ -1,8 +1,8 @@
 package io.streamingpipeline.airflow;
 
-import io.streamingpipeline.localstack.spark.SparkCluster;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.localstack.spark.SparkCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The Python side of the DAGs, from Maven: airflow/tests under pytest, and what it shares with the Java side. */
 class DagTestsTest {
@@ -49,6 +48,7 @@ class DagTestsTest {
         Matcher pom = Pattern.compile("<spark.version>([^<]+)</spark.version>")
                 .matcher(Files.readString(Path.of("../spark-streaming/pom.xml")));
         assertThat(pom.find()).isTrue();
-        assertThat(Files.readString(Path.of("dags/dayjobs/day_job.py"))).contains("SPARK_VERSION = \"" + pom.group(1) + "\"");
+        assertThat(Files.readString(Path.of("dags/dayjobs/day_job.py")))
+                .contains("SPARK_VERSION = \"" + pom.group(1) + "\"");
     }
 }

@@ -1,8 +1,5 @@
 package io.streamingpipeline.airflow;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * pytest on Debian's python3 ({@code /usr/bin/python3}, else the first {@code python3} on the PATH) with the
@@ -29,12 +28,12 @@ final class Pytest {
     }
 
     /** Exit code and the interleaved stdout + stderr. */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     static Pytest require() {
         Path python = findPython();
-        boolean found = python != null && run(python, List.of("-c", "import pytest"), Map.of(), 60).exitCode() == 0;
+        boolean found = python != null
+                && run(python, List.of("-c", "import pytest"), Map.of(), 60).exitCode() == 0;
         if (!found) {
             String message = (python == null ? "python3 is not installed" : python + " has no pytest")
                     + ": the Airflow DAG tests (airflow/tests) do not run. Install it: " + INSTALL;
@@ -74,7 +73,8 @@ final class Pytest {
         try {
             Path output = Files.createTempFile("pytest", ".out");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+                ProcessBuilder builder =
+                        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
                 builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
                 builder.environment().putAll(environment);
                 Process process = builder.start();

@@ -1,9 +1,8 @@
 package io.streamingpipeline.airflow;
 
-import io.streamingpipeline.localstack.spark.SparkCluster;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.localstack.spark.SparkCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DAGs' submission path on a real Spark 3.5 standalone master with its REST endpoint on
@@ -28,14 +27,22 @@ class SparkRestSubmissionIT {
     @Test
     void pythonClientSubmitsToTheRealMasterAndSeesTheDriversEnd(@TempDir Path dir) throws IOException {
         Pytest pytest = Pytest.require();
-        Path jar = Path.of(System.getProperty("pipeline.job.jar", "../spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar"))
-                .toAbsolutePath().normalize();
+        Path jar = Path.of(System.getProperty(
+                        "pipeline.job.jar", "../spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar"))
+                .toAbsolutePath()
+                .normalize();
         assertThat(jar).as("the job jar (build spark-streaming first)").isRegularFile();
 
-        try (SparkCluster spark = SparkCluster.builder(dir.resolve("spark")).restSubmission().workerCores(2).start()) {
+        try (SparkCluster spark = SparkCluster.builder(dir.resolve("spark"))
+                .restSubmission()
+                .workerCores(2)
+                .start()) {
             String restUrl = spark.restUrl().orElseThrow();
-            Pytest.Result result = pytest.run(Map.of("SPARK_REST_URL", restUrl, "TRADES_JOB_JAR", jar.toString()),
-                    "-q", "-s", "tests/test_real_master.py");
+            Pytest.Result result = pytest.run(
+                    Map.of("SPARK_REST_URL", restUrl, "TRADES_JOB_JAR", jar.toString()),
+                    "-q",
+                    "-s",
+                    "tests/test_real_master.py");
             System.out.println(result.output());
             assertThat(result.exitCode()).as(result.output()).isZero();
             boolean dayJobs;
@@ -47,13 +54,16 @@ class SparkRestSubmissionIT {
             if (dayJobs) {
                 Matcher dayJob = Pattern.compile("DAYJOBS (driver-\\S+)").matcher(result.output());
                 assertThat(dayJob.find()).as(result.output()).isTrue();
-                assertThat(Files.readString(spark.workerWorkDir().resolve(dayJob.group(1)).resolve("stdout")))
+                assertThat(Files.readString(
+                                spark.workerWorkDir().resolve(dayJob.group(1)).resolve("stdout")))
                         .contains("--ops-jdbc-url");
                 // every argument of the DAG tasks' command line parsed (no exit 2); the job stopped at Postgres
                 Matcher close = Pattern.compile("CLOSE (driver-\\S+)").matcher(result.output());
                 assertThat(close.find()).as(result.output()).isTrue();
-                assertThat(Files.readString(spark.workerWorkDir().resolve(close.group(1)).resolve("stderr")))
-                        .contains("FAILED daily-close --day 2026-12-01: ").doesNotContain("needs a value");
+                assertThat(Files.readString(
+                                spark.workerWorkDir().resolve(close.group(1)).resolve("stderr")))
+                        .contains("FAILED daily-close --day 2026-12-01: ")
+                        .doesNotContain("needs a value");
             }
 
             Matcher finished = Pattern.compile("FINISHED (driver-\\S+)").matcher(result.output());
@@ -64,7 +74,8 @@ class SparkRestSubmissionIT {
 
             Matcher failed = Pattern.compile("FAILED (driver-\\S+)").matcher(result.output());
             assertThat(failed.find()).as(result.output()).isTrue();
-            assertThat(Files.readString(spark.workerWorkDir().resolve(failed.group(1)).resolve("stderr")))
+            assertThat(Files.readString(
+                            spark.workerWorkDir().resolve(failed.group(1)).resolve("stderr")))
                     .contains("no-such-option");
         }
     }

@@ -7,7 +7,6 @@ import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -64,8 +63,12 @@ public final class CapacityBenchmark {
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--rates" -> o.rates = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.trim())).toList();
-                    case "--step-duration" -> o.duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
+                    case "--rates" ->
+                        o.rates = Arrays.stream(args[++i].split(","))
+                                .map(s -> Integer.parseInt(s.trim()))
+                                .toList();
+                    case "--step-duration" ->
+                        o.duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                     case "--first-warmup" -> o.warmup = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                     case "--warmup" -> stepWarmup = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
                     case "--max-p99-ms" -> maxP99 = Long.parseLong(args[++i]);
@@ -112,14 +115,31 @@ public final class CapacityBenchmark {
         LatencyBenchmark bench = new LatencyBenchmark(o);
         bench.work = Files.createTempDirectory("bench-capacity");
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "bench/capacity %s UTC: steps %s trades/s, %d s measured each (warm-up %d s first, %d s "
+        System.out.printf(
+                Locale.ROOT,
+                "bench/capacity %s UTC: steps %s trades/s, %d s measured each (warm-up %d s first, %d s "
                         + "after); kept up with = delivered >= 95 %%, nothing lost, backlog growth <= %.0f s of input, "
                         + "p99 <= %d ms; %d cores, %s; load average %s; work dir %s%n",
-                LatencyBenchmark.now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(), stepWarmup.toSeconds(),
-                maxBacklogGrowth, maxP99, cores, SinkBenchmark.cpuModel(), SinkBenchmark.loadAverage(), bench.work);
-        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d; worker %s; "
-                        + "ingestor linger.ms=%s, %s; Cassandra heap %s%n", o.triggerInterval, o.maxOffsetsPerTrigger,
-                o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core", o.lingerMs, o.ingestorJvm,
+                LatencyBenchmark.now(),
+                o.rates,
+                o.duration.toSeconds(),
+                o.warmup.toSeconds(),
+                stepWarmup.toSeconds(),
+                maxBacklogGrowth,
+                maxP99,
+                cores,
+                SinkBenchmark.cpuModel(),
+                SinkBenchmark.loadAverage(),
+                bench.work);
+        System.out.printf(
+                Locale.ROOT,
+                "settings: job --trigger-interval %s --max-offsets-per-trigger %d; worker %s; "
+                        + "ingestor linger.ms=%s, %s; Cassandra heap %s%n",
+                o.triggerInterval,
+                o.maxOffsetsPerTrigger,
+                o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core",
+                o.lingerMs,
+                o.ingestorJvm,
                 o.cassandraHeap);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll, "bench-capacity-stop"));
         List<Step> steps = new ArrayList<>();
@@ -132,17 +152,24 @@ public final class CapacityBenchmark {
             int healthPort = FreePorts.pick();
             SparkDriver job = bench.submitJob(kafka, cassandra, spark, healthPort);
             try (CqlSession session = cassandra.session();
-                 ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
-                         ProbeSink.cassandra(session, LatencyBenchmark.PROBE_SYMBOL), LatencyBenchmark.PROBE_SYMBOL,
-                         o.pollMillis)) {
-                LatencyBenchmark.Stack stack = LatencyBenchmark.Stack.job(kafka, job, healthPort, tracker, cassandra.pid(),
-                        spark.masterPid(), spark.workerPid());
+                    ProbeTracker tracker = new ProbeTracker(
+                            kafka.bootstrapServers(),
+                            TradeContract.TRADES_TOPIC,
+                            3,
+                            ProbeSink.cassandra(session, LatencyBenchmark.PROBE_SYMBOL),
+                            LatencyBenchmark.PROBE_SYMBOL,
+                            o.pollMillis)) {
+                LatencyBenchmark.Stack stack = LatencyBenchmark.Stack.job(
+                        kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
                 for (int rate : o.rates) {
                     LatencyBenchmark.PhaseResult r = bench.runPhase(stack, rate);
                     r.print();
                     Step step = new Step(r, verdict(r));
                     steps.add(step);
-                    System.out.printf(Locale.ROOT, "step %,d/s: %s%n", rate,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "step %,d/s: %s%n",
+                            rate,
                             step.keptUp() ? "kept up with" : "NOT kept up with: " + String.join("; ", step.reasons));
                     if (!step.keptUp()) {
                         break;
@@ -164,8 +191,13 @@ public final class CapacityBenchmark {
         System.out.println("summary:");
         for (Step s : steps) {
             System.out.printf(Locale.ROOT, "  %s -> %s%n", s.result.summary(), s.keptUp() ? "kept up" : "NOT kept up");
-            System.out.printf(Locale.ROOT, "    backlog %,d -> %,d records; CPU (cores of %d): %s%n", s.result.backlogAtStart,
-                    s.result.backlogAtEnd, cores, s.result.cores);
+            System.out.printf(
+                    Locale.ROOT,
+                    "    backlog %,d -> %,d records; CPU (cores of %d): %s%n",
+                    s.result.backlogAtStart,
+                    s.result.backlogAtEnd,
+                    cores,
+                    s.result.cores);
         }
         Step sustained = null;
         for (Step s : steps) {
@@ -174,14 +206,26 @@ public final class CapacityBenchmark {
             }
         }
         if (sustained == null) {
-            System.out.printf(Locale.ROOT, "RESULT sustained_trades_per_s=0 p99_ms_at_sustained=-1 cores=%d "
-                    + "(not even the first step, %,d/s, was kept up with)%n", cores, o.rates.get(0));
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT sustained_trades_per_s=0 p99_ms_at_sustained=-1 cores=%d "
+                            + "(not even the first step, %,d/s, was kept up with)%n",
+                    cores,
+                    o.rates.get(0));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "CPU at the sustained rate, %,d/s (cores of %d): %s%n", sustained.result.rate, cores,
+        System.out.printf(
+                Locale.ROOT,
+                "CPU at the sustained rate, %,d/s (cores of %d): %s%n",
+                sustained.result.rate,
+                cores,
                 sustained.result.cores);
-        System.out.printf(Locale.ROOT, "RESULT sustained_trades_per_s=%d p99_ms_at_sustained=%d cores=%d%n",
-                sustained.result.rate, sustained.result.e2e.p99(), cores);
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT sustained_trades_per_s=%d p99_ms_at_sustained=%d cores=%d%n",
+                sustained.result.rate,
+                sustained.result.e2e.p99(),
+                cores);
         return 0;
     }
 
@@ -192,17 +236,27 @@ public final class CapacityBenchmark {
             reasons.add(String.format(Locale.ROOT, "delivered %,.0f/s of %,d/s", r.deliveredPerS, r.rate));
         }
         if (r.lostInIngestor > 0 || r.lostBeforeKafka() > 0) {
-            reasons.add(String.format(Locale.ROOT, "lost: %,d trades in the ingestor, %d probe trades before Kafka",
-                    r.lostInIngestor, r.lostBeforeKafka()));
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "lost: %,d trades in the ingestor, %d probe trades before Kafka",
+                    r.lostInIngestor,
+                    r.lostBeforeKafka()));
         }
         long growth = r.backlogAtEnd - r.backlogAtStart;
         if (growth > maxBacklogGrowth * r.rate) {
-            reasons.add(String.format(Locale.ROOT, "backlog grew by %,d records (%.1f s of input) over the window",
-                    growth, (double) growth / r.rate));
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "backlog grew by %,d records (%.1f s of input) over the window",
+                    growth,
+                    (double) growth / r.rate));
         }
         if (r.e2e.n() == 0 || r.e2e.p99() > maxP99 || r.e2e.lowerBound()) {
-            reasons.add(String.format(Locale.ROOT, "p99 %s%d ms (%d probe rows lagging or lost)",
-                    r.e2e.lowerBound() ? ">=" : "", r.e2e.p99(), r.probeInKafka - r.probeStored));
+            reasons.add(String.format(
+                    Locale.ROOT,
+                    "p99 %s%d ms (%d probe rows lagging or lost)",
+                    r.e2e.lowerBound() ? ">=" : "",
+                    r.e2e.p99(),
+                    r.probeInKafka - r.probeStored));
         }
         return reasons;
     }

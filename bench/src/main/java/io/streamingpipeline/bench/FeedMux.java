@@ -12,7 +12,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -47,17 +46,22 @@ final class FeedMux implements AutoCloseable {
         this.load = load;
         this.probe = probe;
         this.probeSymbol = probeSymbol;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(4 * MAX_FRAME_BYTES));
+        this.vertx = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        this.client = vertx.createWebSocketClient(
+                new WebSocketClientOptions().setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(4 * MAX_FRAME_BYTES));
     }
 
     /** Listens on a free port of 127.0.0.1; {@code load} and {@code probe} are the simulators' {@code ws://} URIs. */
     static FeedMux start(URI load, URI probe, String probeSymbol) {
         FeedMux mux = new FeedMux(load, probe, probeSymbol);
         try {
-            mux.server = await(mux.vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-                            .setMaxWebSocketFrameSize(MAX_FRAME_BYTES).setMaxWebSocketMessageSize(4 * MAX_FRAME_BYTES))
+            mux.server = await(mux.vertx
+                    .createHttpServer(new HttpServerOptions()
+                            .setHost("127.0.0.1")
+                            .setPort(0)
+                            .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
+                            .setMaxWebSocketMessageSize(4 * MAX_FRAME_BYTES))
                     .webSocketHandler(mux::accept)
                     .listen());
             return mux;
@@ -121,7 +125,7 @@ final class FeedMux implements AutoCloseable {
             openSessions.incrementAndGet();
             String query = down.query() == null ? "" : "?" + down.query();
             down.textMessageHandler(this::fromIngestor);
-            down.exceptionHandler(e -> { });
+            down.exceptionHandler(e -> {});
             down.closeHandler(v -> closeAll());
             down.drainHandler(v -> resume());
             client.connect(options(load, query)).onComplete(ar -> {
@@ -149,7 +153,7 @@ final class FeedMux implements AutoCloseable {
                 up.close();
                 return up;
             }
-            up.exceptionHandler(e -> { });
+            up.exceptionHandler(e -> {});
             up.closeHandler(v -> closeAll());
             up.textMessageHandler(text -> {
                 if (closed || down.isClosed()) {
@@ -222,7 +226,9 @@ final class FeedMux implements AutoCloseable {
     }
 
     private static WebSocketConnectOptions options(URI target, String query) {
-        return new WebSocketConnectOptions().setHost(target.getHost()).setPort(target.getPort())
+        return new WebSocketConnectOptions()
+                .setHost(target.getHost())
+                .setPort(target.getPort())
                 .setURI((target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath()) + query);
     }
 

@@ -11,7 +11,6 @@ import io.streamingpipeline.localstack.process.JavaProcess;
 import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +31,26 @@ import java.util.regex.Pattern;
 public final class IngestBenchmark {
 
     /** The ingestor's producer settings (application.properties), given to the baseline too. */
-    static final List<String> PRODUCER_PROPS = List.of("acks=all", "enable.idempotence=true", "compression.type=lz4",
-            "linger.ms=20", "batch.size=262144", "buffer.memory=67108864", "max.in.flight.requests.per.connection=5");
-    static final List<String> SYMBOLS = List.of("BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "BINANCE:SOLUSDT", "BINANCE:XRPUSDT",
-            "BINANCE:BNBUSDT", "BINANCE:ADAUSDT", "BINANCE:DOGEUSDT", "COINBASE:BTC-USD", "COINBASE:ETH-USD", "OANDA:EUR_USD");
+    static final List<String> PRODUCER_PROPS = List.of(
+            "acks=all",
+            "enable.idempotence=true",
+            "compression.type=lz4",
+            "linger.ms=20",
+            "batch.size=262144",
+            "buffer.memory=67108864",
+            "max.in.flight.requests.per.connection=5");
+
+    static final List<String> SYMBOLS = List.of(
+            "BINANCE:BTCUSDT",
+            "BINANCE:ETHUSDT",
+            "BINANCE:SOLUSDT",
+            "BINANCE:XRPUSDT",
+            "BINANCE:BNBUSDT",
+            "BINANCE:ADAUSDT",
+            "BINANCE:DOGEUSDT",
+            "COINBASE:BTC-USD",
+            "COINBASE:ETH-USD",
+            "OANDA:EUR_USD");
     private static final Pattern PERF_SUMMARY = Pattern.compile(
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency, "
                     + "(\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th");
@@ -54,64 +69,94 @@ public final class IngestBenchmark {
                 case "--ingestor-jvm" -> ingestorJvm = args[++i];
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
-                            + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"]");
+                    System.err.println(
+                            "usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
+                                    + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"]");
                     System.exit(2);
                 }
             }
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path work = Files.createTempDirectory("bench-ingest");
-        System.out.printf(Locale.ROOT, "bench/ingest: %d s measured after %d s warm-up; simulator rate %s; %d cores, %s; work dir %s%n",
-                duration.toSeconds(), warmup.toSeconds(), rate == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d trades/s", rate),
-                Runtime.getRuntime().availableProcessors(), cpuModel(), work);
+        System.out.printf(
+                Locale.ROOT,
+                "bench/ingest: %d s measured after %d s warm-up; simulator rate %s; %d cores, %s; work dir %s%n",
+                duration.toSeconds(),
+                warmup.toSeconds(),
+                rate == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d trades/s", rate),
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                work);
 
-        try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start()) {
-            broker.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1, "perf_baseline", 3));
+        try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka"))
+                .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
+                .start()) {
+            broker.createTopics(
+                    Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1, "perf_baseline", 3));
             IngestResult ingest = runIngestor(broker, ingestorApp, ingestorJvm, work, duration, warmup, rate);
             int recordSize = averageRecordSize(broker);
-            System.out.printf(Locale.ROOT, "ingestor: %,.0f trades/s published, p99 publish %.1f ms, RSS %d MiB, lost %d, "
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingestor: %,.0f trades/s published, p99 publish %.1f ms, RSS %d MiB, lost %d, "
                             + "started in %.2f s; record value %d bytes on average%n",
-                    ingest.tradesPerSecond, ingest.p99Millis, ingest.rssMb, ingest.lost, ingest.startSeconds, recordSize);
+                    ingest.tradesPerSecond,
+                    ingest.p99Millis,
+                    ingest.rssMb,
+                    ingest.lost,
+                    ingest.startSeconds,
+                    recordSize);
 
             long records = Math.max(100_000, (long) (ingest.tradesPerSecond * duration.toSeconds()));
             double perf = runProducerPerformance(broker, work, records, recordSize);
-            System.out.printf(Locale.ROOT, "baseline: ProducerPerformance %,d records of %d bytes, same producer settings: %,.0f records/s%n",
-                    records, recordSize, perf);
-            System.out.printf(Locale.ROOT, "RESULT ingest_trades_per_s=%.0f producer_perf_records_per_s=%.0f ratio=%.2f p99_publish_ms=%.1f ingestor_rss_mb=%d%n",
-                    ingest.tradesPerSecond, perf, ingest.tradesPerSecond / perf, ingest.p99Millis, ingest.rssMb);
+            System.out.printf(
+                    Locale.ROOT,
+                    "baseline: ProducerPerformance %,d records of %d bytes, same producer settings: %,.0f records/s%n",
+                    records,
+                    recordSize,
+                    perf);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT ingest_trades_per_s=%.0f producer_perf_records_per_s=%.0f ratio=%.2f p99_publish_ms=%.1f ingestor_rss_mb=%d%n",
+                    ingest.tradesPerSecond,
+                    perf,
+                    ingest.tradesPerSecond / perf,
+                    ingest.p99Millis,
+                    ingest.rssMb);
         }
     }
 
     /** The process's peak resident set (VmHWM of /proc/pid/status) in MiB, or "?". */
     static String peakRssMegabytes(long pid) {
         try {
-            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-                    .findFirst().map(l -> Long.toString(Long.parseLong(l.replaceAll("\\D", "")) / 1024)).orElse("?");
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:"))
+                    .findFirst()
+                    .map(l -> Long.toString(Long.parseLong(l.replaceAll("\\D", "")) / 1024))
+                    .orElse("?");
         } catch (IOException | RuntimeException e) {
             return "?";
         }
     }
 
-    record IngestResult(double tradesPerSecond, double p99Millis, long rssMb, long lost, double startSeconds) {
-    }
+    record IngestResult(double tradesPerSecond, double p99Millis, long rssMb, long lost, double startSeconds) {}
 
-    static IngestResult runIngestor(KafkaBroker broker, Path app, String jvmOptions, Path work, Duration duration, Duration warmup,
-                                    int rate) throws InterruptedException {
+    static IngestResult runIngestor(
+            KafkaBroker broker, Path app, String jvmOptions, Path work, Duration duration, Duration warmup, int rate)
+            throws InterruptedException {
         SimulatorConfig config = SimulatorConfig.defaults()
                 .withTradesPerSecond(rate)
                 .withTradesPerFrame(100)
                 .withPingInterval(Duration.ofSeconds(30))
                 .withDuplicateProbability(0);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             IngestorProcess ingestor = IngestorProcess.builder(app)
-                     .log(work.resolve("ingestor.log"))
-                     .jvmOptions(jvmOptions.trim().split("\\s+"))
-                     .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
-                     .env("FINNHUB_URL", simulator.uri().toString())
-                     .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
-                     .env("FINNHUB_SYMBOLS", String.join(",", SYMBOLS))
-                     .start()) {
+                IngestorProcess ingestor = IngestorProcess.builder(app)
+                        .log(work.resolve("ingestor.log"))
+                        .jvmOptions(jvmOptions.trim().split("\\s+"))
+                        .env(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                        .env("FINNHUB_URL", simulator.uri().toString())
+                        .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
+                        .env("FINNHUB_SYMBOLS", String.join(",", SYMBOLS))
+                        .start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (ingestor.status("/q/health/ready") != 200) {
                 if (System.nanoTime() > deadline) {
@@ -125,30 +170,57 @@ public final class IngestBenchmark {
             Thread.sleep(duration.toMillis());
             PrometheusText after = ingestor.metrics();
             long t1 = System.nanoTime();
-            double published = after.value("ingestor_trades_published_total") - before.value("ingestor_trades_published_total");
+            double published =
+                    after.value("ingestor_trades_published_total") - before.value("ingestor_trades_published_total");
             double p99 = after.value("ingestor_publish_latency_seconds", "quantile", "0.99") * 1000;
             long rss = ingestor.rssMegabytes();
-            System.out.printf(Locale.ROOT, "ingestor memory at the end: RSS %d MiB, peak RSS (VmHWM) %s MiB; JVM options %s%n",
-                    rss, peakRssMegabytes(ingestor.pid()), jvmOptions);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingestor memory at the end: RSS %d MiB, peak RSS (VmHWM) %s MiB; JVM options %s%n",
+                    rss,
+                    peakRssMegabytes(ingestor.pid()),
+                    jvmOptions);
             long lost = (long) after.value("ingestor_trades_lost_total");
-            System.out.printf(Locale.ROOT, "simulator delivered %,d trades; ingestor received %,.0f%n",
-                    simulator.groundTruth().totalTrades(), after.value("ingestor_trades_received_total"));
-            return new IngestResult(published / ((t1 - t0) / 1e9), p99, rss, lost, ingestor.startDuration().toMillis() / 1000.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulator delivered %,d trades; ingestor received %,.0f%n",
+                    simulator.groundTruth().totalTrades(),
+                    after.value("ingestor_trades_received_total"));
+            return new IngestResult(
+                    published / ((t1 - t0) / 1e9),
+                    p99,
+                    rss,
+                    lost,
+                    ingestor.startDuration().toMillis() / 1000.0);
         }
     }
 
     static int averageRecordSize(KafkaBroker broker) {
-        List<TopicRecord> sample = TopicReader.of(broker).readAtLeast(TradeContract.TRADES_TOPIC, 2_000, Duration.ofSeconds(30));
-        return (int) Math.round(sample.stream().mapToInt(r -> r.value().getBytes(StandardCharsets.UTF_8).length).average().orElse(200));
+        List<TopicRecord> sample =
+                TopicReader.of(broker).readAtLeast(TradeContract.TRADES_TOPIC, 2_000, Duration.ofSeconds(30));
+        return (int) Math.round(sample.stream()
+                .mapToInt(r -> r.value().getBytes(StandardCharsets.UTF_8).length)
+                .average()
+                .orElse(200));
     }
 
-    static double runProducerPerformance(KafkaBroker broker, Path work, long records, int recordSize) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--topic", "perf_baseline", "--num-records", Long.toString(records),
-                "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props",
+    static double runProducerPerformance(KafkaBroker broker, Path work, long records, int recordSize)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--topic",
+                "perf_baseline",
+                "--num-records",
+                Long.toString(records),
+                "--record-size",
+                Integer.toString(recordSize),
+                "--throughput",
+                "-1",
+                "--producer-props",
                 "bootstrap.servers=" + broker.bootstrapServers()));
         args.addAll(PRODUCER_PROPS);
         Path out = work.resolve("producer-perf.out");
-        JavaProcess perf = JavaProcess.builder("org.apache.kafka.tools.ProducerPerformance").name("producer-perf")
+        JavaProcess perf = JavaProcess.builder("org.apache.kafka.tools.ProducerPerformance")
+                .name("producer-perf")
                 .jarsIn(EngineLibraries.kafka())
                 .jvmOptions("-Xmx512m", "-Dlog4j2.level=warn")
                 .args(args.toArray(String[]::new))
@@ -166,15 +238,19 @@ public final class IngestBenchmark {
             last = Double.parseDouble(m.group(2));
         }
         if (last < 0) {
-            throw new IllegalStateException("No summary line in the ProducerPerformance output:\n" + LogTail.of(out, 20));
+            throw new IllegalStateException(
+                    "No summary line in the ProducerPerformance output:\n" + LogTail.of(out, 20));
         }
         return last;
     }
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

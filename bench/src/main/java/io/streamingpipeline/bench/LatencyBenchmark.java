@@ -15,7 +15,6 @@ import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +50,8 @@ public final class LatencyBenchmark {
     static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
     static final String FLOOR_MAIN_CLASS = "io.streamingpipeline.bench.floor.SparkFloorQuery";
     static final String PROBE_SYMBOL = "BENCH:PROBE";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Settings, all overridable by flags. */
     static final class Options {
@@ -105,7 +105,10 @@ public final class LatencyBenchmark {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--rates" -> o.rates = Arrays.stream(args[++i].split(",")).map(s -> Integer.parseInt(s.trim())).toList();
+                case "--rates" ->
+                    o.rates = Arrays.stream(args[++i].split(","))
+                            .map(s -> Integer.parseInt(s.trim()))
+                            .toList();
                 case "--duration" -> o.duration = seconds(args[++i]);
                 case "--warmup" -> o.warmup = seconds(args[++i]);
                 case "--drain-timeout" -> o.drainTimeout = seconds(args[++i]);
@@ -129,8 +132,11 @@ public final class LatencyBenchmark {
                 case "--floor-jar" -> o.floorJar = Path.of(args[++i]);
                 case "--floor-rates" -> {
                     String v = args[++i];
-                    o.floorRates = v.equals("none") ? List.of()
-                            : Arrays.stream(v.split(",")).map(r -> Integer.parseInt(r.trim())).toList();
+                    o.floorRates = v.equals("none")
+                            ? List.of()
+                            : Arrays.stream(v.split(","))
+                                    .map(r -> Integer.parseInt(r.trim()))
+                                    .toList();
                 }
                 case "--keep" -> o.keep = true;
                 case "--help", "-h" -> {
@@ -149,7 +155,8 @@ public final class LatencyBenchmark {
             if (o.floorRates == null) {
                 o.floorRates = o.rates;
             }
-            if (o.rates.isEmpty() || o.rates.stream().anyMatch(r -> r <= o.probeRate)
+            if (o.rates.isEmpty()
+                    || o.rates.stream().anyMatch(r -> r <= o.probeRate)
                     || o.floorRates.stream().anyMatch(r -> r <= o.probeRate)) {
                 throw new IllegalArgumentException("each rate must be above --probe-rate " + o.probeRate);
             }
@@ -166,6 +173,7 @@ public final class LatencyBenchmark {
     private final Options o;
     /** What to stop at the end, newest first (each by its own PID, through the local stack's handles). */
     private final Deque<Runnable> stops = new ArrayDeque<>();
+
     Path work;
 
     LatencyBenchmark(Options o) {
@@ -174,16 +182,34 @@ public final class LatencyBenchmark {
 
     int run() throws IOException {
         work = Files.createTempDirectory("bench-latency");
-        System.out.printf(Locale.ROOT, "bench/latency %s UTC: rates %s trades/s, %d s measured after %d s warm-up each; %d cores, "
-                        + "load average %s; work dir %s%n", now(), o.rates, o.duration.toSeconds(), o.warmup.toSeconds(),
-                Runtime.getRuntime().availableProcessors(), loadAverage(), work);
-        System.out.printf(Locale.ROOT, "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
+        System.out.printf(
+                Locale.ROOT,
+                "bench/latency %s UTC: rates %s trades/s, %d s measured after %d s warm-up each; %d cores, "
+                        + "load average %s; work dir %s%n",
+                now(),
+                o.rates,
+                o.duration.toSeconds(),
+                o.warmup.toSeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                loadAverage(),
+                work);
+        System.out.printf(
+                Locale.ROOT,
+                "settings: job --trigger-interval %s --max-offsets-per-trigger %d, "
                         + "spark.sql.shuffle.partitions=%d%s%s, driver/executor heap 1g, worker %s; ingestor linger.ms=%s, %s; "
                         + "Kafka topic %s with 3 partitions; Cassandra heap %s; probe %s at %d trades/s, Cassandra polled every %d ms%n",
-                o.triggerInterval, o.maxOffsetsPerTrigger, o.shufflePartitions,
-                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf, o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
+                o.triggerInterval,
+                o.maxOffsetsPerTrigger,
+                o.shufflePartitions,
+                o.sparkConf.isEmpty() ? "" : " " + o.sparkConf,
+                o.jobJvm.isBlank() ? "" : ", job JVM " + o.jobJvm,
                 o.workerCores > 0 ? o.workerCores + " cores" : "2 task slots per core",
-                o.lingerMs, o.ingestorJvm, TradeContract.TRADES_TOPIC, o.cassandraHeap, PROBE_SYMBOL, o.probeRate,
+                o.lingerMs,
+                o.ingestorJvm,
+                TradeContract.TRADES_TOPIC,
+                o.cassandraHeap,
+                PROBE_SYMBOL,
+                o.probeRate,
                 o.pollMillis);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-latency-stop"));
         List<PhaseResult> results = new ArrayList<>();
@@ -200,12 +226,22 @@ public final class LatencyBenchmark {
             int healthPort = FreePorts.pick();
             SparkDriver job = submitJob(kafka, cassandra, spark, healthPort);
             try (CqlSession session = cassandra.session();
-                 ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
-                         ProbeSink.cassandra(session, PROBE_SYMBOL), PROBE_SYMBOL, o.pollMillis)) {
-                Stack stack = Stack.job(kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
+                    ProbeTracker tracker = new ProbeTracker(
+                            kafka.bootstrapServers(),
+                            TradeContract.TRADES_TOPIC,
+                            3,
+                            ProbeSink.cassandra(session, PROBE_SYMBOL),
+                            PROBE_SYMBOL,
+                            o.pollMillis)) {
+                Stack stack = Stack.job(
+                        kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
                 runPhases(stack, o.rates, results);
-                System.out.printf(Locale.ROOT, "probe polls: %,d, %.1f ms each on average, %,d rows read%n",
-                        tracker.polls(), tracker.meanPollMillis(), tracker.rowsRead());
+                System.out.printf(
+                        Locale.ROOT,
+                        "probe polls: %,d, %.1f ms each on average, %,d rows read%n",
+                        tracker.polls(),
+                        tracker.meanPollMillis(),
+                        tracker.rowsRead());
             }
             if (!o.floorRates.isEmpty()) {
                 // the floor replaces the job on the same cluster: the job's executors go, the floor's come
@@ -214,10 +250,24 @@ public final class LatencyBenchmark {
                 Path probesFile = work.resolve("floor-probes.jsonl");
                 SparkDriver floor = submitFloor(kafka, spark, floorPort, probesFile);
                 // its first batch is done: it starts from these offsets (nothing is produced between the phases)
-                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-                try (ProbeTracker tracker = new ProbeTracker(kafka.bootstrapServers(), TradeContract.TRADES_TOPIC, 3,
-                        ProbeSink.appendedJsonLines(probesFile), PROBE_SYMBOL, o.pollMillis)) {
-                    Stack stack = Stack.floor(kafka, floor, floorPort, tracker, inKafka, cassandra.pid(), spark.masterPid(),
+                long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+                try (ProbeTracker tracker = new ProbeTracker(
+                        kafka.bootstrapServers(),
+                        TradeContract.TRADES_TOPIC,
+                        3,
+                        ProbeSink.appendedJsonLines(probesFile),
+                        PROBE_SYMBOL,
+                        o.pollMillis)) {
+                    Stack stack = Stack.floor(
+                            kafka,
+                            floor,
+                            floorPort,
+                            tracker,
+                            inKafka,
+                            cassandra.pid(),
+                            spark.masterPid(),
                             spark.workerPid());
                     runPhases(stack, o.floorRates, floorResults);
                 }
@@ -232,8 +282,9 @@ public final class LatencyBenchmark {
         if (!o.keep) {
             deleteTree(work);
         }
-        System.out.println("summary (ms; e2e = simulator -> row readable in Cassandra, or for the floor query in its file; "
-                + "ingest = simulator -> record readable in Kafka):");
+        System.out.println(
+                "summary (ms; e2e = simulator -> row readable in Cassandra, or for the floor query in its file; "
+                        + "ingest = simulator -> record readable in Kafka):");
         for (PhaseResult r : results) {
             System.out.println("  " + r.summary());
         }
@@ -244,11 +295,18 @@ public final class LatencyBenchmark {
         for (PhaseResult r : results) {
             result.append(String.format(Locale.ROOT, " p99_ms_at_%s=%d", label(r.rate), r.e2e.p99));
         }
-        result.append(String.format(Locale.ROOT, " p50_ms_at_%s=%d", label(results.get(0).rate), results.get(0).e2e.p50));
+        result.append(
+                String.format(Locale.ROOT, " p50_ms_at_%s=%d", label(results.get(0).rate), results.get(0).e2e.p50));
         for (PhaseResult f : floorResults) {
             result.append(String.format(Locale.ROOT, " floor_p99_ms_at_%s=%d", label(f.rate), f.e2e.p99));
-            results.stream().filter(r -> r.rate == f.rate).findFirst().ifPresent(r -> result.append(String.format(Locale.ROOT,
-                    " ratio_at_%s=%.2f", label(f.rate), (double) r.e2e.p99 / Math.max(1, f.e2e.p99))));
+            results.stream()
+                    .filter(r -> r.rate == f.rate)
+                    .findFirst()
+                    .ifPresent(r -> result.append(String.format(
+                            Locale.ROOT,
+                            " ratio_at_%s=%.2f",
+                            label(f.rate),
+                            (double) r.e2e.p99 / Math.max(1, f.e2e.p99))));
         }
         System.out.println(result);
         return 0;
@@ -258,17 +316,39 @@ public final class LatencyBenchmark {
      * The pipeline under test: the job, or the floor query in its place ({@code floor}; it counts records read, from
      * {@code rowsBase}, the records in Kafka when it started at the topic's end).
      */
-    record Stack(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker, long cassandraPid,
-                 long sparkMasterPid, long sparkWorkerPid, boolean floor, long rowsBase) {
+    record Stack(
+            KafkaBroker kafka,
+            SparkDriver job,
+            int healthPort,
+            ProbeTracker tracker,
+            long cassandraPid,
+            long sparkMasterPid,
+            long sparkWorkerPid,
+            boolean floor,
+            long rowsBase) {
 
-        static Stack job(KafkaBroker kafka, SparkDriver job, int healthPort, ProbeTracker tracker, long cassandraPid,
-                         long sparkMasterPid, long sparkWorkerPid) {
+        static Stack job(
+                KafkaBroker kafka,
+                SparkDriver job,
+                int healthPort,
+                ProbeTracker tracker,
+                long cassandraPid,
+                long sparkMasterPid,
+                long sparkWorkerPid) {
             return new Stack(kafka, job, healthPort, tracker, cassandraPid, sparkMasterPid, sparkWorkerPid, false, 0);
         }
 
-        static Stack floor(KafkaBroker kafka, SparkDriver floor, int metricsPort, ProbeTracker tracker, long rowsBase,
-                           long cassandraPid, long sparkMasterPid, long sparkWorkerPid) {
-            return new Stack(kafka, floor, metricsPort, tracker, cassandraPid, sparkMasterPid, sparkWorkerPid, true, rowsBase);
+        static Stack floor(
+                KafkaBroker kafka,
+                SparkDriver floor,
+                int metricsPort,
+                ProbeTracker tracker,
+                long rowsBase,
+                long cassandraPid,
+                long sparkMasterPid,
+                long sparkWorkerPid) {
+            return new Stack(
+                    kafka, floor, metricsPort, tracker, cassandraPid, sparkMasterPid, sparkWorkerPid, true, rowsBase);
         }
 
         PrometheusText metrics() {
@@ -277,16 +357,20 @@ public final class LatencyBenchmark {
 
         /** Records the job wrote to the trades table, or the floor query read (plus what Kafka held at its start). */
         double rowsWritten(PrometheusText m) {
-            return floor ? rowsBase + m.value("floor_rows_read_total")
+            return floor
+                    ? rowsBase + m.value("floor_rows_read_total")
                     : m.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
         }
 
         double lastBatchId(PrometheusText m) {
-            return floor ? m.value("floor_last_batch_id") : m.value("trades_job_query_last_batch_id", "query", "trades");
+            return floor
+                    ? m.value("floor_last_batch_id")
+                    : m.value("trades_job_query_last_batch_id", "query", "trades");
         }
 
         double lastBatchSeconds(PrometheusText m) {
-            return floor ? m.value("floor_batch_duration_seconds")
+            return floor
+                    ? m.value("floor_batch_duration_seconds")
                     : m.value("trades_job_query_batch_duration_seconds", "query", "trades");
         }
 
@@ -296,9 +380,14 @@ public final class LatencyBenchmark {
 
         /** Every process of the pipeline and the benchmark, with this phase's ingestor. */
         ProcessCpu cpu(IngestorProcess ingestor) {
-            return new ProcessCpu().add("driver", job.pid()).addDescendants("executor", sparkWorkerPid)
-                    .add("Cassandra", cassandraPid).add("Kafka", kafka.pid()).add("ingestor", ingestor.pid())
-                    .addCurrent("benchmark + simulators").add("Spark master", sparkMasterPid)
+            return new ProcessCpu()
+                    .add("driver", job.pid())
+                    .addDescendants("executor", sparkWorkerPid)
+                    .add("Cassandra", cassandraPid)
+                    .add("Kafka", kafka.pid())
+                    .add("ingestor", ingestor.pid())
+                    .addCurrent("benchmark + simulators")
+                    .add("Spark master", sparkMasterPid)
                     .add("Spark worker", sparkWorkerPid);
         }
     }
@@ -306,36 +395,51 @@ public final class LatencyBenchmark {
     // ---------------------------------------------------------------- engines
 
     KafkaBroker startKafka() {
-        KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start();
+        KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka"))
+                .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
+                .start();
         stops.push(kafka::stop);
         kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-        System.out.printf(Locale.ROOT, "  Kafka ready in %.1f s (pid %d)%n", seconds(kafka.lastStartDuration()), kafka.pid());
+        System.out.printf(
+                Locale.ROOT, "  Kafka ready in %.1f s (pid %d)%n", seconds(kafka.lastStartDuration()), kafka.pid());
         return kafka;
     }
 
     CassandraNode startCassandra() {
-        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).heap(o.cassandraHeap).start();
+        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra"))
+                .heap(o.cassandraHeap)
+                .start();
         stops.push(cassandra::stop);
         try (CqlSession session = cassandra.session()) {
             for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {
                 session.execute(statement);
             }
         }
-        System.out.printf(Locale.ROOT, "  Cassandra ready in %.1f s (pid %d), schema applied%n",
-                seconds(cassandra.lastStartDuration()), cassandra.pid());
+        System.out.printf(
+                Locale.ROOT,
+                "  Cassandra ready in %.1f s (pid %d), schema applied%n",
+                seconds(cassandra.lastStartDuration()),
+                cassandra.pid());
         return cassandra;
     }
 
     SparkCluster startSpark() {
         SparkCluster.Builder builder = SparkCluster.builder(work.resolve("spark"));
-        SparkCluster spark = (o.workerCores > 0 ? builder.workerCores(o.workerCores) : builder.workerCoresForPipeline()).start();
+        SparkCluster spark =
+                (o.workerCores > 0 ? builder.workerCores(o.workerCores) : builder.workerCoresForPipeline()).start();
         stops.push(spark::stop);
-        System.out.printf(Locale.ROOT, "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
-                seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.masterPid(), spark.workerPid());
+        System.out.printf(
+                Locale.ROOT,
+                "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
+                seconds(spark.masterStartDuration()),
+                seconds(spark.workerStartDuration()),
+                spark.masterPid(),
+                spark.workerPid());
         return spark;
     }
 
-    SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort) throws IOException {
+    SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort)
+            throws IOException {
         Path passwordFile = work.resolve("cassandra-password");
         Files.writeString(passwordFile, cassandra.password() + "\n");
         SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
@@ -346,34 +450,52 @@ public final class LatencyBenchmark {
                 .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
         o.sparkConf.forEach(submission::conf);
         if (!o.jobJvm.isBlank()) {
-            submission.driverJvmOptions(o.jobJvm.trim().split("\\s+")).conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+            submission
+                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
+                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
         }
-        submission.args("--bootstrap-servers", kafka.bootstrapServers(),
-                "--checkpoint-location", work.resolve("checkpoints").toUri().toString(),
-                "--starting-offsets", "earliest",
-                "--cassandra-host", cassandra.host(),
-                "--cassandra-port", Integer.toString(cassandra.port()),
-                "--cassandra-local-dc", cassandra.datacenter(),
-                "--cassandra-username", cassandra.username(),
-                "--cassandra-password-file", passwordFile.toString(),
-                "--trigger-interval", o.triggerInterval,
-                "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
-                "--health-port", Integer.toString(healthPort),
-                "--health-bind-address", "127.0.0.1");
+        submission.args(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-location",
+                work.resolve("checkpoints").toUri().toString(),
+                "--starting-offsets",
+                "earliest",
+                "--cassandra-host",
+                cassandra.host(),
+                "--cassandra-port",
+                Integer.toString(cassandra.port()),
+                "--cassandra-local-dc",
+                cassandra.datacenter(),
+                "--cassandra-username",
+                cassandra.username(),
+                "--cassandra-password-file",
+                passwordFile.toString(),
+                "--trigger-interval",
+                o.triggerInterval,
+                "--max-offsets-per-trigger",
+                Long.toString(o.maxOffsetsPerTrigger),
+                "--health-port",
+                Integer.toString(healthPort),
+                "--health-bind-address",
+                "127.0.0.1");
         long t0 = System.nanoTime();
         SparkDriver driver = spark.submit(submission.build());
         stops.push(() -> driver.stop(Duration.ofSeconds(60)));
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (status(healthPort, "/health/live") != 200) {
             if (!driver.isAlive()) {
-                throw new IllegalStateException("the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Spark job did not start within 4 minutes; its log ends with:\n" + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the Spark job did not start within 4 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);
         }
-        System.out.printf(Locale.ROOT, "  job running in %.1f s (driver pid %d)%n", (System.nanoTime() - t0) / 1e9, driver.pid());
+        System.out.printf(
+                Locale.ROOT, "  job running in %.1f s (driver pid %d)%n", (System.nanoTime() - t0) / 1e9, driver.pid());
         return driver;
     }
 
@@ -392,31 +514,46 @@ public final class LatencyBenchmark {
                 .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
         o.sparkConf.forEach(submission::conf);
         if (!o.jobJvm.isBlank()) {
-            submission.driverJvmOptions(o.jobJvm.trim().split("\\s+")).conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+            submission
+                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
+                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
         }
-        submission.args("--bootstrap-servers", kafka.bootstrapServers(),
-                "--topic", TradeContract.TRADES_TOPIC,
-                "--probe-key", PROBE_SYMBOL,
-                "--out", probesFile.toString(),
-                "--checkpoint-location", work.resolve("floor-checkpoint").toUri().toString(),
-                "--trigger-interval-ms", Long.toString(triggerMillis(o.triggerInterval)),
-                "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
-                "--metrics-port", Integer.toString(metricsPort));
+        submission.args(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                TradeContract.TRADES_TOPIC,
+                "--probe-key",
+                PROBE_SYMBOL,
+                "--out",
+                probesFile.toString(),
+                "--checkpoint-location",
+                work.resolve("floor-checkpoint").toUri().toString(),
+                "--trigger-interval-ms",
+                Long.toString(triggerMillis(o.triggerInterval)),
+                "--max-offsets-per-trigger",
+                Long.toString(o.maxOffsetsPerTrigger),
+                "--metrics-port",
+                Integer.toString(metricsPort));
         long t0 = System.nanoTime();
         SparkDriver driver = spark.submit(submission.build());
         stops.push(() -> driver.stop(Duration.ofSeconds(60)));
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (status(metricsPort, "/metrics") != 200) {
             if (!driver.isAlive()) {
-                throw new IllegalStateException("the floor query exited while starting; its log ends with:\n" + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the floor query exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the floor query did not start within 4 minutes; its log ends with:\n"
-                        + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the floor query did not start within 4 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);
         }
-        System.out.printf(Locale.ROOT, "  floor query running in %.1f s (driver pid %d)%n", (System.nanoTime() - t0) / 1e9,
+        System.out.printf(
+                Locale.ROOT,
+                "  floor query running in %.1f s (driver pid %d)%n",
+                (System.nanoTime() - t0) / 1e9,
                 driver.pid());
         return driver;
     }
@@ -445,8 +582,14 @@ public final class LatencyBenchmark {
     }
 
     PhaseResult runPhase(Stack stack, int rate) {
-        System.out.printf(Locale.ROOT, "--- %s: %,d trades/s (%,d load over %d symbols + %d probe) ---%n", stack.name(), rate,
-                rate - o.probeRate, IngestBenchmark.SYMBOLS.size(), o.probeRate);
+        System.out.printf(
+                Locale.ROOT,
+                "--- %s: %,d trades/s (%,d load over %d symbols + %d probe) ---%n",
+                stack.name(),
+                rate,
+                rate - o.probeRate,
+                IngestBenchmark.SYMBOLS.size(),
+                o.probeRate);
         int loadRate = rate - o.probeRate;
         FeedSimulator load = FeedSimulator.start(SimulatorConfig.defaults()
                 .withSeed(System.currentTimeMillis())
@@ -474,7 +617,11 @@ public final class LatencyBenchmark {
                 }
                 sleep(200);
             }
-            System.out.printf(Locale.ROOT, "  ingestor ready in %.1f s (pid %d)%n", seconds(ingestor.startDuration()), ingestor.pid());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  ingestor ready in %.1f s (pid %d)%n",
+                    seconds(ingestor.startDuration()),
+                    ingestor.pid());
             if (stack.tracker.latestEndToEndMillis() < 0) {
                 // the job's first micro-batches (class loading, code generation, connections) are not the steady state
                 long t0 = System.nanoTime();
@@ -484,8 +631,11 @@ public final class LatencyBenchmark {
                     checkAlive(stack);
                     sleep(200);
                 }
-                System.out.printf(Locale.ROOT, "  first probe row at the sink after %.1f s (the %s's first batches)%n",
-                        (System.nanoTime() - t0) / 1e9, stack.name());
+                System.out.printf(
+                        Locale.ROOT,
+                        "  first probe row at the sink after %.1f s (the %s's first batches)%n",
+                        (System.nanoTime() - t0) / 1e9,
+                        stack.name());
             }
             System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
             progress(stack, ingestor, load, probe, o.warmup, "warm-up");
@@ -516,8 +666,9 @@ public final class LatencyBenchmark {
             try {
                 ingestor.terminate(Duration.ofSeconds(60));
             } catch (IllegalStateException killed) {
-                System.out.println("  (the ingestor did not stop within 60 s of SIGTERM, still working through the frames it had"
-                        + " received; killed: what it held is lost)");
+                System.out.println(
+                        "  (the ingestor did not stop within 60 s of SIGTERM, still working through the frames it had"
+                                + " received; killed: what it held is lost)");
             }
             ingestor = null;
 
@@ -528,7 +679,10 @@ public final class LatencyBenchmark {
             long drainDeadline = System.currentTimeMillis() + o.drainTimeout.toMillis();
             int unseen;
             while (((unseen = unseen(stack.tracker, windowStart, windowEnd)) > 0
-                    || stack.tracker.probesBetween(phaseProbesFrom, Long.MAX_VALUE).size() < probeSentInPhase)
+                            || stack.tracker
+                                            .probesBetween(phaseProbesFrom, Long.MAX_VALUE)
+                                            .size()
+                                    < probeSentInPhase)
                     && System.currentTimeMillis() < drainDeadline) {
                 stack.tracker.check();
                 checkAlive(stack);
@@ -536,15 +690,27 @@ public final class LatencyBenchmark {
             }
             long drainedAt = System.currentTimeMillis();
             double storedAtDrain = stack.rowsWritten(stack.metrics());
-            System.out.printf(Locale.ROOT, "  drain: %s %.1f s after the window%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "  drain: %s %.1f s after the window%n",
                     unseen == 0 ? "all probe rows of the window in Cassandra" : unseen + " probe rows still missing",
                     (drainedAt - windowEnd) / 1000.0);
-            PhaseResult result = PhaseResult.of(rate, stack.tracker, windowStart, windowEnd, drainedAt, before, after,
-                    lostInIngestor, batchDurations, loadBefore + " -> " + loadAfter);
+            PhaseResult result = PhaseResult.of(
+                    rate,
+                    stack.tracker,
+                    windowStart,
+                    windowEnd,
+                    drainedAt,
+                    before,
+                    after,
+                    lostInIngestor,
+                    batchDurations,
+                    loadBefore + " -> " + loadAfter);
             result.floor = stack.floor;
             result.storedThroughDrainPerS = (storedAtDrain - before.stored) / ((drainedAt - windowStart) / 1000.0);
             result.probeSentInPhase = probeSentInPhase;
-            result.probeInKafkaInPhase = stack.tracker.probesBetween(phaseProbesFrom, Long.MAX_VALUE).size();
+            result.probeInKafkaInPhase =
+                    stack.tracker.probesBetween(phaseProbesFrom, Long.MAX_VALUE).size();
             result.cores = cores;
             return result;
         } finally {
@@ -586,7 +752,8 @@ public final class LatencyBenchmark {
      * The job's first batches (JIT, code generation, connections) leave a backlog; the window measures the steady
      * state, so it starts once the job is within 2 s of input behind Kafka, or after --catch-up-timeout.
      */
-    private void awaitCaughtUp(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe, int rate) {
+    private void awaitCaughtUp(
+            Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe, int rate) {
         long start = System.nanoTime();
         long deadline = start + o.catchUpTimeout.toNanos();
         long allowed = 2L * rate;
@@ -595,9 +762,14 @@ public final class LatencyBenchmark {
             progress(stack, ingestor, load, probe, Duration.ofSeconds(5), "catch-up");
         }
         boolean caughtUp = backlog <= allowed;
-        System.out.printf(Locale.ROOT, "  %s after %.0f s more (backlog %,d records, %s %,d = 2 s of input)%n",
-                caughtUp ? "job caught up" : "job NOT caught up; measuring anyway", (System.nanoTime() - start) / 1e9,
-                backlog, caughtUp ? "<=" : ">", allowed);
+        System.out.printf(
+                Locale.ROOT,
+                "  %s after %.0f s more (backlog %,d records, %s %,d = 2 s of input)%n",
+                caughtUp ? "job caught up" : "job NOT caught up; measuring anyway",
+                (System.nanoTime() - start) / 1e9,
+                backlog,
+                caughtUp ? "<=" : ">",
+                allowed);
     }
 
     private static long backlog(Counters c) {
@@ -615,8 +787,13 @@ public final class LatencyBenchmark {
     }
 
     /** Sleeps {@code length}, printing a line every 10 s; returns the durations (s) of the trades query's batches seen. */
-    private List<Double> progress(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe,
-                                  Duration length, String what) {
+    private List<Double> progress(
+            Stack stack,
+            IngestorProcess ingestor,
+            FeedSimulator load,
+            FeedSimulator probe,
+            Duration length,
+            String what) {
         List<Double> batchDurations = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + length.toNanos();
@@ -640,12 +817,19 @@ public final class LatencyBenchmark {
             if (System.nanoTime() >= nextLine || System.nanoTime() >= end) {
                 Counters now = counters(stack, ingestor, load, probe);
                 double s = (System.nanoTime() - lastAt) / 1e9;
-                System.out.printf(Locale.ROOT, "  [%s %3ds] delivered %,.0f/s  published %,.0f/s  stored %,.0f/s  "
+                System.out.printf(
+                        Locale.ROOT,
+                        "  [%s %3ds] delivered %,.0f/s  published %,.0f/s  stored %,.0f/s  "
                                 + "backlog %,d  last batch %.2f s  latest probe e2e %d ms  load %s%n",
-                        what, Duration.ofNanos(System.nanoTime() - start).toSeconds(),
-                        (now.delivered - last.delivered) / s, (now.published - last.published) / s, (now.stored - last.stored) / s,
-                        backlog(now), stack.lastBatchSeconds(jobMetrics),
-                        stack.tracker.latestEndToEndMillis(), loadAverage());
+                        what,
+                        Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                        (now.delivered - last.delivered) / s,
+                        (now.published - last.published) / s,
+                        (now.stored - last.stored) / s,
+                        backlog(now),
+                        stack.lastBatchSeconds(jobMetrics),
+                        stack.tracker.latestEndToEndMillis(),
+                        loadAverage());
                 last = now;
                 lastAt = System.nanoTime();
                 nextLine += Duration.ofSeconds(10).toNanos();
@@ -660,29 +844,35 @@ public final class LatencyBenchmark {
         long inKafka;
         double stored;
         do {
-            inKafka = stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
+            inKafka = stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             stored = stack.rowsWritten(stack.metrics());
             if (stored >= inKafka) {
                 return;
             }
             sleep(500);
         } while (System.nanoTime() < deadline);
-        System.out.printf(Locale.ROOT, "  (the job is still %,d records behind Kafka; the next rate starts with that backlog)%n",
+        System.out.printf(
+                Locale.ROOT,
+                "  (the job is still %,d records behind Kafka; the next rate starts with that backlog)%n",
                 (long) (inKafka - stored));
     }
 
-    record Counters(double delivered, double published, double stored, long kafkaRecords) {
-    }
+    record Counters(double delivered, double published, double stored, long kafkaRecords) {}
 
     private static Counters counters(Stack stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe) {
         // the simulators first: their counts belong to the window's boundary, the HTTP scrapes below take a while
         long probeDelivered = probe.groundTruth().totalTrades();
         long loadDelivered = load.groundTruth().totalTrades();
         PrometheusText job = stack.metrics();
-        return new Counters(loadDelivered + probeDelivered,
+        return new Counters(
+                loadDelivered + probeDelivered,
                 ingestorMetrics(ingestor).value("ingestor_trades_published_total"),
                 stack.rowsWritten(job),
-                stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum());
+                stack.kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum());
     }
 
     /** The ingestor's metrics; a scrape that times out (a very busy machine) is tried again, up to 3 times. */
@@ -700,7 +890,8 @@ public final class LatencyBenchmark {
 
     private static void checkAlive(Stack stack) {
         if (!stack.job.isAlive()) {
-            throw new IllegalStateException("the " + stack.name() + " exited; its log ends with:\n" + stack.job.logTail(30));
+            throw new IllegalStateException(
+                    "the " + stack.name() + " exited; its log ends with:\n" + stack.job.logTail(30));
         }
         if (!stack.kafka.isRunning()) {
             throw new IllegalStateException("Kafka exited; see " + stack.kafka.logFile());
@@ -727,7 +918,9 @@ public final class LatencyBenchmark {
 
         String text() {
             String ge = lowerBound ? ">=" : "";
-            return n == 0 ? "n/a" : String.format(Locale.ROOT, "p50 %s%d  p99 %s%d  max %s%d", ge, p50, ge, p99, ge, max);
+            return n == 0
+                    ? "n/a"
+                    : String.format(Locale.ROOT, "p50 %s%d  p99 %s%d  max %s%d", ge, p50, ge, p99, ge, max);
         }
     }
 
@@ -756,8 +949,17 @@ public final class LatencyBenchmark {
         String cores;
         boolean floor;
 
-        static PhaseResult of(int rate, ProbeTracker tracker, long from, long to, long drainedAt, Counters before,
-                              Counters after, long lostInIngestor, List<Double> batchDurations, String load) {
+        static PhaseResult of(
+                int rate,
+                ProbeTracker tracker,
+                long from,
+                long to,
+                long drainedAt,
+                Counters before,
+                Counters after,
+                long lostInIngestor,
+                List<Double> batchDurations,
+                String load) {
             PhaseResult r = new PhaseResult();
             r.rate = rate;
             List<ProbeTracker.KafkaProbe> probes = tracker.probesBetween(from, to);
@@ -792,32 +994,78 @@ public final class LatencyBenchmark {
             r.backlogAtStart = backlog(before);
             r.backlogAtEnd = backlog(after);
             r.batches = batchDurations.size();
-            r.meanBatch = batchDurations.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            r.maxBatch = batchDurations.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            r.meanBatch = batchDurations.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(0);
+            r.maxBatch = batchDurations.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(0);
             r.load = load;
             return r;
         }
 
         void print() {
-            System.out.printf(Locale.ROOT, "%s %,d/s: end-to-end (sim -> %s) %s ms over %d probe trades%n",
-                    tag(), rate, floor ? "floor query's file" : "Cassandra", e2e.text(), e2e.n);
-            System.out.printf(Locale.ROOT, "%s %,d/s: ingest (sim -> readable in Kafka) %s ms; of which sim -> ingestor "
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,d/s: end-to-end (sim -> %s) %s ms over %d probe trades%n",
+                    tag(),
+                    rate,
+                    floor ? "floor query's file" : "Cassandra",
+                    e2e.text(),
+                    e2e.n);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,d/s: ingest (sim -> readable in Kafka) %s ms; of which sim -> ingestor "
                             + "(ingested_at) p50 %d p99 %d, sim -> producer send (CreateTime) p50 %d p99 %d%n",
-                    tag(), rate, ingest.text(), toIngestor.p50, toIngestor.p99, toProducer.p50, toProducer.p99);
-            System.out.printf(Locale.ROOT, "%s %,d/s: delivered %,.0f trades/s, published to Kafka %,.0f/s, stored "
+                    tag(),
+                    rate,
+                    ingest.text(),
+                    toIngestor.p50,
+                    toIngestor.p99,
+                    toProducer.p50,
+                    toProducer.p99);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,d/s: delivered %,.0f trades/s, published to Kafka %,.0f/s, stored "
                             + "%,.0f/s (%s) over %.0f s, %,.0f/s over window + drain; backlog at the "
                             + "window's end %,d records (Kafka - rows written); query: %d batches seen, mean %.2f s, "
                             + "max %.2f s; load average %s%n",
-                    tag(), rate, deliveredPerS, publishedPerS, storedPerS,
-                    floor ? "records the floor query read" : "job rows written to Cassandra", seconds, storedThroughDrainPerS, backlogAtEnd, batches,
-                    meanBatch, maxBatch, load);
-            System.out.printf(Locale.ROOT, "%s %,d/s: probe trades sent in the phase %d, in Kafka %d (%d lost before Kafka); "
+                    tag(),
+                    rate,
+                    deliveredPerS,
+                    publishedPerS,
+                    storedPerS,
+                    floor ? "records the floor query read" : "job rows written to Cassandra",
+                    seconds,
+                    storedThroughDrainPerS,
+                    backlogAtEnd,
+                    batches,
+                    meanBatch,
+                    maxBatch,
+                    load);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,d/s: probe trades sent in the phase %d, in Kafka %d (%d lost before Kafka); "
                             + "of the window's %d in Kafka, %d at the sink (%d lagging or lost); the ingestor counted %,d "
                             + "trades lost (buffer full) in this phase%n",
-                    tag(), rate, probeSentInPhase, probeInKafkaInPhase, lostBeforeKafka(), probeInKafka, probeStored,
-                    probeInKafka - probeStored, lostInIngestor);
-            System.out.printf(Locale.ROOT, "%s %,d/s: CPU over the window, in cores of %d: %s%n", tag(), rate,
-                    Runtime.getRuntime().availableProcessors(), cores);
+                    tag(),
+                    rate,
+                    probeSentInPhase,
+                    probeInKafkaInPhase,
+                    lostBeforeKafka(),
+                    probeInKafka,
+                    probeStored,
+                    probeInKafka - probeStored,
+                    lostInIngestor);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %,d/s: CPU over the window, in cores of %d: %s%n",
+                    tag(),
+                    rate,
+                    Runtime.getRuntime().availableProcessors(),
+                    cores);
         }
 
         String tag() {
@@ -825,10 +1073,20 @@ public final class LatencyBenchmark {
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "%s%6s/s: e2e %s | ingest %s | delivered %,.0f/s published %,.0f/s stored %,.0f/s "
+            return String.format(
+                    Locale.ROOT,
+                    "%s%6s/s: e2e %s | ingest %s | delivered %,.0f/s published %,.0f/s stored %,.0f/s "
                             + "(%,.0f/s incl. drain) | probe trades lost before Kafka %d, lagging/lost after %d",
-                    floor ? "floor " : "", label(rate), e2e.text(), ingest.text(), deliveredPerS, publishedPerS, storedPerS, storedThroughDrainPerS,
-                    lostBeforeKafka(), probeInKafka - probeStored);
+                    floor ? "floor " : "",
+                    label(rate),
+                    e2e.text(),
+                    ingest.text(),
+                    deliveredPerS,
+                    publishedPerS,
+                    storedPerS,
+                    storedThroughDrainPerS,
+                    lostBeforeKafka(),
+                    probeInKafka - probeStored);
         }
 
         long lostBeforeKafka() {
@@ -844,8 +1102,11 @@ public final class LatencyBenchmark {
 
     private static PrometheusText jobMetrics(int port) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new PrometheusText(r.statusCode() == 200 ? r.body() : "");
         } catch (IOException e) {
             return new PrometheusText("");
@@ -857,8 +1118,12 @@ public final class LatencyBenchmark {
 
     private static int status(int port, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -887,7 +1152,8 @@ public final class LatencyBenchmark {
 
     static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.out.println("  (could not delete " + dir + ": " + e.getMessage() + ")");
         }

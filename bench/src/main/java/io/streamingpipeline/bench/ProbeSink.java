@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.TradeContract.Fields;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -33,7 +32,8 @@ interface ProbeSink {
     static ProbeSink cassandra(CqlSession session, String symbol) {
         PreparedStatement select = session.prepare("SELECT " + TradeColumns.ID + ", " + TradeColumns.TIMESTAMP_UNIX
                 + " FROM " + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE + " WHERE "
-                + TradeColumns.SYMBOL + " = ? AND " + TradeColumns.DAY + " = ? AND " + TradeColumns.TIMESTAMP_UNIX + " >= ?");
+                + TradeColumns.SYMBOL + " = ? AND " + TradeColumns.DAY + " = ? AND " + TradeColumns.TIMESTAMP_UNIX
+                + " >= ?");
         return (fromMillis, nowMillis, readable) -> {
             for (LocalDate d = day(fromMillis); !d.isAfter(day(nowMillis)); d = d.plusDays(1)) {
                 for (Row row : session.execute(select.bind(symbol, d.toString(), fromMillis))) {
@@ -75,7 +75,8 @@ interface ProbeSink {
                 position[0] += lastNewline + 1;
                 for (String line : new String(added, 0, lastNewline, StandardCharsets.UTF_8).split("\n")) {
                     if (!line.isBlank()) {
-                        readable.accept(UUID.fromString(json.readTree(line).path(Fields.ID).asText()));
+                        readable.accept(UUID.fromString(
+                                json.readTree(line).path(Fields.ID).asText()));
                     }
                 }
             } catch (IOException e) {

@@ -3,16 +3,6 @@ package io.streamingpipeline.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.TradeContract.Fields;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +13,15 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Follows the probe symbol's trades through the pipeline, without reading the load:
@@ -39,8 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ProbeTracker implements AutoCloseable {
 
     /** One probe trade as read from Kafka. */
-    record KafkaProbe(UUID id, long tradeMillis, long ingestedAt, long createTime, long kafkaReadMillis) {
-    }
+    record KafkaProbe(UUID id, long tradeMillis, long ingestedAt, long createTime, long kafkaReadMillis) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Probe trades unseen for longer than this no longer hold back the poll's lower bound (counted as lagging). */
@@ -60,7 +58,8 @@ final class ProbeTracker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    ProbeTracker(String bootstrapServers, String topic, int partitions, ProbeSink sink, String symbol, long pollMillis) {
+    ProbeTracker(
+            String bootstrapServers, String topic, int partitions, ProbeSink sink, String symbol, long pollMillis) {
         this.symbol = symbol;
         this.pollMillis = pollMillis;
         this.sink = sink;
@@ -101,8 +100,14 @@ final class ProbeTracker implements AutoCloseable {
                     }
                     JsonNode value = JSON.readTree(r.value());
                     UUID id = UUID.fromString(value.path(Fields.ID).asText());
-                    fromKafka.putIfAbsent(id, new KafkaProbe(id, value.path(Fields.TIMESTAMP_UNIX).asLong(),
-                            value.path(Fields.INGESTED_AT).asLong(), r.timestamp(), now));
+                    fromKafka.putIfAbsent(
+                            id,
+                            new KafkaProbe(
+                                    id,
+                                    value.path(Fields.TIMESTAMP_UNIX).asLong(),
+                                    value.path(Fields.INGESTED_AT).asLong(),
+                                    r.timestamp(),
+                                    now));
                 }
             }
         } catch (WakeupException stopping) {
@@ -152,7 +157,9 @@ final class ProbeTracker implements AutoCloseable {
         long newest = now - 10_000;
         for (KafkaProbe p : fromKafka.values()) {
             newest = Math.max(newest, p.tradeMillis());
-            if (p.tradeMillis() < oldestUnseen && p.tradeMillis() > now - GIVE_UP_MILLIS && !seenInSink.containsKey(p.id())) {
+            if (p.tradeMillis() < oldestUnseen
+                    && p.tradeMillis() > now - GIVE_UP_MILLIS
+                    && !seenInSink.containsKey(p.id())) {
                 oldestUnseen = p.tradeMillis();
             }
         }

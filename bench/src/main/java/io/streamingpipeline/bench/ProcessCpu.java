@@ -69,7 +69,10 @@ final class ProcessCpu {
             Map<Long, Duration> before = start.cpu.getOrDefault(label, Map.of());
             double cpuSeconds = 0;
             for (Map.Entry<Long, Duration> e : cpu.getOrDefault(label, Map.of()).entrySet()) {
-                cpuSeconds += e.getValue().minus(before.getOrDefault(e.getKey(), Duration.ZERO)).toNanos() / 1e9;
+                cpuSeconds += e.getValue()
+                                .minus(before.getOrDefault(e.getKey(), Duration.ZERO))
+                                .toNanos()
+                        / 1e9;
             }
             return cpuSeconds;
         }
@@ -78,12 +81,15 @@ final class ProcessCpu {
         String coresSince(Sample start) {
             double seconds = (nanos - start.nanos) / 1e9;
             StringJoiner out = new StringJoiner(", ");
-            cpu.keySet().forEach(label -> out.add(String.format(Locale.ROOT, "%s %.2f", label,
-                    cpuSecondsSince(start, label) / seconds)));
+            cpu.keySet()
+                    .forEach(label -> out.add(
+                            String.format(Locale.ROOT, "%s %.2f", label, cpuSecondsSince(start, label) / seconds)));
             String text = out.toString();
             if (idle != null && start.idle != null && idle[1] > start.idle[1]) {
                 double idleShare = (double) (idle[0] - start.idle[0]) / (idle[1] - start.idle[1]);
-                text += String.format(Locale.ROOT, "; machine idle %.2f",
+                text += String.format(
+                        Locale.ROOT,
+                        "; machine idle %.2f",
                         idleShare * Runtime.getRuntime().availableProcessors());
             }
             return text;

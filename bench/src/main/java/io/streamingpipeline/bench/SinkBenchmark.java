@@ -23,11 +23,6 @@ import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +49,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * bench/sink: M contract-valid trades preloaded into Kafka, then the Spark job ({@code TradesToCassandraJob}, both of
@@ -72,11 +71,14 @@ public final class SinkBenchmark {
 
     static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
     static final String SINK = CassandraSchema.TRADES_TABLE;
-    static final String INSERT = "INSERT INTO %s.%s (symbol, day, timestamp_unix, id, price, volume, conditions, ingested_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT =
+            "INSERT INTO %s.%s (symbol, day, timestamp_unix, id, price, volume, conditions, ingested_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<List<String>> CONDITIONS = java.util.Arrays.asList(null, List.of(), List.of("1"), List.of("12", "37"));
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<List<String>> CONDITIONS =
+            java.util.Arrays.asList(null, List.of(), List.of("1"), List.of("12", "37"));
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * Spark conf the benchmark passes unless {@code --conf key=value} overrides it ({@code --conf key=} drops one,
@@ -128,7 +130,8 @@ public final class SinkBenchmark {
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--trades" -> o.trades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                    case "--trades" ->
+                        o.trades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                     case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                     case "--trigger-interval" -> o.triggerInterval = args[++i];
                     case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
@@ -147,8 +150,11 @@ public final class SinkBenchmark {
                             o.sparkConf.put(kv.substring(0, eq), kv.substring(eq + 1));
                         }
                     }
-                    case "--ceiling-in-flight" -> o.ceilingInFlight = java.util.Arrays.stream(args[++i].split(","))
-                            .map(String::trim).map(Integer::parseInt).toList();
+                    case "--ceiling-in-flight" ->
+                        o.ceilingInFlight = java.util.Arrays.stream(args[++i].split(","))
+                                .map(String::trim)
+                                .map(Integer::parseInt)
+                                .toList();
                     case "--ceiling-batch-rows" -> o.ceilingBatchRows = Integer.parseInt(args[++i]);
                     case "--timeout" -> o.timeout = Duration.ofSeconds(seconds(args[++i]));
                     case "--job-jar" -> o.jobJar = Path.of(args[++i]);
@@ -161,9 +167,12 @@ public final class SinkBenchmark {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (o.trades < 1 || o.ceilingBatchRows < 1 || o.ceilingInFlight.isEmpty()
+            if (o.trades < 1
+                    || o.ceilingBatchRows < 1
+                    || o.ceilingInFlight.isEmpty()
                     || o.ceilingInFlight.stream().anyMatch(n -> n < 1)) {
-                throw new IllegalArgumentException("--trades, --ceiling-batch-rows and --ceiling-in-flight must be positive");
+                throw new IllegalArgumentException(
+                        "--trades, --ceiling-batch-rows and --ceiling-in-flight must be positive");
             }
         } catch (RuntimeException e) {
             System.err.println(e.getMessage());
@@ -193,21 +202,38 @@ public final class SinkBenchmark {
     int run() throws Exception {
         work = Files.createTempDirectory("bench-sink");
         String loadBefore = loadAverage();
-        System.out.printf(Locale.ROOT, "bench/sink: %,d trades; %d cores, %s; load average %s; work dir %s%n",
-                o.trades, Runtime.getRuntime().availableProcessors(), cpuModel(), loadBefore, work);
+        System.out.printf(
+                Locale.ROOT,
+                "bench/sink: %,d trades; %d cores, %s; load average %s; work dir %s%n",
+                o.trades,
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                loadBefore,
+                work);
         try {
-            KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka")).jvmOptions("-Xmx1g", "-XX:+UseG1GC").start();
+            KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka"))
+                    .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
+                    .start();
             stops.push(kafka::stop);
             kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-            System.out.printf(Locale.ROOT, "  Kafka ready in %.1f s (pid %d)%n", seconds(kafka.lastStartDuration()), kafka.pid());
-            CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra")).start();
+            System.out.printf(
+                    Locale.ROOT, "  Kafka ready in %.1f s (pid %d)%n", seconds(kafka.lastStartDuration()), kafka.pid());
+            CassandraNode cassandra =
+                    CassandraNode.builder(work.resolve("cassandra")).start();
             stops.push(cassandra::stop);
-            System.out.printf(Locale.ROOT, "  Cassandra ready in %.1f s (pid %d, -Xmx512m, commitlog_sync group)%n",
-                    seconds(cassandra.lastStartDuration()), cassandra.pid());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  Cassandra ready in %.1f s (pid %d, -Xmx512m, commitlog_sync group)%n",
+                    seconds(cassandra.lastStartDuration()),
+                    cassandra.pid());
             SparkCluster spark = SparkCluster.builder(work.resolve("spark")).start();
             stops.push(spark::stop);
-            System.out.printf(Locale.ROOT, "  Spark ready (master %.1f s, worker %.1f s; worker %d cores)%n",
-                    seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.workerCores());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  Spark ready (master %.1f s, worker %.1f s; worker %d cores)%n",
+                    seconds(spark.masterStartDuration()),
+                    seconds(spark.workerStartDuration()),
+                    spark.workerCores());
 
             List<Trade> trades = trades(o.trades, o.seed, IngestBenchmark.SYMBOLS);
             Set<List<String>> partitions = partitions(trades);
@@ -219,13 +245,19 @@ public final class SinkBenchmark {
                     o.ceilingInFlight.forEach(n -> keyspaces.add(ceilingKeyspace(when, n)));
                 }
                 for (String ks : keyspaces) {
-                    for (String statement : CassandraSchema.statements(ks, CassandraSchema.Replication.simple(1),
-                            CassandraSchema.DEFAULT_TRADES_TTL, CassandraSchema.DEFAULT_CANDLES_TTL)) {
+                    for (String statement : CassandraSchema.statements(
+                            ks,
+                            CassandraSchema.Replication.simple(1),
+                            CassandraSchema.DEFAULT_TRADES_TTL,
+                            CassandraSchema.DEFAULT_CANDLES_TTL)) {
                         session.execute(statement);
                     }
                 }
-                System.out.printf(Locale.ROOT, "  schema applied (same CQL): %s; %d (symbol, day) partitions%n",
-                        keyspaces, partitions.size());
+                System.out.printf(
+                        Locale.ROOT,
+                        "  schema applied (same CQL): %s; %d (symbol, day) partitions%n",
+                        keyspaces,
+                        partitions.size());
 
                 System.out.println("ceiling sweep before the job:");
                 Sweep before = sweep(session, "before", trades);
@@ -236,27 +268,58 @@ public final class SinkBenchmark {
                 Pass best = before.best().rowsPerSecond >= after.best().rowsPerSecond ? before.best() : after.best();
                 long stored = count(session, CassandraSchema.DEFAULT_KEYSPACE, partitions);
                 long storedCeiling = count(session, best.keyspace, partitions);
-                System.out.printf(Locale.ROOT, "check: rows in %s.%s: %,d; in %s.%s: %,d (expected %,d each)%n",
-                        CassandraSchema.DEFAULT_KEYSPACE, SINK, stored, best.keyspace, SINK, storedCeiling, o.trades);
+                System.out.printf(
+                        Locale.ROOT,
+                        "check: rows in %s.%s: %,d; in %s.%s: %,d (expected %,d each)%n",
+                        CassandraSchema.DEFAULT_KEYSPACE,
+                        SINK,
+                        stored,
+                        best.keyspace,
+                        SINK,
+                        storedCeiling,
+                        o.trades);
                 if (stored != o.trades || storedCeiling != o.trades) {
                     throw new IllegalStateException("row counts differ from the trades sent");
                 }
 
                 double ceiling = best.rowsPerSecond;
                 String loadAfter = loadAverage();
-                System.out.printf(Locale.ROOT, "job: %,d trades in %s.%s: %,.0f trades/s from its first written batch "
+                System.out.printf(
+                        Locale.ROOT,
+                        "job: %,d trades in %s.%s: %,.0f trades/s from its first written batch "
                                 + "(%,d rows over %.1f s, %d batches), %,.0f trades/s from the job's start (%.1f s); "
                                 + "candle rows %,.0f, rejected %,.0f%n",
-                        o.trades, CassandraSchema.DEFAULT_KEYSPACE, SINK, sink.steadyRate(), sink.steadyRows(), sink.steadySeconds(),
-                        sink.batches, sink.fromStartRate(), sink.fromStartSeconds(), sink.candles, sink.rejected);
-                System.out.printf(Locale.ROOT, "ceiling: Java driver, unlogged batches of <= %d rows of one partition, "
+                        o.trades,
+                        CassandraSchema.DEFAULT_KEYSPACE,
+                        SINK,
+                        sink.steadyRate(),
+                        sink.steadyRows(),
+                        sink.steadySeconds(),
+                        sink.batches,
+                        sink.fromStartRate(),
+                        sink.fromStartSeconds(),
+                        sink.candles,
+                        sink.rejected);
+                System.out.printf(
+                        Locale.ROOT,
+                        "ceiling: Java driver, unlogged batches of <= %d rows of one partition, "
                                 + "LOCAL_QUORUM; rows/s by batches in flight: before the job %s, after %s; best %,.0f rows/s "
                                 + "(%d in flight, %s the job)%n",
-                        o.ceilingBatchRows, text(before), text(after), ceiling, best.inFlight,
+                        o.ceilingBatchRows,
+                        text(before),
+                        text(after),
+                        ceiling,
+                        best.inFlight,
                         before.passes.contains(best) ? "before" : "after");
                 System.out.printf(Locale.ROOT, "load average: %s at start, %s at end%n", loadBefore, loadAfter);
-                System.out.printf(Locale.ROOT, "RESULT sink_trades_per_s=%.0f driver_ceiling_rows_per_s=%.0f ceiling_in_flight=%d "
-                                + "ratio=%.2f%n", sink.steadyRate(), ceiling, best.inFlight, sink.steadyRate() / ceiling);
+                System.out.printf(
+                        Locale.ROOT,
+                        "RESULT sink_trades_per_s=%.0f driver_ceiling_rows_per_s=%.0f ceiling_in_flight=%d "
+                                + "ratio=%.2f%n",
+                        sink.steadyRate(),
+                        ceiling,
+                        best.inFlight,
+                        sink.steadyRate() / ceiling);
                 return 0;
             }
         } catch (Exception e) {
@@ -296,7 +359,13 @@ public final class SinkBenchmark {
             String symbol = symbols.get(random.nextInt(symbols.size()));
             double price = 100 + random.nextDouble() * 50_000;
             double volume = random.nextDouble() * 3;
-            trades.add(new Trade(uuid.generate(), symbol, price, volume, time, CONDITIONS.get(random.nextInt(CONDITIONS.size())),
+            trades.add(new Trade(
+                    uuid.generate(),
+                    symbol,
+                    price,
+                    volume,
+                    time,
+                    CONDITIONS.get(random.nextInt(CONDITIONS.size())),
                     time + 5 + random.nextInt(200)));
         }
         return trades;
@@ -328,7 +397,8 @@ public final class SinkBenchmark {
         AtomicReference<Exception> error = new AtomicReference<>();
         AtomicLong acked = new AtomicLong();
         long bytes = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (Trade t : trades) {
                 String json = json(t);
                 bytes += json.length();
@@ -343,11 +413,20 @@ public final class SinkBenchmark {
             producer.flush();
         }
         if (error.get() != null || acked.get() != trades.size()) {
-            throw new IllegalStateException("preload: " + acked.get() + " of " + trades.size() + " acknowledged", error.get());
+            throw new IllegalStateException(
+                    "preload: " + acked.get() + " of " + trades.size() + " acknowledged", error.get());
         }
-        long inTopic = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf(Locale.ROOT, "preload: %,d trades (%d bytes of JSON on average) in %s in %.1f s; end offsets sum %,d%n",
-                trades.size(), bytes / trades.size(), TradeContract.TRADES_TOPIC, (System.nanoTime() - t0) / 1e9, inTopic);
+        long inTopic = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        System.out.printf(
+                Locale.ROOT,
+                "preload: %,d trades (%d bytes of JSON on average) in %s in %.1f s; end offsets sum %,d%n",
+                trades.size(),
+                bytes / trades.size(),
+                TradeContract.TRADES_TOPIC,
+                (System.nanoTime() - t0) / 1e9,
+                inTopic);
         if (inTopic != trades.size()) {
             throw new IllegalStateException("topic holds " + inTopic + " records, expected " + trades.size());
         }
@@ -366,19 +445,21 @@ public final class SinkBenchmark {
     static String text(Sweep sweep) {
         StringBuilder out = new StringBuilder();
         for (Pass p : sweep.passes) {
-            out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %,.0f", p.inFlight, p.rowsPerSecond));
+            out.append(out.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%d: %,.0f", p.inFlight, p.rowsPerSecond));
         }
         return out.toString();
     }
 
     /** One pass of the ceiling: all M rows at one in-flight count. */
-    record Pass(String keyspace, int inFlight, double rowsPerSecond, long retried) {
-    }
+    record Pass(String keyspace, int inFlight, double rowsPerSecond, long retried) {}
 
     /** A sweep over the in-flight counts; the best pass is the ceiling candidate. */
     record Sweep(List<Pass> passes) {
         Pass best() {
-            return passes.stream().max(Comparator.comparingDouble(Pass::rowsPerSecond)).orElseThrow();
+            return passes.stream()
+                    .max(Comparator.comparingDouble(Pass::rowsPerSecond))
+                    .orElseThrow();
         }
     }
 
@@ -400,7 +481,11 @@ public final class SinkBenchmark {
             String keyspace = ceilingKeyspace(when, inFlight);
             PreparedStatement insert = session.prepare(String.format(Locale.ROOT, INSERT, keyspace, SINK));
             if (!warm) {
-                writeAll(session, insert, trades.subList(0, Math.min(30_000, Math.max(1, trades.size() / 10))), inFlight);
+                writeAll(
+                        session,
+                        insert,
+                        trades.subList(0, Math.min(30_000, Math.max(1, trades.size() / 10))),
+                        inFlight);
                 warm = true;
             }
             long t0 = System.nanoTime();
@@ -408,9 +493,18 @@ public final class SinkBenchmark {
             double secs = (System.nanoTime() - t0) / 1e9;
             Pass pass = new Pass(keyspace, inFlight, trades.size() / secs, retried);
             passes.add(pass);
-            System.out.printf(Locale.ROOT, "  ceiling %s: %,d rows in %.1f s = %,.0f rows/s (batches of <= %d rows of one "
+            System.out.printf(
+                    Locale.ROOT,
+                    "  ceiling %s: %,d rows in %.1f s = %,.0f rows/s (batches of <= %d rows of one "
                             + "partition, %d batches in flight, %d batches retried); load %s%n",
-                    keyspace, trades.size(), secs, pass.rowsPerSecond, o.ceilingBatchRows, inFlight, retried, loadAverage());
+                    keyspace,
+                    trades.size(),
+                    secs,
+                    pass.rowsPerSecond,
+                    o.ceilingBatchRows,
+                    inFlight,
+                    retried,
+                    loadAverage());
         }
         return new Sweep(passes);
     }
@@ -419,7 +513,9 @@ public final class SinkBenchmark {
     static List<List<Trade>> partitionBatches(List<Trade> trades, int rows) {
         Map<List<String>, List<Trade>> byPartition = new LinkedHashMap<>();
         for (Trade t : trades) {
-            byPartition.computeIfAbsent(List.of(t.symbol(), day(t.timestampUnix())), k -> new ArrayList<>()).add(t);
+            byPartition
+                    .computeIfAbsent(List.of(t.symbol(), day(t.timestampUnix())), k -> new ArrayList<>())
+                    .add(t);
         }
         List<List<Trade>> batches = new ArrayList<>();
         for (List<Trade> partition : byPartition.values()) {
@@ -467,8 +563,8 @@ public final class SinkBenchmark {
 
     /** One row; a null column stays unset (no tombstone), as the job writes it. */
     private static BoundStatement bind(PreparedStatement insert, Trade t) {
-        BoundStatementBuilder row = insert.boundStatementBuilder(t.symbol(), day(t.timestampUnix()), t.timestampUnix(), t.id(),
-                t.price(), t.volume());
+        BoundStatementBuilder row = insert.boundStatementBuilder(
+                t.symbol(), day(t.timestampUnix()), t.timestampUnix(), t.id(), t.price(), t.volume());
         if (t.conditions() != null) {
             row.setList(6, t.conditions(), String.class);
         } else {
@@ -478,19 +574,29 @@ public final class SinkBenchmark {
     }
 
     static long count(CqlSession session, String keyspace, Set<List<String>> partitions) {
-        PreparedStatement count = session.prepare(String.format(Locale.ROOT,
-                "SELECT COUNT(*) FROM %s.%s WHERE symbol = ? AND day = ?", keyspace, SINK));
+        PreparedStatement count = session.prepare(
+                String.format(Locale.ROOT, "SELECT COUNT(*) FROM %s.%s WHERE symbol = ? AND day = ?", keyspace, SINK));
         long total = 0;
         for (List<String> p : partitions) {
-            total += session.execute(count.bind(p.get(0), p.get(1)).setTimeout(Duration.ofSeconds(60))).one().getLong(0);
+            total += session.execute(count.bind(p.get(0), p.get(1)).setTimeout(Duration.ofSeconds(60)))
+                    .one()
+                    .getLong(0);
         }
         return total;
     }
 
     // ------------------------------------------------------------------ the job
 
-    record SinkRun(long submitNanos, long liveNanos, long firstNanos, long firstRows, long doneNanos, long total,
-                   int batches, double candles, double rejected) {
+    record SinkRun(
+            long submitNanos,
+            long liveNanos,
+            long firstNanos,
+            long firstRows,
+            long doneNanos,
+            long total,
+            int batches,
+            double candles,
+            double rejected) {
         long steadyRows() {
             return total - firstRows;
         }
@@ -513,7 +619,8 @@ public final class SinkBenchmark {
         }
     }
 
-    SinkRun runJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) throws IOException, InterruptedException {
+    SinkRun runJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark)
+            throws IOException, InterruptedException {
         Path passwordFile = work.resolve("cassandra-password");
         Files.writeString(passwordFile, cassandra.password() + "\n");
         int healthPort = FreePorts.pick();
@@ -525,28 +632,52 @@ public final class SinkBenchmark {
                 .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
         o.sparkConf.forEach(submission::conf);
         if (!o.jobJvm.isBlank()) {
-            submission.driverJvmOptions(o.jobJvm.trim().split("\\s+")).conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+            submission
+                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
+                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
         }
-        List<String> jobArgs = List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--checkpoint-location", work.resolve("checkpoints").toUri().toString(),
-                "--starting-offsets", "earliest",
-                "--max-offsets-per-trigger", Long.toString(o.maxOffsetsPerTrigger),
-                "--trigger-interval", o.triggerInterval,
-                "--cassandra-host", cassandra.host(),
-                "--cassandra-port", Integer.toString(cassandra.port()),
-                "--cassandra-local-dc", cassandra.datacenter(),
-                "--cassandra-username", cassandra.username(),
-                "--cassandra-password-file", passwordFile.toString(),
-                "--health-port", Integer.toString(healthPort),
-                "--health-bind-address", "127.0.0.1");
+        List<String> jobArgs = List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-location",
+                work.resolve("checkpoints").toUri().toString(),
+                "--starting-offsets",
+                "earliest",
+                "--max-offsets-per-trigger",
+                Long.toString(o.maxOffsetsPerTrigger),
+                "--trigger-interval",
+                o.triggerInterval,
+                "--cassandra-host",
+                cassandra.host(),
+                "--cassandra-port",
+                Integer.toString(cassandra.port()),
+                "--cassandra-local-dc",
+                cassandra.datacenter(),
+                "--cassandra-username",
+                cassandra.username(),
+                "--cassandra-password-file",
+                passwordFile.toString(),
+                "--health-port",
+                Integer.toString(healthPort),
+                "--health-bind-address",
+                "127.0.0.1");
         submission.args(jobArgs);
         SparkSubmission built = submission.build();
-        System.out.printf(Locale.ROOT, "job settings: max-offsets-per-trigger %,d, trigger-interval %s, driver -Xmx%s, executor memory %s "
+        System.out.printf(
+                Locale.ROOT,
+                "job settings: max-offsets-per-trigger %,d, trigger-interval %s, driver -Xmx%s, executor memory %s "
                         + "(worker: %d cores), %s%s; %s%n",
-                o.maxOffsetsPerTrigger, o.triggerInterval, o.driverHeap, o.executorMemory, spark.workerCores(),
-                built.conf().entrySet().stream().filter(e -> !e.getKey().endsWith("extraJavaOptions"))
-                        .map(e -> e.getKey() + "=" + e.getValue()).toList(),
-                o.jobJvm.isBlank() ? "" : ", JVM " + o.jobJvm, CONNECTOR_DEFAULTS);
+                o.maxOffsetsPerTrigger,
+                o.triggerInterval,
+                o.driverHeap,
+                o.executorMemory,
+                spark.workerCores(),
+                built.conf().entrySet().stream()
+                        .filter(e -> !e.getKey().endsWith("extraJavaOptions"))
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList(),
+                o.jobJvm.isBlank() ? "" : ", JVM " + o.jobJvm,
+                CONNECTOR_DEFAULTS);
 
         long submitted = System.nanoTime();
         SparkDriver driver = spark.submit(built);
@@ -572,8 +703,11 @@ public final class SinkBenchmark {
                     metrics = new PrometheusText(text);
                     if (live < 0) {
                         live = now;
-                        System.out.printf(Locale.ROOT, "  job up (metrics answer) %.1f s after submit (driver pid %d)%n",
-                                (live - submitted) / 1e9, driver.pid());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  job up (metrics answer) %.1f s after submit (driver pid %d)%n",
+                                (live - submitted) / 1e9,
+                                driver.pid());
                     }
                     long written = (long) metrics.value("trades_job_rows_written_total", "sink", SINK);
                     if (written > lastWritten) {
@@ -582,16 +716,31 @@ public final class SinkBenchmark {
                             first = now;
                             firstRows = written;
                         }
-                        System.out.printf(Locale.ROOT, "  +%5.1f s: %,9d trades written; load %s%n",
-                                (now - live) / 1e9, written, loadAverage());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  +%5.1f s: %,9d trades written; load %s%n",
+                                (now - live) / 1e9,
+                                written,
+                                loadAverage());
                         lastWritten = written;
                     }
                     if (written >= o.trades) {
-                        SinkRun run = new SinkRun(submitted, live, first, firstRows, now, written, batches,
+                        SinkRun run = new SinkRun(
+                                submitted,
+                                live,
+                                first,
+                                firstRows,
+                                now,
+                                written,
+                                batches,
                                 metrics.value("trades_job_rows_written_total", "sink", CassandraSchema.CANDLES_TABLE),
                                 metrics.value("trades_job_rejected_total"));
-                        System.out.printf(Locale.ROOT, "  all %,d trades written %.1f s after the job came up, %.1f s after the first batch%n",
-                                written, run.fromStartSeconds(), run.steadySeconds());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  all %,d trades written %.1f s after the job came up, %.1f s after the first batch%n",
+                                written,
+                                run.fromStartSeconds(),
+                                run.steadySeconds());
                         return run;
                     }
                 }
@@ -604,8 +753,11 @@ public final class SinkBenchmark {
 
     static String get(int port, String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
@@ -650,8 +802,11 @@ public final class SinkBenchmark {
 
     static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

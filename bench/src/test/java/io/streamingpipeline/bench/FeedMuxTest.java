@@ -1,11 +1,11 @@
 package io.streamingpipeline.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,8 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FeedMuxTest {
 
@@ -27,18 +26,22 @@ class FeedMuxTest {
 
     @Test
     void everyProbeTradeTheSimulatorDeliveredReachesTheClientWhenTheProbeClosesFirst() throws Exception {
-        FeedSimulator load = FeedSimulator.start(SimulatorConfig.defaults().withTradesPerSecond(2_000)
-                .withTradesPerFrame(20));
-        FeedSimulator probe = FeedSimulator.start(SimulatorConfig.defaults().withTradesPerSecond(500)
-                .withTradesPerFrame(1));
+        FeedSimulator load = FeedSimulator.start(
+                SimulatorConfig.defaults().withTradesPerSecond(2_000).withTradesPerFrame(20));
+        FeedSimulator probe = FeedSimulator.start(
+                SimulatorConfig.defaults().withTradesPerSecond(500).withTradesPerFrame(1));
         AtomicLong probeTrades = new AtomicLong();
         AtomicLong loadTrades = new AtomicLong();
         TradeCounter counter = new TradeCounter(probeTrades, loadTrades);
         try (FeedMux mux = FeedMux.start(load.uri(), probe.uri(), PROBE)) {
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create(mux.uri() + "?token=test"), counter).get();
-            ws.sendText("{\"type\":\"subscribe\",\"symbol\":\"" + PROBE + "\"}", true).get();
-            ws.sendText("{\"type\":\"subscribe\",\"symbol\":\"BINANCE:BTCUSDT\"}", true).get();
+            WebSocket ws = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create(mux.uri() + "?token=test"), counter)
+                    .get();
+            ws.sendText("{\"type\":\"subscribe\",\"symbol\":\"" + PROBE + "\"}", true)
+                    .get();
+            ws.sendText("{\"type\":\"subscribe\",\"symbol\":\"BINANCE:BTCUSDT\"}", true)
+                    .get();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while ((probeTrades.get() < 300 || loadTrades.get() < 1_000) && System.nanoTime() < deadline) {
                 Thread.sleep(20);

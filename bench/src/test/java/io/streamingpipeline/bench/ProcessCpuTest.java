@@ -1,11 +1,10 @@
 package io.streamingpipeline.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ProcessCpuTest {
 
@@ -20,7 +19,8 @@ class ProcessCpuTest {
         // the process used at least this thread's CPU time (the system counts it in 10-ms ticks)
         assertThat(end.cpuSecondsSince(start, "benchmark")).isGreaterThanOrEqualTo(burnt - 0.03);
         assertThat(end.cpuSecondsSince(start, "gone")).isZero();
-        assertThat(end.coresSince(start)).matches("benchmark \\d+\\.\\d\\d, gone 0\\.00(; machine idle \\d+\\.\\d\\d)?");
+        assertThat(end.coresSince(start))
+                .matches("benchmark \\d+\\.\\d\\d, gone 0\\.00(; machine idle \\d+\\.\\d\\d)?");
     }
 
     /** Spins until this thread has used {@code seconds} of CPU; returns the CPU seconds it used. */

@@ -1,11 +1,10 @@
 package io.streamingpipeline.bench;
 
-import io.streamingpipeline.contract.Trade;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamingpipeline.contract.Trade;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class SinkBenchmarkTest {
 

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.WebSocketInternal;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,7 +31,12 @@ final class ConnectionSession {
     private static final int TIMESTAMP_JITTER_MS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private enum State { STREAMING, STALLED, CLOSING, CLOSED }
+    private enum State {
+        STREAMING,
+        STALLED,
+        CLOSING,
+        CLOSED
+    }
 
     private final FeedSimulator simulator;
     private final SimulatorConfig config;
@@ -83,7 +87,7 @@ final class ConnectionSession {
 
     void start() {
         socket.textMessageHandler(this::onClientMessage);
-        socket.exceptionHandler(error -> { });
+        socket.exceptionHandler(error -> {});
         socket.closeHandler(ignored -> onClosed());
         socket.drainHandler(ignored -> requestPump());
         if (!config.pingInterval().isZero()) {
@@ -138,8 +142,7 @@ final class ConnectionSession {
         switch (request.path("type").asText("")) {
             case "subscribe" -> subscribe(symbol);
             case "unsubscribe" -> unsubscribe(symbol);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -151,8 +154,8 @@ final class ConnectionSession {
             send(TOO_MANY_SYMBOLS_FRAME, ledger::tooManySymbolsErrorDelivered);
             return;
         }
-        PriceWalk walk = walksBySymbol.computeIfAbsent(symbol,
-                s -> PriceWalk.create(s, config.seed(), ordinal, config.duplicateProbability()));
+        PriceWalk walk = walksBySymbol.computeIfAbsent(
+                symbol, s -> PriceWalk.create(s, config.seed(), ordinal, config.duplicateProbability()));
         subscribed = Arrays.copyOf(subscribed, subscribed.length + 1);
         subscribed[subscribed.length - 1] = walk;
         ledger.subscribed();
@@ -255,9 +258,11 @@ final class ConnectionSession {
             send(kind.render(walk, System.currentTimeMillis()), () -> ledger.malformedDelivered(kind.expectedReason()));
         }
         if (isNth(config.unknownTypeEveryFrames())) {
-            send("{\"type\":\"news\",\"data\":[{\"category\":\"crypto\",\"datetime\":"
-                    + System.currentTimeMillis() / 1000 + ",\"headline\":\"Simulated headline\",\"id\":"
-                    + tradeFramesSent + ",\"source\":\"feed-simulator\"}]}", ledger::unknownTypeFrameDelivered);
+            send(
+                    "{\"type\":\"news\",\"data\":[{\"category\":\"crypto\",\"datetime\":"
+                            + System.currentTimeMillis() / 1000 + ",\"headline\":\"Simulated headline\",\"id\":"
+                            + tradeFramesSent + ",\"source\":\"feed-simulator\"}]}",
+                    ledger::unknownTypeFrameDelivered);
         }
         if (isNth(config.errorEveryFrames())) {
             send(INJECTED_ERROR_FRAME, ledger::errorFrameDelivered);
@@ -337,13 +342,18 @@ final class ConnectionSession {
                 state = State.CLOSING;
                 // Close the TCP connection (FIN) once everything written so far is on the wire, with no close frame:
                 // closing from Vert.x's own handler context skips that handler, which would send a close frame.
-                lastWrite.onComplete(ignored -> ((WebSocketInternal) socket).channelHandlerContext().close());
+                lastWrite.onComplete(ignored ->
+                        ((WebSocketInternal) socket).channelHandlerContext().close());
             }
             case STALL -> {
                 state = State.STALLED;
                 if (!config.stallResumeAfter().isZero()) {
                     // a slow path rather than a dead one: not even the client's close frame is read meanwhile
-                    ((WebSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(false);
+                    ((WebSocketInternal) socket)
+                            .channelHandlerContext()
+                            .channel()
+                            .config()
+                            .setAutoRead(false);
                     vertx.setTimer(config.stallResumeAfter().toMillis(), id -> resumeAfterStall());
                 }
             }

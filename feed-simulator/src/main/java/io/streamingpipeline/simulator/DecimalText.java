@@ -8,12 +8,12 @@ package io.streamingpipeline.simulator;
 final class DecimalText {
 
     private static final long[] POWERS_OF_TEN = {
-            1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L};
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L
+    };
 
     static final int MAX_SCALE = POWERS_OF_TEN.length - 1;
 
-    private DecimalText() {
-    }
+    private DecimalText() {}
 
     static void append(StringBuilder out, long units, int scale) {
         if (units < 0) {

@@ -12,8 +12,8 @@ import java.util.List;
  * @param conditions        {@code c}, or null when it was null or absent
  * @param conditionsAbsent  true when the element had no {@code c} key at all (rather than {@code "c":null})
  */
-public record DeliveredTrade(String symbol, double price, long timestamp, double volume, List<String> conditions,
-                             boolean conditionsAbsent) {
+public record DeliveredTrade(
+        String symbol, double price, long timestamp, double volume, List<String> conditions, boolean conditionsAbsent) {
 
     public DeliveredTrade {
         conditions = conditions == null ? null : List.copyOf(conditions);

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,7 @@ public final class FeedSimulator implements AutoCloseable {
 
     /** Frames up to this size go out as one websocket frame; larger ones are fragmented. */
     static final int MAX_FRAME_BYTES = 1024 * 1024;
+
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final SimulatorConfig config;
@@ -60,8 +60,8 @@ public final class FeedSimulator implements AutoCloseable {
                 .setEventLoopPoolSize(Math.min(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1)
-                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
-                        .setClassPathResolvingEnabled(false)));
+                .setFileSystemOptions(
+                        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         FeedSimulator simulator = new FeedSimulator(config, vertx, replay);
         try {
             simulator.listen();
@@ -144,12 +144,14 @@ public final class FeedSimulator implements AutoCloseable {
             return;
         }
         switch (request.path()) {
-            case "/ground-truth" -> request.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(groundTruth().toJson());
-            case "/health" -> request.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"status\":\"UP\"}");
+            case "/ground-truth" ->
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(groundTruth().toJson());
+            case "/health" ->
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end("{\"status\":\"UP\"}");
             default -> request.response().setStatusCode(404).end();
         }
     }
@@ -168,8 +170,9 @@ public final class FeedSimulator implements AutoCloseable {
         if (token == null || token.isEmpty()) {
             return false;
         }
-        return config.token() == null || MessageDigest.isEqual(
-                config.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+        return config.token() == null
+                || MessageDigest.isEqual(
+                        config.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 
     private void onConnected(ServerWebSocket socket, String token) {
@@ -220,14 +223,15 @@ public final class FeedSimulator implements AutoCloseable {
 
     private static <T> T await(Future<T> future, String what) {
         try {
-            return future.toCompletionStage().toCompletableFuture()
+            return future.toCompletionStage()
+                    .toCompletableFuture()
                     .get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to " + what, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("feed simulator could not " + what + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            throw new IllegalStateException(
+                    "feed simulator could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("feed simulator timed out waiting to " + what, e);
         }

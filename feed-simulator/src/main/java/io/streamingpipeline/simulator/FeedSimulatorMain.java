@@ -41,13 +41,27 @@ public final class FeedSimulatorMain {
               --help""";
 
     private static final long SUMMARY_PERIOD_S = 5;
-    private static final Set<String> FLAGS_WITH_VALUE = Set.of("--host", "--port", "--token", "--rate",
-            "--trades-per-frame", "--seed", "--ping-interval-s", "--max-symbols", "--drop-every-trades",
-            "--drop-every-s", "--drop-mode", "--max-drops", "--malformed-every-frames", "--unknown-type-every-frames",
-            "--error-every-frames", "--duplicate-probability", "--replay", "--replay-frames-per-s");
+    private static final Set<String> FLAGS_WITH_VALUE = Set.of(
+            "--host",
+            "--port",
+            "--token",
+            "--rate",
+            "--trades-per-frame",
+            "--seed",
+            "--ping-interval-s",
+            "--max-symbols",
+            "--drop-every-trades",
+            "--drop-every-s",
+            "--drop-mode",
+            "--max-drops",
+            "--malformed-every-frames",
+            "--unknown-type-every-frames",
+            "--error-every-frames",
+            "--duplicate-probability",
+            "--replay",
+            "--replay-frames-per-s");
 
-    private FeedSimulatorMain() {
-    }
+    private FeedSimulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         SimulatorConfig config;
@@ -76,17 +90,24 @@ public final class FeedSimulatorMain {
             thread.setDaemon(true);
             return thread;
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            summaries.shutdownNow();
-            simulator.close();
-            System.out.println("SIMULATOR STOPPED " + simulator.groundTruth().summaryLine());
-            System.out.flush();
-            stopped.countDown();
-        }, "simulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            summaries.shutdownNow();
+                            simulator.close();
+                            System.out.println("SIMULATOR STOPPED "
+                                    + simulator.groundTruth().summaryLine());
+                            System.out.flush();
+                            stopped.countDown();
+                        },
+                        "simulator-shutdown"));
         System.out.println("SIMULATOR LISTENING " + simulator.uri());
         System.out.flush();
-        summaries.scheduleAtFixedRate(() -> System.out.println("SIMULATOR " + simulator.groundTruth().summaryLine()),
-                SUMMARY_PERIOD_S, SUMMARY_PERIOD_S, TimeUnit.SECONDS);
+        summaries.scheduleAtFixedRate(
+                () -> System.out.println("SIMULATOR " + simulator.groundTruth().summaryLine()),
+                SUMMARY_PERIOD_S,
+                SUMMARY_PERIOD_S,
+                TimeUnit.SECONDS);
         stopped.await();
     }
 
@@ -138,20 +159,19 @@ public final class FeedSimulatorMain {
                 case "--trades-per-frame" -> config = config.withTradesPerFrame(integer(flag, value, 1, 100_000));
                 case "--seed" -> config = config.withSeed(longInteger(flag, value, Long.MIN_VALUE));
                 case "--ping-interval-s" -> config = config.withPingInterval(seconds(flag, value));
-                case "--max-symbols" -> config = config.withMaxSymbolsPerConnection(
-                        integer(flag, value, 1, Integer.MAX_VALUE));
+                case "--max-symbols" ->
+                    config = config.withMaxSymbolsPerConnection(integer(flag, value, 1, Integer.MAX_VALUE));
                 case "--drop-every-trades" -> dropEveryTrades = longInteger(flag, value, 0);
                 case "--drop-every-s" -> dropEvery = seconds(flag, value);
                 case "--drop-mode" -> dropMode = dropMode(value);
                 case "--max-drops" -> config = config.withMaxDrops(integer(flag, value, 0, Integer.MAX_VALUE));
-                case "--malformed-every-frames" -> config = config.withMalformedEveryFrames(
-                        integer(flag, value, 0, Integer.MAX_VALUE));
-                case "--unknown-type-every-frames" -> config = config.withUnknownTypeEveryFrames(
-                        integer(flag, value, 0, Integer.MAX_VALUE));
-                case "--error-every-frames" -> config = config.withErrorEveryFrames(
-                        integer(flag, value, 0, Integer.MAX_VALUE));
-                case "--duplicate-probability" -> config = config.withDuplicateProbability(
-                        probability(flag, value));
+                case "--malformed-every-frames" ->
+                    config = config.withMalformedEveryFrames(integer(flag, value, 0, Integer.MAX_VALUE));
+                case "--unknown-type-every-frames" ->
+                    config = config.withUnknownTypeEveryFrames(integer(flag, value, 0, Integer.MAX_VALUE));
+                case "--error-every-frames" ->
+                    config = config.withErrorEveryFrames(integer(flag, value, 0, Integer.MAX_VALUE));
+                case "--duplicate-probability" -> config = config.withDuplicateProbability(probability(flag, value));
                 case "--replay" -> {
                     replayFile = Path.of(value);
                     if (!Files.isReadable(replayFile)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamingpipeline.contract.RejectReason;
-
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,8 +43,7 @@ public record GroundTruth(
         Map<String, Long> tradesBySymbol,
         Map<String, Long> malformedByReason) {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public GroundTruth {
         tradesBySymbol = Map.copyOf(tradesBySymbol);

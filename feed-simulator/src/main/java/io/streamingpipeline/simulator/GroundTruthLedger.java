@@ -1,7 +1,6 @@
 package io.streamingpipeline.simulator;
 
 import io.streamingpipeline.contract.RejectReason;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,9 @@ final class GroundTruthLedger {
         for (int i = 0; i < batch.walks.length; i++) {
             int count = batch.tradesByWalk[i];
             if (count > 0) {
-                tradesBySymbol.computeIfAbsent(batch.walks[i].symbol(), NEW_ADDER).add(count);
+                tradesBySymbol
+                        .computeIfAbsent(batch.walks[i].symbol(), NEW_ADDER)
+                        .add(count);
             }
         }
         totalTrades.add(batch.size);
@@ -52,8 +53,10 @@ final class GroundTruthLedger {
         replayFrames.increment();
         switch (frame.kind()) {
             case TRADE -> {
-                frame.tradesBySymbol().forEach((symbol, count) ->
-                        tradesBySymbol.computeIfAbsent(symbol, NEW_ADDER).add(count));
+                frame.tradesBySymbol()
+                        .forEach((symbol, count) -> tradesBySymbol
+                                .computeIfAbsent(symbol, NEW_ADDER)
+                                .add(count));
                 totalTrades.add(frame.trades().size());
                 tradeFrames.increment();
                 record(frame.trades());
@@ -61,8 +64,7 @@ final class GroundTruthLedger {
             case PING -> pings.increment();
             case ERROR -> errorFrames.increment();
             case UNKNOWN_TYPE -> unknownTypeFrames.increment();
-            case OTHER -> {
-            }
+            case OTHER -> {}
             default -> throw new IllegalStateException(frame.kind().name());
         }
     }
@@ -105,10 +107,21 @@ final class GroundTruthLedger {
     }
 
     GroundTruth snapshot() {
-        return new GroundTruth(totalTrades.sum(), tradeFrames.sum(), pings.sum(), connectionsAccepted.sum(),
-                handshakesRejected.sum(), drops.sum(), subscribes.sum(), tooManySymbolsErrors.sum(),
-                errorFrames.sum(), unknownTypeFrames.sum(), malformedFrames.sum(), replayFrames.sum(),
-                sums(tradesBySymbol), sums(malformedByReason));
+        return new GroundTruth(
+                totalTrades.sum(),
+                tradeFrames.sum(),
+                pings.sum(),
+                connectionsAccepted.sum(),
+                handshakesRejected.sum(),
+                drops.sum(),
+                subscribes.sum(),
+                tooManySymbolsErrors.sum(),
+                errorFrames.sum(),
+                unknownTypeFrames.sum(),
+                malformedFrames.sum(),
+                replayFrames.sum(),
+                sums(tradesBySymbol),
+                sums(malformedByReason));
     }
 
     List<DeliveredTrade> deliveredTrades() {
@@ -120,8 +133,19 @@ final class GroundTruthLedger {
     void reset() {
         tradesBySymbol.clear();
         malformedByReason.clear();
-        for (LongAdder adder : List.of(totalTrades, tradeFrames, pings, connectionsAccepted, handshakesRejected, drops,
-                subscribes, tooManySymbolsErrors, errorFrames, unknownTypeFrames, malformedFrames, replayFrames)) {
+        for (LongAdder adder : List.of(
+                totalTrades,
+                tradeFrames,
+                pings,
+                connectionsAccepted,
+                handshakesRejected,
+                drops,
+                subscribes,
+                tooManySymbolsErrors,
+                errorFrames,
+                unknownTypeFrames,
+                malformedFrames,
+                replayFrames)) {
             adder.reset();
         }
         synchronized (deliveredTrades) {
@@ -138,6 +162,7 @@ final class GroundTruthLedger {
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> adders) {
-        return adders.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
+        return adders.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()));
     }
 }

@@ -65,15 +65,29 @@ public enum MalformedKind {
         return out.toString();
     }
 
-    private static void appendFrame(StringBuilder out, PriceWalk walk, boolean withSymbol, boolean priceAsString,
-                                    String priceSign, long timestamp, String volume, String conditions) {
+    private static void appendFrame(
+            StringBuilder out,
+            PriceWalk walk,
+            boolean withSymbol,
+            boolean priceAsString,
+            String priceSign,
+            long timestamp,
+            String volume,
+            String conditions) {
         out.append("{\"type\":\"trade\",\"data\":[");
         appendElement(out, walk, withSymbol, priceAsString, priceSign, timestamp, volume, conditions);
         out.append("]}");
     }
 
-    private static void appendElement(StringBuilder out, PriceWalk walk, boolean withSymbol, boolean priceAsString,
-                                      String priceSign, long timestamp, String volume, String conditions) {
+    private static void appendElement(
+            StringBuilder out,
+            PriceWalk walk,
+            boolean withSymbol,
+            boolean priceAsString,
+            String priceSign,
+            long timestamp,
+            String volume,
+            String conditions) {
         out.append('{');
         if (withSymbol) {
             out.append("\"s\":");
@@ -82,7 +96,12 @@ public enum MalformedKind {
         }
         out.append("\"p\":").append(priceAsString ? "\"" : "").append(priceSign);
         walk.appendPrice(out);
-        out.append(priceAsString ? "\"" : "").append(",\"t\":").append(timestamp).append(",\"v\":").append(volume)
-                .append(conditions).append('}');
+        out.append(priceAsString ? "\"" : "")
+                .append(",\"t\":")
+                .append(timestamp)
+                .append(",\"v\":")
+                .append(volume)
+                .append(conditions)
+                .append('}');
     }
 }

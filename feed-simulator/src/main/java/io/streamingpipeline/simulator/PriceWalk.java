@@ -1,7 +1,6 @@
 package io.streamingpipeline.simulator;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -18,6 +17,7 @@ final class PriceWalk {
     /** Condition lists that the walk picks from, as pre-rendered JSON. */
     private static final List<List<String>> CONDITION_SETS =
             List.of(List.of("1"), List.of("1", "12"), List.of("12"), List.of("0", "8"), List.of("2", "37"));
+
     private static final String[] CONDITION_SETS_JSON = CONDITION_SETS.stream()
             .map(set -> ",\"c\":[\"" + String.join("\",\"", set) + "\"]")
             .toArray(String[]::new);
@@ -44,8 +44,14 @@ final class PriceWalk {
     private long previousVolumeUnits;
     private int previousConditions;
 
-    private PriceWalk(String symbol, SplittableRandom random, double duplicateProbability,
-                      double basePrice, int priceScale, double maxVolume, int volumeScale) {
+    private PriceWalk(
+            String symbol,
+            SplittableRandom random,
+            double duplicateProbability,
+            double basePrice,
+            int priceScale,
+            double maxVolume,
+            int volumeScale) {
         this.symbol = symbol;
         this.quotedSymbol = '"' + new String(JsonStringEncoder.getInstance().quoteAsString(symbol)) + '"';
         this.random = random;
@@ -60,8 +66,9 @@ final class PriceWalk {
 
     /** A walk whose magnitudes fit the kind of symbol: BTC ~97,000, ETH ~3,500, forex ~1.1, others ~100. */
     static PriceWalk create(String symbol, long seed, long connectionOrdinal, double duplicateProbability) {
-        SplittableRandom random = new SplittableRandom(
-                seed * 0x9E3779B97F4A7C15L ^ symbol.hashCode() * 0xC2B2AE3D27D4EB4FL ^ connectionOrdinal * 0x165667B19E3779F9L);
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L
+                ^ symbol.hashCode() * 0xC2B2AE3D27D4EB4FL
+                ^ connectionOrdinal * 0x165667B19E3779F9L);
         String upper = symbol.toUpperCase(Locale.ROOT);
         double spread = 0.5 + random.nextDouble();
         if (upper.contains("BTC") || upper.contains("XBT")) {
@@ -104,7 +111,10 @@ final class PriceWalk {
         }
         out.append('}');
         if (recorded != null) {
-            recorded.add(new DeliveredTrade(symbol, DecimalText.toDouble(priceUnits, priceScale), previousTimestamp,
+            recorded.add(new DeliveredTrade(
+                    symbol,
+                    DecimalText.toDouble(priceUnits, priceScale),
+                    previousTimestamp,
                     DecimalText.toDouble(previousVolumeUnits, volumeScale),
                     previousConditions >= 0 ? CONDITION_SETS.get(previousConditions) : null,
                     previousConditions == CONDITIONS_ABSENT));
@@ -121,7 +131,8 @@ final class PriceWalk {
 
     private void step() {
         double roughlyGaussian = random.nextDouble() + random.nextDouble() + random.nextDouble() - 1.5;
-        long next = priceUnits + Math.round(roughlyGaussian * 2 * stepUnits)
+        long next = priceUnits
+                + Math.round(roughlyGaussian * 2 * stepUnits)
                 + Math.round((basePriceUnits - priceUnits) * MEAN_REVERSION);
         if (next >= 1) {
             priceUnits = next;

@@ -2,7 +2,6 @@ package io.streamingpipeline.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +19,15 @@ import java.util.Map;
  */
 final class ReplayScript {
 
-    enum FrameKind { TRADE, PING, ERROR, UNKNOWN_TYPE, OTHER }
-
-    record Frame(String text, FrameKind kind, Map<String, Integer> tradesBySymbol, List<DeliveredTrade> trades) {
+    enum FrameKind {
+        TRADE,
+        PING,
+        ERROR,
+        UNKNOWN_TYPE,
+        OTHER
     }
+
+    record Frame(String text, FrameKind kind, Map<String, Integer> tradesBySymbol, List<DeliveredTrade> trades) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,10 +62,13 @@ final class ReplayScript {
         } catch (IOException notJson) {
             return new Frame(line, FrameKind.OTHER, Map.of(), List.of());
         }
-        String type = frame != null && frame.path("type").isTextual() ? frame.path("type").asText() : "";
+        String type = frame != null && frame.path("type").isTextual()
+                ? frame.path("type").asText()
+                : "";
         switch (type) {
             case "trade":
-                return frame.path("data").isArray() ? tradeFrame(line, frame.path("data"))
+                return frame.path("data").isArray()
+                        ? tradeFrame(line, frame.path("data"))
                         : new Frame(line, FrameKind.OTHER, Map.of(), List.of());
             case "ping":
                 return new Frame(line, FrameKind.PING, Map.of(), List.of());
@@ -91,8 +98,13 @@ final class ReplayScript {
                     conditionList.add(condition.asText());
                 }
             }
-            trades.add(new DeliveredTrade(symbol.asText(), element.path("p").asDouble(), element.path("t").asLong(),
-                    element.path("v").asDouble(), conditionList, conditions == null));
+            trades.add(new DeliveredTrade(
+                    symbol.asText(),
+                    element.path("p").asDouble(),
+                    element.path("t").asLong(),
+                    element.path("v").asDouble(),
+                    conditionList,
+                    conditions == null));
         }
         return new Frame(line, FrameKind.TRADE, bySymbol, trades);
     }

@@ -82,146 +82,488 @@ public record SimulatorConfig(
 
     /** 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute, no faults. */
     public static SimulatorConfig defaults() {
-        return new SimulatorConfig("127.0.0.1", 0, null, 42L, 1_000, 100, Duration.ofSeconds(60), 50,
-                0, Duration.ZERO, DropMode.NORMAL, UNLIMITED, 0, 0, 0, 0.002, null, 0, false, Duration.ZERO);
+        return new SimulatorConfig(
+                "127.0.0.1",
+                0,
+                null,
+                42L,
+                1_000,
+                100,
+                Duration.ofSeconds(60),
+                50,
+                0,
+                Duration.ZERO,
+                DropMode.NORMAL,
+                UNLIMITED,
+                0,
+                0,
+                0,
+                0.002,
+                null,
+                0,
+                false,
+                Duration.ZERO);
     }
 
     public SimulatorConfig withHost(String host) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withPort(int port) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withToken(String token) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withSeed(long seed) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     /** 0 = as fast as the client reads. */
     public SimulatorConfig withTradesPerSecond(int tradesPerSecond) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withTradesPerFrame(int tradesPerFrame) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withPingInterval(Duration pingInterval) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withMaxSymbolsPerConnection(int maxSymbolsPerConnection) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     /** Drop each connection after it has been sent {@code trades} trades, in the given mode. */
     public SimulatorConfig withDropEveryTrades(long trades, DropMode mode) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, trades, dropEvery, mode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                trades,
+                dropEvery,
+                mode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     /** Drop each connection once it has been open for {@code every}, in the given mode. */
     public SimulatorConfig withDropEvery(Duration every, DropMode mode) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, every, mode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                every,
+                mode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withDropMode(DropMode dropMode) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withMaxDrops(int maxDrops) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withMalformedEveryFrames(int malformedEveryFrames) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withUnknownTypeEveryFrames(int unknownTypeEveryFrames) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withErrorEveryFrames(int errorEveryFrames) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withDuplicateProbability(double duplicateProbability) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     /** Replay the frames of a JSON-lines file (one frame a line) instead of generating trades. */
     public SimulatorConfig withReplay(Path replayFile, double framesPerSecond) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, framesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                framesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     public SimulatorConfig withRecordTrades(boolean recordTrades) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, stallResumeAfter);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                stallResumeAfter);
     }
 
     /** A {@link DropMode#STALL} that ends after {@code after}, see {@code stallResumeAfter}. */
     public SimulatorConfig withStallResumeAfter(Duration after) {
-        return new SimulatorConfig(host, port, token, seed, tradesPerSecond, tradesPerFrame, pingInterval,
-                maxSymbolsPerConnection, dropEveryTrades, dropEvery, dropMode, maxDrops, malformedEveryFrames,
-                unknownTypeEveryFrames, errorEveryFrames, duplicateProbability, replayFile, replayFramesPerSecond,
-                recordTrades, after);
+        return new SimulatorConfig(
+                host,
+                port,
+                token,
+                seed,
+                tradesPerSecond,
+                tradesPerFrame,
+                pingInterval,
+                maxSymbolsPerConnection,
+                dropEveryTrades,
+                dropEvery,
+                dropMode,
+                maxDrops,
+                malformedEveryFrames,
+                unknownTypeEveryFrames,
+                errorEveryFrames,
+                duplicateProbability,
+                replayFile,
+                replayFramesPerSecond,
+                recordTrades,
+                after);
     }
 
     /** Whether connections are ever dropped. */
@@ -237,7 +579,8 @@ public record SimulatorConfig(
                 + ", pingInterval=" + pingInterval + ", maxSymbolsPerConnection=" + maxSymbolsPerConnection
                 + ", dropEveryTrades=" + dropEveryTrades + ", dropEvery=" + dropEvery + ", dropMode=" + dropMode
                 + ", maxDrops=" + (maxDrops == UNLIMITED ? "unlimited" : maxDrops)
-                + ", malformedEveryFrames=" + malformedEveryFrames + ", unknownTypeEveryFrames=" + unknownTypeEveryFrames
+                + ", malformedEveryFrames=" + malformedEveryFrames + ", unknownTypeEveryFrames="
+                + unknownTypeEveryFrames
                 + ", errorEveryFrames=" + errorEveryFrames + ", duplicateProbability=" + duplicateProbability
                 + ", replayFile=" + replayFile + ", replayFramesPerSecond=" + replayFramesPerSecond
                 + ", recordTrades=" + recordTrades + ", stallResumeAfter=" + stallResumeAfter + ']';

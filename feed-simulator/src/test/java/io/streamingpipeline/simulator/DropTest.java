@@ -1,22 +1,23 @@
 package io.streamingpipeline.simulator;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 class DropTest extends SimulatorTestBase {
 
     @Test
     void aNormalDropClosesWith1000AfterExactlyTheConfiguredTrades() throws Exception {
-        SimulatorConfig config = quietConfig().withTradesPerSecond(0)
-                .withDropEveryTrades(1_050, DropMode.NORMAL).withMaxDrops(1);
+        SimulatorConfig config = quietConfig()
+                .withTradesPerSecond(0)
+                .withDropEveryTrades(1_050, DropMode.NORMAL)
+                .withMaxDrops(1);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC, ETH);
 
             assertThat(client.closeStatus()).isEqualTo((short) 1000);
@@ -28,14 +29,18 @@ class DropTest extends SimulatorTestBase {
 
     @Test
     void anAbnormalDropSendsNoCloseFrameButDeliversEverythingWritten() throws Exception {
-        SimulatorConfig config = quietConfig().withTradesPerSecond(0)
-                .withDropEveryTrades(20_000, DropMode.ABNORMAL).withMaxDrops(1);
+        SimulatorConfig config = quietConfig()
+                .withTradesPerSecond(0)
+                .withDropEveryTrades(20_000, DropMode.ABNORMAL)
+                .withMaxDrops(1);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC, ETH, AAPL);
 
             Short status = client.closeStatus();
-            assertThat(status == null || status == 1006).as("close status %s", status).isTrue();
+            assertThat(status == null || status == 1006)
+                    .as("close status %s", status)
+                    .isTrue();
             assertThat(client.totalTrades()).isEqualTo(20_000);
             assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
         }
@@ -43,10 +48,13 @@ class DropTest extends SimulatorTestBase {
 
     @Test
     void aStallStopsTradesAndPingsButKeepsTheSocketOpen() throws Exception {
-        SimulatorConfig config = SimulatorConfig.defaults().withPingInterval(Duration.ofMillis(50))
-                .withTradesPerSecond(10_000).withDropEveryTrades(500, DropMode.STALL).withMaxDrops(1);
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withPingInterval(Duration.ofMillis(50))
+                .withTradesPerSecond(10_000)
+                .withDropEveryTrades(500, DropMode.STALL)
+                .withMaxDrops(1);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC);
             await().atMost(PATIENCE).until(() -> client.totalTrades() == 500);
 
@@ -63,11 +71,15 @@ class DropTest extends SimulatorTestBase {
 
     @Test
     void aStallThatResumesSendsTheHeldBackFramesThenStreamsOn() throws Exception {
-        SimulatorConfig config = SimulatorConfig.defaults().withPingInterval(Duration.ofMillis(50)).withTradesPerFrame(10)
-                .withTradesPerSecond(10_000).withDropEveryTrades(500, DropMode.STALL).withMaxDrops(1)
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withPingInterval(Duration.ofMillis(50))
+                .withTradesPerFrame(10)
+                .withTradesPerSecond(10_000)
+                .withDropEveryTrades(500, DropMode.STALL)
+                .withMaxDrops(1)
                 .withStallResumeAfter(Duration.ofMillis(800));
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC);
             await().atMost(PATIENCE).until(() -> client.totalTrades() == 500);
             Thread.sleep(400);
@@ -76,15 +88,18 @@ class DropTest extends SimulatorTestBase {
             await().atMost(PATIENCE).until(() -> client.totalTrades() > 500 + SimulatorConfig.STALL_BURST_FRAMES * 10);
             assertThat(client.isClosed()).isFalse();
             client.unsubscribe(BTC);
-            await().atMost(PATIENCE).untilAsserted(() ->
-                    assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol()));
+            await().atMost(PATIENCE)
+                    .untilAsserted(() ->
+                            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol()));
         }
     }
 
     @Test
     void dropsStopAfterMaxDropsAndTheGroundTruthMatchesWhatClientsReceivedAcrossConnections() throws Exception {
-        SimulatorConfig config = quietConfig().withTradesPerSecond(20_000)
-                .withDropEveryTrades(300, DropMode.NORMAL).withMaxDrops(2);
+        SimulatorConfig config = quietConfig()
+                .withTradesPerSecond(20_000)
+                .withDropEveryTrades(300, DropMode.NORMAL)
+                .withMaxDrops(2);
         Map<String, Long> received = new TreeMap<>();
         try (FeedSimulator simulator = FeedSimulator.start(config)) {
             for (int connection = 1; connection <= 2; connection++) {
@@ -110,15 +125,20 @@ class DropTest extends SimulatorTestBase {
             GroundTruth truth = simulator.groundTruth();
             assertThat(truth.drops()).isEqualTo(2);
             assertThat(truth.connectionsAccepted()).isEqualTo(3);
-            assertThat(truth.totalTrades()).isEqualTo(truth.tradesBySymbol().values().stream().mapToLong(Long::longValue).sum());
+            assertThat(truth.totalTrades())
+                    .isEqualTo(truth.tradesBySymbol().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum());
         }
     }
 
     @Test
     void dropsOnATimeSchedule() throws Exception {
-        SimulatorConfig config = quietConfig().withDropEvery(Duration.ofMillis(300), DropMode.NORMAL).withMaxDrops(1);
+        SimulatorConfig config = quietConfig()
+                .withDropEvery(Duration.ofMillis(300), DropMode.NORMAL)
+                .withMaxDrops(1);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC);
             assertThat(client.closeStatus()).isEqualTo((short) 1000);
             assertThat(simulator.groundTruth().drops()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package io.streamingpipeline.simulator;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -9,18 +10,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class FeedSimulatorMainTest {
 
     @Test
     void flagsBecomeTheConfig() {
-        SimulatorConfig config = FeedSimulatorMain.parseArguments("--port", "9999", "--token", "k", "--rate", "0",
-                "--trades-per-frame", "500", "--seed=7", "--ping-interval-s", "1.5", "--drop-every-trades", "1000",
-                "--drop-every-s", "30", "--drop-mode", "abnormal", "--max-drops", "5", "--malformed-every-frames", "10",
-                "--record", "--max-symbols", "60", "--host", "0.0.0.0");
+        SimulatorConfig config = FeedSimulatorMain.parseArguments(
+                "--port",
+                "9999",
+                "--token",
+                "k",
+                "--rate",
+                "0",
+                "--trades-per-frame",
+                "500",
+                "--seed=7",
+                "--ping-interval-s",
+                "1.5",
+                "--drop-every-trades",
+                "1000",
+                "--drop-every-s",
+                "30",
+                "--drop-mode",
+                "abnormal",
+                "--max-drops",
+                "5",
+                "--malformed-every-frames",
+                "10",
+                "--record",
+                "--max-symbols",
+                "60",
+                "--host",
+                "0.0.0.0");
 
         assertThat(config.port()).isEqualTo(9999);
         assertThat(config.token()).isEqualTo("k");
@@ -42,7 +64,8 @@ class FeedSimulatorMainTest {
 
     @Test
     void badFlagsAreRejectedWithAClearMessage() {
-        assertThatThrownBy(() -> FeedSimulatorMain.parseArguments("--nope", "1")).hasMessage("unknown flag --nope");
+        assertThatThrownBy(() -> FeedSimulatorMain.parseArguments("--nope", "1"))
+                .hasMessage("unknown flag --nope");
         assertThatThrownBy(() -> FeedSimulatorMain.parseArguments("--nope")).hasMessage("unknown flag --nope");
         assertThatThrownBy(() -> FeedSimulatorMain.parseArguments("--rate", "fast"))
                 .hasMessage("--rate needs a whole number, not 'fast'");
@@ -56,7 +79,8 @@ class FeedSimulatorMainTest {
     @Test
     void theCliAnnouncesItsPortAndStopsOnSigterm() throws Exception {
         Process process = java("--port", "0", "--token", "cli-secret", "--rate", "100");
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String first = out.readLine();
             assertThat(first).matches("SIMULATOR LISTENING ws://127\\.0\\.0\\.1:\\d+/");
             process.toHandle().destroy(); // SIGTERM; Process#destroy would also close our end of its stdout

@@ -5,7 +5,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ final class FeedTestClient implements AutoCloseable {
             frames.add(frame);
             lastFrameNanos = System.nanoTime();
         });
-        socket.exceptionHandler(error -> { });
+        socket.exceptionHandler(error -> {});
         socket.closeHandler(ignored -> closeStatus.complete(socket.closeStatusCode()));
     }
 
@@ -38,7 +37,9 @@ final class FeedTestClient implements AutoCloseable {
         WebSocketClient client = newClient(vertx);
         try {
             WebSocket socket = client.connect(options(simulator, token))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             return new FeedTestClient(client, socket);
         } catch (Exception e) {
             client.close();
@@ -70,8 +71,14 @@ final class FeedTestClient implements AutoCloseable {
     }
 
     private static WebSocketConnectOptions options(FeedSimulator simulator, String token) {
-        return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(simulator.port())
-                .setURI(token == null ? "/" : simulator.uri(token).getRawPath() + "?" + simulator.uri(token).getRawQuery());
+        return new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(simulator.port())
+                .setURI(
+                        token == null
+                                ? "/"
+                                : simulator.uri(token).getRawPath() + "?"
+                                        + simulator.uri(token).getRawQuery());
     }
 
     void subscribe(String... symbols) {
@@ -106,7 +113,9 @@ final class FeedTestClient implements AutoCloseable {
     }
 
     List<FrameClassifier.ReceivedTrade> trades() {
-        return classifiedFrames().stream().flatMap(frame -> frame.trades().stream()).toList();
+        return classifiedFrames().stream()
+                .flatMap(frame -> frame.trades().stream())
+                .toList();
     }
 
     long totalTrades() {

@@ -3,7 +3,6 @@ package io.streamingpipeline.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.RejectReason;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +10,22 @@ import java.util.List;
 /** An independent reading of a frame by the protocol's rules, as the ingestor is expected to read it. */
 final class FrameClassifier {
 
-    enum Kind { TRADE, PING, ERROR, UNKNOWN_TYPE, REJECTED }
+    enum Kind {
+        TRADE,
+        PING,
+        ERROR,
+        UNKNOWN_TYPE,
+        REJECTED
+    }
 
-    record ReceivedTrade(String symbol, double price, long timestamp, double volume, List<String> conditions,
-                         boolean conditionsAbsent, String raw) {
+    record ReceivedTrade(
+            String symbol,
+            double price,
+            long timestamp,
+            double volume,
+            List<String> conditions,
+            boolean conditionsAbsent,
+            String raw) {
 
         DeliveredTrade asDelivered() {
             return new DeliveredTrade(symbol, price, timestamp, volume, conditions, conditionsAbsent);
@@ -22,15 +33,13 @@ final class FrameClassifier {
     }
 
     /** A frame: its kind, its valid trades, and the reason of each dead letter it should produce. */
-    record Classified(Kind kind, JsonNode json, List<ReceivedTrade> trades, List<RejectReason> rejections) {
-    }
+    record Classified(Kind kind, JsonNode json, List<ReceivedTrade> trades, List<RejectReason> rejections) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long YEAR_2001_MS = 978_307_200_000L;
     private static final long ONE_DAY_MS = 24L * 3600 * 1000;
 
-    private FrameClassifier() {
-    }
+    private FrameClassifier() {}
 
     static Classified classify(String text) {
         JsonNode frame;
@@ -86,7 +95,8 @@ final class FrameClassifier {
             return RejectReason.INVALID_VOLUME;
         }
         JsonNode timestamp = element.path("t");
-        if (!timestamp.isIntegralNumber() || timestamp.asLong() < YEAR_2001_MS
+        if (!timestamp.isIntegralNumber()
+                || timestamp.asLong() < YEAR_2001_MS
                 || timestamp.asLong() > System.currentTimeMillis() + ONE_DAY_MS) {
             return RejectReason.INVALID_TIMESTAMP;
         }
@@ -113,7 +123,13 @@ final class FrameClassifier {
                 conditionList.add(condition.asText());
             }
         }
-        return new ReceivedTrade(element.get("s").asText(), element.get("p").asDouble(), element.get("t").asLong(),
-                element.get("v").asDouble(), conditionList, conditions == null, element.toString());
+        return new ReceivedTrade(
+                element.get("s").asText(),
+                element.get("p").asDouble(),
+                element.get("t").asLong(),
+                element.get("v").asDouble(),
+                conditionList,
+                conditions == null,
+                element.toString());
     }
 }

@@ -1,10 +1,10 @@
 package io.streamingpipeline.simulator;
 
-import io.vertx.core.http.UpgradeRejectedException;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.http.UpgradeRejectedException;
+import org.junit.jupiter.api.Test;
 
 class HandshakeTest extends SimulatorTestBase {
 
@@ -13,7 +13,8 @@ class HandshakeTest extends SimulatorTestBase {
         try (FeedSimulator simulator = FeedSimulator.start(quietConfig().withToken("s3cret"))) {
             assertRejectedWith401(FeedTestClient.handshakeFailure(vertx, simulator, null));
             assertRejectedWith401(FeedTestClient.handshakeFailure(vertx, simulator, "wrong"));
-            assertThat(FeedTestClient.handshakeFailure(vertx, simulator, "s3cret")).isNull();
+            assertThat(FeedTestClient.handshakeFailure(vertx, simulator, "s3cret"))
+                    .isNull();
 
             await().atMost(PATIENCE).untilAsserted(() -> {
                 assertThat(simulator.groundTruth().handshakesRejected()).isEqualTo(2);
@@ -25,7 +26,8 @@ class HandshakeTest extends SimulatorTestBase {
     @Test
     void withoutAConfiguredTokenAcceptsAnyNonEmptyToken() throws Exception {
         try (FeedSimulator simulator = FeedSimulator.start(quietConfig())) {
-            assertThat(FeedTestClient.handshakeFailure(vertx, simulator, "anything")).isNull();
+            assertThat(FeedTestClient.handshakeFailure(vertx, simulator, "anything"))
+                    .isNull();
             assertRejectedWith401(FeedTestClient.handshakeFailure(vertx, simulator, null));
             assertRejectedWith401(FeedTestClient.handshakeFailure(vertx, simulator, ""));
         }
@@ -34,9 +36,9 @@ class HandshakeTest extends SimulatorTestBase {
     @Test
     void aNewConnectionWithTheSameTokenClosesTheOlderOne() throws Exception {
         try (FeedSimulator simulator = FeedSimulator.start(quietConfig());
-             FeedTestClient first = FeedTestClient.connect(vertx, simulator, "key-1");
-             FeedTestClient other = FeedTestClient.connect(vertx, simulator, "key-2");
-             FeedTestClient second = FeedTestClient.connect(vertx, simulator, "key-1")) {
+                FeedTestClient first = FeedTestClient.connect(vertx, simulator, "key-1");
+                FeedTestClient other = FeedTestClient.connect(vertx, simulator, "key-2");
+                FeedTestClient second = FeedTestClient.connect(vertx, simulator, "key-1")) {
             assertThat(first.closeStatus()).isEqualTo((short) 1000);
             second.subscribe(BTC);
             other.subscribe(BTC);

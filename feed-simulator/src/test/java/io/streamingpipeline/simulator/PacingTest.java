@@ -1,9 +1,9 @@
 package io.streamingpipeline.simulator;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import org.junit.jupiter.api.Test;
 
 class PacingTest extends SimulatorTestBase {
 
@@ -11,7 +11,7 @@ class PacingTest extends SimulatorTestBase {
     void aConfiguredRateIsRoughlyHonoured() throws Exception {
         int rate = 2_000;
         try (FeedSimulator simulator = FeedSimulator.start(quietConfig().withTradesPerSecond(rate));
-             FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC, ETH);
             await().atMost(PATIENCE).until(() -> client.totalTrades() > 0);
             long before = client.totalTrades();
@@ -24,7 +24,8 @@ class PacingTest extends SimulatorTestBase {
             // and a slow CI machine may send less, but not 4 times less.
             assertThat((double) trades).isLessThanOrEqualTo(rate * seconds + 2 * rate / 10.0 + 100);
             assertThat((double) trades).isGreaterThanOrEqualTo(rate * seconds / 4);
-            assertThat(client.classifiedFrames()).allSatisfy(frame -> assertThat(frame.trades()).hasSizeBetween(1, 100));
+            assertThat(client.classifiedFrames())
+                    .allSatisfy(frame -> assertThat(frame.trades()).hasSizeBetween(1, 100));
         }
     }
 }

@@ -1,11 +1,10 @@
 package io.streamingpipeline.simulator;
 
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /** One client-side Vert.x per test class; every test starts its own simulator. */
 abstract class SimulatorTestBase {

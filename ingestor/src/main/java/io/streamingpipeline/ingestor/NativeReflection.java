@@ -8,6 +8,5 @@ import io.streamingpipeline.contract.Trade;
 @RegisterForReflection(targets = {Trade.class, DeadLetter.class})
 final class NativeReflection {
 
-    private NativeReflection() {
-    }
+    private NativeReflection() {}
 }

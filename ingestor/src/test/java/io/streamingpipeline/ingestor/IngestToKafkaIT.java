@@ -1,13 +1,16 @@
 package io.streamingpipeline.ingestor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
-import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.SharedKafka;
 import io.streamingpipeline.localstack.kafka.TopicRecord;
 import io.streamingpipeline.simulator.DeliveredTrade;
@@ -15,8 +18,6 @@ import io.streamingpipeline.simulator.DropMode;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
 import io.streamingpipeline.simulator.SimulatorConfig;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,9 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /** The packaged ingestor against the simulator and a real Kafka broker of the local stack. */
 class IngestToKafkaIT {
@@ -39,23 +38,32 @@ class IngestToKafkaIT {
     @Test
     void tradesArriveExactlyAsSentThroughFiveDropsAndBadFramesReachTheDeadLetterTopic() throws Exception {
         Topics topics = Topics.create("drops");
-        SimulatorConfig config = SimulatorConfig.defaults().withToken(TOKEN).withTradesPerSecond(4000).withTradesPerFrame(40)
-                .withDropEveryTrades(3000, DropMode.ABNORMAL).withMaxDrops(5)
-                .withMalformedEveryFrames(25).withUnknownTypeEveryFrames(40).withPingInterval(Duration.ofSeconds(1))
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withToken(TOKEN)
+                .withTradesPerSecond(4000)
+                .withTradesPerFrame(40)
+                .withDropEveryTrades(3000, DropMode.ABNORMAL)
+                .withMaxDrops(5)
+                .withMalformedEveryFrames(25)
+                .withUnknownTypeEveryFrames(40)
+                .withPingInterval(Duration.ofSeconds(1))
                 .withRecordTrades(true);
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             IngestorProcess ingestor = PackagedIngestor.start("drops", env(simulator, topics, TOKEN))) {
-            await().atMost(Duration.ofSeconds(180)).until(() -> simulator.groundTruth().drops() >= 5
-                    && simulator.groundTruth().totalTrades() >= 20_000);
+                IngestorProcess ingestor = PackagedIngestor.start("drops", env(simulator, topics, TOKEN))) {
+            await().atMost(Duration.ofSeconds(180))
+                    .until(() -> simulator.groundTruth().drops() >= 5
+                            && simulator.groundTruth().totalTrades() >= 20_000);
             simulator.close();
             GroundTruth truth = simulator.groundTruth();
 
-            await().atMost(Duration.ofSeconds(120)).until(() -> SharedKafka.recordCount(topics.trades) >= truth.totalTrades());
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> SharedKafka.recordCount(topics.trades) >= truth.totalTrades());
             List<TopicRecord> records = SharedKafka.readAll(topics.trades, Duration.ofSeconds(30));
             assertThat(records).hasSize((int) truth.totalTrades());
             assertSameTradesPerSymbol(simulator.deliveredTrades(), records);
 
-            List<TopicRecord> letters = SharedKafka.readAtLeast(topics.deadLetters, (int) truth.malformedFrames(), Duration.ofSeconds(30));
+            List<TopicRecord> letters =
+                    SharedKafka.readAtLeast(topics.deadLetters, (int) truth.malformedFrames(), Duration.ofSeconds(30));
             Map<String, Long> byReason = new TreeMap<>();
             for (TopicRecord r : letters) {
                 DeadLetter letter = JSON.readValue(r.value(), DeadLetter.class);
@@ -70,10 +78,16 @@ class IngestToKafkaIT {
             assertThat(metrics.value("ingestor_feed_reconnects_total")).isGreaterThanOrEqualTo(5);
             assertThat(metrics.value("ingestor_trades_published_total")).isEqualTo(truth.totalTrades());
             assertThat(metrics.value("ingestor_trades_lost_total")).isZero();
-            assertThat(truth.subscribes()).as("subscribed again after every reconnect").isGreaterThanOrEqualTo(6L * 3);
+            assertThat(truth.subscribes())
+                    .as("subscribed again after every reconnect")
+                    .isGreaterThanOrEqualTo(6L * 3);
 
-            assertThat(ingestor.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
-            assertThat(ingestor.log()).contains("every trade read was acknowledged by Kafka").doesNotContain(TOKEN);
+            assertThat(ingestor.terminate(Duration.ofSeconds(60)))
+                    .as("exit code after SIGTERM")
+                    .isIn(0, 143);
+            assertThat(ingestor.log())
+                    .contains("every trade read was acknowledged by Kafka")
+                    .doesNotContain(TOKEN);
         }
     }
 
@@ -83,7 +97,9 @@ class IngestToKafkaIT {
                 .collect(Collectors.groupingBy(DeliveredTrade::symbol, LinkedHashMap::new, Collectors.toList()));
         Map<String, List<Trade>> got = new LinkedHashMap<>();
         List<TopicRecord> ordered = new ArrayList<>(records);
-        ordered.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()));
+        ordered.sort((a, b) -> a.partition() != b.partition()
+                ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
         HashSet<Object> ids = new HashSet<>();
         for (TopicRecord r : ordered) {
             JsonNode node = JSON.readTree(r.value());
@@ -103,7 +119,8 @@ class IngestToKafkaIT {
             for (int i = 0; i < mine.size(); i++) {
                 DeliveredTrade d = e.getValue().get(i);
                 Trade t = mine.get(i);
-                assertThat(List.of(t.price(), t.volume(), t.timestampUnix())).as(e.getKey() + " #" + i)
+                assertThat(List.of(t.price(), t.volume(), t.timestampUnix()))
+                        .as(e.getKey() + " #" + i)
                         .isEqualTo(List.of(d.price(), d.volume(), d.timestamp()));
                 assertThat(t.conditions()).isEqualTo(d.conditions());
             }
@@ -126,7 +143,9 @@ class IngestToKafkaIT {
     /** Topics of one test on the shared broker, so that tests do not see each other's records. */
     record Topics(String bootstrap, String trades, String deadLetters) {
         static Topics create(String name) {
-            Topics t = new Topics(SharedKafka.bootstrapServers(), TradeContract.TRADES_TOPIC + "_" + name,
+            Topics t = new Topics(
+                    SharedKafka.bootstrapServers(),
+                    TradeContract.TRADES_TOPIC + "_" + name,
                     TradeContract.DEAD_LETTER_TOPIC + "_" + name);
             SharedKafka.createTopics(Map.of(t.trades, 3, t.deadLetters, 1));
             return t;

@@ -1,5 +1,8 @@
 package io.streamingpipeline.ingestor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,19 +18,15 @@ import io.streamingpipeline.simulator.DeliveredTrade;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.spi.Connector;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.junit.jupiter.api.Test;
 
 /** The whole ingest path on in-memory channels: what the simulator delivered is exactly what the channels got. */
 @QuarkusTest
@@ -44,7 +43,9 @@ class IngestorFlowTest {
     void everyDeliveredTradeIsPublishedOnceInOrderAndEveryBadFrameIsDeadLettered() {
         InMemorySink<Trade> trades = connector.sink("trades");
         InMemorySink<DeadLetter> deadLetters = connector.sink("dead-letters");
-        await().atMost(Duration.ofSeconds(120)).until(() -> trades.received().size() >= 4000 && deadLetters.received().size() >= 10);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> trades.received().size() >= 4000
+                        && deadLetters.received().size() >= 10);
 
         // Stop the feed, then wait until the ingestor has handled everything it was sent.
         simulator.close();
@@ -65,11 +66,13 @@ class IngestorFlowTest {
             assertThat(got.id().version()).isEqualTo(7);
             assertThat(got.ingestedAt()).isGreaterThanOrEqualTo(got.timestampUnix() - 1000);
         }
-        HashSet<java.util.UUID> ids = received.stream().map(m -> m.getPayload().id()).collect(Collectors.toCollection(HashSet::new));
+        HashSet<java.util.UUID> ids =
+                received.stream().map(m -> m.getPayload().id()).collect(Collectors.toCollection(HashSet::new));
         assertThat(ids).as("one id per trade, duplicates of the feed included").hasSize(received.size());
         assertThat(truth.tradesBySymbol().keySet()).containsExactlyInAnyOrder(FeedSimulatorResource.SYMBOLS.split(","));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.received().size() == truth.malformedFrames());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> deadLetters.received().size() == truth.malformedFrames());
         Map<String, Long> lettersByReason = deadLetters.received().stream()
                 .collect(Collectors.groupingBy(m -> m.getPayload().reason(), TreeMap::new, Collectors.counting()));
         assertThat(lettersByReason).isEqualTo(new TreeMap<>(truth.malformedByReason()));
@@ -82,10 +85,13 @@ class IngestorFlowTest {
         PrometheusText metrics = Metrics.scrape();
         for (RejectReason reason : RejectReason.values()) {
             assertThat(metrics.value("ingestor_trades_rejected_total", "reason", reason.label()))
-                    .as(reason.label()).isEqualTo(truth.malformed(reason));
+                    .as(reason.label())
+                    .isEqualTo(truth.malformed(reason));
         }
-        assertThat(metrics.value("ingestor_frames_unknown_total", "type", "news")).isEqualTo(truth.unknownTypeFrames());
+        assertThat(metrics.value("ingestor_frames_unknown_total", "type", "news"))
+                .isEqualTo(truth.unknownTypeFrames());
         assertThat(metrics.value("ingestor_pings_received_total")).isGreaterThan(0);
-        assertThat(metrics.value("ingestor_trades_lost_total", "reason", "buffer_full")).isZero();
+        assertThat(metrics.value("ingestor_trades_lost_total", "reason", "buffer_full"))
+                .isZero();
     }
 }

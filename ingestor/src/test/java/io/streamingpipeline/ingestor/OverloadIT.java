@@ -1,5 +1,8 @@
 package io.streamingpipeline.ingestor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
@@ -12,16 +15,12 @@ import io.streamingpipeline.localstack.kafka.TopicReader;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
 import io.streamingpipeline.simulator.SimulatorConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingestor overloaded, on the packaged app and a real broker: every trade the simulator delivered is published
@@ -35,13 +34,20 @@ class OverloadIT {
     @Test
     void aFeedFasterThanTheIngestorIsHeldBackAndEveryTradeIsAccountedFor() throws Exception {
         Topics topics = Topics.create("feed-backlog");
-        SimulatorConfig config = SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN).withTradesPerSecond(0)
-                .withTradesPerFrame(100).withPingInterval(Duration.ofSeconds(1));
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withToken(IngestToKafkaIT.TOKEN)
+                .withTradesPerSecond(0)
+                .withTradesPerFrame(100)
+                .withPingInterval(Duration.ofSeconds(1));
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             IngestorProcess ingestor = PackagedIngestor.start("feed-backlog", IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN),
-                     "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
-             RssSampler rss = new RssSampler(ingestor)) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> simulator.groundTruth().totalTrades() > 0);
+                IngestorProcess ingestor = PackagedIngestor.start(
+                        "feed-backlog",
+                        IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN),
+                        "-Xmx256m",
+                        "-XX:+ExitOnOutOfMemoryError");
+                RssSampler rss = new RssSampler(ingestor)) {
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> simulator.groundTruth().totalTrades() > 0);
             Thread.sleep(20_000);
             simulator.close();
             GroundTruth truth = simulator.groundTruth();
@@ -52,7 +58,8 @@ class OverloadIT {
             assertThat(SharedKafka.recordCount(topics.trades())).isEqualTo(tally.published());
             assertThat(ingestor.isAlive()).isTrue();
             assertThat(rss.maxMegabytes()).as("RSS, MiB").isBetween(1L, 700L);
-            System.out.printf("feed backlog: delivered %d, published %d, lost %d, max RSS %d MiB%n",
+            System.out.printf(
+                    "feed backlog: delivered %d, published %d, lost %d, max RSS %d MiB%n",
                     truth.totalTrades(), tally.published(), tally.lost(), rss.maxMegabytes());
         }
     }
@@ -61,13 +68,20 @@ class OverloadIT {
     void framesAtTheSizeLimitAtFullSpeedIntoASmallHeapNeitherExhaustMemoryNorGoUncounted() throws Exception {
         Topics topics = Topics.create("frame-limit");
         // ~85-95 bytes a trade: 10,000 trades are 0.85-0.95 MiB, just under the default limit of 1 MiB
-        SimulatorConfig config = SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN).withTradesPerSecond(0)
-                .withTradesPerFrame(10_000).withPingInterval(Duration.ofSeconds(1));
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withToken(IngestToKafkaIT.TOKEN)
+                .withTradesPerSecond(0)
+                .withTradesPerFrame(10_000)
+                .withPingInterval(Duration.ofSeconds(1));
         try (FeedSimulator simulator = FeedSimulator.start(config);
-             IngestorProcess ingestor = PackagedIngestor.start("frame-limit", IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN),
-                     "-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
-             RssSampler rss = new RssSampler(ingestor)) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> simulator.groundTruth().totalTrades() > 0);
+                IngestorProcess ingestor = PackagedIngestor.start(
+                        "frame-limit",
+                        IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN),
+                        "-Xmx128m",
+                        "-XX:+ExitOnOutOfMemoryError");
+                RssSampler rss = new RssSampler(ingestor)) {
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> simulator.groundTruth().totalTrades() > 0);
             Thread.sleep(25_000);
             simulator.close();
             GroundTruth truth = simulator.groundTruth();
@@ -76,34 +90,44 @@ class OverloadIT {
             Tally tally = settled(ingestor, truth.totalTrades());
             assertThat(tally.accounted()).as("published + rejected + lost").isEqualTo(truth.totalTrades());
             assertThat(ingestor.metrics().value("ingestor_frames_dropped_total", "reason", "too_large"))
-                    .as("no frame was over the limit").isZero();
+                    .as("no frame was over the limit")
+                    .isZero();
             assertThat(SharedKafka.recordCount(topics.trades())).isEqualTo(tally.published());
             assertThat(ingestor.log()).doesNotContain("OutOfMemoryError");
             assertThat(rss.maxMegabytes()).as("RSS, MiB").isBetween(1L, SMALL_HEAP_RSS_LIMIT_MB);
-            System.out.printf("frames at the limit: %d frames, delivered %d trades, published %d, lost %d, max RSS %d MiB%n",
+            System.out.printf(
+                    "frames at the limit: %d frames, delivered %d trades, published %d, lost %d, max RSS %d MiB%n",
                     truth.tradeFrames(), truth.totalTrades(), tally.published(), tally.lost(), rss.maxMegabytes());
         }
     }
 
     @Test
-    void kafkaUnreachableWhileTheFeedRunsLosesTradesCountedOneByOneAndKeepsErrorFrames(@TempDir Path dir) throws Exception {
+    void kafkaUnreachableWhileTheFeedRunsLosesTradesCountedOneByOneAndKeepsErrorFrames(@TempDir Path dir)
+            throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
-             FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN)
-                     .withTradesPerSecond(15_000).withTradesPerFrame(50).withErrorEveryFrames(200)
-                     .withPingInterval(Duration.ofSeconds(1)))) {
+                FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults()
+                        .withToken(IngestToKafkaIT.TOKEN)
+                        .withTradesPerSecond(15_000)
+                        .withTradesPerFrame(50)
+                        .withErrorEveryFrames(200)
+                        .withPingInterval(Duration.ofSeconds(1)))) {
             broker.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
             Map<String, String> env = new LinkedHashMap<>();
             env.put("FINNHUB_URL", simulator.uri().toString());
             env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);
             env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
             env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            try (IngestorProcess ingestor = PackagedIngestor.start("kafka-backlog", env, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
-                 RssSampler rss = new RssSampler(ingestor)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 10_000);
+            try (IngestorProcess ingestor =
+                            PackagedIngestor.start("kafka-backlog", env, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+                    RssSampler rss = new RssSampler(ingestor)) {
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 10_000);
 
                 broker.stop();
                 // 15k trades/s for 20 s: far more than the 81,920 trades the publisher may hold
-                await().atMost(Duration.ofSeconds(60)).until(() -> ingestor.metrics().value("ingestor_trades_lost_total", "reason", "buffer_full") > 50_000);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> ingestor.metrics().value("ingestor_trades_lost_total", "reason", "buffer_full")
+                                > 50_000);
                 Thread.sleep(5_000);
                 broker.startAgain();
                 await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
@@ -114,13 +138,16 @@ class OverloadIT {
                 Tally tally = settled(ingestor, truth.totalTrades());
                 assertThat(tally.accounted()).as("published + rejected + lost").isEqualTo(truth.totalTrades());
                 assertThat(tally.rejected()).isZero();
-                assertThat(ingestor.metrics().value("ingestor_trades_lost_total", "reason", "buffer_full")).isPositive();
+                assertThat(ingestor.metrics().value("ingestor_trades_lost_total", "reason", "buffer_full"))
+                        .isPositive();
                 var records = TopicReader.of(broker).readAll(TradeContract.TRADES_TOPIC, Duration.ofSeconds(60));
                 assertThat(records).hasSize((int) tally.published());
                 assertThat(ingestor.metrics().value("ingestor_feed_errors_total"))
-                        .as("error frames are read and counted while Kafka is away").isEqualTo(truth.errorFrames());
+                        .as("error frames are read and counted while Kafka is away")
+                        .isEqualTo(truth.errorFrames());
                 assertThat(rss.maxMegabytes()).as("RSS, MiB").isBetween(1L, 700L);
-                System.out.printf("kafka backlog: delivered %d, published %d, lost %d, max RSS %d MiB%n",
+                System.out.printf(
+                        "kafka backlog: delivered %d, published %d, lost %d, max RSS %d MiB%n",
                         truth.totalTrades(), tally.published(), tally.lost(), rss.maxMegabytes());
             }
         }
@@ -130,14 +157,18 @@ class OverloadIT {
     static Tally settled(IngestorProcess ingestor, long delivered) {
         long[] last = {-1};
         long[] stableSince = {System.nanoTime()};
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Tally t = Tally.of(ingestor);
-            if (t.accounted() != last[0] || ingestor.metrics().value("ingestor_publish_pending") > 0) {
-                last[0] = t.accounted();
-                stableSince[0] = System.nanoTime();
-            }
-            return t.accounted() >= delivered || System.nanoTime() - stableSince[0] > Duration.ofSeconds(10).toNanos();
-        });
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    Tally t = Tally.of(ingestor);
+                    if (t.accounted() != last[0] || ingestor.metrics().value("ingestor_publish_pending") > 0) {
+                        last[0] = t.accounted();
+                        stableSince[0] = System.nanoTime();
+                    }
+                    return t.accounted() >= delivered
+                            || System.nanoTime() - stableSince[0]
+                                    > Duration.ofSeconds(10).toNanos();
+                });
         return Tally.of(ingestor);
     }
 }

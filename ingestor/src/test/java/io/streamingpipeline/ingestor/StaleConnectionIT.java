@@ -1,5 +1,8 @@
 package io.streamingpipeline.ingestor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
@@ -12,16 +15,12 @@ import io.streamingpipeline.simulator.DropMode;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
 import io.streamingpipeline.simulator.SimulatorConfig;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * A connection that stalls but stays open, and sends again after the watchdog gave up on it (a slow path, not a dead
@@ -35,23 +34,32 @@ class StaleConnectionIT {
     void tradesOfAConnectionTheWatchdogGaveUpOnAreCountedNotPublished() throws Exception {
         Topics topics = Topics.create("stale");
         int tradesPerFrame = 20;
-        SimulatorConfig config = SimulatorConfig.defaults().withToken(IngestToKafkaIT.TOKEN).withTradesPerSecond(2_000)
-                .withTradesPerFrame(tradesPerFrame).withPingInterval(Duration.ofMillis(500))
-                .withDropEveryTrades(3_000, DropMode.STALL).withMaxDrops(1).withStallResumeAfter(Duration.ofSeconds(4))
+        SimulatorConfig config = SimulatorConfig.defaults()
+                .withToken(IngestToKafkaIT.TOKEN)
+                .withTradesPerSecond(2_000)
+                .withTradesPerFrame(tradesPerFrame)
+                .withPingInterval(Duration.ofMillis(500))
+                .withDropEveryTrades(3_000, DropMode.STALL)
+                .withMaxDrops(1)
+                .withStallResumeAfter(Duration.ofSeconds(4))
                 .withRecordTrades(true);
         try (FeedSimulator simulator = FeedSimulator.start(config)) {
-            Map<String, String> env = new java.util.HashMap<>(IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN));
+            Map<String, String> env =
+                    new java.util.HashMap<>(IngestToKafkaIT.env(simulator, topics, IngestToKafkaIT.TOKEN));
             env.put("FINNHUB_WATCHDOG_IDLE_TIMEOUT", "2s");
             try (IngestorProcess ingestor = PackagedIngestor.start("stale", env)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> simulator.groundTruth().connectionsAccepted() >= 2
-                        && simulator.groundTruth().totalTrades() >= 3_000 + SimulatorConfig.STALL_BURST_FRAMES * tradesPerFrame + 4_000);
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> simulator.groundTruth().connectionsAccepted() >= 2
+                                && simulator.groundTruth().totalTrades()
+                                        >= 3_000 + SimulatorConfig.STALL_BURST_FRAMES * tradesPerFrame + 4_000);
                 simulator.close();
                 GroundTruth truth = simulator.groundTruth();
 
                 Tally tally = OverloadIT.settled(ingestor, truth.totalTrades());
                 PrometheusText metrics = ingestor.metrics();
                 long burst = (long) SimulatorConfig.STALL_BURST_FRAMES * tradesPerFrame;
-                assertThat(metrics.value("ingestor_feed_reconnects_total", "cause", "idle")).isEqualTo(1);
+                assertThat(metrics.value("ingestor_feed_reconnects_total", "cause", "idle"))
+                        .isEqualTo(1);
                 // the held-back frames, and whatever the connection streamed before it read the ingestor's close
                 assertThat(metrics.value("ingestor_frames_dropped_total", "reason", "stale_connection"))
                         .as("frames the stale connection sent after the watchdog gave up on it")
@@ -62,13 +70,18 @@ class StaleConnectionIT {
                 assertThat(tally.accounted()).as("published + rejected + lost").isEqualTo(truth.totalTrades());
                 assertThat(tally.published()).isEqualTo(truth.totalTrades() - stale);
                 assertThat(metrics.value("ingestor_feed_gap_seconds_total", "reason", "idle"))
-                        .as("the gap counts from the last message").isGreaterThanOrEqualTo(2.0);
+                        .as("the gap counts from the last message")
+                        .isGreaterThanOrEqualTo(2.0);
 
                 List<TopicRecord> records = SharedKafka.readAll(topics.trades(), Duration.ofSeconds(30));
                 assertThat(records).hasSize((int) tally.published());
                 Set<Object> ids = new HashSet<>();
                 for (TopicRecord r : records) {
-                    assertThat(ids.add(IngestToKafkaIT.JSON.readValue(r.value(), Trade.class).id())).as("unique id").isTrue();
+                    assertThat(ids.add(IngestToKafkaIT.JSON
+                                    .readValue(r.value(), Trade.class)
+                                    .id()))
+                            .as("unique id")
+                            .isTrue();
                 }
             }
         }

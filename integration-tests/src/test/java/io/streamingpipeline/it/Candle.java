@@ -14,8 +14,17 @@ import java.util.TreeMap;
  * Java, independently of Spark: open/close = price of the first/last trade by (trade time, id as lower-case text),
  * high, low, volume, count, VWAP = Σ price·volume / Σ volume (null when the volume is 0).
  */
-record Candle(String symbol, String day, Instant minuteStart, double open, double high, double low, double close,
-        double volume, long tradeCount, Double vwap) {
+record Candle(
+        String symbol,
+        String day,
+        Instant minuteStart,
+        double open,
+        double high,
+        double low,
+        double close,
+        double volume,
+        long tradeCount,
+        Double vwap) {
 
     static final long MINUTE_MILLIS = 60_000L;
 
@@ -24,10 +33,11 @@ record Candle(String symbol, String day, Instant minuteStart, double open, doubl
         Map<String, List<Trade>> byMinute = new TreeMap<>();
         for (Trade t : trades) {
             long minute = Math.floorDiv(t.timestampUnix(), MINUTE_MILLIS) * MINUTE_MILLIS;
-            byMinute.computeIfAbsent(t.symbol() + "|" + String.format("%020d", minute), k -> new ArrayList<>()).add(t);
+            byMinute.computeIfAbsent(t.symbol() + "|" + String.format("%020d", minute), k -> new ArrayList<>())
+                    .add(t);
         }
-        Comparator<Trade> byTradeTime = Comparator.comparingLong(Trade::timestampUnix)
-                .thenComparing(t -> t.id().toString());
+        Comparator<Trade> byTradeTime =
+                Comparator.comparingLong(Trade::timestampUnix).thenComparing(t -> t.id().toString());
         List<Candle> candles = new ArrayList<>();
         byMinute.forEach((key, minuteTrades) -> {
             Trade first = minuteTrades.stream().min(byTradeTime).orElseThrow();
@@ -44,8 +54,16 @@ record Candle(String symbol, String day, Instant minuteStart, double open, doubl
                 low = Math.min(low, t.price());
             }
             Instant start = Instant.ofEpochMilli(minute);
-            candles.add(new Candle(first.symbol(), start.atOffset(ZoneOffset.UTC).toLocalDate().toString(), start,
-                    first.price(), high, low, last.price(), volume, minuteTrades.size(),
+            candles.add(new Candle(
+                    first.symbol(),
+                    start.atOffset(ZoneOffset.UTC).toLocalDate().toString(),
+                    start,
+                    first.price(),
+                    high,
+                    low,
+                    last.price(),
+                    volume,
+                    minuteTrades.size(),
                     volume > 0 ? notional / volume : null));
         });
         return candles;

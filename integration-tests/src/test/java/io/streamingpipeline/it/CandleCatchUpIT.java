@@ -38,7 +38,8 @@ class CandleCatchUpIT {
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }
-        List<Trade> trades = everyMinuteOfADay(System.currentTimeMillis() - Duration.ofHours(25).toMillis());
+        List<Trade> trades = everyMinuteOfADay(
+                System.currentTimeMillis() - Duration.ofHours(25).toMillis());
         long keys = Candle.expected(trades).size();
         assertThat(keys).isEqualTo((long) SYMBOLS * MINUTES);
         TestTrades.produce(stack.kafka.bootstrapServers(), TOPIC, trades);
@@ -48,10 +49,14 @@ class CandleCatchUpIT {
         SparkDriver driver = job.submit(); // --max-offsets-per-trigger 100000 by default: one batch
         try (CqlSession session = stack.cassandra.session()) {
             CandleReplayIT.awaitExact(session, KEYSPACE, trades, driver);
-            System.out.printf("catch-up batch: %d trades, %d candles exact %d s after spark-submit%n", trades.size(),
-                    keys, (System.nanoTime() - submitted) / 1_000_000_000);
-            assertThat(job.metric("trades_job_query_last_batch_id{query=\"trades\"}")).as("batches run").hasValue(0.0);
-            assertThat(job.metric("trades_job_rows_written_total{sink=\"crypto_candles_1m\"}")).hasValue((double) keys);
+            System.out.printf(
+                    "catch-up batch: %d trades, %d candles exact %d s after spark-submit%n",
+                    trades.size(), keys, (System.nanoTime() - submitted) / 1_000_000_000);
+            assertThat(job.metric("trades_job_query_last_batch_id{query=\"trades\"}"))
+                    .as("batches run")
+                    .hasValue(0.0);
+            assertThat(job.metric("trades_job_rows_written_total{sink=\"crypto_candles_1m\"}"))
+                    .hasValue((double) keys);
         } finally {
             driver.stop(Duration.ofSeconds(90));
         }
@@ -69,8 +74,14 @@ class CandleCatchUpIT {
                 int inMinute = random.nextInt(10) == 0 ? 2 : 1;
                 for (int t = 0; t < inMinute; t++) {
                     long time = firstMinute + m * Candle.MINUTE_MILLIS + random.nextInt(60_000);
-                    trades.add(new Trade(ids.generate(), symbol, 100 + random.nextDouble() * 1000,
-                            random.nextDouble() * 5, time, null, time + 5));
+                    trades.add(new Trade(
+                            ids.generate(),
+                            symbol,
+                            100 + random.nextDouble() * 1000,
+                            random.nextDouble() * 5,
+                            time,
+                            null,
+                            time + 5));
                 }
             }
         }

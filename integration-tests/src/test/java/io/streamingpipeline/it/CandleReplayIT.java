@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CandleReplayIT {
 
-    private static final List<String> SYMBOLS = List.of("CANDLE:BTCUSDT", "CANDLE:ETHUSDT", "CANDLE:SOLUSDT",
-            "CANDLE:XRPUSDT");
+    private static final List<String> SYMBOLS =
+            List.of("CANDLE:BTCUSDT", "CANDLE:ETHUSDT", "CANDLE:SOLUSDT", "CANDLE:XRPUSDT");
     private static final String HALT_AFTER_CANDLES_OF_BATCH = "-Dtrades.fault.halt-after-candles-of-batch=";
     private static final String HOLD_CANDLE_WRITES_UNTIL = "-Dtrades.fault.hold-candle-writes-until=";
 
@@ -38,8 +38,13 @@ class CandleReplayIT {
         String keyspace = "it_candle_crash";
         prepare(stack, topic, keyspace);
         long first = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        List<Trade> batch0 = TestTrades.random(21, 2000, SYMBOLS, first, Duration.ofMinutes(4).toMillis());
-        List<Trade> later = TestTrades.random(22, 1000, SYMBOLS, first + Duration.ofMinutes(2).toMillis(),
+        List<Trade> batch0 = TestTrades.random(
+                21, 2000, SYMBOLS, first, Duration.ofMinutes(4).toMillis());
+        List<Trade> later = TestTrades.random(
+                22,
+                1000,
+                SYMBOLS,
+                first + Duration.ofMinutes(2).toMillis(),
                 Duration.ofMinutes(4).toMillis());
         TestTrades.produce(stack.kafka.bootstrapServers(), topic, batch0);
         TradesJob job = new TradesJob("it-candle-crash", topic, topic + "-dlq", keyspace, workDir);
@@ -47,8 +52,11 @@ class CandleReplayIT {
         SparkDriver crashing = job.submit(List.of(HALT_AFTER_CANDLES_OF_BATCH + 0), 0);
         SparkDriver resumed = null;
         try (CqlSession session = stack.cassandra.session()) {
-            assertThat(crashing.awaitExit(Duration.ofMinutes(4))).as("exit code of the halted driver").isEqualTo(137);
-            assertThat(Files.readString(crashing.logFile())).contains("halting the driver after the candles of batch 0");
+            assertThat(crashing.awaitExit(Duration.ofMinutes(4)))
+                    .as("exit code of the halted driver")
+                    .isEqualTo(137);
+            assertThat(Files.readString(crashing.logFile()))
+                    .contains("halting the driver after the candles of batch 0");
             // batch 0 is in both tables, and not committed
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), batch0);
             PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), Candle.expected(batch0));
@@ -75,9 +83,14 @@ class CandleReplayIT {
         String keyspace = "it_candle_reset";
         prepare(stack, topic, keyspace);
         long first = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        List<Trade> before = TestTrades.random(31, 2000, SYMBOLS, first, Duration.ofMinutes(4).toMillis());
+        List<Trade> before = TestTrades.random(
+                31, 2000, SYMBOLS, first, Duration.ofMinutes(4).toMillis());
         // after the first checkpoint's last batch, in minutes it merged only in part
-        List<Trade> after = TestTrades.random(32, 1500, SYMBOLS, first + Duration.ofMinutes(2).toMillis(),
+        List<Trade> after = TestTrades.random(
+                32,
+                1500,
+                SYMBOLS,
+                first + Duration.ofMinutes(2).toMillis(),
                 Duration.ofMinutes(4).toMillis());
         TestTrades.produce(stack.kafka.bootstrapServers(), topic, before);
 
@@ -91,13 +104,14 @@ class CandleReplayIT {
 
             // the checkpoint is lost (a new volume, an operator's reset): a new one, from earliest
             TestTrades.produce(stack.kafka.bootstrapServers(), topic, after);
-            TradesJob reset = new TradesJob("it-candle-reset-2", topic, topic + "-dlq", keyspace,
-                    workDir.resolve("second"));
+            TradesJob reset =
+                    new TradesJob("it-candle-reset-2", topic, topic + "-dlq", keyspace, workDir.resolve("second"));
             secondDriver = reset.submit(); // --starting-offsets earliest
             List<Trade> all = concat(before, after);
             awaitExact(session, keyspace, all, secondDriver);
             String log = Files.readString(secondDriver.logFile());
-            assertThat(log).as("the new checkpoint's batch straddled stored merge positions")
+            assertThat(log)
+                    .as("the new checkpoint's batch straddled stored merge positions")
                     .contains("Candles held in part by earlier merges");
             // a while later, still exact (nothing merged again)
             Thread.sleep(5_000);
@@ -117,8 +131,10 @@ class CandleReplayIT {
         String keyspace = "it_candle_twice";
         prepare(stack, topic, keyspace);
         long first = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
-        List<Trade> batch0 = TestTrades.random(41, 1500, SYMBOLS, first, Duration.ofMinutes(3).toMillis());
-        List<Trade> later = TestTrades.random(42, 1000, SYMBOLS, first, Duration.ofMinutes(3).toMillis());
+        List<Trade> batch0 = TestTrades.random(
+                41, 1500, SYMBOLS, first, Duration.ofMinutes(3).toMillis());
+        List<Trade> later = TestTrades.random(
+                42, 1000, SYMBOLS, first, Duration.ofMinutes(3).toMillis());
         TestTrades.produce(stack.kafka.bootstrapServers(), topic, batch0);
         Path gate = workDir.resolve("release-held-candle-writes");
         // one checkpoint (workDir/checkpoint), two submissions with their own names and health ports, a core each
@@ -129,7 +145,8 @@ class CandleReplayIT {
         SparkDriver other = null;
         try (CqlSession session = stack.cassandra.session()) {
             // driver A has written batch 0's trades, read its candles, and waits before writing them
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast("driver A exited: " + held, () -> !held.isAlive())
                     .until(() -> Files.readString(held.logFile()).contains("holding"));
             // driver B, same checkpoint: replays batch 0, commits it, and merges a batch 1 into the same candles
@@ -143,10 +160,13 @@ class CandleReplayIT {
             // A writes now what it merged from its stale read: its condition fails, it reads again, finds batch 0
             // merged, and writes nothing
             Files.writeString(gate, "go");
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Files.readString(held.logFile()).contains("were merged by another writer since they were read"));
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> Files.readString(held.logFile())
+                            .contains("were merged by another writer since they were read"));
             held.waitFor(Duration.ofSeconds(60));
-            System.out.printf("driver A after the release: %s%n", held.isAlive() ? "running" : "exited " + held.exitCode());
+            System.out.printf(
+                    "driver A after the release: %s%n", held.isAlive() ? "running" : "exited " + held.exitCode());
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), all);
             PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), Candle.expected(all));
         } finally {
@@ -167,7 +187,8 @@ class CandleReplayIT {
     /** Waits until the tables hold exactly these trades and their candles (fails fast if the driver exits). */
     static void awaitExact(CqlSession session, String keyspace, List<Trade> trades, SparkDriver driver) {
         List<Candle> expected = Candle.expected(trades);
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1))
                 .failFast("driver exited: " + driver, () -> !driver.isAlive())
                 .untilAsserted(() -> {
                     PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), trades);
@@ -176,8 +197,9 @@ class CandleReplayIT {
     }
 
     static void awaitApplicationGone(PipelineStack stack, String name) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> stack.spark.status().activeApp(name).isEmpty()
-                && stack.spark.executorProcesses().isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> stack.spark.status().activeApp(name).isEmpty()
+                        && stack.spark.executorProcesses().isEmpty());
     }
 
     private static List<Trade> concat(List<Trade> a, List<Trade> b) {

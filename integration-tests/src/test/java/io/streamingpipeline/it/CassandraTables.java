@@ -15,17 +15,25 @@ import java.util.UUID;
 final class CassandraTables {
 
     /** A row of {@code crypto_trades} (conditions: Cassandra returns an empty list for null and []). */
-    record TradeRow(String symbol, String day, long timestampUnix, UUID id, double price, double volume,
-            List<String> conditions, long ingestedAt) {
-    }
+    record TradeRow(
+            String symbol,
+            String day,
+            long timestampUnix,
+            UUID id,
+            double price,
+            double volume,
+            List<String> conditions,
+            long ingestedAt) {}
 
-    private CassandraTables() {
-    }
+    private CassandraTables() {}
 
     /** Creates keyspace and tables with the contract's CQL (what the job's --apply-schema runs). */
     static void createSchema(CqlSession session, String keyspace) {
-        for (String statement : CassandraSchema.statements(keyspace, CassandraSchema.Replication.simple(1),
-                CassandraSchema.DEFAULT_TRADES_TTL, CassandraSchema.DEFAULT_CANDLES_TTL)) {
+        for (String statement : CassandraSchema.statements(
+                keyspace,
+                CassandraSchema.Replication.simple(1),
+                CassandraSchema.DEFAULT_TRADES_TTL,
+                CassandraSchema.DEFAULT_CANDLES_TTL)) {
             session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
         }
     }
@@ -33,10 +41,16 @@ final class CassandraTables {
     static List<TradeRow> trades(CqlSession session, String keyspace) {
         List<TradeRow> rows = new ArrayList<>();
         for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", TradeColumns.ALL)
-                + " FROM " + keyspace + "." + CassandraSchema.TRADES_TABLE).setPageSize(5000))) {
-            rows.add(new TradeRow(r.getString(TradeColumns.SYMBOL), r.getString(TradeColumns.DAY),
-                    r.getLong(TradeColumns.TIMESTAMP_UNIX), r.getUuid(TradeColumns.ID), r.getDouble(TradeColumns.PRICE),
-                    r.getDouble(TradeColumns.VOLUME), r.getList(TradeColumns.CONDITIONS, String.class),
+                        + " FROM " + keyspace + "." + CassandraSchema.TRADES_TABLE)
+                .setPageSize(5000))) {
+            rows.add(new TradeRow(
+                    r.getString(TradeColumns.SYMBOL),
+                    r.getString(TradeColumns.DAY),
+                    r.getLong(TradeColumns.TIMESTAMP_UNIX),
+                    r.getUuid(TradeColumns.ID),
+                    r.getDouble(TradeColumns.PRICE),
+                    r.getDouble(TradeColumns.VOLUME),
+                    r.getList(TradeColumns.CONDITIONS, String.class),
                     r.getLong(TradeColumns.INGESTED_AT)));
         }
         return rows;
@@ -45,8 +59,10 @@ final class CassandraTables {
     /** Rows of {@code crypto_trades}, counted here (a server-side count(*) without partition key warns at every call). */
     static long tradeCount(CqlSession session, String keyspace) {
         long count = 0;
-        for (Row ignored : session.execute(SimpleStatement.newInstance("SELECT id FROM " + keyspace + "."
-                + CassandraSchema.TRADES_TABLE).setPageSize(5000).setTimeout(Duration.ofSeconds(30)))) {
+        for (Row ignored : session.execute(
+                SimpleStatement.newInstance("SELECT id FROM " + keyspace + "." + CassandraSchema.TRADES_TABLE)
+                        .setPageSize(5000)
+                        .setTimeout(Duration.ofSeconds(30)))) {
             count++;
         }
         return count;
@@ -55,11 +71,18 @@ final class CassandraTables {
     static List<Candle> candles(CqlSession session, String keyspace) {
         List<Candle> candles = new ArrayList<>();
         for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", CandleColumns.CANDLE)
-                + " FROM " + keyspace + "." + CassandraSchema.CANDLES_TABLE).setPageSize(5000))) {
-            candles.add(new Candle(r.getString(CandleColumns.SYMBOL), r.getString(CandleColumns.DAY),
-                    r.getInstant(CandleColumns.MINUTE_START), r.getDouble(CandleColumns.OPEN),
-                    r.getDouble(CandleColumns.HIGH), r.getDouble(CandleColumns.LOW), r.getDouble(CandleColumns.CLOSE),
-                    r.getDouble(CandleColumns.VOLUME), r.getLong(CandleColumns.TRADE_COUNT),
+                        + " FROM " + keyspace + "." + CassandraSchema.CANDLES_TABLE)
+                .setPageSize(5000))) {
+            candles.add(new Candle(
+                    r.getString(CandleColumns.SYMBOL),
+                    r.getString(CandleColumns.DAY),
+                    r.getInstant(CandleColumns.MINUTE_START),
+                    r.getDouble(CandleColumns.OPEN),
+                    r.getDouble(CandleColumns.HIGH),
+                    r.getDouble(CandleColumns.LOW),
+                    r.getDouble(CandleColumns.CLOSE),
+                    r.getDouble(CandleColumns.VOLUME),
+                    r.getLong(CandleColumns.TRADE_COUNT),
                     r.isNull(CandleColumns.VWAP) ? null : r.getDouble(CandleColumns.VWAP)));
         }
         return candles;

@@ -84,23 +84,29 @@ class DayJobsIT {
         postgres.createDatabase(OPS_DB, OPS_USER, "it-ops-password");
         Files.writeString(workDir.resolve("ops-password"), "it-ops-password\n");
         Files.writeString(workDir.resolve("cassandra-password"), stack.cassandra.password() + "\n");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
             // kept forever: the records' times are of a past day, which time-based retention would delete
-            admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1).configs(Map.of("retention.ms", "-1")),
-                    new NewTopic(DLQ, 1, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(TOPIC, 3, (short) 1).configs(Map.of("retention.ms", "-1")),
+                            new NewTopic(DLQ, 1, (short) 1).configs(Map.of("retention.ms", "-1"))))
+                    .all()
+                    .get();
         }
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }
 
         // six minutes of trades from 10:00, ties and volume 0 included, and one trade in D's last 50 ms per symbol
-        dayTrades = new ArrayList<>(TestTrades.random(22, 480, SYMBOLS, TEN, Duration.ofMinutes(6).toMillis()));
-        long lastMillis = DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - 50;
+        dayTrades = new ArrayList<>(
+                TestTrades.random(22, 480, SYMBOLS, TEN, Duration.ofMinutes(6).toMillis()));
+        long lastMillis =
+                DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() - 50;
         List<Trade> others = new ArrayList<>();
         for (String symbol : SYMBOLS) {
             dayTrades.add(trade(symbol, lastMillis, 101.25));
             others.add(trade(symbol, lastMillis - Duration.ofDays(1).toMillis() + 40, 99.5)); // 23:59:59.990 of D-1
-            others.add(trade(symbol, lastMillis + 60, 102.75));                               // 00:00:00.010 of D+1
+            others.add(trade(symbol, lastMillis + 60, 102.75)); // 00:00:00.010 of D+1
         }
         try (KafkaProducer<String, String> producer = TestTrades.producer(stack.kafka.bootstrapServers())) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -108,19 +114,31 @@ class DayJobsIT {
             all.addAll(others);
             for (Trade t : all) {
                 // the ingestor's record time: a few ms after the trade
-                acks.add(producer.send(new ProducerRecord<>(TOPIC, null, t.timestampUnix() + 20, t.symbol(), TestTrades.json(t))));
+                acks.add(producer.send(
+                        new ProducerRecord<>(TOPIC, null, t.timestampUnix() + 20, t.symbol(), TestTrades.json(t))));
             }
             // a rejected record in the day: not a trade of the close
-            acks.add(producer.send(new ProducerRecord<>(TOPIC, null, TEN + 1000, CLEAN, "{\"id\":\""
-                    + Generators.timeBasedEpochGenerator().generate() + "\",\"symbol\":\"IT:CLEAN\",\"price\":-1,"
-                    + "\"volume\":1,\"timestamp_unix\":" + (TEN + 1000) + ",\"conditions\":null,\"ingested_at\":" + (TEN + 1010) + "}")));
+            acks.add(producer.send(new ProducerRecord<>(
+                    TOPIC,
+                    null,
+                    TEN + 1000,
+                    CLEAN,
+                    "{\"id\":\""
+                            + Generators.timeBasedEpochGenerator().generate()
+                            + "\",\"symbol\":\"IT:CLEAN\",\"price\":-1,"
+                            + "\"volume\":1,\"timestamp_unix\":" + (TEN + 1000)
+                            + ",\"conditions\":null,\"ingested_at\":" + (TEN + 1010) + "}")));
             // dead letters of the day (as the ingestor writes them), and one of the next day
-            String deadLetter = "{\"reason\":\"%s\",\"detail\":\"d\",\"raw\":\"r\",\"source\":\"ingestor\",\"rejected_at\":%d}";
-            acks.add(producer.send(new ProducerRecord<>(DLQ, null, TEN, CLEAN, deadLetter.formatted("invalid_price", TEN))));
-            acks.add(producer.send(new ProducerRecord<>(DLQ, null, TEN + 5, CLEAN, deadLetter.formatted("invalid_price", TEN + 5))));
-            acks.add(producer.send(new ProducerRecord<>(DLQ, null, TEN + 9, null, deadLetter.formatted("malformed_frame", TEN + 9))));
-            acks.add(producer.send(new ProducerRecord<>(DLQ, null, lastMillis + 100, CLEAN,
-                    deadLetter.formatted("invalid_volume", lastMillis + 100))));
+            String deadLetter =
+                    "{\"reason\":\"%s\",\"detail\":\"d\",\"raw\":\"r\",\"source\":\"ingestor\",\"rejected_at\":%d}";
+            acks.add(producer.send(
+                    new ProducerRecord<>(DLQ, null, TEN, CLEAN, deadLetter.formatted("invalid_price", TEN))));
+            acks.add(producer.send(
+                    new ProducerRecord<>(DLQ, null, TEN + 5, CLEAN, deadLetter.formatted("invalid_price", TEN + 5))));
+            acks.add(producer.send(
+                    new ProducerRecord<>(DLQ, null, TEN + 9, null, deadLetter.formatted("malformed_frame", TEN + 9))));
+            acks.add(producer.send(new ProducerRecord<>(
+                    DLQ, null, lastMillis + 100, CLEAN, deadLetter.formatted("invalid_volume", lastMillis + 100))));
             TestTrades.awaitAll(acks);
         }
 
@@ -128,10 +146,14 @@ class DayJobsIT {
         TradesJob streaming = new TradesJob("it-day-stream", TOPIC, DLQ, KEYSPACE, workDir.resolve("stream"));
         SparkDriver driver = streaming.submit();
         try (CqlSession session = stack.cassandra.session()) {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofSeconds(1))
                     .failFast("driver exited: " + driver.logTail(30), () -> !driver.isAlive())
                     .until(() -> CassandraTables.tradeCount(session, KEYSPACE) >= stored
-                            && CassandraTables.candles(session, KEYSPACE).stream().mapToLong(Candle::tradeCount).sum() >= stored);
+                            && CassandraTables.candles(session, KEYSPACE).stream()
+                                            .mapToLong(Candle::tradeCount)
+                                            .sum()
+                                    >= stored);
         } finally {
             driver.stop(Duration.ofSeconds(60));
         }
@@ -140,7 +162,8 @@ class DayJobsIT {
     @AfterAll
     void dropTheDatabaseTables() throws SQLException {
         if (postgres != null) {
-            try (Connection c = postgres.superuserConnection(OPS_DB); Statement s = c.createStatement()) {
+            try (Connection c = postgres.superuserConnection(OPS_DB);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS daily_close, replay_run");
             }
         }
@@ -150,16 +173,26 @@ class DayJobsIT {
     @Order(1)
     void aDayWithKnownTradesClosesClean() throws Exception {
         SparkDriver close = run("daily-close");
-        assertThat(close.exitCode()).as("exit code; log:%n%s", close.logTail(40)).contains(0);
+        assertThat(close.exitCode())
+                .as("exit code; log:%n%s", close.logTail(40))
+                .contains(0);
         String log = Files.readString(close.logFile());
         assertThat(log).contains("DAILY CLOSE 2026-01-15: 5 symbols, 5 ok, 0 mismatches");
 
         Map<String, CloseRow> rows = closeRows();
         assertThat(rows).containsOnlyKeys(CLEAN, DELETED, DOUBLED, GAP, "(no symbol)");
         for (String symbol : SYMBOLS) {
-            long expected = dayTrades.stream().filter(t -> t.symbol().equals(symbol)).count();
-            assertThat(rows.get(symbol)).as(symbol).isEqualTo(new CloseRow(expected, expected, expected, true,
-                    symbol.equals(CLEAN) ? "{\"invalid_price\": 2}" : "{}", "ok"));
+            long expected =
+                    dayTrades.stream().filter(t -> t.symbol().equals(symbol)).count();
+            assertThat(rows.get(symbol))
+                    .as(symbol)
+                    .isEqualTo(new CloseRow(
+                            expected,
+                            expected,
+                            expected,
+                            true,
+                            symbol.equals(CLEAN) ? "{\"invalid_price\": 2}" : "{}",
+                            "ok"));
         }
         assertThat(rows.get("(no symbol)")).isEqualTo(new CloseRow(0, 0, 0, true, "{\"malformed_frame\": 1}", "ok"));
     }
@@ -167,28 +200,51 @@ class DayJobsIT {
     @Test
     @Order(2)
     void aDeletedRowADuplicatedMergeAndAMissingMinuteEachFailTheClose() throws Exception {
-        Trade deleted = dayTrades.stream().filter(t -> t.symbol().equals(DELETED) && minuteOf(t) == TEN + 120_000)
-                .findFirst().orElseThrow();
+        Trade deleted = dayTrades.stream()
+                .filter(t -> t.symbol().equals(DELETED) && minuteOf(t) == TEN + 120_000)
+                .findFirst()
+                .orElseThrow();
         long doubledMinuteRows = countIn(DOUBLED, TEN + 180_000);
         long gapMinuteRows = countIn(GAP, TEN + 240_000);
         try (CqlSession session = stack.cassandra.session()) {
-            session.execute("DELETE FROM " + KEYSPACE + ".crypto_trades WHERE symbol = ? AND day = ? AND timestamp_unix = ? "
-                    + "AND id = ?", DELETED, DAY.toString(), deleted.timestampUnix(), deleted.id());
+            session.execute(
+                    "DELETE FROM " + KEYSPACE + ".crypto_trades WHERE symbol = ? AND day = ? AND timestamp_unix = ? "
+                            + "AND id = ?",
+                    DELETED,
+                    DAY.toString(),
+                    deleted.timestampUnix(),
+                    deleted.id());
             // a micro-batch merged twice into the candle of 10:03
-            Row candle = session.execute("SELECT trade_count, volume FROM " + KEYSPACE + ".crypto_candles_1m WHERE "
-                    + "symbol = ? AND day = ? AND minute_start = ?", DOUBLED, DAY.toString(), Instant.ofEpochMilli(TEN + 180_000)).one();
-            session.execute("UPDATE " + KEYSPACE + ".crypto_candles_1m SET trade_count = ?, volume = ? WHERE symbol = ? "
-                    + "AND day = ? AND minute_start = ?", candle.getLong(0) * 2, candle.getDouble(1) * 2, DOUBLED,
-                    DAY.toString(), Instant.ofEpochMilli(TEN + 180_000));
-            session.execute("DELETE FROM " + KEYSPACE + ".crypto_candles_1m WHERE symbol = ? AND day = ? AND minute_start = ?",
-                    GAP, DAY.toString(), Instant.ofEpochMilli(TEN + 240_000));
+            Row candle = session.execute(
+                            "SELECT trade_count, volume FROM " + KEYSPACE + ".crypto_candles_1m WHERE "
+                                    + "symbol = ? AND day = ? AND minute_start = ?",
+                            DOUBLED,
+                            DAY.toString(),
+                            Instant.ofEpochMilli(TEN + 180_000))
+                    .one();
+            session.execute(
+                    "UPDATE " + KEYSPACE + ".crypto_candles_1m SET trade_count = ?, volume = ? WHERE symbol = ? "
+                            + "AND day = ? AND minute_start = ?",
+                    candle.getLong(0) * 2,
+                    candle.getDouble(1) * 2,
+                    DOUBLED,
+                    DAY.toString(),
+                    Instant.ofEpochMilli(TEN + 180_000));
+            session.execute(
+                    "DELETE FROM " + KEYSPACE + ".crypto_candles_1m WHERE symbol = ? AND day = ? AND minute_start = ?",
+                    GAP,
+                    DAY.toString(),
+                    Instant.ofEpochMilli(TEN + 240_000));
         }
 
         SparkDriver close = run("daily-close");
-        assertThat(close.exitCode()).as("exit code; log:%n%s", close.logTail(40)).contains(1);
+        assertThat(close.exitCode())
+                .as("exit code; log:%n%s", close.logTail(40))
+                .contains(1);
         String log = Files.readString(close.logFile());
         long deletedMinuteRows = countIn(DELETED, TEN + 120_000) - 1;
-        assertThat(log).contains("DAILY CLOSE 2026-01-15: 5 symbols, 2 ok, 3 mismatches")
+        assertThat(log)
+                .contains("DAILY CLOSE 2026-01-15: 5 symbols, 2 ok, 3 mismatches")
                 .containsPattern("OK +2026-01-15 IT:CLEAN: ")
                 .contains("MISMATCH 2026-01-15 IT:DELETED: ")
                 .contains("1 trades of Kafka missing in Cassandra")
@@ -200,7 +256,8 @@ class DayJobsIT {
         Map<String, CloseRow> rows = closeRows();
         assertThat(rows.get(CLEAN).status()).isEqualTo("ok");
         assertThat(rows.get(DELETED).status()).isEqualTo("mismatch");
-        assertThat(rows.get(DELETED).cassandraTrades()).isEqualTo(rows.get(DELETED).kafkaTrades() - 1);
+        assertThat(rows.get(DELETED).cassandraTrades())
+                .isEqualTo(rows.get(DELETED).kafkaTrades() - 1);
         assertThat(rows.get(DOUBLED).status()).isEqualTo("mismatch");
         assertThat(rows.get(DOUBLED).candleTrades()).isEqualTo(rows.get(DOUBLED).kafkaTrades() + doubledMinuteRows);
         assertThat(rows.get(GAP).status()).isEqualTo("mismatch");
@@ -211,9 +268,13 @@ class DayJobsIT {
     @Order(3)
     void replayRepairsTheDayAndTheCloseThenPasses() throws Exception {
         SparkDriver replay = run("replay");
-        assertThat(replay.exitCode()).as("exit code; log:%n%s", replay.logTail(40)).contains(0);
-        try (Connection c = ops(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT day, status, kafka_trades, trades_upserted, error FROM replay_run")) {
+        assertThat(replay.exitCode())
+                .as("exit code; log:%n%s", replay.logTail(40))
+                .contains(0);
+        try (Connection c = ops();
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT day, status, kafka_trades, trades_upserted, error FROM replay_run")) {
             assertThat(r.next()).isTrue();
             assertThat(r.getObject(1, LocalDate.class)).isEqualTo(DAY);
             assertThat(r.getString(2)).isEqualTo("ok");
@@ -223,12 +284,15 @@ class DayJobsIT {
         }
         try (CqlSession session = stack.cassandra.session()) {
             List<Candle> candles = CassandraTables.candles(session, KEYSPACE).stream()
-                    .filter(c -> c.day().equals(DAY.toString())).toList();
+                    .filter(c -> c.day().equals(DAY.toString()))
+                    .toList();
             PipelineAssertions.assertCandles(candles, Candle.expected(dayTrades));
         }
 
         SparkDriver close = run("daily-close");
-        assertThat(close.exitCode()).as("exit code; log:%n%s", close.logTail(40)).contains(0);
+        assertThat(close.exitCode())
+                .as("exit code; log:%n%s", close.logTail(40))
+                .contains(0);
         assertThat(Files.readString(close.logFile())).contains("DAILY CLOSE 2026-01-15: 5 symbols, 5 ok, 0 mismatches");
         assertThat(closeRows().values()).extracting(CloseRow::status).containsOnly("ok");
     }
@@ -238,49 +302,92 @@ class DayJobsIT {
     void rollupsEqualAComputationFromTheTradesAndARerunRewritesThem() throws Exception {
         for (int i = 0; i < 2; i++) {
             SparkDriver rollups = run("rollups");
-            assertThat(rollups.exitCode()).as("exit code; log:%n%s", rollups.logTail(40)).contains(0);
-            assertThat(Files.readString(rollups.logFile())).contains("ROLLUPS 2026-01-15: 8 hourly and 4 daily candles written");
+            assertThat(rollups.exitCode())
+                    .as("exit code; log:%n%s", rollups.logTail(40))
+                    .contains(0);
+            assertThat(Files.readString(rollups.logFile()))
+                    .contains("ROLLUPS 2026-01-15: 8 hourly and 4 daily candles written");
             try (CqlSession session = stack.cassandra.session()) {
                 List<Candle> hourly = new ArrayList<>();
                 List<Candle> daily = new ArrayList<>();
                 for (String symbol : SYMBOLS) {
-                    session.execute("SELECT symbol, month, hour_start, open, high, low, close, volume, trade_count, vwap "
-                            + "FROM " + KEYSPACE + ".crypto_candles_1h WHERE symbol = ? AND month = '2026-01'", symbol)
+                    session.execute(
+                                    "SELECT symbol, month, hour_start, open, high, low, close, volume, trade_count, vwap "
+                                            + "FROM " + KEYSPACE
+                                            + ".crypto_candles_1h WHERE symbol = ? AND month = '2026-01'",
+                                    symbol)
                             .forEach(r -> hourly.add(rollupRow(r)));
-                    session.execute("SELECT symbol, year, day_start, open, high, low, close, volume, trade_count, vwap "
-                            + "FROM " + KEYSPACE + ".crypto_candles_1d WHERE symbol = ? AND year = '2026'", symbol)
+                    session.execute(
+                                    "SELECT symbol, year, day_start, open, high, low, close, volume, trade_count, vwap "
+                                            + "FROM " + KEYSPACE
+                                            + ".crypto_candles_1d WHERE symbol = ? AND year = '2026'",
+                                    symbol)
                             .forEach(r -> daily.add(rollupRow(r)));
                 }
-                PipelineAssertions.assertCandles(hourly, periodCandles(Duration.ofHours(1).toMillis(), "2026-01"));
-                PipelineAssertions.assertCandles(daily, periodCandles(Duration.ofDays(1).toMillis(), "2026"));
+                PipelineAssertions.assertCandles(
+                        hourly, periodCandles(Duration.ofHours(1).toMillis(), "2026-01"));
+                PipelineAssertions.assertCandles(
+                        daily, periodCandles(Duration.ofDays(1).toMillis(), "2026"));
             }
         }
     }
 
     /** Candles of the day's trades per period, computed from the trades (Candle.expected with a wider "minute"). */
     private List<Candle> periodCandles(long periodMillis, String bucket) {
-        Map<String, List<Trade>> byPeriod = dayTrades.stream().collect(Collectors.groupingBy(
-                t -> t.symbol() + "|" + Math.floorDiv(t.timestampUnix(), periodMillis), TreeMap::new, Collectors.toList()));
+        Map<String, List<Trade>> byPeriod = dayTrades.stream()
+                .collect(Collectors.groupingBy(
+                        t -> t.symbol() + "|" + Math.floorDiv(t.timestampUnix(), periodMillis),
+                        TreeMap::new,
+                        Collectors.toList()));
         List<Candle> candles = new ArrayList<>();
         byPeriod.forEach((key, trades) -> {
             Candle all = null;
             for (Candle minute : Candle.expected(trades)) {
-                all = all == null ? minute : new Candle(all.symbol(), all.day(), all.minuteStart(), all.open(),
-                        Math.max(all.high(), minute.high()), Math.min(all.low(), minute.low()), minute.close(),
-                        all.volume() + minute.volume(), all.tradeCount() + minute.tradeCount(), null);
+                all = all == null
+                        ? minute
+                        : new Candle(
+                                all.symbol(),
+                                all.day(),
+                                all.minuteStart(),
+                                all.open(),
+                                Math.max(all.high(), minute.high()),
+                                Math.min(all.low(), minute.low()),
+                                minute.close(),
+                                all.volume() + minute.volume(),
+                                all.tradeCount() + minute.tradeCount(),
+                                null);
             }
             double volume = trades.stream().mapToDouble(Trade::volume).sum();
-            double notional = trades.stream().mapToDouble(t -> t.price() * t.volume()).sum();
+            double notional =
+                    trades.stream().mapToDouble(t -> t.price() * t.volume()).sum();
             long start = Math.floorDiv(trades.get(0).timestampUnix(), periodMillis) * periodMillis;
-            candles.add(new Candle(all.symbol(), bucket, Instant.ofEpochMilli(start), all.open(), all.high(), all.low(),
-                    all.close(), all.volume(), all.tradeCount(), volume > 0 ? notional / volume : null));
+            candles.add(new Candle(
+                    all.symbol(),
+                    bucket,
+                    Instant.ofEpochMilli(start),
+                    all.open(),
+                    all.high(),
+                    all.low(),
+                    all.close(),
+                    all.volume(),
+                    all.tradeCount(),
+                    volume > 0 ? notional / volume : null));
         });
         return candles;
     }
 
     private static Candle rollupRow(Row r) {
-        return new Candle(r.getString(0), r.getString(1), r.getInstant(2), r.getDouble(3), r.getDouble(4),
-                r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getLong(8), r.isNull(9) ? null : r.getDouble(9));
+        return new Candle(
+                r.getString(0),
+                r.getString(1),
+                r.getInstant(2),
+                r.getDouble(3),
+                r.getDouble(4),
+                r.getDouble(5),
+                r.getDouble(6),
+                r.getDouble(7),
+                r.getLong(8),
+                r.isNull(9) ? null : r.getDouble(9));
     }
 
     private SparkDriver run(String command) {
@@ -291,13 +398,34 @@ class DayJobsIT {
                 .conf("spark.sql.shuffle.partitions", "2")
                 .driverJvmOptions("-XX:TieredStopAtLevel=1")
                 .conf("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1")
-                .args(command, "--day", DAY.toString(),
-                        "--bootstrap-servers", stack.kafka.bootstrapServers(), "--topic", TOPIC, "--dead-letter-topic", DLQ,
-                        "--cassandra-host", stack.cassandra.host(), "--cassandra-port", Integer.toString(stack.cassandra.port()),
-                        "--cassandra-local-dc", stack.cassandra.datacenter(), "--cassandra-username", stack.cassandra.username(),
-                        "--cassandra-password-file", workDir.resolve("cassandra-password").toString(), "--keyspace", KEYSPACE,
-                        "--ops-jdbc-url", postgres.jdbcUrl(OPS_DB), "--ops-user", OPS_USER,
-                        "--ops-password-file", workDir.resolve("ops-password").toString())
+                .args(
+                        command,
+                        "--day",
+                        DAY.toString(),
+                        "--bootstrap-servers",
+                        stack.kafka.bootstrapServers(),
+                        "--topic",
+                        TOPIC,
+                        "--dead-letter-topic",
+                        DLQ,
+                        "--cassandra-host",
+                        stack.cassandra.host(),
+                        "--cassandra-port",
+                        Integer.toString(stack.cassandra.port()),
+                        "--cassandra-local-dc",
+                        stack.cassandra.datacenter(),
+                        "--cassandra-username",
+                        stack.cassandra.username(),
+                        "--cassandra-password-file",
+                        workDir.resolve("cassandra-password").toString(),
+                        "--keyspace",
+                        KEYSPACE,
+                        "--ops-jdbc-url",
+                        postgres.jdbcUrl(OPS_DB),
+                        "--ops-user",
+                        OPS_USER,
+                        "--ops-password-file",
+                        workDir.resolve("ops-password").toString())
                 .build());
         long started = System.nanoTime();
         try {
@@ -305,23 +433,37 @@ class DayJobsIT {
         } finally {
             driver.kill(); // no-op once it has exited
         }
-        System.out.printf("%s: exit %s after %d ms%n", command, driver.exitCode().orElse(null),
-                (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "%s: exit %s after %d ms%n",
+                command, driver.exitCode().orElse(null), (System.nanoTime() - started) / 1_000_000);
         return driver;
     }
 
-    record CloseRow(long kafkaTrades, long cassandraTrades, long candleTrades, boolean kafkaComplete, String deadLetters,
-            String status) {
-    }
+    record CloseRow(
+            long kafkaTrades,
+            long cassandraTrades,
+            long candleTrades,
+            boolean kafkaComplete,
+            String deadLetters,
+            String status) {}
 
     private Map<String, CloseRow> closeRows() throws SQLException {
         Map<String, CloseRow> rows = new TreeMap<>();
-        try (Connection c = ops(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT symbol, kafka_trades, cassandra_trades, candle_trades, kafka_complete, "
-                     + "dead_letters::text, status FROM daily_close WHERE day = DATE '2026-01-15'")) {
+        try (Connection c = ops();
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT symbol, kafka_trades, cassandra_trades, candle_trades, kafka_complete, "
+                                + "dead_letters::text, status FROM daily_close WHERE day = DATE '2026-01-15'")) {
             while (r.next()) {
-                rows.put(r.getString(1), new CloseRow(r.getLong(2), r.getLong(3), r.getLong(4), r.getBoolean(5),
-                        r.getString(6), r.getString(7)));
+                rows.put(
+                        r.getString(1),
+                        new CloseRow(
+                                r.getLong(2),
+                                r.getLong(3),
+                                r.getLong(4),
+                                r.getBoolean(5),
+                                r.getString(6),
+                                r.getString(7)));
             }
         }
         return rows;
@@ -335,7 +477,9 @@ class DayJobsIT {
     }
 
     private long countIn(String symbol, long minute) {
-        return dayTrades.stream().filter(t -> t.symbol().equals(symbol) && minuteOf(t) == minute).count();
+        return dayTrades.stream()
+                .filter(t -> t.symbol().equals(symbol) && minuteOf(t) == minute)
+                .count();
     }
 
     private static long minuteOf(Trade t) {

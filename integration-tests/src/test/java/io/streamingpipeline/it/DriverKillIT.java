@@ -41,7 +41,8 @@ class DriverKillIT {
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }
-        List<Trade> trades = streamOfTrades(System.currentTimeMillis() - Duration.ofMinutes(6).toMillis());
+        List<Trade> trades = streamOfTrades(
+                System.currentTimeMillis() - Duration.ofMinutes(6).toMillis());
         TradesJob job = new TradesJob("it-kill", TOPIC, TOPIC + "-dlq", KEYSPACE, workDir);
 
         // 1,000 trades before the job starts, the other 4,000 streamed in (40 chunks of 100, one every 500 ms) once
@@ -52,27 +53,31 @@ class DriverKillIT {
         CompletableFuture<Void> producing = new CompletableFuture<>();
         AtomicBoolean stopProducing = new AtomicBoolean();
         try (CqlSession session = stack.cassandra.session()) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast("first driver exited: " + first, () -> !first.isAlive())
                     .until(() -> CassandraTables.tradeCount(session, KEYSPACE) > 0);
             CompletableFuture.runAsync(() -> {
-                for (int i = 1000; i < COUNT && !stopProducing.get(); i += 100) {
-                    TestTrades.produce(stack.kafka.bootstrapServers(), TOPIC, trades.subList(i, i + 100));
-                    sleep(500);
-                }
-            }).whenComplete((ok, e) -> {
-                if (e != null) {
-                    producing.completeExceptionally(e);
-                } else {
-                    producing.complete(null);
-                }
-            });
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                        for (int i = 1000; i < COUNT && !stopProducing.get(); i += 100) {
+                            TestTrades.produce(stack.kafka.bootstrapServers(), TOPIC, trades.subList(i, i + 100));
+                            sleep(500);
+                        }
+                    })
+                    .whenComplete((ok, e) -> {
+                        if (e != null) {
+                            producing.completeExceptionally(e);
+                        } else {
+                            producing.complete(null);
+                        }
+                    });
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast("first driver exited: " + first, () -> !first.isAlive())
                     .until(() -> CassandraTables.tradeCount(session, KEYSPACE) >= 1500);
             first.kill();
             long atKill = CassandraTables.tradeCount(session, KEYSPACE);
-            System.out.printf("kill -9 of the driver with %d of %d trades written, producer still running: %s%n",
+            System.out.printf(
+                    "kill -9 of the driver with %d of %d trades written, producer still running: %s%n",
                     atKill, COUNT, !producing.isDone());
             assertThat(producing).as("trades still streaming in at the kill").isNotDone();
             assertThat(atKill).isLessThan(COUNT);
@@ -83,18 +88,21 @@ class DriverKillIT {
             long resubmitted = System.nanoTime();
             second = job.submit();
             SparkDriver again = second;
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast("second driver exited: " + again, () -> !again.isAlive())
                     .until(() -> producing.isDone() && CassandraTables.tradeCount(session, KEYSPACE) >= COUNT);
-            System.out.printf("after resubmission: all %d trades in %d ms%n", COUNT,
-                    (System.nanoTime() - resubmitted) / 1_000_000);
+            System.out.printf(
+                    "after resubmission: all %d trades in %d ms%n",
+                    COUNT, (System.nanoTime() - resubmitted) / 1_000_000);
             producing.join();
 
             assertThat(CassandraTables.tradeCount(session, KEYSPACE)).isEqualTo(COUNT);
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, KEYSPACE), trades);
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                    PipelineAssertions.assertCandles(CassandraTables.candles(session, KEYSPACE),
-                            Candle.expected(trades)));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> PipelineAssertions.assertCandles(
+                            CassandraTables.candles(session, KEYSPACE), Candle.expected(trades)));
             assertThat(Files.readString(second.logFile())).contains("Resuming at batch");
         } finally {
             first.kill();
@@ -112,9 +120,14 @@ class DriverKillIT {
         List<Trade> trades = new ArrayList<>(COUNT);
         for (int i = 0; i < COUNT; i++) {
             long time = i % 10 == 9 ? trades.get(i - 1).timestampUnix() : firstMillis + i * 40L + random.nextInt(2000);
-            trades.add(new Trade(ids.generate(), SYMBOLS.get(random.nextInt(SYMBOLS.size())),
-                    1000 + random.nextDouble() * 1000, random.nextDouble(), time,
-                    i % 3 == 0 ? null : List.of(Integer.toString(i % 7)), time + 3));
+            trades.add(new Trade(
+                    ids.generate(),
+                    SYMBOLS.get(random.nextInt(SYMBOLS.size())),
+                    1000 + random.nextDouble() * 1000,
+                    random.nextDouble(),
+                    time,
+                    i % 3 == 0 ? null : List.of(Integer.toString(i % 7)),
+                    time + 3));
         }
         return trades;
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndAccountingIT {
 
-    private static final List<String> SYMBOLS = List.of("BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "COINBASE:BTC-USD",
-            "BINANCE:SOLUSDT");
+    private static final List<String> SYMBOLS =
+            List.of("BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "COINBASE:BTC-USD", "BINANCE:SOLUSDT");
     private static final int RATE = 750;
     private static final Duration FEED = Duration.ofSeconds(60);
 
@@ -32,11 +32,17 @@ class EndToEndAccountingIT {
         long t0 = System.nanoTime();
         try (PipelineRun run = PipelineRun.onSharedEngines("e2e-accounting", SYMBOLS, workDir)) {
             run.prepareAndSubmit();
-            run.startFeed(SimulatorConfig.defaults().withSeed(20240611L).withTradesPerSecond(RATE)
-                    .withTradesPerFrame(50).withMalformedEveryFrames(20).withPingInterval(Duration.ofSeconds(5)));
+            run.startFeed(SimulatorConfig.defaults()
+                    .withSeed(20240611L)
+                    .withTradesPerSecond(RATE)
+                    .withTradesPerFrame(50)
+                    .withMalformedEveryFrames(20)
+                    .withPingInterval(Duration.ofSeconds(5)));
             PipelineRun.sleep(FEED.toMillis());
             // the job is streaming, not just starting: rows arrive while the feed runs
-            assertThat(run.rowCount()).as("rows in Cassandra after %s of feed", FEED).isGreaterThan(0);
+            assertThat(run.rowCount())
+                    .as("rows in Cassandra after %s of feed", FEED)
+                    .isGreaterThan(0);
             run.stopFeed();
 
             PipelineRun.Accounting accounting = run.awaitCatchUpAndAccount(Duration.ofSeconds(120), false);
@@ -46,7 +52,9 @@ class EndToEndAccountingIT {
                     + " wallSeconds=" + (System.nanoTime() - t0) / 1_000_000_000);
 
             assertThat(accounting.delivered()).as("trades delivered").isGreaterThan(RATE * 30L);
-            assertThat(accounting.malformedFrames()).as("malformed frames injected").isGreaterThanOrEqualTo(10);
+            assertThat(accounting.malformedFrames())
+                    .as("malformed frames injected")
+                    .isGreaterThanOrEqualTo(10);
             assertThat(accounting.problems()).as(accounting.toString()).isEmpty();
             assertThat(accounting.rows()).isEqualTo(accounting.delivered());
             assertThat(metrics.value("ingestor_trades_published_total")).isEqualTo(accounting.delivered());

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * profile ({@code ./mvnw -pl integration-tests -am -Pfault-matrix verify}, 15-30 min); the numbers go to
  * {@code target/reliability-report.txt} and docs/reliability.md.
  */
-@EnabledIfSystemProperty(named = "pipeline.fault.matrix", matches = "true",
+@EnabledIfSystemProperty(
+        named = "pipeline.fault.matrix",
+        matches = "true",
         disabledReason = "fault matrix: run with -Pfault-matrix")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultMatrixIT {
@@ -39,8 +41,12 @@ class FaultMatrixIT {
     Path workDir;
 
     private static SimulatorConfig load(long seed) {
-        return SimulatorConfig.defaults().withSeed(seed).withTradesPerSecond(RATE).withTradesPerFrame(40)
-                .withMalformedEveryFrames(50).withPingInterval(Duration.ofSeconds(5));
+        return SimulatorConfig.defaults()
+                .withSeed(seed)
+                .withTradesPerSecond(RATE)
+                .withTradesPerFrame(40)
+                .withMalformedEveryFrames(50)
+                .withPingInterval(Duration.ofSeconds(5));
     }
 
     /** (a) kill -9 of the driver three times, each time spark-submit again with the same checkpoint. */
@@ -70,10 +76,12 @@ class FaultMatrixIT {
             for (SparkDriver d : run.drivers().subList(1, run.drivers().size())) {
                 resumed &= Files.readString(d.logFile()).contains("Resuming at batch");
             }
-            PipelineRun.report(a + " recoveryMs=" + recoveries + " resumedFromCheckpoint=" + resumed
-                    + " wallSeconds=" + seconds(t0));
+            PipelineRun.report(a + " recoveryMs=" + recoveries + " resumedFromCheckpoint=" + resumed + " wallSeconds="
+                    + seconds(t0));
             assertThat(a.problems()).as(a.toString()).isEmpty();
-            assertThat(resumed).as("every resubmitted driver says 'Resuming at batch'").isTrue();
+            assertThat(resumed)
+                    .as("every resubmitted driver says 'Resuming at batch'")
+                    .isTrue();
         }
     }
 
@@ -97,9 +105,10 @@ class FaultMatrixIT {
 
     private void kafkaBrokerDown(String name, long seed, boolean kill9) {
         long t0 = System.nanoTime();
-        KafkaBroker broker = KafkaBroker.builder(workDir.resolve("kafka")).port(0).start();
-        try (PipelineRun run = new PipelineRun(name, broker, PipelineStack.get().cassandra, SYMBOLS,
-                workDir.resolve("run"))) {
+        KafkaBroker broker =
+                KafkaBroker.builder(workDir.resolve("kafka")).port(0).start();
+        try (PipelineRun run =
+                new PipelineRun(name, broker, PipelineStack.get().cassandra, SYMBOLS, workDir.resolve("run"))) {
             run.prepareAndSubmit();
             run.startFeed(load(seed));
             run.awaitRows(1, Duration.ofMinutes(3), false);
@@ -110,21 +119,25 @@ class FaultMatrixIT {
                 run.log("broker killed (-9); %d delivered", run.deliveredSoFar());
             } else {
                 boolean clean = broker.stop();
-                run.log("broker stopped (clean %s) after %d ms; %d delivered", clean,
-                        (System.nanoTime() - stopAt) / 1_000_000, run.deliveredSoFar());
+                run.log(
+                        "broker stopped (clean %s) after %d ms; %d delivered",
+                        clean, (System.nanoTime() - stopAt) / 1_000_000, run.deliveredSoFar());
             }
             PipelineRun.sleep(10_000);
             broker.startAgain();
-            run.log("broker back after %d ms down (start %d ms)", (System.nanoTime() - stopAt) / 1_000_000,
+            run.log(
+                    "broker back after %d ms down (start %d ms)",
+                    (System.nanoTime() - stopAt) / 1_000_000,
                     broker.lastStartDuration().toMillis());
             long recovery = run.awaitRecovery(CATCH_UP, true);
             PipelineRun.sleep(10_000);
             run.stopFeed();
             PipelineRun.Accounting a = run.awaitCatchUpAndAccount(CATCH_UP, true);
             var metrics = run.ingestor().metrics();
-            PipelineRun.report(a + " recoveryMs=" + recovery + " ingestorLost=" + metrics.value("ingestor_trades_lost_total")
-                    + " ingestorPublished=" + metrics.value("ingestor_trades_published_total")
-                    + " driverExits=" + run.driverExits().size() + " wallSeconds=" + seconds(t0));
+            PipelineRun.report(
+                    a + " recoveryMs=" + recovery + " ingestorLost=" + metrics.value("ingestor_trades_lost_total")
+                            + " ingestorPublished=" + metrics.value("ingestor_trades_published_total")
+                            + " driverExits=" + run.driverExits().size() + " wallSeconds=" + seconds(t0));
             assertThat(a.problems()).as(a.toString()).isEmpty();
         } finally {
             broker.stop();
@@ -155,9 +168,12 @@ class FaultMatrixIT {
 
     private void cassandraDown(String name, long seed, boolean kill9) {
         long t0 = System.nanoTime();
-        CassandraNode node = CassandraNode.builder(workDir.resolve("cassandra")).port(0).storagePort(0).start();
-        try (PipelineRun run = new PipelineRun(name, PipelineStack.get().kafka, node, SYMBOLS,
-                workDir.resolve("run"))) {
+        CassandraNode node = CassandraNode.builder(workDir.resolve("cassandra"))
+                .port(0)
+                .storagePort(0)
+                .start();
+        try (PipelineRun run =
+                new PipelineRun(name, PipelineStack.get().kafka, node, SYMBOLS, workDir.resolve("run"))) {
             run.prepareAndSubmit();
             run.startFeed(load(seed));
             run.awaitRows(1, Duration.ofMinutes(3), false);
@@ -168,21 +184,26 @@ class FaultMatrixIT {
                 run.log("Cassandra killed (-9); %d delivered", run.deliveredSoFar());
             } else {
                 boolean clean = node.stop();
-                run.log("Cassandra stopped (clean %s) after %d ms; %d delivered", clean,
-                        (System.nanoTime() - stopAt) / 1_000_000, run.deliveredSoFar());
+                run.log(
+                        "Cassandra stopped (clean %s) after %d ms; %d delivered",
+                        clean, (System.nanoTime() - stopAt) / 1_000_000, run.deliveredSoFar());
             }
             PipelineRun.sleep(10_000);
-            run.log("driver alive after 10 s without Cassandra: %s", run.driver().isAlive());
+            run.log(
+                    "driver alive after 10 s without Cassandra: %s",
+                    run.driver().isAlive());
             node.startAgain();
-            run.log("Cassandra back after %d ms down (start %d ms); driver alive: %s",
-                    (System.nanoTime() - stopAt) / 1_000_000, node.lastStartDuration().toMillis(),
+            run.log(
+                    "Cassandra back after %d ms down (start %d ms); driver alive: %s",
+                    (System.nanoTime() - stopAt) / 1_000_000,
+                    node.lastStartDuration().toMillis(),
                     run.driver().isAlive());
             long recovery = run.awaitRecovery(CATCH_UP, true);
             PipelineRun.sleep(10_000);
             run.stopFeed();
             PipelineRun.Accounting a = run.awaitCatchUpAndAccount(CATCH_UP, true);
-            PipelineRun.report(a + " recoveryMs=" + recovery + " driverExits=" + run.driverExits().size()
-                    + " wallSeconds=" + seconds(t0));
+            PipelineRun.report(a + " recoveryMs=" + recovery + " driverExits="
+                    + run.driverExits().size() + " wallSeconds=" + seconds(t0));
             run.driverExits().forEach(e -> System.out.println("[" + name + "] " + e));
             assertThat(a.problems()).as(a.toString()).isEmpty();
         } finally {
@@ -198,12 +219,18 @@ class FaultMatrixIT {
         try (PipelineRun run = PipelineRun.onSharedEngines("fm-disconnects", SYMBOLS, workDir)) {
             run.prepareAndSubmit();
             run.startFeed(load(104).withDropEveryTrades(1500, DropMode.ABNORMAL).withMaxDrops(5));
-            PipelineRun.awaitTrue(Duration.ofMinutes(2), Duration.ofMillis(500), "5 ABNORMAL drops",
+            PipelineRun.awaitTrue(
+                    Duration.ofMinutes(2),
+                    Duration.ofMillis(500),
+                    "5 ABNORMAL drops",
                     () -> run.simulator().groundTruth().drops() >= 5);
             PipelineRun.sleep(3000);
             var first = run.stopFeed();
             run.startFeed(load(105).withDropEveryTrades(1500, DropMode.NORMAL).withMaxDrops(5));
-            PipelineRun.awaitTrue(Duration.ofMinutes(2), Duration.ofMillis(500), "5 NORMAL drops",
+            PipelineRun.awaitTrue(
+                    Duration.ofMinutes(2),
+                    Duration.ofMillis(500),
+                    "5 NORMAL drops",
                     () -> run.simulator().groundTruth().drops() >= 5);
             PipelineRun.sleep(3000);
             var second = run.stopFeed();
@@ -244,7 +271,9 @@ class FaultMatrixIT {
                     + " deliveredWhileDown=" + deliveredWhileDown + " recoveryMs=" + recovery
                     + " wallSeconds=" + seconds(t0));
             assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
-            assertThat(deliveredWhileDown).as("nothing delivered without a client").isZero();
+            assertThat(deliveredWhileDown)
+                    .as("nothing delivered without a client")
+                    .isZero();
             assertThat(a.problems()).as(a.toString()).isEmpty();
         }
     }
@@ -268,7 +297,9 @@ class FaultMatrixIT {
             run.stopFeed();
             PipelineRun.Accounting a = run.awaitCatchUpAndAccount(CATCH_UP, false);
             PipelineRun.report(a + " burstMalformed=" + burst.malformedFrames() + " wallSeconds=" + seconds(t0));
-            assertThat(burst.malformedFrames()).as("malformed frames in the burst").isGreaterThan(100);
+            assertThat(burst.malformedFrames())
+                    .as("malformed frames in the burst")
+                    .isGreaterThan(100);
             assertThat(a.problems()).as(a.toString()).isEmpty();
             assertThat(run.driver().isAlive()).isTrue();
         }

@@ -82,7 +82,11 @@ class HostileRecordsIT {
             CassandraTables.createSchema(session, KEYSPACE);
         }
         long now = System.currentTimeMillis();
-        List<Trade> before = TestTrades.random(11, 600, SYMBOLS, now - Duration.ofMinutes(6).toMillis(),
+        List<Trade> before = TestTrades.random(
+                11,
+                600,
+                SYMBOLS,
+                now - Duration.ofMinutes(6).toMillis(),
                 Duration.ofMinutes(3).toMillis());
         valid.addAll(before);
         List<byte[][]> records = new ArrayList<>();
@@ -101,12 +105,14 @@ class HostileRecordsIT {
         job = new TradesJob("it-hostile", TOPIC, DLQ, KEYSPACE, workDir.resolve("job"));
         driver = job.submit();
         try (CqlSession session = stack.cassandra.session()) {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofSeconds(1))
                     .failFast("driver exited: " + driver, () -> !driver.isAlive())
                     .until(() -> symbolRows(session).size() >= before.size());
         }
         // live trades behind them, once the job has gone past the hostile records
-        List<Trade> live = TestTrades.random(12, 300, SYMBOLS, now - Duration.ofMinutes(1).toMillis(), 30_000);
+        List<Trade> live =
+                TestTrades.random(12, 300, SYMBOLS, now - Duration.ofMinutes(1).toMillis(), 30_000);
         produce(live.stream().map(t -> record(t.symbol(), TestTrades.json(t))).toList());
         valid.addAll(live);
     }
@@ -123,12 +129,17 @@ class HostileRecordsIT {
     @Order(1)
     void everyValidTradeBeforeBetweenAndAfterTheHostileRecordsIsStoredExactlyWithExactCandles() {
         try (CqlSession session = stack.cassandra.session()) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
                     .failFast("driver exited: " + driver, () -> !driver.isAlive())
                     .untilAsserted(() -> PipelineAssertions.assertTradesExactly(symbolRows(session), valid));
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                    PipelineAssertions.assertCandles(CassandraTables.candles(session, KEYSPACE).stream()
-                            .filter(c -> SYMBOLS.contains(c.symbol())).toList(), Candle.expected(valid)));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> PipelineAssertions.assertCandles(
+                            CassandraTables.candles(session, KEYSPACE).stream()
+                                    .filter(c -> SYMBOLS.contains(c.symbol()))
+                                    .toList(),
+                            Candle.expected(valid)));
             assertThat(CassandraTables.candles(session, KEYSPACE))
                     .allMatch(c -> Double.isFinite(c.volume()) && (c.vwap() == null || Double.isFinite(c.vwap())));
         }
@@ -149,13 +160,20 @@ class HostileRecordsIT {
             reasons.add(value.path(DeadLetterFields.REASON).asText());
         }
         assertThat(reasons).containsExactlyInAnyOrderElementsOf(expectedReasons);
-        assertThat(letters).anySatisfy(l -> assertThat(TestTrades.JSON.readTree(l.value())
-                .path(DeadLetterFields.RAW).asText()).endsWith(DeadLetter.TRUNCATED_MARK));
+        assertThat(letters)
+                .anySatisfy(l -> assertThat(TestTrades.JSON
+                                .readTree(l.value())
+                                .path(DeadLetterFields.RAW)
+                                .asText())
+                        .endsWith(DeadLetter.TRUNCATED_MARK));
 
-        Map<String, Long> byReason = expectedReasons.stream().collect(Collectors.groupingBy(r -> r, Collectors.counting()));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> byReason.forEach((reason, n) ->
-                assertThat(job.metric("trades_job_rejected_total{reason=\"" + reason + "\"}")).as(reason)
-                        .hasValue(n.doubleValue())));
+        Map<String, Long> byReason =
+                expectedReasons.stream().collect(Collectors.groupingBy(r -> r, Collectors.counting()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> byReason.forEach(
+                        (reason, n) -> assertThat(job.metric("trades_job_rejected_total{reason=\"" + reason + "\"}"))
+                                .as(reason)
+                                .hasValue(n.doubleValue())));
         assertThat(job.metric("trades_job_dead_letters_unwritten_total")).hasValue(0.0);
         assertThat(driver.isAlive()).isTrue();
         assertThat(job.get("/health/ready").status()).isEqualTo(200);
@@ -176,19 +194,24 @@ class HostileRecordsIT {
             produce(records);
             valid.addAll(after);
             try (CqlSession session = stack.cassandra.session()) {
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1))
                         .failFast("driver exited: " + driver, () -> !driver.isAlive())
                         .untilAsserted(() -> PipelineAssertions.assertTradesExactly(symbolRows(session), valid));
             }
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(job.metric("trades_job_dead_letters_unwritten_total")).hasValue(1.0));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(job.metric("trades_job_dead_letters_unwritten_total"))
+                            .hasValue(1.0));
             // the small one was written
-            List<ConsumerRecord<byte[], byte[]>> letters = readDeadLetters(expectedReasons.size() + 1, Duration.ofSeconds(60));
+            List<ConsumerRecord<byte[], byte[]>> letters =
+                    readDeadLetters(expectedReasons.size() + 1, Duration.ofSeconds(60));
             assertThat(letters).hasSize(expectedReasons.size() + 1);
             assertThat(driver.isAlive()).isTrue();
-            await().atMost(Duration.ofSeconds(30)).until(() -> job.get("/health/ready").status() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> job.get("/health/ready").status() == 200);
             String log = Files.readString(driver.logFile(), StandardCharsets.ISO_8859_1);
-            assertThat(log).contains("1 dead letter(s) could not be written to " + DLQ)
+            assertThat(log)
+                    .contains("1 dead letter(s) could not be written to " + DLQ)
                     .doesNotContain("\u0001\u0002\u0003");
         } finally {
             setDeadLetterTopicMaxMessageBytes(Integer.toString(BROKER_MAX_MESSAGE_BYTES));
@@ -198,12 +221,14 @@ class HostileRecordsIT {
     @Test
     @Order(4)
     void aMissingDeadLetterTopicStopsTheJobAtStartNamingTheOption() throws Exception {
-        TradesJob missing = new TradesJob("it-hostile-no-dlq", TOPIC, "it-no-such-dlq", KEYSPACE, workDir.resolve("no-dlq"));
+        TradesJob missing =
+                new TradesJob("it-hostile-no-dlq", TOPIC, "it-no-such-dlq", KEYSPACE, workDir.resolve("no-dlq"));
         SparkDriver noDlq = missing.submit();
         try {
             assertThat(noDlq.awaitExit(Duration.ofMinutes(3))).isNotZero();
             String log = Files.readString(noDlq.logFile(), StandardCharsets.ISO_8859_1);
-            assertThat(log).contains("The dead-letter topic 'it-no-such-dlq' does not exist")
+            assertThat(log)
+                    .contains("The dead-letter topic 'it-no-such-dlq' does not exist")
                     .contains("--dead-letter-topic");
             assertThat(stack.kafka.topics()).doesNotContain("it-no-such-dlq");
         } finally {
@@ -228,32 +253,45 @@ class HostileRecordsIT {
         // nesting 200,000 deep, in a field of the contract and in an unknown one
         String deep = "[".repeat(200_000) + "]".repeat(200_000);
         records.add(hostile("malformed_json", bytes("IT:HOSTILE2"), bytes(tradeJson(now, "symbol", deep))));
-        records.add(hostile("malformed_json", bytes("IT:HOSTILE2"),
+        records.add(hostile(
+                "malformed_json",
+                bytes("IT:HOSTILE2"),
                 bytes(tradeJson(now, "conditions", null).replace("{", "{\"x\":{\"y\":" + deep + "},"))));
         // absurd magnitudes
-        records.add(hostile("invalid_price", bytes("IT:HOSTILE3"),
+        records.add(hostile(
+                "invalid_price",
+                bytes("IT:HOSTILE3"),
                 bytes(tradeJson(now, "price", "1e200").replace("\"volume\":1.5", "\"volume\":1e200"))));
-        records.add(hostile("invalid_volume", bytes("IT:HOSTILE3"),
+        records.add(hostile(
+                "invalid_volume",
+                bytes("IT:HOSTILE3"),
                 bytes(tradeJson(now, "price", "1000000").replace("\"volume\":1.5", "\"volume\":1e8"))));
         records.add(hostile("invalid_price", bytes("IT:HOSTILE3"), bytes(tradeJson(now, "price", "1e400"))));
         records.add(hostile("invalid_volume", bytes("IT:HOSTILE3"), bytes(tradeJson(now, "volume", "-1e308"))));
         // every field of a wrong JSON type
-        records.add(hostile("missing_symbol", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "symbol", "{\"s\":\"IT:HOSTILE1\"}"))));
+        records.add(hostile(
+                "missing_symbol", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "symbol", "{\"s\":\"IT:HOSTILE1\"}"))));
         records.add(hostile("missing_symbol", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "symbol", "42"))));
         records.add(hostile("invalid_price", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "price", "\"97000.5\""))));
         records.add(hostile("invalid_price", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "price", "{\"v\":1}"))));
         records.add(hostile("invalid_volume", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "volume", "[1.5]"))));
-        records.add(hostile("invalid_timestamp", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "timestamp_unix", "\"" + now + "\""))));
-        records.add(hostile("invalid_timestamp", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "timestamp_unix", "true"))));
-        records.add(hostile("invalid_conditions", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "conditions", "{\"c\":\"1\"}"))));
+        records.add(hostile(
+                "invalid_timestamp", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "timestamp_unix", "\"" + now + "\""))));
+        records.add(
+                hostile("invalid_timestamp", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "timestamp_unix", "true"))));
+        records.add(hostile(
+                "invalid_conditions", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "conditions", "{\"c\":\"1\"}"))));
         records.add(hostile("invalid_conditions", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "conditions", "[1,2]"))));
         records.add(hostile("invalid_id", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "id", "12345"))));
-        records.add(hostile("invalid_id", bytes("IT:HOSTILE1"),
+        records.add(hostile(
+                "invalid_id",
+                bytes("IT:HOSTILE1"),
                 bytes(tradeJson(now, "id", "\"" + UUID.randomUUID() + "\"")))); // a UUIDv4
         records.add(hostile("malformed_json", bytes("IT:HOSTILE1"), bytes(tradeJson(now, "ingested_at", "\"now\""))));
         // no value at all, and a symbol of control characters under a key of control characters
         records.add(hostile("malformed_json", bytes("IT:HOSTILE1"), null));
-        records.add(hostile("missing_symbol", controlBytes(50_000), bytes(tradeJson(now, "symbol", "\"\\u0000\\u0001\""))));
+        records.add(
+                hostile("missing_symbol", controlBytes(50_000), bytes(tradeJson(now, "symbol", "\"\\u0000\\u0001\""))));
         return records;
     }
 
@@ -264,9 +302,11 @@ class HostileRecordsIT {
 
     /** A valid trade's JSON (a fresh UUIDv7, volume 1.5) with one field's JSON text replaced. */
     private static String tradeJson(long now, String field, String json) {
-        Trade t = TestTrades.random(now, 1, List.of("IT:HOSTILE1"), now - 60_000, 1).get(0);
+        Trade t = TestTrades.random(now, 1, List.of("IT:HOSTILE1"), now - 60_000, 1)
+                .get(0);
         String base = "{\"id\":\"" + t.id() + "\",\"symbol\":\"IT:HOSTILE1\",\"price\":100.25,\"volume\":1.5,"
-                + "\"timestamp_unix\":" + t.timestampUnix() + ",\"conditions\":null,\"ingested_at\":" + t.ingestedAt() + "}";
+                + "\"timestamp_unix\":" + t.timestampUnix() + ",\"conditions\":null,\"ingested_at\":" + t.ingestedAt()
+                + "}";
         if (json == null) {
             return base;
         }
@@ -291,7 +331,9 @@ class HostileRecordsIT {
     }
 
     private List<CassandraTables.TradeRow> symbolRows(CqlSession session) {
-        return CassandraTables.trades(session, KEYSPACE).stream().filter(r -> SYMBOLS.contains(r.symbol())).toList();
+        return CassandraTables.trades(session, KEYSPACE).stream()
+                .filter(r -> SYMBOLS.contains(r.symbol()))
+                .toList();
     }
 
     /** In this order, acknowledged; a producer that takes records up to the broker's limit. */
@@ -301,7 +343,8 @@ class HostileRecordsIT {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * BROKER_MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (byte[][] kv : records) {
                 acks.add(producer.send(new ProducerRecord<>(TOPIC, kv[0], kv[1])));
@@ -314,7 +357,8 @@ class HostileRecordsIT {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(2 * BROKER_MAX_MESSAGE_BYTES));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = List.of(new TopicPartition(DLQ, 0));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -19,28 +19,44 @@ final class PipelineAssertions {
     /** Relative tolerance of sums that Spark adds up in another order than the test (volume, VWAP). */
     static final double RELATIVE = 1e-9;
 
-    private PipelineAssertions() {
-    }
+    private PipelineAssertions() {}
 
     /** Exactly one row per trade, every field equal (conditions: null and [] both read back as []). */
     static void assertTradesExactly(List<CassandraTables.TradeRow> rows, List<Trade> trades) {
-        assertThat(rows).extracting(CassandraTables.TradeRow::id).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(trades.stream().map(Trade::id).toList());
-        Map<UUID, CassandraTables.TradeRow> byId = rows.stream()
-                .collect(Collectors.toMap(CassandraTables.TradeRow::id, Function.identity()));
+        assertThat(rows)
+                .extracting(CassandraTables.TradeRow::id)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        trades.stream().map(Trade::id).toList());
+        Map<UUID, CassandraTables.TradeRow> byId =
+                rows.stream().collect(Collectors.toMap(CassandraTables.TradeRow::id, Function.identity()));
         for (Trade t : trades) {
             CassandraTables.TradeRow r = byId.get(t.id());
-            String day = Instant.ofEpochMilli(t.timestampUnix()).atOffset(ZoneOffset.UTC).toLocalDate().toString();
-            assertThat(r).as("row of trade %s", t).isEqualTo(new CassandraTables.TradeRow(t.symbol(), day,
-                    t.timestampUnix(), t.id(), t.price(), t.volume(),
-                    t.conditions() == null ? List.of() : t.conditions(), t.ingestedAt()));
+            String day = Instant.ofEpochMilli(t.timestampUnix())
+                    .atOffset(ZoneOffset.UTC)
+                    .toLocalDate()
+                    .toString();
+            assertThat(r)
+                    .as("row of trade %s", t)
+                    .isEqualTo(new CassandraTables.TradeRow(
+                            t.symbol(),
+                            day,
+                            t.timestampUnix(),
+                            t.id(),
+                            t.price(),
+                            t.volume(),
+                            t.conditions() == null ? List.of() : t.conditions(),
+                            t.ingestedAt()));
         }
     }
 
     /** The same candles; prices and counts exact, volume and VWAP within {@link #RELATIVE}. */
     static void assertCandles(List<Candle> actual, List<Candle> expected) {
-        assertThat(actual).extracting(Candle::key).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(expected.stream().map(Candle::key).toList());
+        assertThat(actual)
+                .extracting(Candle::key)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.stream().map(Candle::key).toList());
         Map<String, Candle> byKey = actual.stream().collect(Collectors.toMap(Candle::key, Function.identity()));
         for (Candle e : expected) {
             Candle a = byKey.get(e.key());

@@ -84,8 +84,14 @@ final class PipelineRun implements AutoCloseable {
         this.deadLetterTopic = "it_" + suffix + "_dlq";
         this.keyspace = "it_" + suffix;
         PipelineStack stack = PipelineStack.get();
-        this.job = new TradesJob("it-" + name, topic, deadLetterTopic, keyspace, workDir.resolve("job"),
-                kafka == stack.kafka ? null : kafka, cassandra == stack.cassandra ? null : cassandra);
+        this.job = new TradesJob(
+                "it-" + name,
+                topic,
+                deadLetterTopic,
+                keyspace,
+                workDir.resolve("job"),
+                kafka == stack.kafka ? null : kafka,
+                cassandra == stack.cassandra ? null : cassandra);
     }
 
     /** On the shared engines of {@link PipelineStack}. */
@@ -110,8 +116,8 @@ final class PipelineRun implements AutoCloseable {
         if (simulator != null) {
             throw new IllegalStateException("a feed phase is running");
         }
-        simulator = FeedSimulator.start(config.withHost("127.0.0.1").withPort(feedPort).withToken(TOKEN)
-                .withRecordTrades(true));
+        simulator = FeedSimulator.start(
+                config.withHost("127.0.0.1").withPort(feedPort).withToken(TOKEN).withRecordTrades(true));
         if (ingestor == null) {
             startIngestor();
         }
@@ -153,11 +159,13 @@ final class PipelineRun implements AutoCloseable {
         env.put(TradeContract.Env.DEAD_LETTER_TOPIC, deadLetterTopic);
         ingestorStarts++;
         ingestor = IngestorProcess.builder(ingestorApp())
-                .log(Path.of("target", "it-logs", name + "-ingestor-" + ingestorStarts + ".log").toAbsolutePath())
+                .log(Path.of("target", "it-logs", name + "-ingestor-" + ingestorStarts + ".log")
+                        .toAbsolutePath())
                 .env(env)
                 .start();
-        log("ingestor #%d pid %d live after %d ms, log %s", ingestorStarts, ingestor.pid(),
-                ingestor.startDuration().toMillis(), ingestor.logFile());
+        log(
+                "ingestor #%d pid %d live after %d ms, log %s",
+                ingestorStarts, ingestor.pid(), ingestor.startDuration().toMillis(), ingestor.logFile());
         return ingestor;
     }
 
@@ -206,7 +214,10 @@ final class PipelineRun implements AutoCloseable {
     }
 
     void awaitApplicationGone() {
-        awaitTrue(Duration.ofSeconds(90), Duration.ofMillis(500), "application " + job.name() + " removed",
+        awaitTrue(
+                Duration.ofSeconds(90),
+                Duration.ofMillis(500),
+                "application " + job.name() + " removed",
                 () -> PipelineStack.get().spark.status().activeApp(job.name()).isEmpty()
                         && PipelineStack.get().spark.executorProcesses().isEmpty());
     }
@@ -219,8 +230,8 @@ final class PipelineRun implements AutoCloseable {
         if (driver.isAlive()) {
             return false;
         }
-        String exit = "driver pid " + driver.pid() + " exited with " + driver.exitCode().orElse(-1) + " after "
-                + elapsed() + " s; log tail:\n" + driver.logTail(25);
+        String exit = "driver pid " + driver.pid() + " exited with "
+                + driver.exitCode().orElse(-1) + " after " + elapsed() + " s; log tail:\n" + driver.logTail(25);
         driverExits.add(exit);
         unplannedDriverRestarts++;
         log("%s", exit);
@@ -313,7 +324,8 @@ final class PipelineRun implements AutoCloseable {
             throw new IllegalStateException("stop the feed first");
         }
         long total = delivered.size();
-        long truthTotal = closedPhases.stream().mapToLong(GroundTruth::totalTrades).sum();
+        long truthTotal =
+                closedPhases.stream().mapToLong(GroundTruth::totalTrades).sum();
         if (total != truthTotal) {
             throw new AssertionError("recorded " + total + " trades but the ground truth counts " + truthTotal);
         }
@@ -352,7 +364,10 @@ final class PipelineRun implements AutoCloseable {
             if (r.id().version() != 7 || !ids.add(r.id())) {
                 badIds++;
             }
-            String day = Instant.ofEpochMilli(r.timestampUnix()).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+            String day = Instant.ofEpochMilli(r.timestampUnix())
+                    .atOffset(ZoneOffset.UTC)
+                    .toLocalDate()
+                    .toString();
             if (!day.equals(r.day()) || r.ingestedAt() <= 0) {
                 badDays++;
             }
@@ -417,8 +432,8 @@ final class PipelineRun implements AutoCloseable {
             malformed += t.malformedFrames();
             t.malformedByReason().forEach((reason, n) -> expectedReasons.merge(reason, n, Long::sum));
         }
-        List<TopicRecord> letters = new TopicReader(kafka.bootstrapServers()).readAll(deadLetterTopic,
-                Duration.ofSeconds(60));
+        List<TopicRecord> letters =
+                new TopicReader(kafka.bootstrapServers()).readAll(deadLetterTopic, Duration.ofSeconds(60));
         Map<String, Long> reasons = new TreeMap<>();
         Map<String, Long> sources = new TreeMap<>();
         for (TopicRecord r : letters) {
@@ -430,22 +445,48 @@ final class PipelineRun implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-        boolean dlqAsExpected = letters.size() == malformed && reasons.equals(expectedReasons)
+        boolean dlqAsExpected = letters.size() == malformed
+                && reasons.equals(expectedReasons)
                 && (letters.isEmpty() || sources.keySet().equals(Set.of("ingestor")));
         if (!dlqAsExpected) {
-            problems.add("dead letters " + letters.size() + " by reason " + reasons + " from " + sources
-                    + ", expected " + malformed + " by reason " + expectedReasons + " from the ingestor");
+            problems.add("dead letters " + letters.size() + " by reason " + reasons + " from " + sources + ", expected "
+                    + malformed + " by reason " + expectedReasons + " from the ingestor");
         }
-        return new Accounting(name, delivered.size(), rows.size(), lost, extra, expectedBySymbol, candleCount,
-                candlesExact, malformed, letters.size(), expectedReasons, reasons, dlqAsExpected,
-                unplannedDriverRestarts, problems);
+        return new Accounting(
+                name,
+                delivered.size(),
+                rows.size(),
+                lost,
+                extra,
+                expectedBySymbol,
+                candleCount,
+                candlesExact,
+                malformed,
+                letters.size(),
+                expectedReasons,
+                reasons,
+                dlqAsExpected,
+                unplannedDriverRestarts,
+                problems);
     }
 
     /** The numbers of {@link #verify}; {@link #problems} empty when everything matched. */
-    record Accounting(String scenario, long delivered, long rows, long lost, long duplicatedOrExtra,
-            Map<String, Long> deliveredBySymbol, int candles, boolean candlesExact, long malformedFrames,
-            long deadLetters, Map<String, Long> expectedReasons, Map<String, Long> reasons, boolean dlqAsExpected,
-            int unplannedDriverRestarts, List<String> problems) {
+    record Accounting(
+            String scenario,
+            long delivered,
+            long rows,
+            long lost,
+            long duplicatedOrExtra,
+            Map<String, Long> deliveredBySymbol,
+            int candles,
+            boolean candlesExact,
+            long malformedFrames,
+            long deadLetters,
+            Map<String, Long> expectedReasons,
+            Map<String, Long> reasons,
+            boolean dlqAsExpected,
+            int unplannedDriverRestarts,
+            List<String> problems) {
 
         boolean ok() {
             return problems.isEmpty();
@@ -468,7 +509,10 @@ final class PipelineRun implements AutoCloseable {
         try {
             Path file = Path.of("target", "reliability-report.txt");
             Files.createDirectories(file.getParent());
-            Files.writeString(file, Instant.now() + " " + line + System.lineSeparator(), StandardOpenOption.CREATE,
+            Files.writeString(
+                    file,
+                    Instant.now() + " " + line + System.lineSeparator(),
+                    StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("could not write the report: " + e);
@@ -478,12 +522,20 @@ final class PipelineRun implements AutoCloseable {
     /** A trade by every field but the id: conditions null (absent or null in the feed) read back as []. */
     record TradeKey(String symbol, double price, double volume, long timestampUnix, List<String> conditions) {
         static TradeKey of(DeliveredTrade d) {
-            return new TradeKey(d.symbol(), d.price(), d.volume(), d.timestamp(),
+            return new TradeKey(
+                    d.symbol(),
+                    d.price(),
+                    d.volume(),
+                    d.timestamp(),
                     d.conditions() == null ? List.of() : d.conditions());
         }
 
         static TradeKey of(CassandraTables.TradeRow r) {
-            return new TradeKey(r.symbol(), r.price(), r.volume(), r.timestampUnix(),
+            return new TradeKey(
+                    r.symbol(),
+                    r.price(),
+                    r.volume(),
+                    r.timestampUnix(),
                     r.conditions() == null ? List.of() : r.conditions());
         }
     }

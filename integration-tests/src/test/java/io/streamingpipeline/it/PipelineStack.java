@@ -40,17 +40,22 @@ final class PipelineStack {
             CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(SharedKafka::get);
             CompletableFuture<SparkCluster> spark = CompletableFuture.supplyAsync(SharedSpark::get);
             try {
-                stack = new PipelineStack(kafka.join(), cassandra.join(), spark.join(),
-                        (System.nanoTime() - started) / 1_000_000);
+                stack = new PipelineStack(
+                        kafka.join(), cassandra.join(), spark.join(), (System.nanoTime() - started) / 1_000_000);
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            System.out.printf("[stack] Kafka %s (%d ms), Cassandra %s (%d ms), Spark %s (master %d ms + worker %d ms);"
+            System.out.printf(
+                    "[stack] Kafka %s (%d ms), Cassandra %s (%d ms), Spark %s (master %d ms + worker %d ms);"
                             + " all ready after %d ms in parallel%n",
-                    stack.kafka.bootstrapServers(), stack.kafka.lastStartDuration().toMillis(),
-                    stack.cassandra.contactPoint(), stack.cassandra.lastStartDuration().toMillis(),
-                    stack.spark.masterUrl(), stack.spark.masterStartDuration().toMillis(),
-                    stack.spark.workerStartDuration().toMillis(), stack.startMillis);
+                    stack.kafka.bootstrapServers(),
+                    stack.kafka.lastStartDuration().toMillis(),
+                    stack.cassandra.contactPoint(),
+                    stack.cassandra.lastStartDuration().toMillis(),
+                    stack.spark.masterUrl(),
+                    stack.spark.masterStartDuration().toMillis(),
+                    stack.spark.workerStartDuration().toMillis(),
+                    stack.startMillis);
         }
         return stack;
     }

@@ -28,8 +28,11 @@ class SchemaUpgradeIT {
         PipelineStack stack = PipelineStack.get();
         try (CqlSession session = stack.cassandra.session()) {
             // the previous version's schema: the same CREATE statements, without the ALTER that came since
-            for (String statement : CassandraSchema.statements(KEYSPACE, CassandraSchema.Replication.simple(1),
-                    CassandraSchema.DEFAULT_TRADES_TTL, CassandraSchema.DEFAULT_CANDLES_TTL)) {
+            for (String statement : CassandraSchema.statements(
+                    KEYSPACE,
+                    CassandraSchema.Replication.simple(1),
+                    CassandraSchema.DEFAULT_TRADES_TTL,
+                    CassandraSchema.DEFAULT_CANDLES_TTL)) {
                 if (statement.startsWith("CREATE")) {
                     session.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
                 }
@@ -43,7 +46,9 @@ class SchemaUpgradeIT {
         for (int run = 1; run <= 2; run++) { // and once more: idempotent
             SparkDriver driver = job.applySchema();
             try {
-                assertThat(driver.awaitExit(Duration.ofMinutes(2))).as("run %d; log:%n%s", run, driver.logTail(40)).isZero();
+                assertThat(driver.awaitExit(Duration.ofMinutes(2)))
+                        .as("run %d; log:%n%s", run, driver.logTail(40))
+                        .isZero();
             } finally {
                 driver.kill();
             }
@@ -51,17 +56,33 @@ class SchemaUpgradeIT {
 
         try (CqlSession session = stack.cassandra.session()) {
             assertThat(candleColumns(session)).containsExactlyInAnyOrderElementsOf(CassandraSchema.CandleColumns.ALL);
-            assertThat(session.execute("SELECT type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ? "
-                    + "AND column_name = ?", KEYSPACE, CassandraSchema.CANDLES_TABLE,
-                    CassandraSchema.CandleColumns.MERGED_OFFSETS).one().getString(0))
+            assertThat(session.execute(
+                                    "SELECT type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ? "
+                                            + "AND column_name = ?",
+                                    KEYSPACE,
+                                    CassandraSchema.CANDLES_TABLE,
+                                    CassandraSchema.CandleColumns.MERGED_OFFSETS)
+                            .one()
+                            .getString(0))
                     .isEqualTo("frozen<map<text, bigint>>");
             assertThat(session.execute("SELECT open FROM " + KEYSPACE + ".crypto_candles_1m WHERE symbol = 'IT:KEEP' "
-                    + "AND day = '2026-01-01'").one().getDouble("open")).as("data kept").isEqualTo(1.5);
+                                    + "AND day = '2026-01-01'")
+                            .one()
+                            .getDouble("open"))
+                    .as("data kept")
+                    .isEqualTo(1.5);
         }
     }
 
     private static List<String> candleColumns(CqlSession session) {
-        return session.execute("SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
-                KEYSPACE, CassandraSchema.CANDLES_TABLE).all().stream().map(r -> r.getString(0)).toList();
+        return session
+                .execute(
+                        "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+                        KEYSPACE,
+                        CassandraSchema.CANDLES_TABLE)
+                .all()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
     }
 }

@@ -24,11 +24,10 @@ final class TestTrades {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
-    private static final List<List<String>> CONDITIONS = java.util.Arrays.asList(null, List.of(), List.of("1"),
-            List.of("12", "37"), List.of("1", "1"));
+    private static final List<List<String>> CONDITIONS =
+            java.util.Arrays.asList(null, List.of(), List.of("1"), List.of("12", "37"), List.of("1", "1"));
 
-    private TestTrades() {
-    }
+    private TestTrades() {}
 
     /**
      * {@code count} trades of {@code symbols}, trade times from {@code firstMillis} spread over {@code spanMillis} in
@@ -41,11 +40,19 @@ final class TestTrades {
         for (int i = 0; i < count; i++) {
             String symbol = symbols.get(random.nextInt(symbols.size()));
             // every 10th trade shares its time with the previous one: ties for open/close
-            long time = i % 10 == 9 ? trades.get(i - 1).timestampUnix() : firstMillis + (long) (random.nextDouble() * spanMillis);
+            long time = i % 10 == 9
+                    ? trades.get(i - 1).timestampUnix()
+                    : firstMillis + (long) (random.nextDouble() * spanMillis);
             double price = 100 + random.nextDouble() * 50_000;
             double volume = i % 50 == 7 ? 0.0 : random.nextDouble() * 3;
-            trades.add(new Trade(UUID_V7.generate(), symbol, price, volume, time,
-                    CONDITIONS.get(random.nextInt(CONDITIONS.size())), time + 5 + random.nextInt(500)));
+            trades.add(new Trade(
+                    UUID_V7.generate(),
+                    symbol,
+                    price,
+                    volume,
+                    time,
+                    CONDITIONS.get(random.nextInt(CONDITIONS.size())),
+                    time + 5 + random.nextInt(500)));
         }
         return trades;
     }

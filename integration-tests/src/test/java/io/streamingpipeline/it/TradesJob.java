@@ -34,9 +34,11 @@ final class TradesJob {
     private final Path checkpoint;
     private final Path workDir;
     private final int healthPort = FreePorts.pick();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Engines of this job; null = the shared ones of {@link PipelineStack}. */
     private final KafkaBroker kafka;
+
     private final CassandraNode cassandra;
 
     /**
@@ -50,7 +52,13 @@ final class TradesJob {
      * The job wired to its own broker and node (fault tests that stop them); null = the shared one. The Spark
      * cluster is always the shared one.
      */
-    TradesJob(String name, String topic, String deadLetterTopic, String keyspace, Path workDir, KafkaBroker kafka,
+    TradesJob(
+            String name,
+            String topic,
+            String deadLetterTopic,
+            String keyspace,
+            Path workDir,
+            KafkaBroker kafka,
             CassandraNode cassandra) {
         this.kafka = kafka;
         this.cassandra = cassandra;
@@ -73,14 +81,26 @@ final class TradesJob {
      */
     SparkDriver submit(List<String> driverJvmOptions, int maxCores, String... extraArgs) {
         List<String> args = new ArrayList<>(commonArgs());
-        args.addAll(List.of("--bootstrap-servers", kafka().bootstrapServers(),
-                "--topic", topic, "--dead-letter-topic", deadLetterTopic,
-                "--checkpoint-location", checkpoint.toUri().toString(),
-                "--starting-offsets", "earliest", "--trigger-interval", "1s",
-                "--health-port", Integer.toString(healthPort), "--health-bind-address", "127.0.0.1"));
+        args.addAll(List.of(
+                "--bootstrap-servers",
+                kafka().bootstrapServers(),
+                "--topic",
+                topic,
+                "--dead-letter-topic",
+                deadLetterTopic,
+                "--checkpoint-location",
+                checkpoint.toUri().toString(),
+                "--starting-offsets",
+                "earliest",
+                "--trigger-interval",
+                "1s",
+                "--health-port",
+                Integer.toString(healthPort),
+                "--health-bind-address",
+                "127.0.0.1"));
         args.addAll(List.of(extraArgs));
-        SparkSubmission.Builder submission = submission(name).args(args)
-                .driverJvmOptions(driverJvmOptions.toArray(String[]::new));
+        SparkSubmission.Builder submission =
+                submission(name).args(args).driverJvmOptions(driverJvmOptions.toArray(String[]::new));
         if (maxCores > 0) {
             submission.maxCores(maxCores);
         }
@@ -91,7 +111,9 @@ final class TradesJob {
     SparkDriver applySchema() {
         List<String> args = new ArrayList<>(commonArgs());
         args.addAll(List.of("--apply-schema", "--replication", "SimpleStrategy:1"));
-        return PipelineStack.get().spark.submit(submission(name + "-schema").args(args).build());
+        return PipelineStack.get()
+                .spark
+                .submit(submission(name + "-schema").args(args).build());
     }
 
     private SparkSubmission.Builder submission(String appName) {
@@ -107,11 +129,19 @@ final class TradesJob {
 
     private List<String> commonArgs() {
         var cassandra = cassandra();
-        return List.of("--cassandra-host", cassandra.host(), "--cassandra-port", Integer.toString(cassandra.port()),
-                "--cassandra-local-dc", cassandra.datacenter(),
-                "--cassandra-username", cassandra.username(),
-                "--cassandra-password-file", passwordFile(cassandra.password()).toString(),
-                "--keyspace", keyspace);
+        return List.of(
+                "--cassandra-host",
+                cassandra.host(),
+                "--cassandra-port",
+                Integer.toString(cassandra.port()),
+                "--cassandra-local-dc",
+                cassandra.datacenter(),
+                "--cassandra-username",
+                cassandra.username(),
+                "--cassandra-password-file",
+                passwordFile(cassandra.password()).toString(),
+                "--keyspace",
+                keyspace);
     }
 
     private Path passwordFile(String password) {
@@ -148,8 +178,10 @@ final class TradesJob {
     /** GET {@code path} on the driver's health endpoint: status code and body; status -1 when it does not answer. */
     HttpResult get(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + healthPort + path)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return new HttpResult(response.statusCode(), response.body());
         } catch (IOException e) {
@@ -166,10 +198,13 @@ final class TradesJob {
         if (metrics.status() != 200) {
             return OptionalDouble.empty();
         }
-        return metrics.body().lines().filter(l -> l.startsWith(nameAndLabels + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(nameAndLabels.length() + 1).trim())).findFirst();
+        return metrics.body()
+                .lines()
+                .filter(l -> l.startsWith(nameAndLabels + " "))
+                .mapToDouble(l -> Double.parseDouble(
+                        l.substring(nameAndLabels.length() + 1).trim()))
+                .findFirst();
     }
 
-    record HttpResult(int status, String body) {
-    }
+    record HttpResult(int status, String body) {}
 }

@@ -19,8 +19,7 @@ public final class EngineLibraries {
 
     private static final String RESOURCE = "/localstack.properties";
 
-    private EngineLibraries() {
-    }
+    private EngineLibraries() {}
 
     /** The Kafka broker's jars (kafka_2.13, kafka-tools, log4j2). */
     public static Path kafka() {
@@ -66,8 +65,8 @@ public final class EngineLibraries {
             value = buildProperties().getProperty(engine + ".lib");
             source = "localstack.properties (written when local-stack was built)";
             if (value == null) {
-                throw new IllegalStateException("No jar directory known for engine '" + engine + "': set "
-                        + property + " or " + env);
+                throw new IllegalStateException(
+                        "No jar directory known for engine '" + engine + "': set " + property + " or " + env);
             }
         }
         Path dir = Path.of(value).toAbsolutePath().normalize();
@@ -88,8 +87,8 @@ public final class EngineLibraries {
                     .filter(v -> !v.isEmpty() && Character.isDigit(v.charAt(0)))
                     .toList();
             if (versions.size() != 1) {
-                throw new IllegalStateException("Expected one " + prefix + "<version>.jar in " + dir + ", found "
-                        + versions);
+                throw new IllegalStateException(
+                        "Expected one " + prefix + "<version>.jar in " + dir + ", found " + versions);
             }
             return versions.get(0);
         } catch (IOException e) {

@@ -46,14 +46,17 @@ public final class LocalStackMain {
               --port             master port, spark://127.0.0.1:<port> (default 0: a free port)
               --webui-port       master web UI port (default 0: a free port)
               --cores, --memory  what the one worker offers to applications (default 2, 2g)
-            """.formatted(TradeContract.TRADES_TOPIC, TradeContract.DEAD_LETTER_TOPIC,
-            CassandraNode.DEFAULT_USERNAME, CassandraNode.DEFAULT_PASSWORD);
+            """.formatted(
+                    TradeContract.TRADES_TOPIC,
+                    TradeContract.DEAD_LETTER_TOPIC,
+                    CassandraNode.DEFAULT_USERNAME,
+                    CassandraNode.DEFAULT_PASSWORD);
 
-    private LocalStackMain() {
-    }
+    private LocalStackMain() {}
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.exit(run(args, System.out, System.err));
     }
@@ -97,12 +100,16 @@ public final class LocalStackMain {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean clean = node.stop();
-            out.println("CASSANDRA STOPPED pid=" + node.pid() + (clean ? "" : " (forced after the stop timeout)"));
-            out.flush();
-            stopped.countDown();
-        }, "stop-cassandra"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            boolean clean = node.stop();
+                            out.println("CASSANDRA STOPPED pid=" + node.pid()
+                                    + (clean ? "" : " (forced after the stop timeout)"));
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "stop-cassandra"));
         out.println("CASSANDRA READY contact=" + node.contactPoint() + " user=" + node.username() + " pid=" + node.pid()
                 + " datacenter=" + node.datacenter() + " log=" + node.logFile()
                 + " startup_ms=" + node.lastStartDuration().toMillis());
@@ -126,12 +133,15 @@ public final class LocalStackMain {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.stop();
-            out.println("SPARK STOPPED pids=" + cluster.masterPid() + "," + cluster.workerPid());
-            out.flush();
-            stopped.countDown();
-        }, "stop-spark"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            cluster.stop();
+                            out.println("SPARK STOPPED pids=" + cluster.masterPid() + "," + cluster.workerPid());
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "stop-spark"));
         out.println("SPARK READY master=" + cluster.masterUrl() + " ui=" + cluster.webUiUrl()
                 + " pids=" + cluster.masterPid() + "," + cluster.workerPid()
                 + " spark_home=" + cluster.sparkHome() + " logs=" + cluster.dataDir()
@@ -175,12 +185,15 @@ public final class LocalStackMain {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            boolean clean = broker.stop();
-            out.println("KAFKA STOPPED pid=" + broker.pid() + (clean ? "" : " (forced after the stop timeout)"));
-            out.flush();
-            stopped.countDown();
-        }, "stop-kafka");
+        Thread hook = new Thread(
+                () -> {
+                    boolean clean = broker.stop();
+                    out.println(
+                            "KAFKA STOPPED pid=" + broker.pid() + (clean ? "" : " (forced after the stop timeout)"));
+                    out.flush();
+                    stopped.countDown();
+                },
+                "stop-kafka");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             if (!options.topics.isEmpty()) {
@@ -211,7 +224,7 @@ public final class LocalStackMain {
     }
 
     private static boolean shutdownInProgress() {
-        Thread probe = new Thread(() -> { });
+        Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);
@@ -326,8 +339,8 @@ public final class LocalStackMain {
 
         @Override
         public String toString() {
-            return "CassandraOptions[dataDir=" + dataDir + ", port=" + port + ", storagePort=" + storagePort
-                    + ", user=" + user + ", heap=" + heap + "]"; // no password
+            return "CassandraOptions[dataDir=" + dataDir + ", port=" + port + ", storagePort=" + storagePort + ", user="
+                    + user + ", heap=" + heap + "]"; // no password
         }
     }
 

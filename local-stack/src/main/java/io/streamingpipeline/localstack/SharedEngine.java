@@ -59,7 +59,9 @@ public final class SharedEngine<T> {
         boolean keep = fixedDir != null || Boolean.getBoolean("localstack.keep");
         Path dir;
         try {
-            dir = fixedDir != null ? Files.createDirectories(Path.of(fixedDir)) : Files.createTempDirectory("shared-" + name + "-");
+            dir = fixedDir != null
+                    ? Files.createDirectories(Path.of(fixedDir))
+                    : Files.createTempDirectory("shared-" + name + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create the directory of the shared " + name, e);
         }
@@ -72,12 +74,15 @@ public final class SharedEngine<T> {
             }
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.accept(started);
-            if (!keep) {
-                deleteRecursively(dir);
-            }
-        }, "stop-shared-" + name));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.accept(started);
+                            if (!keep) {
+                                deleteRecursively(dir);
+                            }
+                        },
+                        "stop-shared-" + name));
         System.err.println("[local-stack] shared " + name + " ready: " + describe.apply(started));
         return started;
     }

@@ -20,12 +20,19 @@ class EngineLibrariesTest {
         List<String> jars = jarNames(lib);
 
         assertThat(version).isNotBlank().doesNotContain("${");
-        assertThat(jars).contains("kafka_2.13-" + version + ".jar", "kafka-tools-" + version + ".jar",
-                "kafka-clients-" + version + ".jar", "kafka-server-" + version + ".jar");
+        assertThat(jars)
+                .contains(
+                        "kafka_2.13-" + version + ".jar",
+                        "kafka-tools-" + version + ".jar",
+                        "kafka-clients-" + version + ".jar",
+                        "kafka-server-" + version + ".jar");
         // no second version of anything (the Quarkus BOM must not have moved Kafka's own dependencies)
         assertThat(jars.stream().filter(j -> j.startsWith("kafka-clients-"))).hasSize(1);
         // log4j2 behind SLF4J 1 (what Kafka 4.1 ships): api and core of one version, slf4j-api 1.7.x
-        String log4jCore = jars.stream().filter(j -> j.startsWith("log4j-core-")).findFirst().orElseThrow();
+        String log4jCore = jars.stream()
+                .filter(j -> j.startsWith("log4j-core-"))
+                .findFirst()
+                .orElseThrow();
         String log4jVersion = log4jCore.substring("log4j-core-".length(), log4jCore.length() - ".jar".length());
         assertThat(jars).contains("log4j-api-" + log4jVersion + ".jar", "log4j-slf4j-impl-" + log4jVersion + ".jar");
         assertThat(jars).anyMatch(j -> j.startsWith("slf4j-api-1.7."));
@@ -60,7 +67,10 @@ class EngineLibrariesTest {
 
     private static List<String> jarNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jar"))
+                    .sorted()
+                    .toList();
         }
     }
 }

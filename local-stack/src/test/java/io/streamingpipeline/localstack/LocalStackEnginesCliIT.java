@@ -38,18 +38,28 @@ class LocalStackEnginesCliIT {
 
     @Test
     void cassandraAndSparkCommandsPrintReadyServeAndStopOnSigterm() throws Exception {
-        Cli cassandra = Cli.start("cassandra", "--data-dir", tempDir.resolve("cassandra").toString(),
-                "--user", "cli_app", "--password", "cli-pw");
-        Cli spark = Cli.start("spark", "--data-dir", tempDir.resolve("spark").toString(), "--cores", "1",
-                "--memory", "1g");
+        Cli cassandra = Cli.start(
+                "cassandra",
+                "--data-dir",
+                tempDir.resolve("cassandra").toString(),
+                "--user",
+                "cli_app",
+                "--password",
+                "cli-pw");
+        Cli spark =
+                Cli.start("spark", "--data-dir", tempDir.resolve("spark").toString(), "--cores", "1", "--memory", "1g");
         try {
             Matcher sparkReady = spark.awaitLine(SPARK_READY, Duration.ofSeconds(120));
             String ui = sparkReady.group(2);
             long masterPid = Long.parseLong(sparkReady.group(3));
             long workerPid = Long.parseLong(sparkReady.group(4));
-            HttpResponse<String> status = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(ui + "/json/")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(status.body()).contains("\"aliveworkers\" : 1").contains("\"cores\" : 1")
+            HttpResponse<String> status = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(ui + "/json/")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(status.body())
+                    .contains("\"aliveworkers\" : 1")
+                    .contains("\"cores\" : 1")
                     .contains("\"url\" : \"spark://127.0.0.1:" + sparkReady.group(1) + "\"");
 
             Matcher cassandraReady = cassandra.awaitLine(CASSANDRA_READY, Duration.ofSeconds(180));
@@ -61,7 +71,9 @@ class LocalStackEnginesCliIT {
                     .withLocalDatacenter("datacenter1")
                     .withAuthCredentials("cli_app", "cli-pw")
                     .build()) {
-                assertThat(session.execute("SELECT release_version FROM system.local").one().getString(0))
+                assertThat(session.execute("SELECT release_version FROM system.local")
+                                .one()
+                                .getString(0))
                         .startsWith("5.0.");
             }
 
@@ -72,7 +84,9 @@ class LocalStackEnginesCliIT {
             assertThat(spark.lines).contains("SPARK STOPPED pids=" + masterPid + "," + workerPid);
             assertThat(cassandra.lines).contains("CASSANDRA STOPPED pid=" + nodePid);
             for (long pid : List.of(masterPid, workerPid, nodePid)) {
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", pid).isFalse();
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("pid %d", pid)
+                        .isFalse();
             }
         } finally {
             spark.destroy();
@@ -89,26 +103,31 @@ class LocalStackEnginesCliIT {
 
         private Cli(Process process) {
             this.process = process;
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                        queue.add(line);
-                    }
-                } catch (Exception ignored) {
-                    // process gone
-                }
-            }, "cli-output");
+            reader = new Thread(
+                    () -> {
+                        try (BufferedReader in = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                lines.add(line);
+                                queue.add(line);
+                            }
+                        } catch (Exception ignored) {
+                            // process gone
+                        }
+                    },
+                    "cli-output");
             reader.setDaemon(true);
             reader.start();
         }
 
         static Cli start(String... args) throws Exception {
             String jar = System.getProperty("localstack.cli.jar");
-            assertThat(jar).as("system property localstack.cli.jar (set by the failsafe configuration)").isNotNull();
-            List<String> command = new ArrayList<>(List.of(JavaProcess.javaExecutable().toString(), "-jar", jar));
+            assertThat(jar)
+                    .as("system property localstack.cli.jar (set by the failsafe configuration)")
+                    .isNotNull();
+            List<String> command =
+                    new ArrayList<>(List.of(JavaProcess.javaExecutable().toString(), "-jar", jar));
             command.addAll(List.of(args));
             return new Cli(new ProcessBuilder(command).redirectErrorStream(true).start());
         }
@@ -118,7 +137,9 @@ class LocalStackEnginesCliIT {
             while (System.nanoTime() < deadline) {
                 String line = queue.poll(1, TimeUnit.SECONDS);
                 if (line == null) {
-                    assertThat(process.isAlive()).as("CLI still running; output so far: %s", lines).isTrue();
+                    assertThat(process.isAlive())
+                            .as("CLI still running; output so far: %s", lines)
+                            .isTrue();
                     continue;
                 }
                 Matcher m = pattern.matcher(line);

@@ -40,12 +40,14 @@ class LocalStackMainIT {
             Matcher ready = cli.awaitReady();
             String bootstrap = ready.group(1);
             long brokerPid = Long.parseLong(ready.group(2));
-            assertThat(Path.of(ready.group(3))).isEqualTo(dataDir.resolve("kafka.log").toAbsolutePath());
+            assertThat(Path.of(ready.group(3)))
+                    .isEqualTo(dataDir.resolve("kafka.log").toAbsolutePath());
             assertThat(Files.readString(dataDir.resolve("kafka.log"))).contains("Kafka Server started");
 
             try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 var topics = admin.describeTopics(List.of("crypto_trades", "crypto_trades_dlq"))
-                        .allTopicNames().get(30, TimeUnit.SECONDS);
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
                 assertThat(topics.get("crypto_trades").partitions()).hasSize(3);
                 assertThat(topics.get("crypto_trades_dlq").partitions()).hasSize(1);
             }
@@ -69,10 +71,12 @@ class LocalStackMainIT {
         try {
             Matcher ready = cli.awaitReady();
             brokerPid = Long.parseLong(ready.group(2));
-            try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    ready.group(1)))) {
-                TopicDescription d = admin.describeTopics(List.of("it-cli")).allTopicNames()
-                        .get(30, TimeUnit.SECONDS).get("it-cli");
+            try (Admin admin =
+                    Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ready.group(1)))) {
+                TopicDescription d = admin.describeTopics(List.of("it-cli"))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get("it-cli");
                 assertThat(d.partitions()).hasSize(2);
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("crypto_trades");
             }
@@ -84,7 +88,9 @@ class LocalStackMainIT {
             if (broker.isPresent()) {
                 broker.get().onExit().get(60, TimeUnit.SECONDS);
             }
-            assertThat(isAlive(brokerPid)).as("broker %d is no orphan", brokerPid).isFalse();
+            assertThat(isAlive(brokerPid))
+                    .as("broker %d is no orphan", brokerPid)
+                    .isFalse();
         } finally {
             cli.destroy();
             if (brokerPid > 0) {
@@ -117,26 +123,31 @@ class LocalStackMainIT {
 
         private Cli(Process process) {
             this.process = process;
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                        queue.add(line);
-                    }
-                } catch (Exception ignored) {
-                    // process gone
-                }
-            }, "cli-output");
+            reader = new Thread(
+                    () -> {
+                        try (BufferedReader in = new BufferedReader(
+                                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                lines.add(line);
+                                queue.add(line);
+                            }
+                        } catch (Exception ignored) {
+                            // process gone
+                        }
+                    },
+                    "cli-output");
             reader.setDaemon(true);
             reader.start();
         }
 
         static Cli start(String... args) throws Exception {
             String jar = System.getProperty("localstack.cli.jar");
-            assertThat(jar).as("system property localstack.cli.jar (set by the failsafe configuration)").isNotNull();
-            List<String> command = new ArrayList<>(List.of(JavaProcess.javaExecutable().toString(), "-jar", jar));
+            assertThat(jar)
+                    .as("system property localstack.cli.jar (set by the failsafe configuration)")
+                    .isNotNull();
+            List<String> command =
+                    new ArrayList<>(List.of(JavaProcess.javaExecutable().toString(), "-jar", jar));
             command.addAll(List.of(args));
             return new Cli(new ProcessBuilder(command).redirectErrorStream(true).start());
         }
@@ -153,7 +164,9 @@ class LocalStackMainIT {
             while (System.nanoTime() < deadline) {
                 String line = queue.poll(1, TimeUnit.SECONDS);
                 if (line == null) {
-                    assertThat(process.isAlive()).as("CLI still running; output so far: %s", lines).isTrue();
+                    assertThat(process.isAlive())
+                            .as("CLI still running; output so far: %s", lines)
+                            .isTrue();
                     continue;
                 }
                 Matcher m = READY.matcher(line);

@@ -1,13 +1,14 @@
 package io.streamingpipeline.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.query.testing.TestTables;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service on the shared Cassandra node, its page in headless Chromium (src/test/js/live-page.mjs with
@@ -43,7 +42,9 @@ class LivePageIT {
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         requireTool(Files.isExecutable(chromium), "chromium (" + chromium + "): apt-get install -y chromium");
         requireTool(commandWorks("node", "--version"), "node: apt-get install -y nodejs npm");
-        requireTool(Files.isDirectory(Path.of("node_modules", "playwright-core")), "node_modules/playwright-core: npm ci in query-api");
+        requireTool(
+                Files.isDirectory(Path.of("node_modules", "playwright-core")),
+                "node_modules/playwright-core: npm ci in query-api");
         Files.createDirectories(ARTIFACTS);
 
         CassandraNode cassandra = SharedCassandra.get();
@@ -55,8 +56,16 @@ class LivePageIT {
             double price = 100;
             for (int i = 0; i < SEEDED; i++) {
                 double close = price + Math.sin(i / 5.0) * 2;
-                tables.candle(SYMBOL, firstMinute + i * 60_000L, price, Math.max(price, close) + 1,
-                        Math.min(price, close) - 1, close, 10 + i, 20 + i, (price + close) / 2);
+                tables.candle(
+                        SYMBOL,
+                        firstMinute + i * 60_000L,
+                        price,
+                        Math.max(price, close) + 1,
+                        Math.min(price, close) - 1,
+                        close,
+                        10 + i,
+                        20 + i,
+                        (price + close) / 2);
                 price = close;
             }
             for (int i = 0; i < 20; i++) {
@@ -65,15 +74,23 @@ class LivePageIT {
         }
         Path secret = Files.writeString(ARTIFACTS.resolve("cassandra-password"), cassandra.password() + "\n");
         Map<String, String> env = Map.of(
-                "QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
-                "QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.username(),
+                "QUARKUS_CASSANDRA_CONTACT_POINTS",
+                cassandra.contactPoint(),
+                "QUARKUS_CASSANDRA_AUTH_USERNAME",
+                cassandra.username(),
                 // the file wins over the variable: the service only connects if it does
-                "QUARKUS_CASSANDRA_AUTH_PASSWORD", "not-the-password",
-                "QUERY_CASSANDRA_PASSWORD_FILE", secret.toAbsolutePath().toString(),
-                "QUERY_KEYSPACE", KEYSPACE,
-                "QUERY_SYMBOLS", SYMBOL + ",BINANCE:BTCUSDT");
+                "QUARKUS_CASSANDRA_AUTH_PASSWORD",
+                "not-the-password",
+                "QUERY_CASSANDRA_PASSWORD_FILE",
+                secret.toAbsolutePath().toString(),
+                "QUERY_KEYSPACE",
+                KEYSPACE,
+                "QUERY_SYMBOLS",
+                SYMBOL + ",BINANCE:BTCUSDT");
         try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app"))
-                .log(ARTIFACTS.resolve("query-api.log")).env(env).start()) {
+                .log(ARTIFACTS.resolve("query-api.log"))
+                .env(env)
+                .start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.status("/q/health/ready") == 200);
             String url = "http://127.0.0.1:" + app.httpPort() + "/?symbol=" + SYMBOL + "&hours=2";
             runBrowser(url, chromium, () -> {
@@ -89,12 +106,18 @@ class LivePageIT {
 
     private static void runBrowser(String url, Path chromium, Runnable writeNewCandle) throws Exception {
         Path screenshot = ARTIFACTS.resolve("live-page.png").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toAbsolutePath().toString(), url, screenshot.toString(),
-                Integer.toString(SEEDED)).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "node",
+                        SCRIPT.toAbsolutePath().toString(),
+                        url,
+                        screenshot.toString(),
+                        Integer.toString(SEEDED))
+                .redirectErrorStream(true);
         pb.environment().put("CHROMIUM", chromium.toString());
         Process node = pb.start();
         List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 output.add(line);
@@ -107,7 +130,9 @@ class LivePageIT {
                 fail("the browser script did not finish:\n" + String.join("\n", output));
             }
             Files.write(ARTIFACTS.resolve("live-page.out"), output);
-            assertThat(node.exitValue()).as("browser script output:\n" + String.join("\n", output)).isZero();
+            assertThat(node.exitValue())
+                    .as("browser script output:\n" + String.join("\n", output))
+                    .isZero();
             assertThat(output).contains("PASSED");
         } finally {
             if (node.isAlive()) {

@@ -1,5 +1,9 @@
 package io.streamingpipeline.query;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -9,11 +13,6 @@ import io.restassured.RestAssured;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.query.testing.SharedCassandraResource;
 import io.streamingpipeline.query.testing.TestTables;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,10 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Live streams against the shared Cassandra node with {@code query.live.max-streams=10} and a 200 ms poll: however
@@ -44,8 +43,11 @@ class LiveStreamsTest {
     public static class TenStreams implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("query.live.max-streams", Integer.toString(MAX_STREAMS),
-                    "query.live.poll-interval", POLL.toMillis() + "ms");
+            return Map.of(
+                    "query.live.max-streams",
+                    Integer.toString(MAX_STREAMS),
+                    "query.live.poll-interval",
+                    POLL.toMillis() + "ms");
         }
     }
 
@@ -71,11 +73,14 @@ class LiveStreamsTest {
             Thread.sleep(3000);
             long reads = candleReads(session) - before;
             long polls = (System.nanoTime() - started) / POLL.toNanos();
-            System.out.printf("%d clients, %d poll intervals: %d Cassandra reads of the candle table%n", MAX_STREAMS,
-                    polls, reads);
+            System.out.printf(
+                    "%d clients, %d poll intervals: %d Cassandra reads of the candle table%n",
+                    MAX_STREAMS, polls, reads);
             // one poller: about `polls` reads (fewer when ticks are dropped on a busy machine); one per client: 10 x
-            assertThat(reads).as("Cassandra reads of the candle table by %d clients in %d poll intervals",
-                    MAX_STREAMS, polls).isPositive().isLessThanOrEqualTo(polls + 5);
+            assertThat(reads)
+                    .as("Cassandra reads of the candle table by %d clients in %d poll intervals", MAX_STREAMS, polls)
+                    .isPositive()
+                    .isLessThanOrEqualTo(polls + 5);
 
             tables.candle(symbol, minute, 5, 7, 4, 6.5, 2, 2, 6.0);
             for (SseLines client : clients) {
@@ -110,13 +115,19 @@ class LiveStreamsTest {
             }
             assertThat(metric("query_live_pollers")).isEqualTo(1);
 
-            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(liveUrl(symbol)))
-                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(liveUrl(symbol)))
+                                    .header("Accept", "text/event-stream")
+                                    .timeout(Duration.ofSeconds(20))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(429);
-            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             assertThat(refused.headers().firstValue("Retry-After")).contains("30");
-            assertThat(refused.body()).contains("\"error\":\"too_many_streams\"")
+            assertThat(refused.body())
+                    .contains("\"error\":\"too_many_streams\"")
                     .contains("maximum of " + MAX_STREAMS + " live streams");
 
             given().get("/api/candles/{symbol}", symbol).then().statusCode(200);
@@ -145,8 +156,12 @@ class LiveStreamsTest {
 
     /** Reads of the test keyspace's candle table that this node coordinated, as Cassandra counts them. */
     private static long candleReads(CqlSession session) {
-        var row = session.execute("SELECT count FROM system_views.coordinator_read_latency WHERE keyspace_name = ? "
-                + "AND table_name = ?", SharedCassandraResource.KEYSPACE, "crypto_candles_1m").one();
+        var row = session.execute(
+                        "SELECT count FROM system_views.coordinator_read_latency WHERE keyspace_name = ? "
+                                + "AND table_name = ?",
+                        SharedCassandraResource.KEYSPACE,
+                        "crypto_candles_1m")
+                .one();
         return row == null ? 0 : row.getLong("count");
     }
 

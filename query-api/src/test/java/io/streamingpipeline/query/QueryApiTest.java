@@ -1,5 +1,10 @@
 package io.streamingpipeline.query;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import io.quarkus.test.common.WithTestResource;
@@ -10,22 +15,16 @@ import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.query.testing.FakePipelineResource;
 import io.streamingpipeline.query.testing.SharedCassandraResource;
 import io.streamingpipeline.query.testing.TestTables;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The REST API against the local stack's real Cassandra node, with rows written here around a UTC day boundary. */
 @QuarkusTest
@@ -36,6 +35,7 @@ class QueryApiTest {
     static final String SYMBOL = "TEST:DAYS";
     /** 2024-03-01T23:59:50Z: the trades run across midnight into 2024-03-02. */
     static final long FIRST_TRADE = Instant.parse("2024-03-01T23:59:50Z").toEpochMilli();
+
     static final long MIDNIGHT = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
     /** Newest first, as the table orders them: (timestamp_unix DESC, id DESC). */
     static final List<Map.Entry<Long, UUID>> TRADES = new ArrayList<>();
@@ -64,7 +64,8 @@ class QueryApiTest {
         Comparator<UUID> asCassandra = Comparator.<UUID>comparingLong(u -> u.getMostSignificantBits() ^ Long.MIN_VALUE)
                 .thenComparingLong(u -> u.getLeastSignificantBits() ^ Long.MIN_VALUE);
         TRADES.sort(Comparator.<Map.Entry<Long, UUID>, Long>comparing(Map.Entry::getKey)
-                .thenComparing(Map.Entry::getValue, asCassandra).reversed());
+                .thenComparing(Map.Entry::getValue, asCassandra)
+                .reversed());
     }
 
     private static void add(TestTables tables, long timestamp, int n) {
@@ -75,12 +76,15 @@ class QueryApiTest {
 
     @Test
     void tradesAcrossMidnightNewestFirst() {
-        Response r = given().queryParam("from", "2024-03-01T23:59:00Z").queryParam("to", "2024-03-02T00:01:00Z")
+        Response r = given().queryParam("from", "2024-03-01T23:59:00Z")
+                .queryParam("to", "2024-03-02T00:01:00Z")
                 .queryParam("limit", 1000)
                 .get("/api/trades/{symbol}", SYMBOL);
         r.then().statusCode(200);
         List<String> ids = r.jsonPath().getList("trades.id");
-        assertThat(ids).containsExactlyElementsOf(TRADES.stream().map(e -> e.getValue().toString()).toList());
+        assertThat(ids)
+                .containsExactlyElementsOf(
+                        TRADES.stream().map(e -> e.getValue().toString()).toList());
         assertThat(r.jsonPath().getString("next_page_token")).isNull();
         assertThat(r.jsonPath().getString("trades[0].symbol")).isEqualTo(SYMBOL);
         assertThat(r.jsonPath().getList("trades[0].conditions")).containsExactly("1");
@@ -89,12 +93,19 @@ class QueryApiTest {
 
     @Test
     void fromIsInclusiveToIsExclusive() {
-        Response r = given().queryParam("from", FIRST_TRADE + 2000).queryParam("to", MIDNIGHT + 4000)
+        Response r = given().queryParam("from", FIRST_TRADE + 2000)
+                .queryParam("to", MIDNIGHT + 4000)
                 .get("/api/trades/{symbol}", SYMBOL);
         r.then().statusCode(200);
         List<Long> times = r.jsonPath().getList("trades.timestamp_unix", Long.class);
-        assertThat(times).containsExactly(MIDNIGHT + 2000, MIDNIGHT, FIRST_TRADE + 8000, FIRST_TRADE + 6000,
-                FIRST_TRADE + 4000, FIRST_TRADE + 2000);
+        assertThat(times)
+                .containsExactly(
+                        MIDNIGHT + 2000,
+                        MIDNIGHT,
+                        FIRST_TRADE + 8000,
+                        FIRST_TRADE + 6000,
+                        FIRST_TRADE + 4000,
+                        FIRST_TRADE + 2000);
     }
 
     @Test
@@ -104,7 +115,8 @@ class QueryApiTest {
             String token = null;
             int pages = 0;
             do {
-                var request = given().queryParam("from", "2024-03-01").queryParam("to", "2024-03-03")
+                var request = given().queryParam("from", "2024-03-01")
+                        .queryParam("to", "2024-03-03")
                         .queryParam("limit", limit);
                 if (token != null) {
                     request.queryParam("page", token);
@@ -117,15 +129,18 @@ class QueryApiTest {
                 token = r.jsonPath().getString("next_page_token");
                 assertThat(++pages).as("pages with limit " + limit).isLessThanOrEqualTo(TRADES.size() + 1);
             } while (token != null);
-            assertThat(seen).as("limit " + limit)
-                    .containsExactlyElementsOf(TRADES.stream().map(e -> e.getValue().toString()).toList());
+            assertThat(seen)
+                    .as("limit " + limit)
+                    .containsExactlyElementsOf(
+                            TRADES.stream().map(e -> e.getValue().toString()).toList());
             assertThat(pages).isEqualTo((TRADES.size() + limit - 1) / limit);
         }
     }
 
     @Test
     void candlesAcrossMidnightOldestFirst() {
-        Response r = given().queryParam("from", "2024-03-01T23:58:00Z").queryParam("to", "2024-03-02T00:02:00Z")
+        Response r = given().queryParam("from", "2024-03-01T23:58:00Z")
+                .queryParam("to", "2024-03-02T00:02:00Z")
                 .get("/api/candles/{symbol}", SYMBOL);
         r.then().statusCode(200);
         assertThat(r.jsonPath().getList("candles.minute_start", Long.class))
@@ -139,9 +154,15 @@ class QueryApiTest {
 
     @Test
     void unknownSymbolIsAnEmptyAnswer() {
-        given().queryParam("from", "2024-03-01").queryParam("to", "2024-03-02")
-                .get("/api/candles/{symbol}", "TEST:NOTHING").then().statusCode(200);
-        assertThat(given().get("/api/trades/{symbol}", "TEST:NOTHING").jsonPath().getList("trades")).isEmpty();
+        given().queryParam("from", "2024-03-01")
+                .queryParam("to", "2024-03-02")
+                .get("/api/candles/{symbol}", "TEST:NOTHING")
+                .then()
+                .statusCode(200);
+        assertThat(given().get("/api/trades/{symbol}", "TEST:NOTHING")
+                        .jsonPath()
+                        .getList("trades"))
+                .isEmpty();
     }
 
     @Test
@@ -151,25 +172,28 @@ class QueryApiTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-            "/api/trades/bad%09symbol      |                                                       | symbol | is not a symbol",
-            "/api/trades/" + "A123456789B123456789C123456789D123456789E123456789F123456789G1234 |  | symbol | is not a symbol",
-            "/api/candles/%20%20           |                                                       | symbol | is not a symbol",
-            "/api/trades/TEST:DAYS         | from=yesterday                                        | from   | is not a time",
-            "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-13-01                         | to     | is not a time",
-            "/api/trades/TEST:DAYS         | from=2024-03-02&to=2024-03-01                         | from   | must be before to",
-            "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-03-01                         | from   | must be before to",
-            "/api/trades/TEST:DAYS         | from=2024-03-01&to=2024-03-09                         | to     | at most 7 days",
-            "/api/candles/TEST:DAYS        | from=2024-01-01&to=2024-02-02                         | to     | at most 31 days",
-            "/api/trades/TEST:DAYS         | from=1709337600&to=1709337700                         | from   | outside 2000-01-01",
-            "/api/trades/TEST:DAYS         | limit=0                                               | limit  | from 1 to 1000",
-            "/api/trades/TEST:DAYS         | limit=1001                                            | limit  | from 1 to 1000",
-            "/api/trades/TEST:DAYS         | limit=ten                                             | limit  | from 1 to 1000",
-            "/api/trades/TEST:DAYS         | limit=-5                                              | limit  | from 1 to 1000",
-            "/api/trades/TEST:DAYS         | page=not-a-token                                      | page   | not one this service returned",
-            "/api/trades/TEST:DAYS         | from=2999-01-01                                       | from   | outside 2000-01-01",
-            "/api/candles/TEST:DAYS/live   |                                                       |        | ",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/trades/bad%09symbol      |                                                       | symbol | is not a symbol",
+                "/api/trades/"
+                        + "A123456789B123456789C123456789D123456789E123456789F123456789G1234 |  | symbol | is not a symbol",
+                "/api/candles/%20%20           |                                                       | symbol | is not a symbol",
+                "/api/trades/TEST:DAYS         | from=yesterday                                        | from   | is not a time",
+                "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-13-01                         | to     | is not a time",
+                "/api/trades/TEST:DAYS         | from=2024-03-02&to=2024-03-01                         | from   | must be before to",
+                "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-03-01                         | from   | must be before to",
+                "/api/trades/TEST:DAYS         | from=2024-03-01&to=2024-03-09                         | to     | at most 7 days",
+                "/api/candles/TEST:DAYS        | from=2024-01-01&to=2024-02-02                         | to     | at most 31 days",
+                "/api/trades/TEST:DAYS         | from=1709337600&to=1709337700                         | from   | outside 2000-01-01",
+                "/api/trades/TEST:DAYS         | limit=0                                               | limit  | from 1 to 1000",
+                "/api/trades/TEST:DAYS         | limit=1001                                            | limit  | from 1 to 1000",
+                "/api/trades/TEST:DAYS         | limit=ten                                             | limit  | from 1 to 1000",
+                "/api/trades/TEST:DAYS         | limit=-5                                              | limit  | from 1 to 1000",
+                "/api/trades/TEST:DAYS         | page=not-a-token                                      | page   | not one this service returned",
+                "/api/trades/TEST:DAYS         | from=2999-01-01                                       | from   | outside 2000-01-01",
+                "/api/candles/TEST:DAYS/live   |                                                       |        | ",
+            })
     void badInputIs400WithAReason(String path, String query, String parameter, String message) {
         if (path.endsWith("/live")) {
             given().get("/api/candles/{symbol}/live", "bad\tsymbol").then().statusCode(400);
@@ -188,8 +212,8 @@ class QueryApiTest {
         String symbol = "TEST:LIVE";
         long minute = System.currentTimeMillis() / 60_000 * 60_000;
         try (CqlSession session = SharedCassandra.session();
-             SseLines events = SseLines.open(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
-                     + "/api/candles/" + symbol + "/live")) {
+                SseLines events = SseLines.open(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/api/candles/" + symbol + "/live")) {
             TestTables tables = new TestTables(session, SharedCassandraResource.KEYSPACE);
             tables.candle(symbol, minute, 5, 6, 4, 5.5, 1, 1, 5.5);
             String first = events.next(10);
@@ -212,12 +236,15 @@ class QueryApiTest {
         await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
             Response r = given().get("/api/pipeline");
             r.then().statusCode(200);
-            assertThat(r.jsonPath().getString("components.find { it.name == 'ingestor' }.status")).isEqualTo("UP");
+            assertThat(r.jsonPath().getString("components.find { it.name == 'ingestor' }.status"))
+                    .isEqualTo("UP");
             String rate = r.jsonPath().getString("components.find { it.name == 'ingestor' }.rows_per_second");
             assertThat(rate).as("rows/s after two reads").isNotNull();
             assertThat(Double.parseDouble(rate)).isPositive();
-            assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.status")).isEqualTo("UNREACHABLE");
-            assertThat(r.jsonPath().getString("components.find { it.name == 'cassandra' }.status")).isEqualTo("UP");
+            assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.status"))
+                    .isEqualTo("UNREACHABLE");
+            assertThat(r.jsonPath().getString("components.find { it.name == 'cassandra' }.status"))
+                    .isEqualTo("UP");
         });
     }
 
@@ -226,19 +253,30 @@ class QueryApiTest {
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         assertThat(config.getValue("quarkus.cassandra.auth.username", String.class))
                 .isEqualTo(CassandraNode.READER_USERNAME);
-        try (CqlSession reader = SharedCassandra.get().sessionBuilder(
-                config.getValue("quarkus.cassandra.auth.username", String.class),
-                config.getValue("quarkus.cassandra.auth.password", String.class)).build()) {
-            assertThat(reader.execute("SELECT count(*) FROM " + SharedCassandraResource.KEYSPACE
-                    + ".crypto_candles_1m WHERE symbol = ? AND day = '2024-03-02'", SYMBOL).one().getLong(0)).isEqualTo(3);
+        try (CqlSession reader = SharedCassandra.get()
+                .sessionBuilder(
+                        config.getValue("quarkus.cassandra.auth.username", String.class),
+                        config.getValue("quarkus.cassandra.auth.password", String.class))
+                .build()) {
+            assertThat(reader.execute(
+                                    "SELECT count(*) FROM " + SharedCassandraResource.KEYSPACE
+                                            + ".crypto_candles_1m WHERE symbol = ? AND day = '2024-03-02'",
+                                    SYMBOL)
+                            .one()
+                            .getLong(0))
+                    .isEqualTo(3);
             assertThatThrownBy(() -> new TestTables(reader, SharedCassandraResource.KEYSPACE)
-                    .candle(SYMBOL, MIDNIGHT, 1, 1, 1, 1, 1, 1, 1.0))
+                            .candle(SYMBOL, MIDNIGHT, 1, 1, 1, 1, 1, 1, 1.0))
                     .isInstanceOf(UnauthorizedException.class);
-            assertThatThrownBy(() -> reader.execute("DROP TABLE " + SharedCassandraResource.KEYSPACE + ".crypto_trades"))
+            assertThatThrownBy(
+                            () -> reader.execute("DROP TABLE " + SharedCassandraResource.KEYSPACE + ".crypto_trades"))
                     .isInstanceOf(UnauthorizedException.class);
         }
-        given().queryParam("from", "2024-03-02").queryParam("to", "2024-03-03").get("/api/candles/{symbol}", SYMBOL)
-                .then().statusCode(200);
+        given().queryParam("from", "2024-03-02")
+                .queryParam("to", "2024-03-03")
+                .get("/api/candles/{symbol}", SYMBOL)
+                .then()
+                .statusCode(200);
     }
 
     /** A Cassandra error that is not an outage (here: SELECT revoked from the service's role) is a 500 that names nothing internal. */
@@ -250,26 +288,35 @@ class QueryApiTest {
             app.execute("REVOKE SELECT ON KEYSPACE " + keyspace + " FROM " + CassandraNode.READER_USERNAME);
             try {
                 // Cassandra caches permissions for 2 s (permissions_validity)
-                await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given().get(url).statusCode() == 500);
+                await().atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> given().get(url).statusCode() == 500);
                 Response r = given().get(url);
                 r.then().statusCode(500).contentType("application/json");
                 assertThat(r.jsonPath().getString("error")).isEqualTo("cassandra_error");
                 assertThat(r.jsonPath().getString("message"))
                         .isEqualTo("Cassandra could not run the query; the service's log says why.");
-                assertThat(r.asString()).doesNotContain(keyspace, CassandraNode.READER_USERNAME, "SELECT", "127.0.0.1",
-                        "Unauthorized", "permission");
+                assertThat(r.asString())
+                        .doesNotContain(
+                                keyspace,
+                                CassandraNode.READER_USERNAME,
+                                "SELECT",
+                                "127.0.0.1",
+                                "Unauthorized",
+                                "permission");
             } finally {
                 app.execute("GRANT SELECT ON KEYSPACE " + keyspace + " TO " + CassandraNode.READER_USERNAME);
             }
         }
-        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> given().get(url).statusCode() == 200);
+        await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> given().get(url).statusCode() == 200);
     }
 
     /** Many viewers of the page cost one reading of the pipeline's state per query.pipeline.cache-ttl (2 s). */
     @Test
     void pipelineStateIsReadOncePerCacheTtlAndNamesNoHost() {
         String fake = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("query.pipeline.ingestor.health-url", String.class).replace("/q/health/ready", "");
+                .getValue("query.pipeline.ingestor.health-url", String.class)
+                .replace("/q/health/ready", "");
         long before = Long.parseLong(given().get(fake + "/health-requests").asString());
         long started = System.nanoTime();
         for (int i = 0; i < 20; i++) {
@@ -280,16 +327,21 @@ class QueryApiTest {
         }
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         long reads = Long.parseLong(given().get(fake + "/health-requests").asString()) - before;
-        assertThat(reads).as("health checks read for 20 requests in %d ms", elapsedMillis)
-                .isLessThanOrEqualTo(elapsedMillis / 2000 + 2).isLessThan(20);
+        assertThat(reads)
+                .as("health checks read for 20 requests in %d ms", elapsedMillis)
+                .isLessThanOrEqualTo(elapsedMillis / 2000 + 2)
+                .isLessThan(20);
     }
 
     @Test
     void pageOpenApiAndMetricsAreServed() {
         assertThat(given().get("/").then().statusCode(200).extract().asString()).contains("vendor/lightweight-charts");
-        given().get("/vendor/lightweight-charts.standalone.production.js").then().statusCode(200);
+        given().get("/vendor/lightweight-charts.standalone.production.js")
+                .then()
+                .statusCode(200);
         given().get("/app.js").then().statusCode(200);
-        assertThat(given().get("/q/openapi").then().statusCode(200).extract().asString()).contains("/api/trades/{symbol}");
+        assertThat(given().get("/q/openapi").then().statusCode(200).extract().asString())
+                .contains("/api/trades/{symbol}");
         given().get("/q/metrics").then().statusCode(200);
     }
 }

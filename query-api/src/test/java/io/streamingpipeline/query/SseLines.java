@@ -32,9 +32,12 @@ final class SseLines implements AutoCloseable {
 
     private void read(String url) {
         try {
-            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("Accept", "text/event-stream")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
             body = response.body();
             status.complete(response.statusCode());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {

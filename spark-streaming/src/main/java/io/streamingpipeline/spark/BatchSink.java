@@ -1,10 +1,9 @@
 package io.streamingpipeline.spark;
 
+import java.io.Serializable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-
-import java.io.Serializable;
 
 /** Where the rows of one micro-batch go. The job writes to Cassandra and, for dead letters, Kafka ({@link DeadLetterSink}); tests collect rows in memory. */
 @FunctionalInterface

@@ -2,9 +2,6 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.SourceCandle;
-import org.apache.spark.SparkContext;
-import org.apache.spark.util.AccumulatorV2;
-
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.Collections;
@@ -12,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.AccumulatorV2;
 
 /**
  * What a micro-batch's records were: how many trades are valid, how many records were rejected for each reason, and
@@ -57,8 +56,11 @@ public final class BatchTally implements Serializable {
     void add(TradeRecordCheck.Checked record, int partition, long offset) {
         if (record.valid()) {
             valid++;
-            SourceCandle candle = SourceCandle.ofTrade(Candle.ofTrade(record.symbol(), record.timestampUnix(),
-                    record.id(), record.price(), record.volume()), partition, offset);
+            SourceCandle candle = SourceCandle.ofTrade(
+                    Candle.ofTrade(
+                            record.symbol(), record.timestampUnix(), record.id(), record.price(), record.volume()),
+                    partition,
+                    offset);
             if (onlyAbove != null) {
                 Long above = onlyAbove.get(candle.key());
                 if (above == null || offset <= above) {

@@ -1,6 +1,14 @@
 package io.streamingpipeline.spark;
 
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,15 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Writes dead letters ({@link DeadLetters#records}) to the dead-letter topic with a Kafka producer per task, so that
@@ -52,7 +51,8 @@ final class DeadLetterSink implements BatchSink {
     /** The client options without their {@code kafka.} prefix, as a Kafka client takes them. */
     static Map<String, String> clientConfig(Map<String, String> kafkaClientOptions) {
         Map<String, String> config = new HashMap<>();
-        kafkaClientOptions.forEach((k, v) -> config.put(k.startsWith("kafka.") ? k.substring("kafka.".length()) : k, v));
+        kafkaClientOptions.forEach(
+                (k, v) -> config.put(k.startsWith("kafka.") ? k.substring("kafka.".length()) : k, v));
         return config;
     }
 
@@ -71,8 +71,11 @@ final class DeadLetterSink implements BatchSink {
         deadLetters.foreachPartition(new Writer(producerConfig, topic, unwritten));
         if (unwritten.value() > 0) {
             metrics.deadLettersUnwritten(unwritten.value());
-            LOG.error("{} dead letter(s) could not be written to {} and were skipped: Kafka refused them for good "
-                    + "(the executors' logs say why)", unwritten.value(), topic);
+            LOG.error(
+                    "{} dead letter(s) could not be written to {} and were skipped: Kafka refused them for good "
+                            + "(the executors' logs say why)",
+                    unwritten.value(),
+                    topic);
         }
     }
 
@@ -95,8 +98,10 @@ final class DeadLetterSink implements BatchSink {
                     byte[] key = (byte[]) row.get(0);
                     byte[] value = (byte[]) row.get(1);
                     // a record's own problem (too large, ...) fails its future; anything thrown here fails the task
-                    sent.add(new Sent(producer.send(new ProducerRecord<>(topic, key, value)),
-                            key == null ? 0 : key.length, value.length));
+                    sent.add(new Sent(
+                            producer.send(new ProducerRecord<>(topic, key, value)),
+                            key == null ? 0 : key.length,
+                            value.length));
                 }
                 producer.flush();
                 for (Sent s : sent) {
@@ -117,11 +122,15 @@ final class DeadLetterSink implements BatchSink {
         private void unwritten(Throwable error, int keyBytes, int valueBytes) {
             unwritten.add(1);
             // the error's class and message only: Kafka's messages name sizes and the topic, never the record
-            LOG.error("A dead letter could not be written to {} and is skipped ({} key bytes, {} value bytes): {}: {}",
-                    topic, keyBytes, valueBytes, error.getClass().getName(), error.getMessage());
+            LOG.error(
+                    "A dead letter could not be written to {} and is skipped ({} key bytes, {} value bytes): {}: {}",
+                    topic,
+                    keyBytes,
+                    valueBytes,
+                    error.getClass().getName(),
+                    error.getMessage());
         }
     }
 
-    private record Sent(Future<RecordMetadata> ack, int keyBytes, int valueBytes) {
-    }
+    private record Sent(Future<RecordMetadata> ack, int keyBytes, int valueBytes) {}
 }

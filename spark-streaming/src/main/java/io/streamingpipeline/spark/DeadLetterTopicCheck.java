@@ -1,6 +1,13 @@
 package io.streamingpipeline.spark;
 
 import io.streamingpipeline.contract.DeadLetter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -12,14 +19,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
  * At start: the dead-letter topic exists and Kafka is reachable, and the topic ({@code max.message.bytes}) and the
  * job's producer ({@code max.request.size}) take the largest dead letter the job writes. Without this, the first
@@ -30,10 +29,10 @@ final class DeadLetterTopicCheck {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTopicCheck.class);
     /** Bytes the topic and the producer must take: the largest dead letter and its framing. */
     static final int REQUIRED_BYTES = DeadLetter.MAX_RECORD_BYTES + DeadLetter.RECORD_OVERHEAD_BYTES;
+
     private static final int KAFKA_DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
-    private DeadLetterTopicCheck() {
-    }
+    private DeadLetterTopicCheck() {}
 
     /** Throws {@link IllegalStateException} with what to fix. */
     static void verify(JobSettings settings, Duration timeout) {
@@ -41,9 +40,11 @@ final class DeadLetterTopicCheck {
         Map<String, String> client = DeadLetterSink.clientConfig(settings.kafkaClientOptions());
         int maxRequestSize = maxRequestSize(client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (maxRequestSize < REQUIRED_BYTES) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
+            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " "
+                    + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
                     + "=" + maxRequestSize + " is too small for the job's largest dead letter (" + REQUIRED_BYTES
-                    + " bytes with its framing): remove the option (Kafka's default is " + KAFKA_DEFAULT_MAX_REQUEST_SIZE
+                    + " bytes with its framing): remove the option (Kafka's default is "
+                    + KAFKA_DEFAULT_MAX_REQUEST_SIZE
                     + ") or set at least " + REQUIRED_BYTES + ".");
         }
         Map<String, Object> adminConfig = new HashMap<>(client);
@@ -55,7 +56,8 @@ final class DeadLetterTopicCheck {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     throw new IllegalStateException("The dead-letter topic '" + topic + "' does not exist on Kafka at "
-                            + settings.bootstrapServers() + ": create it (the local stack, Compose and Kubernetes create "
+                            + settings.bootstrapServers()
+                            + ": create it (the local stack, Compose and Kubernetes create "
                             + "it at start), or name an existing topic with --" + JobSettings.DEAD_LETTER_TOPIC.name()
                             + " (conf " + JobSettings.DEAD_LETTER_TOPIC.confKey() + "; in Compose and Kubernetes the "
                             + "pipeline config's dead-letter-topic).");
@@ -67,12 +69,17 @@ final class DeadLetterTopicCheck {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config;
             try {
-                config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                config = admin.describeConfigs(List.of(resource))
+                        .all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .get(resource);
             } catch (ExecutionException | TimeoutException e) {
                 // e.g. not authorised to read topic configs: the broker's own check still applies to each record
-                LOG.warn("Cannot read the configuration of the dead-letter topic '{}' ({}); its max.message.bytes "
-                        + "is not checked", topic, e.getClass().getSimpleName());
+                LOG.warn(
+                        "Cannot read the configuration of the dead-letter topic '{}' ({}); its max.message.bytes "
+                                + "is not checked",
+                        topic,
+                        e.getClass().getSimpleName());
                 return;
             }
             ConfigEntry limit = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
@@ -80,8 +87,10 @@ final class DeadLetterTopicCheck {
                 throw new IllegalStateException("The dead-letter topic '" + topic + "' takes records of at most "
                         + limit.value() + " bytes (" + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "); the job's largest "
                         + "dead letter needs " + REQUIRED_BYTES + ": raise it (kafka-configs.sh --alter --entity-type "
-                        + "topics --entity-name " + topic + " --add-config " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "="
-                        + REQUIRED_BYTES + "), or name another topic with --" + JobSettings.DEAD_LETTER_TOPIC.name() + ".");
+                        + "topics --entity-name " + topic + " --add-config " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
+                        + "="
+                        + REQUIRED_BYTES + "), or name another topic with --" + JobSettings.DEAD_LETTER_TOPIC.name()
+                        + ".");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -91,7 +100,8 @@ final class DeadLetterTopicCheck {
 
     private static IllegalStateException unreachable(JobSettings settings, Throwable cause) {
         return new IllegalStateException("Cannot reach Kafka at " + settings.bootstrapServers() + " to check the "
-                + "dead-letter topic '" + settings.deadLetterTopic() + "' (" + cause.getClass().getSimpleName() + ": "
+                + "dead-letter topic '" + settings.deadLetterTopic() + "' ("
+                + cause.getClass().getSimpleName() + ": "
                 + cause.getMessage() + "): check --" + JobSettings.BOOTSTRAP_SERVERS.name() + " and the --"
                 + JobSettings.KAFKA_OPTION + " security settings.");
     }
@@ -103,8 +113,8 @@ final class DeadLetterTopicCheck {
         try {
             return Integer.parseInt(configured.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
-                    + " must be a number of bytes, was '" + configured + "'");
+            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " "
+                    + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " must be a number of bytes, was '" + configured + "'");
         }
     }
 }

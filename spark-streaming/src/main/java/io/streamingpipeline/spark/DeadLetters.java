@@ -17,16 +17,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class DeadLetters {
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The {@code source} of every dead letter this job writes. */
     public static final String SOURCE = "spark";
 
     /** Columns {@code key} and {@code value}, both binary, as the Kafka writer wants them. */
-    static final StructType SCHEMA = new StructType()
-            .add("key", DataTypes.BinaryType, true)
-            .add("value", DataTypes.BinaryType, false);
+    static final StructType SCHEMA =
+            new StructType().add("key", DataTypes.BinaryType, true).add("value", DataTypes.BinaryType, false);
 
     /**
      * @param rejected         as {@link TradeParsing#rejected} gives them
@@ -41,8 +39,12 @@ public final class DeadLetters {
         @Override
         public Row call(Row row) {
             byte[] key = DeadLetterJson.key(row.getAs(TradeParsing.KAFKA_KEY));
-            DeadLetter letter = new DeadLetter(row.getAs(TradeParsing.REJECT_REASON),
-                    row.getAs(TradeParsing.REJECT_DETAIL), row.getAs(TradeParsing.RAW), SOURCE, rejectedAtMillis);
+            DeadLetter letter = new DeadLetter(
+                    row.getAs(TradeParsing.REJECT_REASON),
+                    row.getAs(TradeParsing.REJECT_DETAIL),
+                    row.getAs(TradeParsing.RAW),
+                    SOURCE,
+                    rejectedAtMillis);
             return RowFactory.create(key, DeadLetterJson.value(letter, key == null ? 0 : key.length));
         }
     }

@@ -3,14 +3,13 @@ package io.streamingpipeline.spark;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.CandleStore;
 import io.streamingpipeline.spark.candles.MergedCandle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deterministic faults for the tests on the real engines, set by driver system properties (never by a job option:
@@ -29,15 +28,16 @@ final class FaultInjection {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjection.class);
 
-    private FaultInjection() {
-    }
+    private FaultInjection() {}
 
     /** Halts the JVM if told to after the candles of this batch. */
     static void afterCandlesOf(long batchId) {
         Long haltAfter = Long.getLong(HALT_AFTER_CANDLES_OF_BATCH);
         if (haltAfter != null && haltAfter == batchId) {
-            LOG.error("Fault injection ({}): halting the driver after the candles of batch {}",
-                    HALT_AFTER_CANDLES_OF_BATCH, batchId);
+            LOG.error(
+                    "Fault injection ({}): halting the driver after the candles of batch {}",
+                    HALT_AFTER_CANDLES_OF_BATCH,
+                    batchId);
             Runtime.getRuntime().halt(137);
         }
     }
@@ -57,8 +57,11 @@ final class FaultInjection {
 
         @Override
         public Set<Candle.Key> write(Collection<CandleWrite> writes) {
-            LOG.warn("Fault injection ({}): holding {} candle writes until {} exists", HOLD_CANDLE_WRITES_UNTIL,
-                    writes.size(), gate);
+            LOG.warn(
+                    "Fault injection ({}): holding {} candle writes until {} exists",
+                    HOLD_CANDLE_WRITES_UNTIL,
+                    writes.size(),
+                    gate);
             while (!Files.exists(Path.of(gate))) {
                 try {
                     Thread.sleep(100);

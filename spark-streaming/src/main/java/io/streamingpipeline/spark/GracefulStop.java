@@ -1,14 +1,13 @@
 package io.streamingpipeline.spark;
 
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops the streaming queries on SIGTERM between two micro-batches rather than in the middle of one.
@@ -26,17 +25,22 @@ public final class GracefulStop {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
     /** Spark's shutdown hooks run at Hadoop priority 40 (FileSystem's 10 + 30); higher runs first. */
     static final int PRIORITY = 100;
+
     private static final long POLL_MILLIS = 100;
     private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
-    private GracefulStop() {
-    }
+    private GracefulStop() {}
 
     public static void onShutdown(List<StreamingQuery> queries, Duration timeout) {
-        org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
-            SHUTTING_DOWN.set(true);
-            stopAll(queries, timeout);
-        }, PRIORITY, timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        org.apache.hadoop.util.ShutdownHookManager.get()
+                .addShutdownHook(
+                        () -> {
+                            SHUTTING_DOWN.set(true);
+                            stopAll(queries, timeout);
+                        },
+                        PRIORITY,
+                        timeout.toMillis() + 5_000,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** True once the JVM shuts down: the hook stops every query, nobody else should. */
@@ -59,8 +63,12 @@ public final class GracefulStop {
                     }
                 }
                 query.stop();
-                LOG.info("Query {} stopped at batch {}", query.name(),
-                        query.lastProgress() == null ? "none" : query.lastProgress().batchId());
+                LOG.info(
+                        "Query {} stopped at batch {}",
+                        query.name(),
+                        query.lastProgress() == null
+                                ? "none"
+                                : query.lastProgress().batchId());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

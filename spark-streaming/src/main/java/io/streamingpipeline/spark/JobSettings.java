@@ -3,7 +3,6 @@ package io.streamingpipeline.spark;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.Replication;
 import io.streamingpipeline.contract.TradeContract;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,64 +52,120 @@ public final class JobSettings {
         }
     }
 
-    public static final Option BOOTSTRAP_SERVERS = option("bootstrap-servers", null,
-            "Kafka bootstrap servers, host:port[,host:port...].");
+    public static final Option BOOTSTRAP_SERVERS =
+            option("bootstrap-servers", null, "Kafka bootstrap servers, host:port[,host:port...].");
     public static final Option TOPIC = option("topic", TradeContract.TRADES_TOPIC, "Kafka topic of trades.");
-    public static final Option DEAD_LETTER_TOPIC = option("dead-letter-topic", TradeContract.DEAD_LETTER_TOPIC,
+    public static final Option DEAD_LETTER_TOPIC = option(
+            "dead-letter-topic",
+            TradeContract.DEAD_LETTER_TOPIC,
             "Kafka topic for records that do not parse or fail validation.");
-    public static final Option STARTING_OFFSETS = option("starting-offsets", "earliest",
+    public static final Option STARTING_OFFSETS = option(
+            "starting-offsets",
+            "earliest",
             "earliest, latest, or a JSON map of offsets; used only when the checkpoint is new.");
-    public static final Option MAX_OFFSETS_PER_TRIGGER = option("max-offsets-per-trigger", "100000",
-            "Most Kafka records per micro-batch; 0 = no limit.");
-    public static final Option FAIL_ON_DATA_LOSS = option("fail-on-data-loss", "true",
+    public static final Option MAX_OFFSETS_PER_TRIGGER =
+            option("max-offsets-per-trigger", "100000", "Most Kafka records per micro-batch; 0 = no limit.");
+    public static final Option FAIL_ON_DATA_LOSS = option(
+            "fail-on-data-loss",
+            "true",
             "Stop when Kafka offsets were lost (retention, topic recreated) instead of skipping them.");
-    public static final Option CHECKPOINT_LOCATION = option("checkpoint-location", null,
+    public static final Option CHECKPOINT_LOCATION = option(
+            "checkpoint-location",
+            null,
             "Durable directory (HDFS, S3, a persistent volume) for the query's offsets; a restart with the same "
                     + "directory resumes where the job stopped.");
-    public static final Option TRIGGER_INTERVAL = option("trigger-interval", "250ms",
+    public static final Option TRIGGER_INTERVAL = option(
+            "trigger-interval",
+            "250ms",
             "Processing-time trigger: how often a micro-batch starts (at once if the last one took longer); bounds "
                     + "the latency to Cassandra, of trades and candles alike.");
-    public static final Option MAX_FUTURE_SKEW = option("max-future-skew", "1h",
+    public static final Option MAX_FUTURE_SKEW = option(
+            "max-future-skew",
+            "1h",
             "A trade time further than this after the Kafka record time is rejected as implausible.");
-    public static final Option CASSANDRA_HOST = option("cassandra-host", "127.0.0.1",
-            "Cassandra contact points, host[,host...].", "spark.cassandra.connection.host");
-    public static final Option CASSANDRA_PORT = option("cassandra-port", "9042",
-            "Cassandra native protocol port.", "spark.cassandra.connection.port");
-    public static final Option CASSANDRA_LOCAL_DC = option("cassandra-local-dc", null,
-            "Local datacenter of the driver (optional on one datacenter).", "spark.cassandra.connection.localDC");
-    public static final Option CASSANDRA_USERNAME = option("cassandra-username", null,
-            "Cassandra user (optional; needs a password).", "spark.cassandra.auth.username");
-    public static final Option CASSANDRA_PASSWORD = option("cassandra-password", null,
-            "Cassandra password; prefer --cassandra-password-file.", "spark.cassandra.auth.password");
-    public static final Option CASSANDRA_PASSWORD_FILE = option("cassandra-password-file", null,
-            "File holding the Cassandra password (e.g. a mounted Kubernetes secret).");
+    public static final Option CASSANDRA_HOST = option(
+            "cassandra-host",
+            "127.0.0.1",
+            "Cassandra contact points, host[,host...].",
+            "spark.cassandra.connection.host");
+    public static final Option CASSANDRA_PORT =
+            option("cassandra-port", "9042", "Cassandra native protocol port.", "spark.cassandra.connection.port");
+    public static final Option CASSANDRA_LOCAL_DC = option(
+            "cassandra-local-dc",
+            null,
+            "Local datacenter of the driver (optional on one datacenter).",
+            "spark.cassandra.connection.localDC");
+    public static final Option CASSANDRA_USERNAME = option(
+            "cassandra-username",
+            null,
+            "Cassandra user (optional; needs a password).",
+            "spark.cassandra.auth.username");
+    public static final Option CASSANDRA_PASSWORD = option(
+            "cassandra-password",
+            null,
+            "Cassandra password; prefer --cassandra-password-file.",
+            "spark.cassandra.auth.password");
+    public static final Option CASSANDRA_PASSWORD_FILE = option(
+            "cassandra-password-file", null, "File holding the Cassandra password (e.g. a mounted Kubernetes secret).");
     public static final Option KEYSPACE = option("keyspace", CassandraSchema.DEFAULT_KEYSPACE, "Cassandra keyspace.");
-    public static final Option REPLICATION = option("replication", "SimpleStrategy:1",
+    public static final Option REPLICATION = option(
+            "replication",
+            "SimpleStrategy:1",
             "Schema command: SimpleStrategy:<rf> or NetworkTopologyStrategy:<dc>=<rf>[,<dc>=<rf>...].");
-    public static final Option TRADES_TTL = option("trades-ttl", "30d",
-            "Schema command: default TTL of raw trades; 0 = forever.");
-    public static final Option CANDLES_TTL = option("candles-ttl", "365d",
-            "Schema command: default TTL of candles; 0 = forever.");
-    public static final Option HEALTH_PORT = option("health-port", "8090",
+    public static final Option TRADES_TTL =
+            option("trades-ttl", "30d", "Schema command: default TTL of raw trades; 0 = forever.");
+    public static final Option CANDLES_TTL =
+            option("candles-ttl", "365d", "Schema command: default TTL of candles; 0 = forever.");
+    public static final Option HEALTH_PORT = option(
+            "health-port",
+            "8090",
             "Port of /health/live, /health/ready and /metrics on the driver; 0 = any free port, -1 = off.");
-    public static final Option HEALTH_BIND_ADDRESS = option("health-bind-address", "0.0.0.0",
-            "Address the health endpoint listens on.");
-    public static final Option HEALTH_PROGRESS_TIMEOUT = option("health-progress-timeout", "120s",
-            "Not ready when a query reported no progress for this long.");
-    public static final Option GRACEFUL_STOP_TIMEOUT = option("graceful-stop-timeout", "60s",
+    public static final Option HEALTH_BIND_ADDRESS =
+            option("health-bind-address", "0.0.0.0", "Address the health endpoint listens on.");
+    public static final Option HEALTH_PROGRESS_TIMEOUT =
+            option("health-progress-timeout", "120s", "Not ready when a query reported no progress for this long.");
+    public static final Option GRACEFUL_STOP_TIMEOUT = option(
+            "graceful-stop-timeout",
+            "60s",
             "On SIGTERM, how long to wait for the running micro-batch before stopping anyway.");
-    public static final Option APPLY_SCHEMA = new Option("apply-schema", null, List.of(), true,
-            "Create the keyspace and tables if they do not exist, then exit.");
+    public static final Option APPLY_SCHEMA = new Option(
+            "apply-schema", null, List.of(), true, "Create the keyspace and tables if they do not exist, then exit.");
     public static final Option HELP = new Option("help", null, List.of(), true, "Print this list and exit.");
-    public static final Option KAFKA_OPTIONS = new Option(KAFKA_OPTION, null, List.of(), false,
+    public static final Option KAFKA_OPTIONS = new Option(
+            KAFKA_OPTION,
+            null,
+            List.of(),
+            false,
             "Extra Kafka client setting key=value for source and dead-letter writer (repeatable), "
                     + "e.g. security.protocol=SASL_SSL.");
 
-    public static final List<Option> OPTIONS = List.of(BOOTSTRAP_SERVERS, TOPIC, DEAD_LETTER_TOPIC, STARTING_OFFSETS,
-            MAX_OFFSETS_PER_TRIGGER, FAIL_ON_DATA_LOSS, KAFKA_OPTIONS, CHECKPOINT_LOCATION, TRIGGER_INTERVAL,
-            MAX_FUTURE_SKEW, CASSANDRA_HOST, CASSANDRA_PORT, CASSANDRA_LOCAL_DC, CASSANDRA_USERNAME, CASSANDRA_PASSWORD,
-            CASSANDRA_PASSWORD_FILE, KEYSPACE, REPLICATION, TRADES_TTL, CANDLES_TTL, HEALTH_PORT, HEALTH_BIND_ADDRESS,
-            HEALTH_PROGRESS_TIMEOUT, GRACEFUL_STOP_TIMEOUT, APPLY_SCHEMA, HELP);
+    public static final List<Option> OPTIONS = List.of(
+            BOOTSTRAP_SERVERS,
+            TOPIC,
+            DEAD_LETTER_TOPIC,
+            STARTING_OFFSETS,
+            MAX_OFFSETS_PER_TRIGGER,
+            FAIL_ON_DATA_LOSS,
+            KAFKA_OPTIONS,
+            CHECKPOINT_LOCATION,
+            TRIGGER_INTERVAL,
+            MAX_FUTURE_SKEW,
+            CASSANDRA_HOST,
+            CASSANDRA_PORT,
+            CASSANDRA_LOCAL_DC,
+            CASSANDRA_USERNAME,
+            CASSANDRA_PASSWORD,
+            CASSANDRA_PASSWORD_FILE,
+            KEYSPACE,
+            REPLICATION,
+            TRADES_TTL,
+            CANDLES_TTL,
+            HEALTH_PORT,
+            HEALTH_BIND_ADDRESS,
+            HEALTH_PROGRESS_TIMEOUT,
+            GRACEFUL_STOP_TIMEOUT,
+            APPLY_SCHEMA,
+            HELP);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9_.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
@@ -144,14 +199,17 @@ public final class JobSettings {
     private JobSettings(Reader r) {
         command = r.flag(HELP) ? Command.HELP : r.flag(APPLY_SCHEMA) ? Command.APPLY_SCHEMA : Command.RUN;
         boolean running = command == Command.RUN;
-        bootstrapServers = running ? r.required(BOOTSTRAP_SERVERS, JobSettings::bootstrapServers) : r.raw(BOOTSTRAP_SERVERS);
+        bootstrapServers =
+                running ? r.required(BOOTSTRAP_SERVERS, JobSettings::bootstrapServers) : r.raw(BOOTSTRAP_SERVERS);
         topic = r.value(TOPIC, JobSettings::topic);
         deadLetterTopic = r.value(DEAD_LETTER_TOPIC, JobSettings::topic);
         startingOffsets = r.value(STARTING_OFFSETS, JobSettings::startingOffsets);
-        maxOffsetsPerTrigger = r.value(MAX_OFFSETS_PER_TRIGGER, v -> nonNegativeLong(v, "a number of records (0 = no limit)"));
+        maxOffsetsPerTrigger =
+                r.value(MAX_OFFSETS_PER_TRIGGER, v -> nonNegativeLong(v, "a number of records (0 = no limit)"));
         failOnDataLoss = r.value(FAIL_ON_DATA_LOSS, JobSettings::bool);
         kafkaOptions = r.kafkaOptions();
-        checkpointLocation = running ? r.required(CHECKPOINT_LOCATION, JobSettings::nonBlank) : r.raw(CHECKPOINT_LOCATION);
+        checkpointLocation =
+                running ? r.required(CHECKPOINT_LOCATION, JobSettings::nonBlank) : r.raw(CHECKPOINT_LOCATION);
         triggerInterval = r.value(TRIGGER_INTERVAL, v -> positive(duration(v)));
         maxFutureSkew = r.value(MAX_FUTURE_SKEW, JobSettings::duration);
         cassandraHost = r.value(CASSANDRA_HOST, JobSettings::hosts);
@@ -198,7 +256,9 @@ public final class JobSettings {
                 out.append(" Default: ").append(o.defaultValue()).append('.');
             }
             if (!o.confAliases().isEmpty()) {
-                out.append(" Also read from ").append(String.join(", ", o.confAliases())).append('.');
+                out.append(" Also read from ")
+                        .append(String.join(", ", o.confAliases()))
+                        .append('.');
             }
             out.append('\n');
         }
@@ -461,7 +521,8 @@ public final class JobSettings {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(allowOff ? "a port 1-65535, 0 (any free port) or -1 (off)" : "a port 1-65535");
+        throw new IllegalArgumentException(
+                allowOff ? "a port 1-65535, 0 (any free port) or -1 (off)" : "a port 1-65535");
     }
 
     private static boolean bool(String text) {
@@ -561,8 +622,8 @@ public final class JobSettings {
         <T> T required(Option option, Function<String, T> parse) {
             String text = raw(option);
             if (text == null || text.isBlank()) {
-                problems.add("--" + option.name() + " is required to run: " + option.help()
-                        + " Set it with --" + option.name() + " <value> or --conf " + option.confKey() + "=<value>.");
+                problems.add("--" + option.name() + " is required to run: " + option.help() + " Set it with --"
+                        + option.name() + " <value> or --conf " + option.confKey() + "=<value>.");
                 return null;
             }
             return parse(option, text, parse);
@@ -573,8 +634,8 @@ public final class JobSettings {
                 return parse.apply(text);
             } catch (IllegalArgumentException e) {
                 boolean secret = option == CASSANDRA_PASSWORD;
-                problems.add("--" + option.name() + " must be " + e.getMessage()
-                        + (secret ? "" : ", was '" + text + "'"));
+                problems.add(
+                        "--" + option.name() + " must be " + e.getMessage() + (secret ? "" : ", was '" + text + "'"));
                 return null;
             }
         }
@@ -583,15 +644,16 @@ public final class JobSettings {
             String file = optional(CASSANDRA_PASSWORD_FILE, JobSettings::nonBlank);
             if (file != null) {
                 try {
-                    String password = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+                    String password = Files.readString(Path.of(file), StandardCharsets.UTF_8)
+                            .strip();
                     if (password.isEmpty()) {
                         problems.add("--" + CASSANDRA_PASSWORD_FILE.name() + " names an empty file: " + file);
                         return null;
                     }
                     return password;
                 } catch (IOException | RuntimeException e) {
-                    problems.add("--" + CASSANDRA_PASSWORD_FILE.name() + " cannot be read: " + file
-                            + " (" + e.getClass().getSimpleName() + ")");
+                    problems.add("--" + CASSANDRA_PASSWORD_FILE.name() + " cannot be read: " + file + " ("
+                            + e.getClass().getSimpleName() + ")");
                     return null;
                 }
             }
@@ -609,7 +671,8 @@ public final class JobSettings {
             });
             options.putAll(kafkaArgs);
             if (options.containsKey("bootstrap.servers")) {
-                problems.add("set the bootstrap servers with --" + BOOTSTRAP_SERVERS.name() + ", not --" + KAFKA_OPTION);
+                problems.add(
+                        "set the bootstrap servers with --" + BOOTSTRAP_SERVERS.name() + ", not --" + KAFKA_OPTION);
             }
             return Map.copyOf(options);
         }

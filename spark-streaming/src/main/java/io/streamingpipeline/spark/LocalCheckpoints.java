@@ -1,10 +1,9 @@
 package io.streamingpipeline.spark;
 
+import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-
-import java.net.URI;
 
 /**
  * How the query writes its checkpoint files (an offset file when a micro-batch starts, a commit file when it ends)
@@ -21,16 +20,18 @@ final class LocalCheckpoints {
 
     /** Spark SQL's (internal) setting that names the checkpoint file manager class. */
     static final String FILE_MANAGER_CLASS = "spark.sql.streaming.checkpointFileManagerClass";
+
     static final String FILE_SYSTEM_BASED =
             "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager";
 
-    private LocalCheckpoints() {
-    }
+    private LocalCheckpoints() {}
 
     /** Whether {@code location} (with or without a scheme; without, Hadoop's default file system) is local. */
     static boolean isLocal(String location, Configuration hadoopConf) {
         URI uri = new Path(location).toUri();
-        String scheme = uri.getScheme() != null ? uri.getScheme() : FileSystem.getDefaultUri(hadoopConf).getScheme();
+        String scheme = uri.getScheme() != null
+                ? uri.getScheme()
+                : FileSystem.getDefaultUri(hadoopConf).getScheme();
         return "file".equalsIgnoreCase(scheme);
     }
 }

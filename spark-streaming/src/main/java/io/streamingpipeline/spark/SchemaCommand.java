@@ -1,19 +1,17 @@
 package io.streamingpipeline.spark;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
-import org.apache.spark.SparkConf;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.SparkConf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --apply-schema}: creates keyspace and tables from the contract's CQL file through the connector's
@@ -25,13 +23,12 @@ public final class SchemaCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCommand.class);
 
-    private SchemaCommand() {
-    }
+    private SchemaCommand() {}
 
     /** The statements the command runs, for the settings' keyspace, replication and TTLs. */
     public static List<String> statements(JobSettings settings) {
-        return CassandraSchema.statements(settings.keyspace(), settings.replication(), settings.tradesTtl(),
-                settings.candlesTtl());
+        return CassandraSchema.statements(
+                settings.keyspace(), settings.replication(), settings.tradesTtl(), settings.candlesTtl());
     }
 
     /** @param conf Spark conf with the {@code spark.cassandra.*} connection settings */
@@ -44,8 +41,12 @@ public final class SchemaCommand {
                 session.execute(statement);
             }
         }
-        LOG.info("Schema applied: keyspace {} ({}), tables {} and {}", settings.keyspace(), settings.replication(),
-                CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE);
+        LOG.info(
+                "Schema applied: keyspace {} ({}), tables {} and {}",
+                settings.keyspace(),
+                settings.replication(),
+                CassandraSchema.TRADES_TABLE,
+                CassandraSchema.CANDLES_TABLE);
     }
 
     /**
@@ -61,23 +62,31 @@ public final class SchemaCommand {
                     "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", settings.keyspace()))) {
                 tables.add(row.getString("table_name"));
             }
-            for (Row row : session.execute(SimpleStatement.newInstance("SELECT column_name FROM system_schema.columns "
-                    + "WHERE keyspace_name = ? AND table_name = ?", settings.keyspace(), CassandraSchema.CANDLES_TABLE))) {
+            for (Row row : session.execute(SimpleStatement.newInstance(
+                    "SELECT column_name FROM system_schema.columns " + "WHERE keyspace_name = ? AND table_name = ?",
+                    settings.keyspace(),
+                    CassandraSchema.CANDLES_TABLE))) {
                 candleColumns.add(row.getString("column_name"));
             }
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Cannot reach Cassandra at " + settings.cassandraHost() + ":"
-                    + settings.cassandraPort() + " (check --cassandra-host, --cassandra-port and the credentials): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot reach Cassandra at " + settings.cassandraHost() + ":"
+                            + settings.cassandraPort()
+                            + " (check --cassandra-host, --cassandra-port and the credentials): "
+                            + e.getMessage(),
+                    e);
         }
         List<String> missing = List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE).stream()
-                .filter(t -> !tables.contains(t)).toList();
+                .filter(t -> !tables.contains(t))
+                .toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Cassandra has no table " + missing + " in keyspace " + settings.keyspace()
                     + ": create the schema first by running this jar with --apply-schema (same Cassandra options, "
                     + "plus --replication)");
         }
-        List<String> missingColumns = CandleColumns.ALL.stream().filter(c -> !candleColumns.contains(c)).toList();
+        List<String> missingColumns = CandleColumns.ALL.stream()
+                .filter(c -> !candleColumns.contains(c))
+                .toList();
         if (!missingColumns.isEmpty()) {
             throw new IllegalStateException("Table " + settings.keyspace() + "." + CassandraSchema.CANDLES_TABLE
                     + " has no column " + missingColumns + ": it was created by an earlier version. Run this jar "

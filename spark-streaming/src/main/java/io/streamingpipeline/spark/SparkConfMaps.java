@@ -1,16 +1,14 @@
 package io.streamingpipeline.spark;
 
-import org.apache.spark.SparkConf;
-import scala.Tuple2;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.SparkConf;
+import scala.Tuple2;
 
 /** A {@link SparkConf} as a Java map and back: the jobs' settings are parsed from, and applied as, plain maps. */
 public final class SparkConfMaps {
 
-    private SparkConfMaps() {
-    }
+    private SparkConfMaps() {}
 
     public static Map<String, String> asMap(SparkConf conf) {
         Map<String, String> map = new HashMap<>();

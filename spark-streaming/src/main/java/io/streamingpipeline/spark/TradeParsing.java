@@ -1,7 +1,16 @@
 package io.streamingpipeline.spark;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.RejectReason;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -12,16 +21,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.function.Function;
-
-import static org.apache.spark.sql.functions.col;
-
 /**
  * Kafka records of the trades topic into trades, checked by the contract's {@code TradeValidation} (see
  * {@link TradeRecordCheck}). A record that breaks a rule is not dropped and does not fail the query: it comes out with
@@ -30,8 +29,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class TradeParsing {
 
-    private TradeParsing() {
-    }
+    private TradeParsing() {}
 
     /** Null for a valid trade, else why it was rejected. */
     public static final String REJECT_REASON = "reject_reason";
@@ -49,9 +47,11 @@ public final class TradeParsing {
 
     /** A classified record: the trade table's columns, then the Kafka key, the raw value, reason and detail. */
     static final StructType CLASSIFIED_SCHEMA = classifiedSchema();
+
     private static final int CLASSIFIED_COLUMNS = CLASSIFIED_SCHEMA.size();
     /** A valid trade: the trade table's columns. */
     static final StructType TRADES_SCHEMA = tradesSchema();
+
     private static final int TRADE_COLUMNS = TradeColumns.ALL.size();
     private static final List<Function<TradeRecordCheck.Checked, Object>> TRADE_COLUMN_VALUES =
             TradeColumns.ALL.stream().map(TradeParsing::valueOf).toList();
@@ -76,7 +76,8 @@ public final class TradeParsing {
     }
 
     private static StructType classifiedSchema() {
-        return tradesSchema().add(KAFKA_KEY, DataTypes.BinaryType, true)
+        return tradesSchema()
+                .add(KAFKA_KEY, DataTypes.BinaryType, true)
                 .add(RAW, DataTypes.StringType, true)
                 .add(REJECT_REASON, DataTypes.StringType, true)
                 .add(REJECT_DETAIL, DataTypes.StringType, true);
@@ -88,7 +89,8 @@ public final class TradeParsing {
      * and its id in lower case, and no conditions is null whether the array was empty, null or absent.
      */
     public static Dataset<Row> classify(Dataset<Row> kafkaRows, Duration maxFutureSkew) {
-        return kafkaRecords(kafkaRows).mapPartitions(new Classifier(maxFutureSkew, null), Encoders.row(CLASSIFIED_SCHEMA));
+        return kafkaRecords(kafkaRows)
+                .mapPartitions(new Classifier(maxFutureSkew, null), Encoders.row(CLASSIFIED_SCHEMA));
     }
 
     /**
@@ -102,7 +104,8 @@ public final class TradeParsing {
 
     /** Rejected records of a {@link #classify classified} input: key, raw value, reason and detail. */
     public static Dataset<Row> rejected(Dataset<Row> classified) {
-        return classified.filter(col(REJECT_REASON).isNotNull())
+        return classified
+                .filter(col(REJECT_REASON).isNotNull())
                 .select(REJECTED_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
@@ -126,8 +129,10 @@ public final class TradeParsing {
         private TradeRecordCheck.Checked check(Row record) {
             // the Kafka source always sets the time; without one, the trade time is checked against the clock
             Timestamp kafkaTime = record.getTimestamp(2);
-            return TradeRecordCheck.check((byte[]) record.get(1),
-                    kafkaTime == null ? System.currentTimeMillis() : kafkaTime.getTime(), maxFutureSkew);
+            return TradeRecordCheck.check(
+                    (byte[]) record.get(1),
+                    kafkaTime == null ? System.currentTimeMillis() : kafkaTime.getTime(),
+                    maxFutureSkew);
         }
 
         private final class Classified implements Iterator<Row> {

@@ -7,9 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamingpipeline.contract.RejectReason;
-import io.streamingpipeline.contract.TradeValidation;
 import io.streamingpipeline.contract.TradeContract.Fields;
-
+import io.streamingpipeline.contract.TradeValidation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +38,23 @@ final class TradeRecordCheck {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final String NOT_AN_OBJECT = "not one JSON object with each field once";
 
-    private TradeRecordCheck() {
-    }
+    private TradeRecordCheck() {}
 
     /**
      * A checked record: for a valid trade, the contract's fields and its UTC {@code day}; for a rejected record, the
      * reason and detail (and the fields that had their schema type).
      */
-    record Checked(String id, String symbol, Double price, Double volume, Long timestampUnix, String[] conditions,
-                   Long ingestedAt, String day, String rejectReason, String rejectDetail) {
+    record Checked(
+            String id,
+            String symbol,
+            Double price,
+            Double volume,
+            Long timestampUnix,
+            String[] conditions,
+            Long ingestedAt,
+            String day,
+            String rejectReason,
+            String rejectDetail) {
 
         boolean valid() {
             return rejectReason == null;
@@ -122,7 +129,8 @@ final class TradeRecordCheck {
                     return parser.getText();
                 case VALUE_NUMBER_INT:
                     return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                            ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
+                            ? parser.getBigIntegerValue()
+                            : (Object) parser.getLongValue();
                 case VALUE_NUMBER_FLOAT:
                     return parser.getDoubleValue();
                 case VALUE_TRUE:
@@ -147,26 +155,42 @@ final class TradeRecordCheck {
         }
 
         Checked check(long kafkaTimeMillis, Duration maxFutureSkew) {
-            TradeValidation.Rejection rejection = TradeValidation.check(id, symbol, price, volume, timestampUnix,
-                    conditions, ingestedAt, kafkaTimeMillis, maxFutureSkew);
+            TradeValidation.Rejection rejection = TradeValidation.check(
+                    id, symbol, price, volume, timestampUnix, conditions, ingestedAt, kafkaTimeMillis, maxFutureSkew);
             if (rejection != null) {
                 return rejected(rejection.reason(), rejection.detail());
             }
             long time = (Long) timestampUnix;
             // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
-            String[] someConditions = conditions instanceof List<?> codes && !codes.isEmpty()
-                    ? codes.toArray(String[]::new) : null;
-            String day = LocalDate.ofEpochDay(Math.floorDiv(time, MILLIS_PER_DAY)).toString();
-            return new Checked((String) id, (String) symbol, TradeValidation.number(price),
-                    TradeValidation.number(volume), time, someConditions, (Long) ingestedAt, day, null, null);
+            String[] someConditions =
+                    conditions instanceof List<?> codes && !codes.isEmpty() ? codes.toArray(String[]::new) : null;
+            String day =
+                    LocalDate.ofEpochDay(Math.floorDiv(time, MILLIS_PER_DAY)).toString();
+            return new Checked(
+                    (String) id,
+                    (String) symbol,
+                    TradeValidation.number(price),
+                    TradeValidation.number(volume),
+                    time,
+                    someConditions,
+                    (Long) ingestedAt,
+                    day,
+                    null,
+                    null);
         }
 
         Checked rejected(RejectReason reason, String detail) {
-            return new Checked(id instanceof String s ? s : null, symbol instanceof String s ? s : null,
+            return new Checked(
+                    id instanceof String s ? s : null,
+                    symbol instanceof String s ? s : null,
                     price instanceof Double || price instanceof Long ? TradeValidation.number(price) : null,
                     volume instanceof Double || volume instanceof Long ? TradeValidation.number(volume) : null,
-                    timestampUnix instanceof Long t ? t : null, null,
-                    ingestedAt instanceof Long t ? t : null, null, reason.label(), detail);
+                    timestampUnix instanceof Long t ? t : null,
+                    null,
+                    ingestedAt instanceof Long t ? t : null,
+                    null,
+                    reason.label(),
+                    detail);
         }
     }
 }

@@ -1,18 +1,13 @@
 package io.streamingpipeline.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import io.streamingpipeline.spark.candles.CandleStore;
 import io.streamingpipeline.spark.candles.Candles;
 import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.candles.SourceCandle;
 import io.streamingpipeline.spark.health.PipelineMetrics;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +15,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One micro-batch of the trade query (foreachBatch, on the driver): parse and validate the Kafka records, upsert
@@ -54,9 +53,17 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private final LongSupplier clockMillis;
 
     /** @param topic the Kafka topic the batches come from: candles keep how far they merged each of its partitions */
-    public TradesBatchWriter(Duration maxFutureSkew, String topic, BatchSink trades, String tradesSinkName,
-                             CandleStore candles, String candlesSinkName, BatchSink deadLetters,
-                             String deadLettersSinkName, PipelineMetrics metrics, LongSupplier clockMillis) {
+    public TradesBatchWriter(
+            Duration maxFutureSkew,
+            String topic,
+            BatchSink trades,
+            String tradesSinkName,
+            CandleStore candles,
+            String candlesSinkName,
+            BatchSink deadLetters,
+            String deadLettersSinkName,
+            PipelineMetrics metrics,
+            LongSupplier clockMillis) {
         this.maxFutureSkew = maxFutureSkew;
         this.topic = topic;
         this.trades = trades;
@@ -75,18 +82,19 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         UUID query = queryId == null ? NO_QUERY : UUID.fromString(queryId);
         // One job reads, checks and writes the records, and tallies them as it goes: the batch is read from Kafka
         // once, and nothing is cached.
-        BatchTally.Accumulator tallied = BatchTally.register(kafkaRows.sparkSession().sparkContext());
+        BatchTally.Accumulator tallied =
+                BatchTally.register(kafkaRows.sparkSession().sparkContext());
         trades.write(TradeParsing.trades(kafkaRows, maxFutureSkew, tallied));
         BatchTally tally = tallied.value();
         // after the trades: a candle never holds a trade that the trade table does not
-        List<MergedCandle> candlesWritten = Candles.mergeInto(candles, tally.candles(), topic,
-                straddling -> tradesAbove(kafkaRows, straddling), query, batchId);
+        List<MergedCandle> candlesWritten = Candles.mergeInto(
+                candles, tally.candles(), topic, straddling -> tradesAbove(kafkaRows, straddling), query, batchId);
         FaultInjection.afterCandlesOf(batchId);
         long rejectedCount = tally.rejectedCount();
         if (rejectedCount > 0) {
             // rare: the batch is read from Kafka a second time, for its rejected records
-            deadLetters.write(DeadLetters.records(TradeParsing.rejected(TradeParsing.classify(kafkaRows, maxFutureSkew)),
-                    clockMillis.getAsLong()));
+            deadLetters.write(DeadLetters.records(
+                    TradeParsing.rejected(TradeParsing.classify(kafkaRows, maxFutureSkew)), clockMillis.getAsLong()));
         }
 
         metrics.written(tradesSinkName, tally.validCount());
@@ -94,7 +102,11 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         metrics.written(deadLettersSinkName, rejectedCount);
         tally.rejectedByReason().forEach(metrics::rejected);
         if (rejectedCount > 0) {
-            LOG.info("Batch {}: {} trades, {} rejected {}", batchId, tally.validCount(), rejectedCount,
+            LOG.info(
+                    "Batch {}: {} trades, {} rejected {}",
+                    batchId,
+                    tally.validCount(),
+                    rejectedCount,
                     tally.rejectedByReason());
         }
     }
@@ -104,19 +116,24 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
      * the batch's records, for the rare batch whose trades a stored candle holds only in part (a new checkpoint
      * reading again what an earlier one merged). Only the straddled partitions' offset ranges are checked again.
      */
-    private Map<SourceCandle.Key, SourceCandle> tradesAbove(Dataset<Row> kafkaRows, Map<SourceCandle.Key, Long> straddling) {
+    private Map<SourceCandle.Key, SourceCandle> tradesAbove(
+            Dataset<Row> kafkaRows, Map<SourceCandle.Key, Long> straddling) {
         Map<Integer, Long> lowestByPartition = new TreeMap<>();
         straddling.forEach((key, offset) -> lowestByPartition.merge(key.partition(), offset, Math::min));
         Column above = lit(false);
         for (Map.Entry<Integer, Long> e : lowestByPartition.entrySet()) {
-            above = above.or(col("partition").equalTo(e.getKey()).and(col("offset").gt(e.getValue())));
+            above = above.or(
+                    col("partition").equalTo(e.getKey()).and(col("offset").gt(e.getValue())));
         }
-        LOG.info("Candles held in part by earlier merges: {} of them, checking again the records above offsets {}",
-                straddling.size(), lowestByPartition);
-        BatchTally.Accumulator tallied = BatchTally.register(kafkaRows.sparkSession().sparkContext(), straddling);
+        LOG.info(
+                "Candles held in part by earlier merges: {} of them, checking again the records above offsets {}",
+                straddling.size(),
+                lowestByPartition);
+        BatchTally.Accumulator tallied =
+                BatchTally.register(kafkaRows.sparkSession().sparkContext(), straddling);
         // an action without a shuffle, as for the trades: the accumulator is merged once per partition
         TradeParsing.trades(kafkaRows.filter(above), maxFutureSkew, tallied)
-                .foreachPartition((ForeachPartitionFunction<Row>) rows -> rows.forEachRemaining(row -> { }));
+                .foreachPartition((ForeachPartitionFunction<Row>) rows -> rows.forEachRemaining(row -> {}));
         return tallied.value().candles().stream().collect(Collectors.toMap(SourceCandle::key, c -> c));
     }
 }

@@ -9,6 +9,12 @@ import io.streamingpipeline.spark.candles.CassandraCandleStore;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.StreamingHealth;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,13 +23,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kafka trades into Cassandra, one streaming query ("trades", checkpoint under {@code --checkpoint-location}):
@@ -47,8 +46,7 @@ public final class TradesToCassandraJob {
     public static final String TRADES_QUERY = "trades";
     private static final Duration START_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
-    private TradesToCassandraJob() {
-    }
+    private TradesToCassandraJob() {}
 
     public static void main(String[] args) throws Exception {
         SparkConf conf = new SparkConf();
@@ -85,37 +83,54 @@ public final class TradesToCassandraJob {
         DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)
-                && LocalCheckpoints.isLocal(settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {
+                && LocalCheckpoints.isLocal(
+                        settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {
             // see LocalCheckpoints: plain Java I/O instead of two forked processes per checkpoint file
             spark.conf().set(LocalCheckpoints.FILE_MANAGER_CLASS, LocalCheckpoints.FILE_SYSTEM_BASED);
-            LOG.info("Checkpoint on a local file system: {}={}", LocalCheckpoints.FILE_MANAGER_CLASS,
+            LOG.info(
+                    "Checkpoint on a local file system: {}={}",
+                    LocalCheckpoints.FILE_MANAGER_CLASS,
                     LocalCheckpoints.FILE_SYSTEM_BASED);
         }
 
         PipelineMetrics metrics = new PipelineMetrics();
-        StreamingHealth health = new StreamingHealth(Set.of(TRADES_QUERY),
-                settings.healthProgressTimeout(), Clock.systemUTC());
+        StreamingHealth health =
+                new StreamingHealth(Set.of(TRADES_QUERY), settings.healthProgressTimeout(), Clock.systemUTC());
         spark.streams().addListener(health);
-        HealthServer healthServer = settings.healthPort() < 0 ? null
+        HealthServer healthServer = settings.healthPort() < 0
+                ? null
                 : HealthServer.start(settings.healthBindAddress(), settings.healthPort(), health, metrics);
         if (healthServer != null) {
-            LOG.info("Health on http://{}:{}{}, {}, {}", settings.healthBindAddress(), healthServer.port(),
-                    HealthServer.LIVE, HealthServer.READY, HealthServer.METRICS);
+            LOG.info(
+                    "Health on http://{}:{}{}, {}, {}",
+                    settings.healthBindAddress(),
+                    healthServer.port(),
+                    HealthServer.LIVE,
+                    HealthServer.READY,
+                    HealthServer.METRICS);
         }
         try {
             // source → parse with the contract's schema → validate → trades table, candle table, dead-letter topic
-            StreamingQuery trades = kafkaTrades(spark, settings.kafkaSourceOptions()).writeStream()
+            StreamingQuery trades = kafkaTrades(spark, settings.kafkaSourceOptions())
+                    .writeStream()
                     .queryName(TRADES_QUERY)
                     .trigger(Trigger.ProcessingTime(settings.triggerInterval().toMillis(), TimeUnit.MILLISECONDS))
                     .option("checkpointLocation", checkpoint(settings, TRADES_QUERY))
-                    .foreachBatch(new TradesBatchWriter(settings.maxFutureSkew(), settings.topic(),
+                    .foreachBatch(new TradesBatchWriter(
+                            settings.maxFutureSkew(),
+                            settings.topic(),
                             BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.TRADES_TABLE),
                             CassandraSchema.TRADES_TABLE,
-                            new CassandraCandleStore(CassandraConnector.apply(spark.sparkContext().getConf()),
-                                    settings.keyspace(), CassandraSchema.CANDLES_TABLE),
+                            new CassandraCandleStore(
+                                    CassandraConnector.apply(
+                                            spark.sparkContext().getConf()),
+                                    settings.keyspace(),
+                                    CassandraSchema.CANDLES_TABLE),
                             CassandraSchema.CANDLES_TABLE,
                             new DeadLetterSink(settings.kafkaClientOptions(), settings.deadLetterTopic(), metrics),
-                            settings.deadLetterTopic(), metrics, System::currentTimeMillis))
+                            settings.deadLetterTopic(),
+                            metrics,
+                            System::currentTimeMillis))
                     .start();
 
             GracefulStop.onShutdown(List.of(trades), settings.gracefulStopTimeout());
@@ -141,13 +156,17 @@ public final class TradesToCassandraJob {
      * Returns when the queries stopped (SIGTERM, see {@link GracefulStop}); if one failed, stops the other after its
      * current batch and rethrows, so that the driver exits non-zero and is restarted.
      */
-    private static void awaitEnd(SparkSession spark, List<StreamingQuery> queries, JobSettings settings) throws Exception {
+    private static void awaitEnd(SparkSession spark, List<StreamingQuery> queries, JobSettings settings)
+            throws Exception {
         try {
             spark.streams().awaitAnyTermination();
         } finally {
-            List<StreamingQuery> running = queries.stream().filter(StreamingQuery::isActive).toList();
+            List<StreamingQuery> running =
+                    queries.stream().filter(StreamingQuery::isActive).toList();
             if (!running.isEmpty() && !GracefulStop.shuttingDown()) {
-                LOG.info("A query ended; stopping {}", running.stream().map(StreamingQuery::name).toList());
+                LOG.info(
+                        "A query ended; stopping {}",
+                        running.stream().map(StreamingQuery::name).toList());
                 GracefulStop.stopAll(running, settings.gracefulStopTimeout());
             }
         }
@@ -156,6 +175,9 @@ public final class TradesToCassandraJob {
                 throw q.exception().get();
             }
         }
-        LOG.info(GracefulStop.shuttingDown() ? "Shutting down: the shutdown hook stops the queries" : "All queries stopped");
+        LOG.info(
+                GracefulStop.shuttingDown()
+                        ? "Shutting down: the shutdown hook stops the queries"
+                        : "All queries stopped");
     }
 }

@@ -1,27 +1,26 @@
 package io.streamingpipeline.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
-import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
 import io.streamingpipeline.contract.CassandraSchema.Replication;
+import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The contract's CQL file and its Java names (tested here: the contract module has no CQL-aware tests). */
 class CassandraSchemaTest {
 
-    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+(text|bigint|int|uuid|double|timestamp|frozen<list<text>>),?$",
-            Pattern.MULTILINE);
+    private static final Pattern COLUMN = Pattern.compile(
+            "^\\s+([a-z_]+)\\s+(text|bigint|int|uuid|double|timestamp|frozen<list<text>>),?$", Pattern.MULTILINE);
     /** A column added to a table of an earlier version: {@code ALTER TABLE t ADD IF NOT EXISTS name type}. */
     private static final Pattern ADDED_COLUMN = Pattern.compile("ADD IF NOT EXISTS ([a-z_]+) (.+)$");
 
@@ -29,8 +28,9 @@ class CassandraSchemaTest {
     void simpleStrategyForOneLocalNode() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
         assertThat(statements).hasSize(6);
-        assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
-                + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+        assertThat(statements.get(0))
+                .isEqualTo("CREATE KEYSPACE IF NOT EXISTS spark_streaming\n"
+                        + "    WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
     }
 
     @Test
@@ -38,9 +38,12 @@ class CassandraSchemaTest {
         Map<String, Integer> factors = new LinkedHashMap<>();
         factors.put("dc1", 3);
         factors.put("eu-west.2", 2);
-        String keyspace = CassandraSchema.statements(Replication.networkTopology(factors)).get(0);
-        assertThat(keyspace).endsWith("WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'eu-west.2': 2}");
-        assertThat(Replication.parse("NetworkTopologyStrategy:dc1=3,eu-west.2=2")).isEqualTo(Replication.networkTopology(factors));
+        String keyspace =
+                CassandraSchema.statements(Replication.networkTopology(factors)).get(0);
+        assertThat(keyspace)
+                .endsWith("WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'eu-west.2': 2}");
+        assertThat(Replication.parse("NetworkTopologyStrategy:dc1=3,eu-west.2=2"))
+                .isEqualTo(Replication.networkTopology(factors));
         assertThat(Replication.parse("simple:3")).isEqualTo(Replication.simple(3));
     }
 
@@ -48,24 +51,29 @@ class CassandraSchemaTest {
     void everyStatementIsAnIdempotentCreateWithEveryPlaceholderFilled() {
         for (Replication r : List.of(Replication.simple(1), Replication.parse("NetworkTopologyStrategy:dc1=3"))) {
             for (String statement : CassandraSchema.statements("ks_1", r, Duration.ofDays(2), Duration.ZERO)) {
-                assertThat(statement).matches("(?s)(CREATE (KEYSPACE|TABLE) IF NOT EXISTS ks_1(\\.[a-z_0-9]+)?"
+                assertThat(statement)
+                        .matches("(?s)(CREATE (KEYSPACE|TABLE) IF NOT EXISTS ks_1(\\.[a-z_0-9]+)?"
                                 + "|ALTER TABLE ks_1\\.[a-z_0-9]+ ADD IF NOT EXISTS [a-z_]+)\\s.*")
-                        .doesNotContain("${").doesNotContain("--").doesNotEndWith(";");
+                        .doesNotContain("${")
+                        .doesNotContain("--")
+                        .doesNotEndWith(";");
             }
         }
     }
 
     @Test
     void tablesKeysCompactionAndTtls() {
-        List<String> statements = CassandraSchema.statements("spark_streaming", Replication.simple(1),
-                Duration.ofDays(30), Duration.ofDays(365));
+        List<String> statements = CassandraSchema.statements(
+                "spark_streaming", Replication.simple(1), Duration.ofDays(30), Duration.ofDays(365));
         String trades = statements.get(1);
-        assertThat(trades).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_trades (")
+        assertThat(trades)
+                .startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_trades (")
                 .contains("PRIMARY KEY ((symbol, day), timestamp_unix, id)")
                 .contains("'class': 'TimeWindowCompactionStrategy'")
                 .contains("default_time_to_live = 2592000");
         String candles = statements.get(2);
-        assertThat(candles).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1m (")
+        assertThat(candles)
+                .startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1m (")
                 .contains("PRIMARY KEY ((symbol, day), minute_start)")
                 .contains("'class': 'TimeWindowCompactionStrategy'")
                 .contains("default_time_to_live = 31536000");
@@ -74,41 +82,79 @@ class CassandraSchemaTest {
     @Test
     void theJavaColumnNamesAreTheTablesColumnsInOrder() {
         List<String> statements = CassandraSchema.statements(Replication.simple(1));
-        assertThat(columns(statements.get(1))).containsExactlyEntriesOf(ordered(TradeColumns.ALL, List.of(
-                "text", "text", "bigint", "uuid", "double", "double", "frozen<list<text>>", "bigint")));
+        assertThat(columns(statements.get(1)))
+                .containsExactlyEntriesOf(ordered(
+                        TradeColumns.ALL,
+                        List.of("text", "text", "bigint", "uuid", "double", "double", "frozen<list<text>>", "bigint")));
         Map<String, String> candleColumns = columns(statements.get(2));
         Matcher added = ADDED_COLUMN.matcher(statements.get(3));
-        assertThat(added.find()).as("statement 4 adds a candle column: %s", statements.get(3)).isTrue();
+        assertThat(added.find())
+                .as("statement 4 adds a candle column: %s", statements.get(3))
+                .isTrue();
         assertThat(statements.get(3)).startsWith("ALTER TABLE spark_streaming.crypto_candles_1m ");
         candleColumns.put(added.group(1), added.group(2));
-        assertThat(candleColumns).containsExactlyEntriesOf(ordered(CandleColumns.ALL, List.of(
-                "text", "text", "timestamp", "double", "double", "double", "double", "double", "bigint", "double",
-                "bigint", "uuid", "bigint", "uuid", "uuid", "bigint", "frozen<map<text, bigint>>")));
-        List<String> rollupTypes = List.of("text", "text", "timestamp", "double", "double", "double", "double",
-                "double", "bigint", "double", "int");
-        assertThat(statements.get(4)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
+        assertThat(candleColumns)
+                .containsExactlyEntriesOf(ordered(
+                        CandleColumns.ALL,
+                        List.of(
+                                "text",
+                                "text",
+                                "timestamp",
+                                "double",
+                                "double",
+                                "double",
+                                "double",
+                                "double",
+                                "bigint",
+                                "double",
+                                "bigint",
+                                "uuid",
+                                "bigint",
+                                "uuid",
+                                "uuid",
+                                "bigint",
+                                "frozen<map<text, bigint>>")));
+        List<String> rollupTypes = List.of(
+                "text",
+                "text",
+                "timestamp",
+                "double",
+                "double",
+                "double",
+                "double",
+                "double",
+                "bigint",
+                "double",
+                "int");
+        assertThat(statements.get(4))
+                .startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1h (")
                 .contains("PRIMARY KEY ((symbol, month), hour_start)");
         assertThat(columns(statements.get(4))).containsExactlyEntriesOf(ordered(RollupColumns.HOURLY, rollupTypes));
-        assertThat(statements.get(5)).startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
+        assertThat(statements.get(5))
+                .startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_candles_1d (")
                 .contains("PRIMARY KEY ((symbol, year), day_start)");
         assertThat(columns(statements.get(5))).containsExactlyEntriesOf(ordered(RollupColumns.DAILY, rollupTypes));
     }
 
     @Test
     void badInputIsRefusedBeforeItReachesCql() {
-        assertThatThrownBy(() -> CassandraSchema.statements("x; DROP", Replication.simple(1), Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() ->
+                        CassandraSchema.statements("x; DROP", Replication.simple(1), Duration.ZERO, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc1': 1}", 1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Replication.networkTopology(Map.of("dc1': 1}", 1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Replication.simple(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Replication.parse("NetworkTopologyStrategy:")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CassandraSchema.statements("ks", Replication.simple(1), Duration.ofDays(365 * 21), Duration.ZERO))
+        assertThatThrownBy(() -> Replication.parse("NetworkTopologyStrategy:"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CassandraSchema.statements(
+                        "ks", Replication.simple(1), Duration.ofDays(365 * 21), Duration.ZERO))
                 .hasMessageContaining("trades TTL");
     }
 
     @Test
     void theTemplateKeepsItsPlaceholdersForOtherTools() {
-        assertThat(CassandraSchema.template()).contains("${keyspace}", "${replication}", "${trades_ttl_seconds}",
-                "${candles_ttl_seconds}");
+        assertThat(CassandraSchema.template())
+                .contains("${keyspace}", "${replication}", "${trades_ttl_seconds}", "${candles_ttl_seconds}");
     }
 
     private static Map<String, String> columns(String createTable) {
@@ -127,5 +173,4 @@ class CassandraSchemaTest {
         }
         return map;
     }
-
 }

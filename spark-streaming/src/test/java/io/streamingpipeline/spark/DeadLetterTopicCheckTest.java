@@ -1,12 +1,11 @@
 package io.streamingpipeline.spark;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The start-up check of the dead-letter topic, where it needs no broker; the broker cases run in HostileRecordsIT. */
 class DeadLetterTopicCheckTest {
@@ -27,8 +26,8 @@ class DeadLetterTopicCheckTest {
 
     @Test
     void aProducerRequestSizeBelowTheLargestDeadLetterFailsNamingTheOption() {
-        assertThatThrownBy(() -> DeadLetterTopicCheck.verify(settings("--kafka-option", "max.request.size=100000"),
-                Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> DeadLetterTopicCheck.verify(
+                        settings("--kafka-option", "max.request.size=100000"), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("--kafka-option max.request.size=100000")
                 .hasMessageContaining("set at least " + DeadLetterTopicCheck.REQUIRED_BYTES);

@@ -1,17 +1,16 @@
 package io.streamingpipeline.spark;
 
-import io.streamingpipeline.contract.CassandraSchema.Replication;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.streamingpipeline.contract.CassandraSchema.Replication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobSettingsTest {
 
@@ -44,10 +43,20 @@ class JobSettingsTest {
         assertThat(s.replication()).isEqualTo(Replication.simple(1));
         assertThat(s.healthPort()).isEqualTo(8090);
         assertThat(s.healthBindAddress()).isEqualTo("0.0.0.0");
-        assertThat(s.kafkaSourceOptions()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "kafka.bootstrap.servers", "kafka:9092", "subscribe", "crypto_trades", "startingOffsets", "earliest",
-                "failOnDataLoss", "true", "maxOffsetsPerTrigger", "100000"));
-        assertThat(s.sparkConf()).containsEntry("spark.cassandra.connection.host", "127.0.0.1")
+        assertThat(s.kafkaSourceOptions())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "kafka.bootstrap.servers",
+                        "kafka:9092",
+                        "subscribe",
+                        "crypto_trades",
+                        "startingOffsets",
+                        "earliest",
+                        "failOnDataLoss",
+                        "true",
+                        "maxOffsetsPerTrigger",
+                        "100000"));
+        assertThat(s.sparkConf())
+                .containsEntry("spark.cassandra.connection.host", "127.0.0.1")
                 .containsEntry("spark.cassandra.connection.port", "9042")
                 .containsEntry("spark.sql.session.timeZone", "UTC")
                 .doesNotContainKey("spark.cassandra.auth.username");
@@ -55,18 +64,30 @@ class JobSettingsTest {
 
     @Test
     void aMissingCheckpointLocationSaysWhatToSet() {
-        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class,
-                () -> parse("--bootstrap-servers", "kafka:9092"));
-        assertThat(e.problems()).singleElement().asString()
+        InvalidSettingsException e =
+                catchThrowableOfType(InvalidSettingsException.class, () -> parse("--bootstrap-servers", "kafka:9092"));
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
                 .startsWith("--checkpoint-location is required")
                 .contains("--checkpoint-location <value>", "--conf spark.trades.checkpoint-location=<value>");
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> parse(
-                "--trigger-interval", "soon", "--starting-offsets", "yesterday", "--cassandra-port", "99999",
-                "--bogus", "1", "--max-future-skew", "-5s"));
+        InvalidSettingsException e = catchThrowableOfType(
+                InvalidSettingsException.class,
+                () -> parse(
+                        "--trigger-interval",
+                        "soon",
+                        "--starting-offsets",
+                        "yesterday",
+                        "--cassandra-port",
+                        "99999",
+                        "--bogus",
+                        "1",
+                        "--max-future-skew",
+                        "-5s"));
         assertThat(e.problems()).hasSize(7); // bootstrap servers and checkpoint missing, plus the five above
         assertThat(e.getMessage())
                 .contains("--bootstrap-servers is required")
@@ -84,28 +105,35 @@ class JobSettingsTest {
                 "spark.trades.bootstrap-servers", "conf:9092",
                 "spark.cassandra.connection.host", "cassandra-0.cassandra,cassandra-1.cassandra",
                 "spark.trades.kafka-option.security.protocol", "SSL");
-        JobSettings s = JobSettings.parse(new String[]{"--bootstrap-servers=arg:9092", "--max-offsets-per-trigger", "0",
-                "--kafka-option", "client.rack=a"}, conf);
+        JobSettings s = JobSettings.parse(
+                new String[] {
+                    "--bootstrap-servers=arg:9092", "--max-offsets-per-trigger", "0", "--kafka-option", "client.rack=a"
+                },
+                conf);
         assertThat(s.bootstrapServers()).isEqualTo("arg:9092");
         assertThat(s.checkpointLocation()).isEqualTo("s3a://bucket/cp");
         assertThat(s.cassandraHost()).isEqualTo("cassandra-0.cassandra,cassandra-1.cassandra");
-        assertThat(s.kafkaSourceOptions()).doesNotContainKey("maxOffsetsPerTrigger")
+        assertThat(s.kafkaSourceOptions())
+                .doesNotContainKey("maxOffsetsPerTrigger")
                 .containsEntry("kafka.security.protocol", "SSL")
                 .containsEntry("kafka.client.rack", "a");
     }
 
     @Test
     void theRemovedCandleQueryOptionsAreRefusedByName() {
-        // the candle query and its watermark are gone (candles are merged per trade batch): say so, not run without them
-        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class,
+        // the candle query and its watermark are gone (candles are merged per trade batch): say so, not run without
+        // them
+        InvalidSettingsException e = catchThrowableOfType(
+                InvalidSettingsException.class,
                 () -> parse(with("--watermark", "30s", "--candles-trigger-interval", "10s")));
         assertThat(e.getMessage()).contains("unknown option --watermark", "unknown option --candles-trigger-interval");
     }
 
     @Test
     void theConnectorsOwnCredentialKeysAreHonouredAndThePasswordIsNeverShown() {
-        JobSettings s = JobSettings.parse(MINIMAL, Map.of(
-                "spark.cassandra.auth.username", "pipeline", "spark.cassandra.auth.password", "s3cret-pw"));
+        JobSettings s = JobSettings.parse(
+                MINIMAL,
+                Map.of("spark.cassandra.auth.username", "pipeline", "spark.cassandra.auth.password", "s3cret-pw"));
         assertThat(s.cassandraUsername()).contains("pipeline");
         assertThat(s.sparkConf()).containsEntry("spark.cassandra.auth.password", "s3cret-pw");
         assertThat(s.toString()).contains("pipeline").contains("****").doesNotContain("s3cret-pw");
@@ -118,7 +146,11 @@ class JobSettingsTest {
         assertThat(s.sparkConf()).containsEntry("spark.cassandra.auth.password", "from-file");
         assertThat(s.toString()).doesNotContain("from-file");
 
-        assertThatThrownBy(() -> parse(with("--cassandra-username", "u", "--cassandra-password-file", dir.resolve("none").toString())))
+        assertThatThrownBy(() -> parse(with(
+                        "--cassandra-username",
+                        "u",
+                        "--cassandra-password-file",
+                        dir.resolve("none").toString())))
                 .hasMessageContaining("--cassandra-password-file cannot be read");
     }
 
@@ -128,13 +160,22 @@ class JobSettingsTest {
                 .hasMessageContaining("--cassandra-username and a password");
         assertThatThrownBy(() -> parse(with("--cassandra-password", "only-a-password")))
                 .isInstanceOf(InvalidSettingsException.class)
-                .message().doesNotContain("only-a-password");
+                .message()
+                .doesNotContain("only-a-password");
     }
 
     @Test
     void theSchemaCommandNeedsNeitherKafkaNorACheckpoint() {
-        JobSettings s = parse("--apply-schema", "--replication", "NetworkTopologyStrategy:dc1=3,dc2=2",
-                "--trades-ttl", "7d", "--candles-ttl", "0", "--keyspace", "market_data");
+        JobSettings s = parse(
+                "--apply-schema",
+                "--replication",
+                "NetworkTopologyStrategy:dc1=3,dc2=2",
+                "--trades-ttl",
+                "7d",
+                "--candles-ttl",
+                "0",
+                "--keyspace",
+                "market_data");
         assertThat(s.command()).isEqualTo(JobSettings.Command.APPLY_SCHEMA);
         assertThat(s.replication()).isEqualTo(Replication.networkTopology(Map.of("dc1", 3, "dc2", 2)));
         assertThat(s.tradesTtl()).isEqualTo(Duration.ofDays(7));
@@ -146,18 +187,15 @@ class JobSettingsTest {
     void badValuesAreRefused() {
         assertThatThrownBy(() -> parse(with("--replication", "Simple")))
                 .hasMessageContaining("replication must look like SimpleStrategy:1");
-        assertThatThrownBy(() -> parse(with("--keyspace", "drop table x")))
-                .hasMessageContaining("--keyspace must be");
+        assertThatThrownBy(() -> parse(with("--keyspace", "drop table x"))).hasMessageContaining("--keyspace must be");
         assertThatThrownBy(() -> parse(with("--bootstrap-servers", "kafka")))
                 .hasMessageContaining("--bootstrap-servers must be host:port");
         assertThatThrownBy(() -> parse(with("--dead-letter-topic", "crypto_trades")))
                 .hasMessageContaining("must differ from --topic");
-        assertThatThrownBy(() -> parse(with("--trigger-interval", "0s")))
-                .hasMessageContaining("greater than 0");
+        assertThatThrownBy(() -> parse(with("--trigger-interval", "0s"))).hasMessageContaining("greater than 0");
         assertThatThrownBy(() -> parse(with("--fail-on-data-loss", "maybe")))
                 .hasMessageContaining("--fail-on-data-loss must be true or false");
-        assertThatThrownBy(() -> parse(with("--topic")))
-                .hasMessageContaining("--topic needs a value");
+        assertThatThrownBy(() -> parse(with("--topic"))).hasMessageContaining("--topic needs a value");
     }
 
     @Test

@@ -1,22 +1,25 @@
 package io.streamingpipeline.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class LocalCheckpointsTest {
 
     @Test
     void aPathWithoutSchemeIsOnHadoopsDefaultFileSystem() {
         Configuration local = new Configuration(false);
-        assertThat(LocalCheckpoints.isLocal("/opt/spark/checkpoints/trades-to-cassandra", local)).isTrue();
-        assertThat(LocalCheckpoints.isLocal("file:/tmp/bench/checkpoints", local)).isTrue();
+        assertThat(LocalCheckpoints.isLocal("/opt/spark/checkpoints/trades-to-cassandra", local))
+                .isTrue();
+        assertThat(LocalCheckpoints.isLocal("file:/tmp/bench/checkpoints", local))
+                .isTrue();
         assertThat(LocalCheckpoints.isLocal("file:///data/checkpoints", local)).isTrue();
 
         Configuration onHdfs = new Configuration(false);
         onHdfs.set("fs.defaultFS", "hdfs://namenode:8020");
-        assertThat(LocalCheckpoints.isLocal("/checkpoints/trades-to-cassandra", onHdfs)).isFalse();
+        assertThat(LocalCheckpoints.isLocal("/checkpoints/trades-to-cassandra", onHdfs))
+                .isFalse();
         assertThat(LocalCheckpoints.isLocal("file:/tmp/checkpoints", onHdfs)).isTrue();
     }
 
@@ -24,8 +27,10 @@ class LocalCheckpointsTest {
     void objectStoresAndHdfsAreNotLocal() {
         Configuration conf = new Configuration(false);
         assertThat(LocalCheckpoints.isLocal("s3a://bucket/checkpoints", conf)).isFalse();
-        assertThat(LocalCheckpoints.isLocal("hdfs://namenode:8020/checkpoints", conf)).isFalse();
-        assertThat(LocalCheckpoints.isLocal("abfss://c@account.dfs.core.windows.net/cp", conf)).isFalse();
+        assertThat(LocalCheckpoints.isLocal("hdfs://namenode:8020/checkpoints", conf))
+                .isFalse();
+        assertThat(LocalCheckpoints.isLocal("abfss://c@account.dfs.core.windows.net/cp", conf))
+                .isFalse();
     }
 
     @Test

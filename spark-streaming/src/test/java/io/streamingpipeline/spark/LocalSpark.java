@@ -1,16 +1,15 @@
 package io.streamingpipeline.spark;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-
-import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One local SparkSession for every test class of the suite (Surefire runs them in one JVM): starting Spark takes
@@ -20,8 +19,7 @@ public final class LocalSpark {
 
     private static SparkSession session;
 
-    private LocalSpark() {
-    }
+    private LocalSpark() {}
 
     public static synchronized SparkSession session() {
         if (session == null) {
@@ -60,8 +58,11 @@ public final class LocalSpark {
         List<Row> rows = new ArrayList<>();
         long offset = firstOffset;
         for (String value : values) {
-            rows.add(RowFactory.create("BINANCE:BTCUSDT".getBytes(StandardCharsets.UTF_8),
-                    value == null ? null : value.getBytes(StandardCharsets.UTF_8), new Timestamp(kafkaTimeMillis), 0,
+            rows.add(RowFactory.create(
+                    "BINANCE:BTCUSDT".getBytes(StandardCharsets.UTF_8),
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                    new Timestamp(kafkaTimeMillis),
+                    0,
                     offset++));
         }
         return session().createDataFrame(rows, schema);

@@ -1,5 +1,13 @@
 package io.streamingpipeline.spark;
 
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.id;
+import static io.streamingpipeline.spark.TestTrades.trade;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
@@ -7,19 +15,6 @@ import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.StreamingHealth;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.streaming.MemoryStream;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.types.DataTypes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scala.Option;
-import scala.collection.JavaConverters;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,14 +28,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.streamingpipeline.spark.TestTrades.T0;
-import static io.streamingpipeline.spark.TestTrades.id;
-import static io.streamingpipeline.spark.TestTrades.trade;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.MemoryStream;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Option;
+import scala.collection.JavaConverters;
 
 /**
  * The job's query as the job wires it, with an in-memory source and sinks instead of Kafka and Cassandra:
@@ -55,8 +54,8 @@ class StreamingPipelineTest {
     private final List<Row> deadLetters = Collections.synchronizedList(new ArrayList<>());
     private final InMemoryCandleStore candles = new InMemoryCandleStore();
     private final PipelineMetrics metrics = new PipelineMetrics();
-    private final StreamingHealth health = new StreamingHealth(
-            Set.of(TradesToCassandraJob.TRADES_QUERY), Duration.ofMinutes(2), Clock.systemUTC());
+    private final StreamingHealth health =
+            new StreamingHealth(Set.of(TradesToCassandraJob.TRADES_QUERY), Duration.ofMinutes(2), Clock.systemUTC());
     private final List<StreamingQuery> queries = new ArrayList<>();
     private HealthServer server;
     private long nextOffset;
@@ -80,7 +79,9 @@ class StreamingPipelineTest {
         StreamingQuery query = start(input, checkpoints);
 
         // batch 1: minute M0 out of order, and a record that is not JSON
-        send(input, query,
+        send(
+                input,
+                query,
                 trade(id(30), "A", 101, 1, T0 + 30_000),
                 trade(id(10), "A", 100, 2, T0 + 10_000),
                 trade(id(50), "A", 102, 1, T0 + 50_000),
@@ -92,7 +93,9 @@ class StreamingPipelineTest {
         });
 
         // batch 2: an earlier trade of M0 (new open), a tie on M0's last millisecond (larger id closes), and M2
-        send(input, query,
+        send(
+                input,
+                query,
                 trade(id(5), "A", 99, 1, T0 + 5_000),
                 trade(id(51), "A", 103, 1, T0 + 50_000),
                 trade(id(60), "A", 200, 1, T0 + 120_000));
@@ -109,9 +112,7 @@ class StreamingPipelineTest {
         // batch 3, after a restart from the checkpoint: a trade of M0 two minutes late still counts in M0
         GracefulStop.stopAll(List.of(query), Duration.ofSeconds(10));
         query = start(input, checkpoints);
-        send(input, query,
-                trade(id(20), "A", 1, 1000, T0 + 20_000),
-                trade(id(70), "A", 150, 1, T0 + 70_000));
+        send(input, query, trade(id(20), "A", 1, 1000, T0 + 20_000), trade(id(70), "A", 150, 1, T0 + 70_000));
         assertThat(candle("A", T0)).satisfies(c -> {
             assertThat(c.tradeCount()).isEqualTo(6L);
             assertThat(c.low()).isEqualTo(1.0);
@@ -127,7 +128,8 @@ class StreamingPipelineTest {
         assertThat(trades).hasSize(8);
         assertThat(deadLetters).hasSize(1);
         assertThat(metrics.rejectedByReason()).containsEntry("malformed_json", 1L);
-        assertThat(metrics.rowsWrittenBySink()).containsEntry(CassandraSchema.TRADES_TABLE, 8L)
+        assertThat(metrics.rowsWrittenBySink())
+                .containsEntry(CassandraSchema.TRADES_TABLE, 8L)
                 .containsEntry(CassandraSchema.CANDLES_TABLE, (long) candles.written());
 
         // the listener's numbers on the endpoint
@@ -152,30 +154,46 @@ class StreamingPipelineTest {
     }
 
     private StreamingQuery start(MemoryStream<String> input, Path checkpoints) throws Exception {
-        StreamingQuery query = asKafka(input).writeStream()
+        StreamingQuery query = asKafka(input)
+                .writeStream()
                 .queryName(TradesToCassandraJob.TRADES_QUERY)
                 .option("checkpointLocation", checkpoints.resolve("trades").toString())
-                .foreachBatch(new TradesBatchWriter(SKEW, "crypto_trades", collectInto(trades), CassandraSchema.TRADES_TABLE,
-                        candles, CassandraSchema.CANDLES_TABLE, collectInto(deadLetters), "crypto_trades_dlq",
-                        metrics, () -> 42L))
+                .foreachBatch(new TradesBatchWriter(
+                        SKEW,
+                        "crypto_trades",
+                        collectInto(trades),
+                        CassandraSchema.TRADES_TABLE,
+                        candles,
+                        CassandraSchema.CANDLES_TABLE,
+                        collectInto(deadLetters),
+                        "crypto_trades_dlq",
+                        metrics,
+                        () -> 42L))
                 .start();
         queries.add(query);
         return query;
     }
 
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** What the Kafka source gives: key, value as bytes, record timestamp, partition 0 and the offset {@link #send} set. */
     private static Dataset<Row> asKafka(MemoryStream<String> input) {
-        return input.toDF().select(
-                lit(null).cast(DataTypes.BinaryType).as("key"),
-                expr("substring(value, instr(value, '\\t') + 1)").cast(DataTypes.BinaryType).as("value"),
-                lit(new Timestamp(T0 + 3_600_000)).as("timestamp"),
-                lit(0).as("partition"),
-                expr("substring_index(value, '\\t', 1)").cast(DataTypes.LongType).as("offset"));
+        return input.toDF()
+                .select(
+                        lit(null).cast(DataTypes.BinaryType).as("key"),
+                        expr("substring(value, instr(value, '\\t') + 1)")
+                                .cast(DataTypes.BinaryType)
+                                .as("value"),
+                        lit(new Timestamp(T0 + 3_600_000)).as("timestamp"),
+                        lit(0).as("partition"),
+                        expr("substring_index(value, '\\t', 1)")
+                                .cast(DataTypes.LongType)
+                                .as("offset"));
     }
 
     private static BatchSink collectInto(List<Row> rows) {
@@ -195,7 +213,8 @@ class StreamingPipelineTest {
     private Candle candle(String symbol, long minuteStart) {
         return candles.candles().stream()
                 .filter(c -> c.symbol().equals(symbol) && c.minuteStart() == minuteStart)
-                .findFirst().orElseThrow(() -> new AssertionError("no candle for " + symbol + " at " + minuteStart));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no candle for " + symbol + " at " + minuteStart));
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -207,5 +226,4 @@ class StreamingPipelineTest {
             Thread.sleep(50);
         }
     }
-
 }

@@ -9,10 +9,10 @@ public final class TestTrades {
 
     /** 2025-11-24T16:00:00Z */
     public static final long T0 = 1_764_000_000_000L;
+
     public static final long KAFKA_TIME = T0 + 5_000;
 
-    private TestTrades() {
-    }
+    private TestTrades() {}
 
     /** A UUIDv7-shaped id whose order follows {@code n}. */
     public static String id(int n) {
@@ -23,11 +23,14 @@ public final class TestTrades {
         return trade(id, symbol, price, volume, timestampUnix, List.of("1"));
     }
 
-    public static String trade(String id, String symbol, double price, double volume, long timestampUnix, List<String> conditions) {
-        String c = conditions == null ? "null"
+    public static String trade(
+            String id, String symbol, double price, double volume, long timestampUnix, List<String> conditions) {
+        String c = conditions == null
+                ? "null"
                 : conditions.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "[", "]"));
         return "{\"id\":\"" + id + "\",\"symbol\":\"" + symbol + "\",\"price\":" + price + ",\"volume\":" + volume
-                + ",\"timestamp_unix\":" + timestampUnix + ",\"conditions\":" + c + ",\"ingested_at\":" + (timestampUnix + 50) + "}";
+                + ",\"timestamp_unix\":" + timestampUnix + ",\"conditions\":" + c + ",\"ingested_at\":"
+                + (timestampUnix + 50) + "}";
     }
 
     /** A valid trade with one field's JSON text replaced (or removed when {@code json} is null). */

@@ -1,19 +1,18 @@
 package io.streamingpipeline.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract's table of trade cases ({@code /contract/trade-cases.json}, the same table the contract's and the
@@ -53,7 +52,9 @@ class TradeCasesTest {
                 c.path("remove").forEach(f -> trade.remove(f.textValue()));
                 record = MAPPER.writeValueAsString(trade);
             }
-            cases.add(new TradeCase(c.get("name").textValue(), record,
+            cases.add(new TradeCase(
+                    c.get("name").textValue(),
+                    record,
                     c.get("reason").isNull() ? null : c.get("reason").textValue()));
         }
         return cases;
@@ -62,7 +63,8 @@ class TradeCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theJobGivesEachRecordTheReasonOfTheTable(TradeCase c) throws Exception {
-        TradeRecordCheck.Checked checked = TradeRecordCheck.check(c.record().getBytes(StandardCharsets.UTF_8),
+        TradeRecordCheck.Checked checked = TradeRecordCheck.check(
+                c.record().getBytes(StandardCharsets.UTF_8),
                 table().get("reference_millis").longValue(),
                 Duration.ofSeconds(table().get("max_future_skew_seconds").longValue()));
         assertThat(checked.rejectReason()).as(c.record()).isEqualTo(c.reason());

@@ -1,20 +1,5 @@
 package io.streamingpipeline.spark;
 
-import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
-import io.streamingpipeline.contract.TradeContract.Fields;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
 import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.id;
@@ -24,12 +9,27 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.TradeContract.Fields;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 class TradeParsingTest {
 
     private static final Duration SKEW = Duration.ofHours(1);
 
     private static Row classifyOne(String value) {
-        List<Row> rows = TradeParsing.classify(LocalSpark.kafkaRows(KAFKA_TIME, value), SKEW).collectAsList();
+        List<Row> rows = TradeParsing.classify(LocalSpark.kafkaRows(KAFKA_TIME, value), SKEW)
+                .collectAsList();
         assertThat(rows).hasSize(1);
         return rows.get(0);
     }
@@ -41,10 +41,20 @@ class TradeParsingTest {
     @Test
     void eachRecordIsParsedOnceWhateverFiltersFollow() {
         // rows the optimizer cannot fold into constants, as from the Kafka source
-        Dataset<Row> kafka = LocalSpark.session().range(10).select(
-                col("id").cast(DataTypes.StringType).cast(DataTypes.BinaryType).as("key"),
-                functions.concat(lit("{\"symbol\":\""), col("id").cast(DataTypes.StringType), lit("\"}")).cast(DataTypes.BinaryType).as("value"),
-                col("id").cast(DataTypes.TimestampType).as("timestamp"), lit(0).as("partition"), col("id").as("offset"));
+        Dataset<Row> kafka = LocalSpark.session()
+                .range(10)
+                .select(
+                        col("id")
+                                .cast(DataTypes.StringType)
+                                .cast(DataTypes.BinaryType)
+                                .as("key"),
+                        functions
+                                .concat(lit("{\"symbol\":\""), col("id").cast(DataTypes.StringType), lit("\"}"))
+                                .cast(DataTypes.BinaryType)
+                                .as("value"),
+                        col("id").cast(DataTypes.TimestampType).as("timestamp"),
+                        lit(0).as("partition"),
+                        col("id").as("offset"));
         Dataset<Row> classified = TradeParsing.classify(kafka, SKEW);
 
         for (Dataset<Row> filtered : List.of(TradeParsing.rejected(classified), valid(kafka))) {
@@ -55,23 +65,34 @@ class TradeParsingTest {
 
     @Test
     void theTradesOfABatchAreItsValidRecordsAndEveryRecordIsTallied() {
-        Dataset<Row> input = LocalSpark.kafkaRows(KAFKA_TIME, trade(id(1), "A", 100, 1, T0), "garbage",
-                tradeWith("price", "0"), trade(id(2), "B", 2, 3, T0 + 61_000), tradeWith("price", "-1"),
-                trade(id(3), "A", 101, 2, T0 + 1_000)).repartition(3);
+        Dataset<Row> input = LocalSpark.kafkaRows(
+                        KAFKA_TIME,
+                        trade(id(1), "A", 100, 1, T0),
+                        "garbage",
+                        tradeWith("price", "0"),
+                        trade(id(2), "B", 2, 3, T0 + 61_000),
+                        tradeWith("price", "-1"),
+                        trade(id(3), "A", 101, 2, T0 + 1_000))
+                .repartition(3);
         BatchTally.Accumulator tally = BatchTally.register(LocalSpark.session().sparkContext());
 
         List<Row> trades = TradeParsing.trades(input, SKEW, tally).collectAsList();
 
-        Dataset<Row> classifiedValid = TradeParsing.classify(input, SKEW).filter(col(TradeParsing.REJECT_REASON).isNull())
+        Dataset<Row> classifiedValid = TradeParsing.classify(input, SKEW)
+                .filter(col(TradeParsing.REJECT_REASON).isNull())
                 .select(TradeColumns.ALL.stream().map(c -> col(c)).toArray(Column[]::new));
         assertThat(trades).containsExactlyInAnyOrderElementsOf(classifiedValid.collectAsList());
-        assertThat(trades).extracting(r -> r.<String>getAs(TradeColumns.ID)).containsExactlyInAnyOrder(id(1), id(2), id(3));
+        assertThat(trades)
+                .extracting(r -> r.<String>getAs(TradeColumns.ID))
+                .containsExactlyInAnyOrder(id(1), id(2), id(3));
         assertThat(List.of(TradeParsing.trades(input, SKEW, tally).schema().fieldNames()))
                 .containsExactlyElementsOf(TradeColumns.ALL);
         assertThat(tally.value().validCount()).isEqualTo(3);
-        assertThat(tally.value().rejectedByReason()).containsExactly(Map.entry("invalid_price", 2L),
-                Map.entry("malformed_json", 1L));
-        assertThat(tally.value().candles()).extracting(s -> s.candle()).extracting(c -> c.symbol() + " " + c.tradeCount() + " " + c.volume())
+        assertThat(tally.value().rejectedByReason())
+                .containsExactly(Map.entry("invalid_price", 2L), Map.entry("malformed_json", 1L));
+        assertThat(tally.value().candles())
+                .extracting(s -> s.candle())
+                .extracting(c -> c.symbol() + " " + c.tradeCount() + " " + c.volume())
                 .containsExactlyInAnyOrder("A 2 3.0", "B 1 3.0");
     }
 
@@ -79,13 +100,20 @@ class TradeParsingTest {
     void classifiedRowsHaveTheTradeTableColumnsThenTheRecordAndItsRejection() {
         List<String> columns = List.of(TradeParsing.CLASSIFIED_SCHEMA.fieldNames());
         assertThat(columns.subList(0, TradeColumns.ALL.size())).containsExactlyElementsOf(TradeColumns.ALL);
-        assertThat(columns.subList(TradeColumns.ALL.size(), columns.size())).containsExactly(
-                TradeParsing.KAFKA_KEY, TradeParsing.RAW, TradeParsing.REJECT_REASON, TradeParsing.REJECT_DETAIL);
-        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.PRICE).dataType()).isEqualTo(DataTypes.DoubleType);
-        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.TIMESTAMP_UNIX).dataType()).isEqualTo(DataTypes.LongType);
+        assertThat(columns.subList(TradeColumns.ALL.size(), columns.size()))
+                .containsExactly(
+                        TradeParsing.KAFKA_KEY,
+                        TradeParsing.RAW,
+                        TradeParsing.REJECT_REASON,
+                        TradeParsing.REJECT_DETAIL);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.PRICE).dataType())
+                .isEqualTo(DataTypes.DoubleType);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.TIMESTAMP_UNIX).dataType())
+                .isEqualTo(DataTypes.LongType);
         assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(Fields.CONDITIONS).dataType())
                 .isEqualTo(DataTypes.createArrayType(DataTypes.StringType, true));
-        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(TradeColumns.DAY).dataType()).isEqualTo(DataTypes.StringType);
+        assertThat(TradeParsing.CLASSIFIED_SCHEMA.apply(TradeColumns.DAY).dataType())
+                .isEqualTo(DataTypes.StringType);
     }
 
     @Test
@@ -106,13 +134,17 @@ class TradeParsingTest {
 
     @Test
     void noConditionsIsNullWhetherTheArrayIsEmptyNullOrAbsent() {
-        List<String> json = List.of(tradeWith(Fields.CONDITIONS, null), trade(id(2), "X", 1, 1, T0, null),
-                trade(id(3), "X", 1, 1, T0, List.of()), trade(id(4), "X", 1, 1, T0, List.of("7")));
+        List<String> json = List.of(
+                tradeWith(Fields.CONDITIONS, null),
+                trade(id(2), "X", 1, 1, T0, null),
+                trade(id(3), "X", 1, 1, T0, List.of()),
+                trade(id(4), "X", 1, 1, T0, List.of("7")));
         List<Row> rows = valid(LocalSpark.kafkaRows(KAFKA_TIME, json.toArray(String[]::new)))
-                .orderBy(Fields.ID).collectAsList();
+                .orderBy(Fields.ID)
+                .collectAsList();
         assertThat(rows).hasSize(4);
-        assertThat(rows.stream().map(r -> r.isNullAt(r.fieldIndex(Fields.CONDITIONS)))).containsExactly(
-                true, true, true, false);
+        assertThat(rows.stream().map(r -> r.isNullAt(r.fieldIndex(Fields.CONDITIONS))))
+                .containsExactly(true, true, true, false);
     }
 
     @Test
@@ -122,8 +154,9 @@ class TradeParsingTest {
         String before = spark.conf().get("spark.sql.session.timeZone");
         spark.conf().set("spark.sql.session.timeZone", "Pacific/Kiritimati"); // UTC+14
         try {
-            Row row = valid(LocalSpark.kafkaRows(justBeforeMidnightUtc,
-                    trade(id(1), "X", 1, 1, justBeforeMidnightUtc))).collectAsList().get(0);
+            Row row = valid(LocalSpark.kafkaRows(justBeforeMidnightUtc, trade(id(1), "X", 1, 1, justBeforeMidnightUtc)))
+                    .collectAsList()
+                    .get(0);
             assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
         } finally {
             spark.conf().set("spark.sql.session.timeZone", before);
@@ -131,59 +164,64 @@ class TradeParsingTest {
     }
 
     @ParameterizedTest(name = "{0} = {1} -> {2}")
-    @CsvSource(delimiter = '|', nullValues = "VALID", value = {
-            // conditions: array of strings, empty, null or absent are all fine
-            "conditions      | null                    | VALID",
-            "conditions      | []                      | VALID",
-            "conditions      | ABSENT                  | VALID",
-            "conditions      | \"1\"                   | invalid_conditions",
-            "conditions      | 5                       | invalid_conditions",
-            "conditions      | {\"a\":1}               | invalid_conditions",
-            // symbol
-            "symbol          | \"\"                    | missing_symbol",
-            "symbol          | \"   \"                 | missing_symbol",
-            "symbol          | null                    | missing_symbol",
-            "symbol          | ABSENT                  | missing_symbol",
-            "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + "\" | missing_symbol",
-            "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + "\" | VALID",
-            // price: finite and > 0
-            "price           | 0                       | invalid_price",
-            "price           | -1.5                    | invalid_price",
-            "price           | 1e-8                    | VALID",
-            "price           | NaN                     | invalid_price",
-            "price           | \"NaN\"                 | invalid_price",
-            "price           | \"Infinity\"            | invalid_price",
-            "price           | 1e400                   | invalid_price",
-            "price           | \"abc\"                 | invalid_price",
-            "price           | null                    | invalid_price",
-            "price           | ABSENT                  | invalid_price",
-            "price           | 42                      | VALID",
-            // volume: finite and >= 0
-            "volume          | 0                       | VALID",
-            "volume          | -0.01                   | invalid_volume",
-            "volume          | NaN                     | invalid_volume",
-            "volume          | -Infinity               | invalid_volume",
-            "volume          | ABSENT                  | invalid_volume",
-            // timestamp: integer UNIX milliseconds, 2000-01-01 .. Kafka time + skew
-            "timestamp_unix  | 1764000000              | invalid_timestamp",
-            "timestamp_unix  | 946684800000            | VALID",
-            "timestamp_unix  | 946684799999            | invalid_timestamp",
-            "timestamp_unix  | 1764003605000           | VALID",
-            "timestamp_unix  | 1764003605001           | invalid_timestamp",
-            "timestamp_unix  | 1.764e12                | invalid_timestamp",
-            "timestamp_unix  | \"1764000000000\"       | invalid_timestamp",
-            "timestamp_unix  | -1                      | invalid_timestamp",
-            "timestamp_unix  | ABSENT                  | invalid_timestamp",
-            // id: a lower-case UUIDv7
-            "id              | \"not-a-uuid\"          | invalid_id",
-            "id              | \"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\" | invalid_id",
-            "id              | \"550e8400-e29b-41d4-a716-446655440000\" | invalid_id",
-            "id              | 12                      | invalid_id",
-            "id              | ABSENT                  | invalid_id",
-            // ingested_at: an integer >= 0, as the schema says
-            "ingested_at     | ABSENT                  | malformed_json",
-            "ingested_at     | \"yesterday\"           | malformed_json",
-    })
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "VALID",
+            value = {
+                // conditions: array of strings, empty, null or absent are all fine
+                "conditions      | null                    | VALID",
+                "conditions      | []                      | VALID",
+                "conditions      | ABSENT                  | VALID",
+                "conditions      | \"1\"                   | invalid_conditions",
+                "conditions      | 5                       | invalid_conditions",
+                "conditions      | {\"a\":1}               | invalid_conditions",
+                // symbol
+                "symbol          | \"\"                    | missing_symbol",
+                "symbol          | \"   \"                 | missing_symbol",
+                "symbol          | null                    | missing_symbol",
+                "symbol          | ABSENT                  | missing_symbol",
+                "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                        + "\" | missing_symbol",
+                "symbol          | \"" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                        + "\" | VALID",
+                // price: finite and > 0
+                "price           | 0                       | invalid_price",
+                "price           | -1.5                    | invalid_price",
+                "price           | 1e-8                    | VALID",
+                "price           | NaN                     | invalid_price",
+                "price           | \"NaN\"                 | invalid_price",
+                "price           | \"Infinity\"            | invalid_price",
+                "price           | 1e400                   | invalid_price",
+                "price           | \"abc\"                 | invalid_price",
+                "price           | null                    | invalid_price",
+                "price           | ABSENT                  | invalid_price",
+                "price           | 42                      | VALID",
+                // volume: finite and >= 0
+                "volume          | 0                       | VALID",
+                "volume          | -0.01                   | invalid_volume",
+                "volume          | NaN                     | invalid_volume",
+                "volume          | -Infinity               | invalid_volume",
+                "volume          | ABSENT                  | invalid_volume",
+                // timestamp: integer UNIX milliseconds, 2000-01-01 .. Kafka time + skew
+                "timestamp_unix  | 1764000000              | invalid_timestamp",
+                "timestamp_unix  | 946684800000            | VALID",
+                "timestamp_unix  | 946684799999            | invalid_timestamp",
+                "timestamp_unix  | 1764003605000           | VALID",
+                "timestamp_unix  | 1764003605001           | invalid_timestamp",
+                "timestamp_unix  | 1.764e12                | invalid_timestamp",
+                "timestamp_unix  | \"1764000000000\"       | invalid_timestamp",
+                "timestamp_unix  | -1                      | invalid_timestamp",
+                "timestamp_unix  | ABSENT                  | invalid_timestamp",
+                // id: a lower-case UUIDv7
+                "id              | \"not-a-uuid\"          | invalid_id",
+                "id              | \"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\" | invalid_id",
+                "id              | \"550e8400-e29b-41d4-a716-446655440000\" | invalid_id",
+                "id              | 12                      | invalid_id",
+                "id              | ABSENT                  | invalid_id",
+                // ingested_at: an integer >= 0, as the schema says
+                "ingested_at     | ABSENT                  | malformed_json",
+                "ingested_at     | \"yesterday\"           | malformed_json",
+            })
     void eachFieldVariantGetsTheContractsReason(String field, String json, String expectedReason) {
         String value = tradeWith(field, "ABSENT".equals(json) ? null : json);
         Row row = classifyOne(value);
@@ -194,13 +232,15 @@ class TradeParsingTest {
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
-    @CsvSource(delimiter = '|', value = {
-            "not json at all",
-            "[1,2,3]",
-            "\"a string\"",
-            "{\"id\": ",
-            "''",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json at all",
+                "[1,2,3]",
+                "\"a string\"",
+                "{\"id\": ",
+                "''",
+            })
     void recordsThatAreNotJsonObjectsAreMalformed(String value) {
         assertThat(reasonOf(value)).isEqualTo("malformed_json");
     }
@@ -220,7 +260,8 @@ class TradeParsingTest {
         String value = tradeWith("price", "-1").replace("\"volume\":0.25", "\"volume\":-1");
         assertThat(reasonOf(value)).isEqualTo("invalid_price");
         Row row = classifyOne(value);
-        assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL)).isEqualTo("\"price\" must be a number > 0 and <= 1.0E9, was -1");
+        assertThat(row.<String>getAs(TradeParsing.REJECT_DETAIL))
+                .isEqualTo("\"price\" must be a number > 0 and <= 1.0E9, was -1");
     }
 
     @Test
@@ -235,18 +276,24 @@ class TradeParsingTest {
 
     @Test
     void validAndRejectedSplitOneInputWithoutLosingARecord() {
-        Dataset<Row> input = LocalSpark.kafkaRows(KAFKA_TIME,
-                trade(id(1), "A", 1, 1, T0), "garbage", tradeWith("price", "0"), trade(id(2), "B", 2, 2, T0));
+        Dataset<Row> input = LocalSpark.kafkaRows(
+                KAFKA_TIME,
+                trade(id(1), "A", 1, 1, T0),
+                "garbage",
+                tradeWith("price", "0"),
+                trade(id(2), "B", 2, 2, T0));
         Dataset<Row> classified = TradeParsing.classify(input, SKEW);
-        assertThat(classified.filter(col(TradeParsing.REJECT_REASON).isNull()).count()).isEqualTo(2);
+        assertThat(classified.filter(col(TradeParsing.REJECT_REASON).isNull()).count())
+                .isEqualTo(2);
         List<Row> rejected = TradeParsing.rejected(classified).collectAsList();
-        assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.REJECT_REASON))
+        assertThat(rejected)
+                .extracting(r -> r.<String>getAs(TradeParsing.REJECT_REASON))
                 .containsExactlyInAnyOrder("malformed_json", "invalid_price");
         assertThat(rejected).extracting(r -> r.<String>getAs(TradeParsing.RAW)).contains("garbage");
     }
 
     private static Dataset<Row> valid(Dataset<Row> kafkaRows) {
-        return TradeParsing.trades(kafkaRows, SKEW, BatchTally.register(LocalSpark.session().sparkContext()));
+        return TradeParsing.trades(
+                kafkaRows, SKEW, BatchTally.register(LocalSpark.session().sparkContext()));
     }
-
 }

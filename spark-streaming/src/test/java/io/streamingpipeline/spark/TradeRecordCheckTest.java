@@ -1,17 +1,16 @@
 package io.streamingpipeline.spark;
 
-import io.streamingpipeline.spark.TradeRecordCheck.Checked;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
 import static io.streamingpipeline.spark.TestTrades.KAFKA_TIME;
 import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.tradeWith;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamingpipeline.spark.TradeRecordCheck.Checked;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The parser's own edge cases; the rules themselves are covered through Spark in {@link TradeParsingTest}. */
 class TradeRecordCheckTest {
@@ -50,15 +49,19 @@ class TradeRecordCheckTest {
         assertThat(t.rejectReason()).isEqualTo("missing_symbol");
         assertThat(t.rejectDetail()).isEqualTo("\"symbol\" must be a string, was an object");
         assertThat(t.symbol()).isNull();
-        assertThat(check(tradeWith("conditions", "[1, \"2\", null]")).rejectReason()).isEqualTo("invalid_conditions");
-        assertThat(check(tradeWith("id", "\"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\"")).rejectReason()).isEqualTo("invalid_id");
+        assertThat(check(tradeWith("conditions", "[1, \"2\", null]")).rejectReason())
+                .isEqualTo("invalid_conditions");
+        assertThat(check(tradeWith("id", "\"019AB2D4-5C1E-7A3B-8C4D-0123456789AB\""))
+                        .rejectReason())
+                .isEqualTo("invalid_id");
     }
 
     @Test
     void nestingDeeperThanJacksonsLimitIsMalformedAndShallowNestingIsTheFieldsType() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertThat(check(tradeWith("symbol", deep)).rejectReason()).isEqualTo("malformed_json");
-        assertThat(check(tradeWith("conditions", "null").replace("{", "{\"venue\":" + deep + ",")).rejectReason())
+        assertThat(check(tradeWith("conditions", "null").replace("{", "{\"venue\":" + deep + ","))
+                        .rejectReason())
                 .isEqualTo("malformed_json");
         assertThat(check(tradeWith("symbol", "[".repeat(500) + "]".repeat(500))).rejectReason())
                 .isEqualTo("missing_symbol");
@@ -69,22 +72,40 @@ class TradeRecordCheckTest {
         Checked t = check(tradeWith("timestamp_unix", "99999999999999999999"));
         assertThat(t.rejectReason()).isEqualTo("invalid_timestamp");
         assertThat(t.timestampUnix()).isNull();
-        assertThat(check(tradeWith("ingested_at", "99999999999999999999")).rejectReason()).isEqualTo("malformed_json");
+        assertThat(check(tradeWith("ingested_at", "99999999999999999999")).rejectReason())
+                .isEqualTo("malformed_json");
     }
 
     @Test
     void theDayOfATradeBeforeMidnightUtcIsThatDay() {
         long lastMilli = 1_764_028_799_999L; // 2025-11-24T23:59:59.999Z
-        Checked t = TradeRecordCheck.check(tradeWith("timestamp_unix", Long.toString(lastMilli))
-                .getBytes(StandardCharsets.UTF_8), lastMilli, Duration.ZERO);
+        Checked t = TradeRecordCheck.check(
+                tradeWith("timestamp_unix", Long.toString(lastMilli)).getBytes(StandardCharsets.UTF_8),
+                lastMilli,
+                Duration.ZERO);
         assertThat(t.day()).isEqualTo("2025-11-24");
-        assertThat(TradeRecordCheck.check(tradeWith("timestamp_unix", Long.toString(lastMilli + 1))
-                .getBytes(StandardCharsets.UTF_8), lastMilli + 1, Duration.ZERO).day()).isEqualTo("2025-11-25");
+        assertThat(TradeRecordCheck.check(
+                                tradeWith("timestamp_unix", Long.toString(lastMilli + 1))
+                                        .getBytes(StandardCharsets.UTF_8),
+                                lastMilli + 1,
+                                Duration.ZERO)
+                        .day())
+                .isEqualTo("2025-11-25");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"symbol\":\"A\"} trailing", "{\"symbol\":\"A\"}{}", "{\"symbol\":'A'}", "{symbol:\"A\"}",
-            "{\"symbol\":\"A\",}", "\u0000", "null", "42", "{\"symbol\":\"A\",\"symbol\":\"B\"}"})
+    @ValueSource(
+            strings = {
+                "{\"symbol\":\"A\"} trailing",
+                "{\"symbol\":\"A\"}{}",
+                "{\"symbol\":'A'}",
+                "{symbol:\"A\"}",
+                "{\"symbol\":\"A\",}",
+                "\u0000",
+                "null",
+                "42",
+                "{\"symbol\":\"A\",\"symbol\":\"B\"}"
+            })
     void anythingButOneJsonObjectIsMalformed(String json) {
         Checked t = check(json);
         assertThat(t.rejectReason()).as(json).isEqualTo("malformed_json");
@@ -94,8 +115,10 @@ class TradeRecordCheckTest {
     @Test
     void aSymbolIsMeasuredInCharactersNotUtf16Units() {
         String sixtyFourEmoji = "\uD83D\uDE80".repeat(64);
-        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "\"")).rejectReason()).isNull();
-        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "A\"")).rejectReason()).isEqualTo("missing_symbol");
+        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "\"")).rejectReason())
+                .isNull();
+        assertThat(check(tradeWith("symbol", "\"" + sixtyFourEmoji + "A\"")).rejectReason())
+                .isEqualTo("missing_symbol");
     }
 
     @Test

@@ -1,8 +1,19 @@
 package io.streamingpipeline.spark;
 
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.id;
+import static io.streamingpipeline.spark.TestTrades.trade;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.metrics.source.CodegenMetrics;
@@ -12,18 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
-import static io.streamingpipeline.spark.TestTrades.T0;
-import static io.streamingpipeline.spark.TestTrades.id;
-import static io.streamingpipeline.spark.TestTrades.trade;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 /** One trade batch on a static frame: trades, candles and dead letters written, and counted. */
 class TradesBatchWriterTest {
 
@@ -32,11 +31,13 @@ class TradesBatchWriterTest {
     private final List<Row> deadLetters = Collections.synchronizedList(new ArrayList<>());
     private final InMemoryCandleStore candles = new InMemoryCandleStore();
 
-    private final Dataset<Row> batch = asKafka(0, List.of(
-            trade(id(1), "A", 100, 1, T0 + 1_000),
-            trade(id(2), "A", 101, 2, T0 + 2_000),
-            trade(id(3), "B", -5, 1, T0 + 3_000),
-            "not json"));
+    private final Dataset<Row> batch = asKafka(
+            0,
+            List.of(
+                    trade(id(1), "A", 100, 1, T0 + 1_000),
+                    trade(id(2), "A", 101, 2, T0 + 2_000),
+                    trade(id(3), "B", -5, 1, T0 + 3_000),
+                    "not json"));
 
     @Test
     void writesAndCountsTradesCandlesAndDeadLetters() throws Exception {
@@ -96,18 +97,24 @@ class TradesBatchWriterTest {
     void aWriteTaskThatFailsAndRunsAgainIsCountedOnce() throws Exception {
         // each partition's first attempt reads all its rows, then fails; the second attempt succeeds
         List<Row> written = Collections.synchronizedList(new ArrayList<>());
-        writer(rows -> written.addAll(rows.mapPartitions((MapPartitionsFunction<Row, Row>) partition -> {
-            List<Row> read = new ArrayList<>();
-            partition.forEachRemaining(read::add);
-            if (TaskContext.get().attemptNumber() == 0) {
-                throw new IllegalStateException("injected failure of a write task");
-            }
-            return read.iterator();
-        }, Encoders.row(rows.schema())).collectAsList())).call(batch, 2L);
+        writer(rows -> written.addAll(rows.mapPartitions(
+                                (MapPartitionsFunction<Row, Row>) partition -> {
+                                    List<Row> read = new ArrayList<>();
+                                    partition.forEachRemaining(read::add);
+                                    if (TaskContext.get().attemptNumber() == 0) {
+                                        throw new IllegalStateException("injected failure of a write task");
+                                    }
+                                    return read.iterator();
+                                },
+                                Encoders.row(rows.schema()))
+                        .collectAsList()))
+                .call(batch, 2L);
 
         assertThat(written).hasSize(2);
         assertCounts();
-        assertThat(candles.candles()).singleElement().satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
+        assertThat(candles.candles())
+                .singleElement()
+                .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
     }
 
     @Test
@@ -116,26 +123,46 @@ class TradesBatchWriterTest {
         // (as current_timestamp() would), Spark would compile new code for each micro-batch (seen in a profile: a
         // quarter of the driver's time)
         TradesBatchWriter writer = writer(rows -> rows.collectAsList());
-        writer.call(LocalSpark.kafkaRows(T0 + 100_000, trade(id(1), "A", 100, 1, T0 + 1_000),
-                trade(id(2), "A", 101, 2, T0 + 90_000)), 1L);
+        writer.call(
+                LocalSpark.kafkaRows(
+                        T0 + 100_000, trade(id(1), "A", 100, 1, T0 + 1_000), trade(id(2), "A", 101, 2, T0 + 90_000)),
+                1L);
         long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
 
-        writer.call(LocalSpark.kafkaRows(T0 + 200_000, 2, trade(id(3), "A", 102, 1, T0 + 61_000),
-                trade(id(4), "B", 103, 2, T0 + 190_000)), 2L);
+        writer.call(
+                LocalSpark.kafkaRows(
+                        T0 + 200_000,
+                        2,
+                        trade(id(3), "A", 102, 1, T0 + 61_000),
+                        trade(id(4), "B", 103, 2, T0 + 190_000)),
+                2L);
 
         assertThat(candles.candles()).hasSize(3);
         assertThat(CodegenMetrics.METRIC_COMPILATION_TIME().getCount()).isEqualTo(compiled);
     }
 
     private void assertCounts() {
-        assertThat(metrics.rowsWrittenBySink()).containsEntry("crypto_trades", 2L).containsEntry("crypto_trades_dlq", 2L);
-        assertThat(metrics.rejectedByReason()).containsEntry("invalid_price", 1L).containsEntry("malformed_json", 1L);
+        assertThat(metrics.rowsWrittenBySink())
+                .containsEntry("crypto_trades", 2L)
+                .containsEntry("crypto_trades_dlq", 2L);
+        assertThat(metrics.rejectedByReason())
+                .containsEntry("invalid_price", 1L)
+                .containsEntry("malformed_json", 1L);
         assertThat(deadLetters).hasSize(2);
     }
 
     private TradesBatchWriter writer(BatchSink trades) {
-        return new TradesBatchWriter(Duration.ofHours(1), "crypto_trades", trades, "crypto_trades", candles, "crypto_candles_1m",
-                rows -> deadLetters.addAll(rows.collectAsList()), "crypto_trades_dlq", metrics, () -> 42L);
+        return new TradesBatchWriter(
+                Duration.ofHours(1),
+                "crypto_trades",
+                trades,
+                "crypto_trades",
+                candles,
+                "crypto_candles_1m",
+                rows -> deadLetters.addAll(rows.collectAsList()),
+                "crypto_trades_dlq",
+                metrics,
+                () -> 42L);
     }
 
     /** Records of Kafka partition 0 from {@code firstOffset} on. */

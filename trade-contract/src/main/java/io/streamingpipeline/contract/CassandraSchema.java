@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  */
 public final class CassandraSchema {
 
-    private CassandraSchema() {
-    }
+    private CassandraSchema() {}
 
     /** Classpath location of the CQL file, the one definition of keyspace and tables. */
     public static final String RESOURCE = "/contract/cassandra-schema.cql";
@@ -44,8 +43,7 @@ public final class CassandraSchema {
 
     /** The placeholders of {@link #RESOURCE}, {@code ${name}}. */
     public static final class Placeholders {
-        private Placeholders() {
-        }
+        private Placeholders() {}
 
         public static final String KEYSPACE = "keyspace";
         public static final String REPLICATION = "replication";
@@ -55,12 +53,12 @@ public final class CassandraSchema {
 
     /** Columns of {@link #TRADES_TABLE}: the contract's trade fields plus the partition's {@code day}. */
     public static final class TradeColumns {
-        private TradeColumns() {
-        }
+        private TradeColumns() {}
 
         public static final String SYMBOL = TradeContract.Fields.SYMBOL;
         /** UTC date of the trade, {@code yyyy-MM-dd}. */
         public static final String DAY = "day";
+
         public static final String TIMESTAMP_UNIX = TradeContract.Fields.TIMESTAMP_UNIX;
         public static final String ID = TradeContract.Fields.ID;
         public static final String PRICE = TradeContract.Fields.PRICE;
@@ -75,28 +73,32 @@ public final class CassandraSchema {
 
     /** Columns of {@link #CANDLES_TABLE}: one row per symbol and UTC minute. */
     public static final class CandleColumns {
-        private CandleColumns() {
-        }
+        private CandleColumns() {}
 
         public static final String SYMBOL = TradeContract.Fields.SYMBOL;
         /** UTC date of {@link #MINUTE_START}, {@code yyyy-MM-dd}. */
         public static final String DAY = "day";
+
         public static final String MINUTE_START = "minute_start";
         /** Price of the earliest trade of the minute by trade time (ties: smallest id). */
         public static final String OPEN = "open";
+
         public static final String HIGH = "high";
         public static final String LOW = "low";
         /** Price of the latest trade of the minute by trade time (ties: largest id). */
         public static final String CLOSE = "close";
+
         public static final String VOLUME = "volume";
         public static final String TRADE_COUNT = "trade_count";
         /** Volume-weighted average price; null when the minute's volume is 0. */
         public static final String VWAP = "vwap";
         /** Trade time (UNIX ms) and id of the trade that set {@link #OPEN}. */
         public static final String OPEN_TIME = "open_time";
+
         public static final String OPEN_ID = "open_id";
         /** Trade time (UNIX ms) and id of the trade that set {@link #CLOSE}. */
         public static final String CLOSE_TIME = "close_time";
+
         public static final String CLOSE_ID = "close_id";
         /** Id of the streaming query (stable across restarts from its checkpoint) that last merged trades in. */
         public static final String MERGED_QUERY = "merged_query";
@@ -112,8 +114,24 @@ public final class CassandraSchema {
         public static final List<String> CANDLE =
                 List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP);
         /** In table order: the candle, then what the job needs to merge more trades into it. */
-        public static final List<String> ALL = List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME,
-                TRADE_COUNT, VWAP, OPEN_TIME, OPEN_ID, CLOSE_TIME, CLOSE_ID, MERGED_QUERY, MERGED_BATCH, MERGED_OFFSETS);
+        public static final List<String> ALL = List.of(
+                SYMBOL,
+                DAY,
+                MINUTE_START,
+                OPEN,
+                HIGH,
+                LOW,
+                CLOSE,
+                VOLUME,
+                TRADE_COUNT,
+                VWAP,
+                OPEN_TIME,
+                OPEN_ID,
+                CLOSE_TIME,
+                CLOSE_ID,
+                MERGED_QUERY,
+                MERGED_BATCH,
+                MERGED_OFFSETS);
     }
 
     /**
@@ -121,18 +139,20 @@ public final class CassandraSchema {
      * {@code (symbol, month)}) or UTC day (partition {@code (symbol, year)}).
      */
     public static final class RollupColumns {
-        private RollupColumns() {
-        }
+        private RollupColumns() {}
 
         public static final String SYMBOL = TradeContract.Fields.SYMBOL;
         /** Partition bucket of the hourly table: {@code yyyy-MM} of {@link #HOUR_START}. */
         public static final String MONTH = "month";
+
         public static final String HOUR_START = "hour_start";
         /** Partition bucket of the daily table: {@code yyyy} of {@link #DAY_START}. */
         public static final String YEAR = "year";
+
         public static final String DAY_START = "day_start";
         /** Open of the period's first 1-minute candle, close of its last. */
         public static final String OPEN = CandleColumns.OPEN;
+
         public static final String HIGH = CandleColumns.HIGH;
         public static final String LOW = CandleColumns.LOW;
         public static final String CLOSE = CandleColumns.CLOSE;
@@ -144,7 +164,9 @@ public final class CassandraSchema {
         public static final String MINUTE_COUNT = "minute_count";
 
         /** What both tables hold after their keys. */
-        public static final List<String> VALUES = List.of(OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP, MINUTE_COUNT);
+        public static final List<String> VALUES =
+                List.of(OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP, MINUTE_COUNT);
+
         public static final List<String> HOURLY = concat(List.of(SYMBOL, MONTH, HOUR_START), VALUES);
         public static final List<String> DAILY = concat(List.of(SYMBOL, YEAR, DAY_START), VALUES);
 
@@ -172,7 +194,8 @@ public final class CassandraSchema {
      * @param tradesTtl  default TTL of raw trades, {@link Duration#ZERO} = forever
      * @param candlesTtl default TTL of candles, {@link Duration#ZERO} = forever
      */
-    public static List<String> statements(String keyspace, Replication replication, Duration tradesTtl, Duration candlesTtl) {
+    public static List<String> statements(
+            String keyspace, Replication replication, Duration tradesTtl, Duration candlesTtl) {
         Objects.requireNonNull(replication, "replication");
         Map<String, String> values = new LinkedHashMap<>();
         values.put(Placeholders.KEYSPACE, keyspace(keyspace));
@@ -186,7 +209,8 @@ public final class CassandraSchema {
         }
         var leftover = LEFTOVER_PLACEHOLDER.matcher(text);
         if (leftover.find()) {
-            throw new IllegalStateException(RESOURCE + " has a placeholder this class does not fill: " + leftover.group());
+            throw new IllegalStateException(
+                    RESOURCE + " has a placeholder this class does not fill: " + leftover.group());
         }
         List<String> statements = new ArrayList<>();
         for (String part : text.split(";")) {
@@ -222,16 +246,14 @@ public final class CassandraSchema {
     private static long ttlSeconds(String what, Duration ttl) {
         Objects.requireNonNull(ttl, what);
         if (ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
-            throw new IllegalArgumentException(what + " must be between 0 (forever) and " + MAX_TTL.toDays()
-                    + " days, was " + ttl);
+            throw new IllegalArgumentException(
+                    what + " must be between 0 (forever) and " + MAX_TTL.toDays() + " days, was " + ttl);
         }
         return ttl.toSeconds();
     }
 
     private static String withoutComments(String cql) {
-        return cql.lines()
-                .filter(line -> !line.stripLeading().startsWith("--"))
-                .collect(Collectors.joining("\n"));
+        return cql.lines().filter(line -> !line.stripLeading().startsWith("--")).collect(Collectors.joining("\n"));
     }
 
     /**
@@ -249,7 +271,8 @@ public final class CassandraSchema {
         }
 
         public static Replication simple(int replicationFactor) {
-            return new Replication("SimpleStrategy", Map.of("replication_factor", factor("replication_factor", replicationFactor)));
+            return new Replication(
+                    "SimpleStrategy", Map.of("replication_factor", factor("replication_factor", replicationFactor)));
         }
 
         /** @param factorByDatacenter e.g. {@code {dc1=3, dc2=3}}, in the order given */
@@ -312,16 +335,21 @@ public final class CassandraSchema {
 
         /** The CQL map, e.g. {@code {'class': 'SimpleStrategy', 'replication_factor': 1}}. */
         public String cql() {
-            StringBuilder cql = new StringBuilder("{'class': '").append(strategy).append('\'');
-            factors.forEach((key, rf) -> cql.append(", '").append(key).append("': ").append(rf));
+            StringBuilder cql =
+                    new StringBuilder("{'class': '").append(strategy).append('\'');
+            factors.forEach(
+                    (key, rf) -> cql.append(", '").append(key).append("': ").append(rf));
             return cql.append('}').toString();
         }
 
         @Override
         public String toString() {
-            return strategy + ":" + factors.entrySet().stream()
-                    .map(e -> "SimpleStrategy".equals(strategy) ? e.getValue().toString() : e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(","));
+            return strategy + ":"
+                    + factors.entrySet().stream()
+                            .map(e -> "SimpleStrategy".equals(strategy)
+                                    ? e.getValue().toString()
+                                    : e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(","));
         }
 
         @Override
@@ -336,7 +364,8 @@ public final class CassandraSchema {
 
         private static int factor(String what, int rf) {
             if (rf < 1 || rf > 99) {
-                throw new IllegalArgumentException("replication factor of " + what + " must be between 1 and 99, was " + rf);
+                throw new IllegalArgumentException(
+                        "replication factor of " + what + " must be between 1 and 99, was " + rf);
             }
             return rf;
         }

@@ -12,15 +12,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param source     which stage rejected it: {@code ingestor} or {@code spark}
  * @param rejectedAt UNIX milliseconds
  */
-@JsonPropertyOrder({TradeContract.DeadLetterFields.REASON, TradeContract.DeadLetterFields.DETAIL,
-        TradeContract.DeadLetterFields.RAW, TradeContract.DeadLetterFields.SOURCE,
-        TradeContract.DeadLetterFields.REJECTED_AT})
+@JsonPropertyOrder({
+    TradeContract.DeadLetterFields.REASON,
+    TradeContract.DeadLetterFields.DETAIL,
+    TradeContract.DeadLetterFields.RAW,
+    TradeContract.DeadLetterFields.SOURCE,
+    TradeContract.DeadLetterFields.REJECTED_AT
+})
 public record DeadLetter(
         @JsonProperty(TradeContract.DeadLetterFields.REASON) String reason,
         @JsonProperty(TradeContract.DeadLetterFields.DETAIL) String detail,
         @JsonProperty(TradeContract.DeadLetterFields.RAW) String raw,
         @JsonProperty(TradeContract.DeadLetterFields.SOURCE) String source,
-        @JsonProperty(TradeContract.DeadLetterFields.REJECTED_AT) long rejectedAt) {
+
+        @JsonProperty(TradeContract.DeadLetterFields.REJECTED_AT)
+        long rejectedAt) {
 
     /** A dead letter keeps at most this many characters of the raw text (and fewer if they escape to more bytes). */
     public static final int MAX_RAW_CHARS = 256 * 1024;

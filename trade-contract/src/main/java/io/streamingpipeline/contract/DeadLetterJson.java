@@ -17,8 +17,7 @@ public final class DeadLetterJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final byte[] MARK = DeadLetter.TRUNCATED_MARK.getBytes(StandardCharsets.UTF_8);
 
-    private DeadLetterJson() {
-    }
+    private DeadLetterJson() {}
 
     /** The key of a dead letter: the rejected record's key, its first {@link DeadLetter#MAX_KEY_BYTES} bytes if longer. */
     public static byte[] key(byte[] recordKey) {
@@ -53,9 +52,11 @@ public final class DeadLetterJson {
 
         int rawBudget = maxBytes - head.size() - tail.size();
         if (rawBudget < MARK.length + 2) {
-            throw new IllegalArgumentException("a dead letter needs more than " + maxBytes + " bytes without its raw text");
+            throw new IllegalArgumentException(
+                    "a dead letter needs more than " + maxBytes + " bytes without its raw text");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, head.size() + tail.size() + raw.length() + 16));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(Math.min(maxBytes, head.size() + tail.size() + raw.length() + 16));
         out.writeBytes(head.toByteArray());
         string(out, raw, rawBudget, DeadLetter.MAX_RAW_CHARS);
         out.writeBytes(tail.toByteArray());

@@ -3,7 +3,6 @@ package io.streamingpipeline.contract;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -19,9 +18,15 @@ import java.util.UUID;
  * @param conditions    trade-condition codes, or null when the feed sent none
  * @param ingestedAt    when the ingestor received the frame, UNIX milliseconds
  */
-@JsonPropertyOrder({TradeContract.Fields.ID, TradeContract.Fields.SYMBOL, TradeContract.Fields.PRICE,
-        TradeContract.Fields.VOLUME, TradeContract.Fields.TIMESTAMP_UNIX, TradeContract.Fields.CONDITIONS,
-        TradeContract.Fields.INGESTED_AT})
+@JsonPropertyOrder({
+    TradeContract.Fields.ID,
+    TradeContract.Fields.SYMBOL,
+    TradeContract.Fields.PRICE,
+    TradeContract.Fields.VOLUME,
+    TradeContract.Fields.TIMESTAMP_UNIX,
+    TradeContract.Fields.CONDITIONS,
+    TradeContract.Fields.INGESTED_AT
+})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Trade(
         @JsonProperty(TradeContract.Fields.ID) UUID id,

@@ -9,8 +9,7 @@ import java.util.List;
  */
 public final class TradeContract {
 
-    private TradeContract() {
-    }
+    private TradeContract() {}
 
     /** Default Kafka topic of valid trades; one record per trade, key = symbol. */
     public static final String TRADES_TOPIC = "crypto_trades";
@@ -24,8 +23,7 @@ public final class TradeContract {
 
     /** Field names of a trade record's JSON value. */
     public static final class Fields {
-        private Fields() {
-        }
+        private Fields() {}
 
         public static final String ID = "id";
         public static final String SYMBOL = "symbol";
@@ -42,8 +40,7 @@ public final class TradeContract {
 
     /** Field names of a dead-letter record's JSON value. */
     public static final class DeadLetterFields {
-        private DeadLetterFields() {
-        }
+        private DeadLetterFields() {}
 
         public static final String REASON = "reason";
         public static final String DETAIL = "detail";
@@ -54,8 +51,7 @@ public final class TradeContract {
 
     /** Environment variables read by more than one deployable (ingestor, Spark job, Compose, Kubernetes). */
     public static final class Env {
-        private Env() {
-        }
+        private Env() {}
 
         public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
         public static final String TRADES_TOPIC = "TRADES_TOPIC";

@@ -1,7 +1,6 @@
 package io.streamingpipeline.contract;
 
 import io.streamingpipeline.contract.TradeContract.Fields;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -58,30 +57,40 @@ public final class TradeValidation {
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final int SHOWN_CODE_POINTS = 40;
 
-    private TradeValidation() {
-    }
+    private TradeValidation() {}
 
     /** Why a trade is rejected; the detail names the field and the rule, and shows at most a short value. */
-    public record Rejection(RejectReason reason, String detail) {
-    }
+    public record Rejection(RejectReason reason, String detail) {}
 
     /**
      * A record on the trades topic, field by field. Null when every rule holds; then the values have the types the
      * rules name ({@code price} and {@code volume}: {@link #number}).
      */
-    public static Rejection check(Object id, Object symbol, Object price, Object volume, Object timestampUnix,
-                                  Object conditions, Object ingestedAt, long referenceMillis, Duration maxFutureSkew) {
-        Rejection r = checkTradeFields(symbol, price, volume, timestampUnix, conditions, referenceMillis, maxFutureSkew);
+    public static Rejection check(
+            Object id,
+            Object symbol,
+            Object price,
+            Object volume,
+            Object timestampUnix,
+            Object conditions,
+            Object ingestedAt,
+            long referenceMillis,
+            Duration maxFutureSkew) {
+        Rejection r =
+                checkTradeFields(symbol, price, volume, timestampUnix, conditions, referenceMillis, maxFutureSkew);
         if (r != null) {
             return r;
         }
         if (!(id instanceof String s) || !UUID_V7.matcher(s).matches()) {
-            return new Rejection(RejectReason.INVALID_ID,
+            return new Rejection(
+                    RejectReason.INVALID_ID,
                     "\"" + Fields.ID + "\" must be a lower-case UUIDv7 string, was " + describe(id));
         }
         if (!(ingestedAt instanceof Long millis) || millis < 0) {
-            return new Rejection(RejectReason.MALFORMED_JSON,
-                    "\"" + Fields.INGESTED_AT + "\" must be an integer of UNIX milliseconds >= 0, was " + describe(ingestedAt));
+            return new Rejection(
+                    RejectReason.MALFORMED_JSON,
+                    "\"" + Fields.INGESTED_AT + "\" must be an integer of UNIX milliseconds >= 0, was "
+                            + describe(ingestedAt));
         }
         return null;
     }
@@ -90,45 +99,64 @@ public final class TradeValidation {
      * The fields a feed gives for a trade (no {@code id} or {@code ingested_at} yet), rules 1-5. Null when every
      * rule holds.
      */
-    public static Rejection checkTradeFields(Object symbol, Object price, Object volume, Object timestampUnix,
-                                             Object conditions, long referenceMillis, Duration maxFutureSkew) {
-        String symbolProblem = symbol instanceof String s ? symbolProblem(s) : "must be a string, was " + describe(symbol);
+    public static Rejection checkTradeFields(
+            Object symbol,
+            Object price,
+            Object volume,
+            Object timestampUnix,
+            Object conditions,
+            long referenceMillis,
+            Duration maxFutureSkew) {
+        String symbolProblem =
+                symbol instanceof String s ? symbolProblem(s) : "must be a string, was " + describe(symbol);
         if (symbolProblem != null) {
             return new Rejection(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" " + symbolProblem);
         }
         double p = number(price);
         if (!(p > 0 && p <= MAX_PRICE)) {
-            return new Rejection(RejectReason.INVALID_PRICE, "\"" + Fields.PRICE + "\" must be a number > 0 and <= "
-                    + MAX_PRICE + ", was " + describe(price));
+            return new Rejection(
+                    RejectReason.INVALID_PRICE,
+                    "\"" + Fields.PRICE + "\" must be a number > 0 and <= " + MAX_PRICE + ", was " + describe(price));
         }
         double v = number(volume);
         if (!(v >= 0 && v <= MAX_VOLUME)) {
-            return new Rejection(RejectReason.INVALID_VOLUME, "\"" + Fields.VOLUME + "\" must be a number >= 0 and <= "
-                    + MAX_VOLUME + ", was " + describe(volume));
+            return new Rejection(
+                    RejectReason.INVALID_VOLUME,
+                    "\"" + Fields.VOLUME + "\" must be a number >= 0 and <= " + MAX_VOLUME + ", was "
+                            + describe(volume));
         }
         if (p * v > MAX_NOTIONAL) {
-            return new Rejection(RejectReason.INVALID_VOLUME, "\"" + Fields.PRICE + "\" x \"" + Fields.VOLUME + "\" = "
-                    + (p * v) + " is above " + MAX_NOTIONAL + ", not a plausible trade");
+            return new Rejection(
+                    RejectReason.INVALID_VOLUME,
+                    "\"" + Fields.PRICE + "\" x \"" + Fields.VOLUME + "\" = " + (p * v) + " is above " + MAX_NOTIONAL
+                            + ", not a plausible trade");
         }
         if (!(timestampUnix instanceof Long)) {
-            return new Rejection(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX
-                    + "\" must be an integer of UNIX milliseconds, was " + describe(timestampUnix));
+            return new Rejection(
+                    RejectReason.INVALID_TIMESTAMP,
+                    "\"" + Fields.TIMESTAMP_UNIX + "\" must be an integer of UNIX milliseconds, was "
+                            + describe(timestampUnix));
         }
         long t = (Long) timestampUnix;
         if (t < Trade.EARLIEST_PLAUSIBLE_MILLIS || t > referenceMillis + maxFutureSkew.toMillis()) {
-            return new Rejection(RejectReason.INVALID_TIMESTAMP, "\"" + Fields.TIMESTAMP_UNIX + "\" = " + t
-                    + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew
-                    + " after " + referenceMillis + ")");
+            return new Rejection(
+                    RejectReason.INVALID_TIMESTAMP,
+                    "\"" + Fields.TIMESTAMP_UNIX + "\" = " + t
+                            + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew
+                            + " after " + referenceMillis + ")");
         }
         if (conditions != ABSENT && conditions != null) {
             if (!(conditions instanceof List<?> codes)) {
-                return new Rejection(RejectReason.INVALID_CONDITIONS, "\"" + Fields.CONDITIONS
-                        + "\" must be an array of strings or null, was " + describe(conditions));
+                return new Rejection(
+                        RejectReason.INVALID_CONDITIONS,
+                        "\"" + Fields.CONDITIONS + "\" must be an array of strings or null, was "
+                                + describe(conditions));
             }
             for (Object code : codes) {
                 if (!(code instanceof String)) {
-                    return new Rejection(RejectReason.INVALID_CONDITIONS, "\"" + Fields.CONDITIONS
-                            + "\" must hold strings only, found " + describe(code));
+                    return new Rejection(
+                            RejectReason.INVALID_CONDITIONS,
+                            "\"" + Fields.CONDITIONS + "\" must hold strings only, found " + describe(code));
                 }
             }
         }

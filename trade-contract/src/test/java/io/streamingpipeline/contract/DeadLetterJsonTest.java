@@ -1,19 +1,18 @@
 package io.streamingpipeline.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DeadLetterJsonTest {
 
@@ -26,14 +25,19 @@ class DeadLetterJsonTest {
     }
 
     private static DeadLetter decode(byte[] value) throws Exception {
-        assertThat(SCHEMA.validate(new String(value, StandardCharsets.UTF_8), InputFormat.JSON)).isEmpty();
+        assertThat(SCHEMA.validate(new String(value, StandardCharsets.UTF_8), InputFormat.JSON))
+                .isEmpty();
         return MAPPER.readValue(value, DeadLetter.class);
     }
 
     @Test
     void aSmallDeadLetterIsExactlyWhatJacksonReadsBack() throws Exception {
-        DeadLetter letter = new DeadLetter("invalid_price", "\"price\" must be > 0, was -3",
-                "{\"price\":-3,\"s\":\"a\\\\b\\u0000\",\"x\":\"é😀\"}\n\t", "spark", 42L);
+        DeadLetter letter = new DeadLetter(
+                "invalid_price",
+                "\"price\" must be > 0, was -3",
+                "{\"price\":-3,\"s\":\"a\\\\b\\u0000\",\"x\":\"é😀\"}\n\t",
+                "spark",
+                42L);
         byte[] value = DeadLetterJson.value(letter, 15);
         assertThat(decode(value)).isEqualTo(letter);
         assertThat(new String(value, StandardCharsets.UTF_8)).startsWith("{\"reason\":\"invalid_price\",\"detail\":");
@@ -53,8 +57,9 @@ class DeadLetterJsonTest {
         if (prefix.length() == DeadLetter.MAX_RAW_CHARS) {
             return;
         }
-        int perChar = String.valueOf((char) c).equals("\\") || c == '"' ? 2 : c < 0x20 ? 6
-                : String.valueOf((char) c).getBytes(StandardCharsets.UTF_8).length;
+        int perChar = String.valueOf((char) c).equals("\\") || c == '"'
+                ? 2
+                : c < 0x20 ? 6 : String.valueOf((char) c).getBytes(StandardCharsets.UTF_8).length;
         assertThat(value.length + perChar).isGreaterThan(DeadLetter.MAX_RECORD_BYTES);
     }
 
@@ -74,7 +79,8 @@ class DeadLetterJsonTest {
         String raw = "a" + "😀".repeat(200 * 1024) + "\uD800";
         String kept = decode(DeadLetterJson.value(letter(raw), 0)).raw();
         String prefix = kept.substring(0, kept.length() - DeadLetter.TRUNCATED_MARK.length());
-        assertThat(prefix.codePoints().allMatch(cp -> cp == 'a' || cp == 0x1F600)).isTrue();
+        assertThat(prefix.codePoints().allMatch(cp -> cp == 'a' || cp == 0x1F600))
+                .isTrue();
         assertThat(decode(DeadLetterJson.value(letter("x\uDC00y"), 0)).raw()).isEqualTo("x\uFFFDy");
     }
 

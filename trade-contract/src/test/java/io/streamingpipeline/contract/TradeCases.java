@@ -1,10 +1,8 @@
 package io.streamingpipeline.contract;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,12 +39,16 @@ record TradeCases(long referenceMillis, Duration maxFutureSkew, List<TradeCase> 
                     c.path("remove").forEach(f -> trade.remove(f.textValue()));
                     record = mapper.writeValueAsString(trade);
                 }
-                cases.add(new TradeCase(c.get("name").textValue(), record,
+                cases.add(new TradeCase(
+                        c.get("name").textValue(),
+                        record,
                         c.get("reason").isNull() ? null : c.get("reason").textValue(),
                         c.path("schema_valid").asBoolean(true)));
             }
-            return new TradeCases(table.get("reference_millis").longValue(),
-                    Duration.ofSeconds(table.get("max_future_skew_seconds").longValue()), List.copyOf(cases));
+            return new TradeCases(
+                    table.get("reference_millis").longValue(),
+                    Duration.ofSeconds(table.get("max_future_skew_seconds").longValue()),
+                    List.copyOf(cases));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.streamingpipeline.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.InputFormat;
@@ -7,28 +9,29 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The record, the field-name constants and the JSON schemas must describe the same message. */
 class TradeContractTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    private static final Schema TRADE_SCHEMA = REGISTRY.getSchema(SchemaLocation.of("classpath:" + TradeContract.TRADE_SCHEMA_RESOURCE.substring(1)));
-    private static final Schema DEAD_LETTER_SCHEMA = REGISTRY.getSchema(SchemaLocation.of("classpath:" + TradeContract.DEAD_LETTER_SCHEMA_RESOURCE.substring(1)));
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final Schema TRADE_SCHEMA =
+            REGISTRY.getSchema(SchemaLocation.of("classpath:" + TradeContract.TRADE_SCHEMA_RESOURCE.substring(1)));
+    private static final Schema DEAD_LETTER_SCHEMA = REGISTRY.getSchema(
+            SchemaLocation.of("classpath:" + TradeContract.DEAD_LETTER_SCHEMA_RESOURCE.substring(1)));
     private static final UUID V7 = UUID.fromString("019ab2d4-5c1e-7a3b-8c4d-0123456789ab");
 
     @Test
     void aTradeSerialisesToExactlyTheContractFieldsInOrder() throws Exception {
-        Trade trade = new Trade(V7, "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, List.of("1", "12"), 1764000000200L);
+        Trade trade =
+                new Trade(V7, "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, List.of("1", "12"), 1764000000200L);
         JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(trade));
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
@@ -43,7 +46,8 @@ class TradeContractTest {
         for (Trade t : List.of(
                 new Trade(V7, "AAPL", 231.0, 0.0, 1764000000123L, null, 1764000000200L),
                 new Trade(V7, "BINANCE:BTCUSDT", 1e-8, 5, 1764000000123L, List.of(), 1764000000200L))) {
-            assertThat(TRADE_SCHEMA.validate(MAPPER.writeValueAsString(t), InputFormat.JSON)).isEmpty();
+            assertThat(TRADE_SCHEMA.validate(MAPPER.writeValueAsString(t), InputFormat.JSON))
+                    .isEmpty();
         }
     }
 
@@ -61,21 +65,23 @@ class TradeContractTest {
     @Test
     void theSchemaHasTheLongestSymbolOfTheTradeRecord() throws Exception {
         JsonNode schema = MAPPER.readTree(getClass().getResourceAsStream(TradeContract.TRADE_SCHEMA_RESOURCE));
-        assertThat(schema.at("/properties/" + TradeContract.Fields.SYMBOL + "/maxLength").asInt())
+        assertThat(schema.at("/properties/" + TradeContract.Fields.SYMBOL + "/maxLength")
+                        .asInt())
                 .isEqualTo(Trade.MAX_SYMBOL_CHARS);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":0,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-4a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
-            "{\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":-1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1.5,\"conditions\":null,\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":[1],\"ingested_at\":1}",
-            "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1,\"extra\":1}"
-    })
+    @ValueSource(
+            strings = {
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":0,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-4a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
+                "{\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":-1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1.5,\"conditions\":null,\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":[1],\"ingested_at\":1}",
+                "{\"id\":\"019ab2d4-5c1e-7a3b-8c4d-0123456789ab\",\"symbol\":\"A\",\"price\":1,\"volume\":1,\"timestamp_unix\":1,\"conditions\":null,\"ingested_at\":1,\"extra\":1}"
+            })
     void theSchemaRefusesBrokenTrades(String json) {
         assertThat(TRADE_SCHEMA.validate(json, InputFormat.JSON)).isNotEmpty();
     }
@@ -84,9 +90,12 @@ class TradeContractTest {
     void deadLettersValidateForEveryReason() throws Exception {
         for (RejectReason reason : RejectReason.values()) {
             DeadLetter letter = new DeadLetter(reason.label(), "why", "{raw", "ingestor", 1764000000000L);
-            assertThat(DEAD_LETTER_SCHEMA.validate(MAPPER.writeValueAsString(letter), InputFormat.JSON)).isEmpty();
+            assertThat(DEAD_LETTER_SCHEMA.validate(MAPPER.writeValueAsString(letter), InputFormat.JSON))
+                    .isEmpty();
         }
-        assertThat(DEAD_LETTER_SCHEMA.validate("{\"reason\":\"x\",\"detail\":\"\",\"raw\":\"\",\"source\":\"elsewhere\",\"rejected_at\":1}",
-                InputFormat.JSON)).isNotEmpty();
+        assertThat(DEAD_LETTER_SCHEMA.validate(
+                        "{\"reason\":\"x\",\"detail\":\"\",\"raw\":\"\",\"source\":\"elsewhere\",\"rejected_at\":1}",
+                        InputFormat.JSON))
+                .isNotEmpty();
     }
 }

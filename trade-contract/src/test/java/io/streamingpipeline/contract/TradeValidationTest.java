@@ -1,5 +1,7 @@
 package io.streamingpipeline.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,15 +12,12 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The table of trade cases against the contract's validation (records read by Jackson's tree model) and schema. */
 class TradeValidationTest {
@@ -40,7 +39,9 @@ class TradeValidationTest {
     void everyCaseGetsItsReason(TradeCases.TradeCase c) {
         assertThat(reason(c.record())).as(c.record()).isEqualTo(c.reason());
         if (c.reason() == null && c.schemaValid()) {
-            assertThat(SCHEMA.validate(c.record(), InputFormat.JSON)).as("schema errors").isEmpty();
+            assertThat(SCHEMA.validate(c.record(), InputFormat.JSON))
+                    .as("schema errors")
+                    .isEmpty();
         }
     }
 
@@ -48,8 +49,14 @@ class TradeValidationTest {
     void theTableCoversEveryReasonOfARecordAndValidTrades() {
         assertThat(cases().stream().map(TradeCases.TradeCase::reason).distinct())
                 .containsNull()
-                .contains("malformed_json", "missing_symbol", "invalid_price", "invalid_volume", "invalid_timestamp",
-                        "invalid_conditions", "invalid_id");
+                .contains(
+                        "malformed_json",
+                        "missing_symbol",
+                        "invalid_price",
+                        "invalid_volume",
+                        "invalid_timestamp",
+                        "invalid_conditions",
+                        "invalid_id");
     }
 
     @Test
@@ -62,8 +69,16 @@ class TradeValidationTest {
 
     @Test
     void aDetailShowsAtMostFortyCharactersOfAValueAndNoControlCharacter() {
-        TradeValidation.Rejection r = TradeValidation.check("\u0000".repeat(100_000), "BINANCE:BTCUSDT", 1.0, 1.0,
-                TABLE.referenceMillis(), null, 1L, TABLE.referenceMillis(), TABLE.maxFutureSkew());
+        TradeValidation.Rejection r = TradeValidation.check(
+                "\u0000".repeat(100_000),
+                "BINANCE:BTCUSDT",
+                1.0,
+                1.0,
+                TABLE.referenceMillis(),
+                null,
+                1L,
+                TABLE.referenceMillis(),
+                TABLE.maxFutureSkew());
         assertThat(r.reason()).isEqualTo(RejectReason.INVALID_ID);
         assertThat(r.detail()).hasSizeLessThan(400).doesNotContain("\u0000").contains("\\u0000");
     }
@@ -78,9 +93,16 @@ class TradeValidationTest {
         if (node == null || !node.isObject()) {
             return RejectReason.MALFORMED_JSON.label();
         }
-        TradeValidation.Rejection r = TradeValidation.check(value(node, "id"), value(node, "symbol"),
-                value(node, "price"), value(node, "volume"), value(node, "timestamp_unix"), value(node, "conditions"),
-                value(node, "ingested_at"), TABLE.referenceMillis(), TABLE.maxFutureSkew());
+        TradeValidation.Rejection r = TradeValidation.check(
+                value(node, "id"),
+                value(node, "symbol"),
+                value(node, "price"),
+                value(node, "volume"),
+                value(node, "timestamp_unix"),
+                value(node, "conditions"),
+                value(node, "ingested_at"),
+                TABLE.referenceMillis(),
+                TABLE.maxFutureSkew());
         return r == null ? null : r.reason().label();
     }
 

@@ -1,14 +1,8 @@
 package io.streamingpipeline.bench.floor;
 
-import com.sun.net.httpserver.HttpServer;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
-import org.apache.spark.sql.streaming.Trigger;
+import static org.apache.spark.sql.functions.col;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -22,8 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.apache.spark.sql.functions.col;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * bench/latency's floor: the least a Structured Streaming query does with the pipeline's input, on the same cluster
@@ -37,8 +36,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class SparkFloorQuery {
 
-    private SparkFloorQuery() {
-    }
+    private SparkFloorQuery() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
@@ -52,7 +50,8 @@ public final class SparkFloorQuery {
         AtomicLong rowsRead = new AtomicLong();
         AtomicLong lastBatchId = new AtomicLong(-1);
         AtomicLong lastBatchMillis = new AtomicLong();
-        HttpServer metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("metrics-port"))), 0);
+        HttpServer metrics =
+                HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("metrics-port"))), 0);
         metrics.createContext("/metrics", exchange -> {
             if (lastBatchId.get() < 0) {
                 // not ready before the first batch: it fixes the "latest" offsets the query starts from
@@ -60,9 +59,14 @@ public final class SparkFloorQuery {
                 exchange.close();
                 return;
             }
-            byte[] body = String.format(Locale.ROOT, "floor_rows_read_total %d%nfloor_last_batch_id %d%n"
-                            + "floor_batch_duration_seconds %.3f%n", rowsRead.get(), lastBatchId.get(),
-                    lastBatchMillis.get() / 1000.0).getBytes(StandardCharsets.UTF_8);
+            byte[] body = String.format(
+                            Locale.ROOT,
+                            "floor_rows_read_total %d%nfloor_last_batch_id %d%n"
+                                    + "floor_batch_duration_seconds %.3f%n",
+                            rowsRead.get(),
+                            lastBatchId.get(),
+                            lastBatchMillis.get() / 1000.0)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -71,12 +75,13 @@ public final class SparkFloorQuery {
 
         SparkSession spark = SparkSession.builder().appName("latency-floor").getOrCreate();
         // as the job does on a local checkpoint: plain Java I/O instead of forked processes per checkpoint file
-        spark.conf().set("spark.sql.streaming.checkpointFileManagerClass",
-                "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager");
+        spark.conf()
+                .set(
+                        "spark.sql.streaming.checkpointFileManagerClass",
+                        "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager");
         spark.streams().addListener(new StreamingQueryListener() {
             @Override
-            public void onQueryStarted(QueryStartedEvent event) {
-            }
+            public void onQueryStarted(QueryStartedEvent event) {}
 
             @Override
             public void onQueryProgress(QueryProgressEvent event) {
@@ -87,10 +92,10 @@ public final class SparkFloorQuery {
             }
 
             @Override
-            public void onQueryTerminated(QueryTerminatedEvent event) {
-            }
+            public void onQueryTerminated(QueryTerminatedEvent event) {}
         });
-        Dataset<Row> kafka = spark.readStream().format("kafka")
+        Dataset<Row> kafka = spark.readStream()
+                .format("kafka")
                 .option("kafka.bootstrap.servers", a.get("bootstrap-servers"))
                 .option("subscribe", a.get("topic"))
                 .option("startingOffsets", "latest")
@@ -99,7 +104,8 @@ public final class SparkFloorQuery {
                 .load();
         VoidFunction2<Dataset<Row>, Long> appendProbes = (batch, batchId) -> {
             List<Row> probes = batch.filter(col("key").cast("string").equalTo(probeKey))
-                    .select(col("value").cast("string")).collectAsList();
+                    .select(col("value").cast("string"))
+                    .collectAsList();
             StringBuilder lines = new StringBuilder();
             for (Row r : probes) {
                 lines.append(r.getString(0)).append('\n');

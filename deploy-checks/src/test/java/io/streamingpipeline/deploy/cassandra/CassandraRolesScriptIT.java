@@ -1,18 +1,14 @@
 package io.streamingpipeline.deploy.cassandra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.deploy.compose.Repo;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +19,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * k8s/base/scripts/cassandra-bootstrap-roles.sh (Kubernetes' schema Job and init containers, Compose's cassandra-roles
@@ -64,9 +63,11 @@ class CassandraRolesScriptIT {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path cqlsh = bin.resolve("cqlsh");
-        Files.writeString(cqlsh, "#!/bin/bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp '"
-                + classpath + "' " + CqlshStandIn.class.getName() + " \"$@\"\n");
+        Files.writeString(
+                cqlsh,
+                "#!/bin/bash\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                        + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=off -cp '"
+                        + classpath + "' " + CqlshStandIn.class.getName() + " \"$@\"\n");
         Files.setPosixFilePermissions(cqlsh, PosixFilePermissions.fromString("rwxr-xr-x"));
         argumentsLog = dir.resolve("cqlsh-arguments.log");
     }
@@ -86,26 +87,34 @@ class CassandraRolesScriptIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("creating the superuser " + ADMIN, "roles ready");
         try (CqlSession admin = login(ADMIN, ADMIN_PASSWORD)) {
-            var roles = admin.execute("SELECT role, is_superuser, can_login FROM system_auth.roles").all();
-            assertThat(roles).anySatisfy(r -> {
-                assertThat(r.getString("role")).isEqualTo(ADMIN);
-                assertThat(r.getBoolean("is_superuser")).isTrue();
-            }).anySatisfy(r -> {
-                assertThat(r.getString("role")).isEqualTo("cassandra");
-                assertThat(r.getBoolean("is_superuser")).isFalse();
-                assertThat(r.getBoolean("can_login")).isFalse();
-            }).anySatisfy(r -> {
-                assertThat(r.getString("role")).isEqualTo(READER);
-                assertThat(r.getBoolean("is_superuser")).isFalse();
-                assertThat(r.getBoolean("can_login")).isTrue();
-            });
+            var roles = admin.execute("SELECT role, is_superuser, can_login FROM system_auth.roles")
+                    .all();
+            assertThat(roles)
+                    .anySatisfy(r -> {
+                        assertThat(r.getString("role")).isEqualTo(ADMIN);
+                        assertThat(r.getBoolean("is_superuser")).isTrue();
+                    })
+                    .anySatisfy(r -> {
+                        assertThat(r.getString("role")).isEqualTo("cassandra");
+                        assertThat(r.getBoolean("is_superuser")).isFalse();
+                        assertThat(r.getBoolean("can_login")).isFalse();
+                    })
+                    .anySatisfy(r -> {
+                        assertThat(r.getString("role")).isEqualTo(READER);
+                        assertThat(r.getBoolean("is_superuser")).isFalse();
+                        assertThat(r.getBoolean("can_login")).isTrue();
+                    });
         }
         // the default superuser is refused once the node's role cache let go of it
         awaitRefused("cassandra", "cassandra");
         try (CqlSession writer = login(WRITER, WRITER_PASSWORD)) {
             // what the schema command does next, as the writer
-            CassandraSchema.statements(KEYSPACE, CassandraSchema.Replication.simple(1), CassandraSchema.DEFAULT_TRADES_TTL,
-                    CassandraSchema.DEFAULT_CANDLES_TTL).forEach(writer::execute);
+            CassandraSchema.statements(
+                            KEYSPACE,
+                            CassandraSchema.Replication.simple(1),
+                            CassandraSchema.DEFAULT_TRADES_TTL,
+                            CassandraSchema.DEFAULT_CANDLES_TTL)
+                    .forEach(writer::execute);
         }
     }
 
@@ -113,9 +122,15 @@ class CassandraRolesScriptIT {
     @Order(2)
     void grantsLetTheReaderReadTheKeyspaceAndNothingElse() {
         Map<String, String> awaitReader = new HashMap<>(passwordsInVariables());
-        awaitReader.putAll(Map.of("CASSANDRA_LOGIN_USERNAME", READER, "CASSANDRA_LOGIN_PASSWORD", READER_PASSWORD,
-                "CASSANDRA_TABLES", CassandraSchema.TRADES_TABLE + "," + CassandraSchema.CANDLES_TABLE,
-                "CASSANDRA_LOGIN_TIMEOUT", "4"));
+        awaitReader.putAll(Map.of(
+                "CASSANDRA_LOGIN_USERNAME",
+                READER,
+                "CASSANDRA_LOGIN_PASSWORD",
+                READER_PASSWORD,
+                "CASSANDRA_TABLES",
+                CassandraSchema.TRADES_TABLE + "," + CassandraSchema.CANDLES_TABLE,
+                "CASSANDRA_LOGIN_TIMEOUT",
+                "4"));
         Result before = script("await-tables", awaitReader, 60);
         assertThat(before.exitCode()).as(before.output()).isNotZero();
         assertThat(before.output()).contains(READER + " cannot read " + KEYSPACE, "cassandra-schema");
@@ -125,20 +140,26 @@ class CassandraRolesScriptIT {
 
         Result after = script("await-tables", awaitReader, 60);
         assertThat(after.exitCode()).as(after.output()).isZero();
-        String insert = "INSERT INTO " + KEYSPACE + "." + CassandraSchema.TRADES_TABLE + " (symbol, day, timestamp_unix, id,"
-                + " price, volume) VALUES ('BINANCE:BTCUSDT', '2026-01-01', 1767225600000, 019ab2d4-5c1e-7a3b-8c4d-0123456789ab,"
-                + " 1.5, 2.5)";
+        String insert =
+                "INSERT INTO " + KEYSPACE + "." + CassandraSchema.TRADES_TABLE + " (symbol, day, timestamp_unix, id,"
+                        + " price, volume) VALUES ('BINANCE:BTCUSDT', '2026-01-01', 1767225600000, 019ab2d4-5c1e-7a3b-8c4d-0123456789ab,"
+                        + " 1.5, 2.5)";
         try (CqlSession reader = login(READER, READER_PASSWORD)) {
-            assertThat(reader.execute("SELECT * FROM " + KEYSPACE + "." + CassandraSchema.CANDLES_TABLE + " LIMIT 1").all()).isEmpty();
+            assertThat(reader.execute("SELECT * FROM " + KEYSPACE + "." + CassandraSchema.CANDLES_TABLE + " LIMIT 1")
+                            .all())
+                    .isEmpty();
             assertThatThrownBy(() -> reader.execute(insert)).isInstanceOf(UnauthorizedException.class);
             assertThatThrownBy(() -> reader.execute("CREATE KEYSPACE reader_ks WITH replication = "
-                    + "{'class': 'SimpleStrategy', 'replication_factor': 1}")).isInstanceOf(UnauthorizedException.class);
-            assertThatThrownBy(() -> reader.execute("SELECT * FROM system_auth.roles")).isInstanceOf(UnauthorizedException.class);
+                            + "{'class': 'SimpleStrategy', 'replication_factor': 1}"))
+                    .isInstanceOf(UnauthorizedException.class);
+            assertThatThrownBy(() -> reader.execute("SELECT * FROM system_auth.roles"))
+                    .isInstanceOf(UnauthorizedException.class);
         }
         try (CqlSession writer = login(WRITER, WRITER_PASSWORD)) {
             writer.execute(insert);
             assertThatThrownBy(() -> writer.execute("CREATE KEYSPACE writer_ks WITH replication = "
-                    + "{'class': 'SimpleStrategy', 'replication_factor': 1}")).isInstanceOf(UnauthorizedException.class);
+                            + "{'class': 'SimpleStrategy', 'replication_factor': 1}"))
+                    .isInstanceOf(UnauthorizedException.class);
         }
     }
 
@@ -166,7 +187,9 @@ class CassandraRolesScriptIT {
         env.put("CASSANDRA_NODES", "1");
         Result roles = script("roles", env, 120);
         assertThat(roles.exitCode()).as(roles.output()).isZero();
-        assertThat(roles.output()).doesNotContain("creating the superuser").contains("system_auth replication", "roles ready");
+        assertThat(roles.output())
+                .doesNotContain("creating the superuser")
+                .contains("system_auth replication", "roles ready");
         env.put("CASSANDRA_KEYSPACE", KEYSPACE);
         Result grants = script("grants", env, 120);
         assertThat(grants.exitCode()).as(grants.output()).isZero();
@@ -184,7 +207,8 @@ class CassandraRolesScriptIT {
         env.put("CASSANDRA_LOGIN_TIMEOUT", "5");
         Result run = script("roles", env, 60);
         assertThat(run.exitCode()).isNotZero();
-        assertThat(run.output()).contains("another superuser password", "docker compose down -v")
+        assertThat(run.output())
+                .contains("another superuser password", "docker compose down -v")
                 .doesNotContain("not-the-one-it-was-set-up-with");
     }
 
@@ -249,14 +273,15 @@ class CassandraRolesScriptIT {
         return env;
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     private static Result script(String step, Map<String, String> env, int timeoutSeconds) {
         try {
             Path output = Files.createTempFile(dir, "script-" + step, ".out");
-            ProcessBuilder builder = new ProcessBuilder("bash", Repo.path(SCRIPT).toString(), step)
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            "bash", Repo.path(SCRIPT).toString(), step)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("CASSANDRA_"));
             builder.environment().putAll(env);
             Process process = builder.start();
@@ -264,7 +289,8 @@ class CassandraRolesScriptIT {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                throw new AssertionError(step + " did not finish within " + timeoutSeconds + " s:\n" + Files.readString(output));
+                throw new AssertionError(
+                        step + " did not finish within " + timeoutSeconds + " s:\n" + Files.readString(output));
             }
             return new Result(process.exitValue(), Files.readString(output));
         } catch (IOException e) {

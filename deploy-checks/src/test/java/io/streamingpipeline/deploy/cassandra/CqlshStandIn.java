@@ -8,7 +8,6 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.sun.security.auth.module.UnixSystem;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,13 +37,13 @@ import java.util.Set;
  */
 public final class CqlshStandIn {
 
-    private CqlshStandIn() {
-    }
+    private CqlshStandIn() {}
 
     public static void main(String[] args) throws IOException {
         logArguments(args);
         List<String> positional = new ArrayList<>();
-        String credentials = Path.of(System.getProperty("user.home"), ".cassandra", "credentials").toString();
+        String credentials = Path.of(System.getProperty("user.home"), ".cassandra", "credentials")
+                .toString();
         String username = null;
         String password = null;
         String execute = null;
@@ -57,8 +56,17 @@ public final class CqlshStandIn {
             boolean inline = !name.equals(arg);
             String value = inline ? arg.substring(arg.indexOf('=') + 1) : null;
             switch (name) {
-                case "--credentials", "-u", "--username", "-p", "--password", "-e", "--execute", "-f", "--file",
-                     "--request-timeout", "--connect-timeout" -> {
+                case "--credentials",
+                        "-u",
+                        "--username",
+                        "-p",
+                        "--password",
+                        "-e",
+                        "--execute",
+                        "-f",
+                        "--file",
+                        "--request-timeout",
+                        "--connect-timeout" -> {
                     if (!inline) {
                         if (i + 1 >= args.length) {
                             usage(name + " option requires an argument");
@@ -83,8 +91,10 @@ public final class CqlshStandIn {
                 }
             }
         }
-        String host = positional.isEmpty() ? System.getenv().getOrDefault("CQLSH_HOST", "127.0.0.1") : positional.get(0);
-        int port = Integer.parseInt(positional.size() > 1 ? positional.get(1) : System.getenv().getOrDefault("CQLSH_PORT", "9042"));
+        String host =
+                positional.isEmpty() ? System.getenv().getOrDefault("CQLSH_HOST", "127.0.0.1") : positional.get(0);
+        int port = Integer.parseInt(
+                positional.size() > 1 ? positional.get(1) : System.getenv().getOrDefault("CQLSH_PORT", "9042"));
 
         Map<String, String> fromFile = readCredentials(Path.of(credentials));
         if (username == null) {
@@ -96,9 +106,11 @@ public final class CqlshStandIn {
             System.err.println("\nWarning: Using a password on the command line interface can be insecure.");
         }
 
-        String text = execute != null ? execute
-                : file != null ? Files.readString(Path.of(file))
-                : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        String text = execute != null
+                ? execute
+                : file != null
+                        ? Files.readString(Path.of(file))
+                        : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
 
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(requestTimeout))
@@ -109,7 +121,8 @@ public final class CqlshStandIn {
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
                 .build();
-        CqlSessionBuilder builder = CqlSession.builder().addContactPoint(new InetSocketAddress(host, port))
+        CqlSessionBuilder builder = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress(host, port))
                 .withLocalDatacenter(System.getenv().getOrDefault("CQLSH_STANDIN_DATACENTER", "datacenter1"))
                 .withConfigLoader(config);
         if (username != null) {
@@ -166,10 +179,12 @@ public final class CqlshStandIn {
         long uid = new UnixSystem().getUid();
         long owner = ((Number) Files.getAttribute(file, "unix:uid")).longValue();
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if ((uid != 0 && owner != uid) || permissions.contains(PosixFilePermission.GROUP_READ)
+        if ((uid != 0 && owner != uid)
+                || permissions.contains(PosixFilePermission.GROUP_READ)
                 || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-            System.err.println("\nWarning: Credentials file '" + file + "' exists but is not used, because:"
-                    + "\n  a. the file owner is not the current user; or\n  b. the file is readable by group or other.");
+            System.err.println(
+                    "\nWarning: Credentials file '" + file + "' exists but is not used, because:"
+                            + "\n  a. the file owner is not the current user; or\n  b. the file is readable by group or other.");
             return values;
         }
         boolean inSection = false;
@@ -230,8 +245,11 @@ public final class CqlshStandIn {
             names.add(column.getName().asInternal());
         }
         List<Row> rows = result.all();
-        StringBuilder out = new StringBuilder("\n ").append(String.join(" | ", names)).append('\n')
-                .append("-".repeat(Math.max(3, String.join(" | ", names).length() + 2))).append('\n');
+        StringBuilder out = new StringBuilder("\n ")
+                .append(String.join(" | ", names))
+                .append('\n')
+                .append("-".repeat(Math.max(3, String.join(" | ", names).length() + 2)))
+                .append('\n');
         for (Row row : rows) {
             List<String> cells = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {

@@ -1,7 +1,6 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.List;
@@ -9,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The profile "airflow" of compose/compose.yaml: Postgres 16 and Airflow 3 laid out as Airflow's own Compose file
@@ -19,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AirflowComposeTest {
 
-    static final List<String> AIRFLOW = List.of("airflow-init", "airflow-api-server", "airflow-scheduler", "airflow-dag-processor");
-    static final List<String> PROFILE = List.of("postgres", "airflow-init", "airflow-api-server", "airflow-scheduler",
-            "airflow-dag-processor");
+    static final List<String> AIRFLOW =
+            List.of("airflow-init", "airflow-api-server", "airflow-scheduler", "airflow-dag-processor");
+    static final List<String> PROFILE =
+            List.of("postgres", "airflow-init", "airflow-api-server", "airflow-scheduler", "airflow-dag-processor");
     static final Pattern SECRET = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|SQL_ALCHEMY_CONN).*");
 
     private static ComposeFile compose;
@@ -30,11 +30,13 @@ class AirflowComposeTest {
     @BeforeAll
     static void load() {
         compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
-        raw = ComposeFile.castMap(ComposeFile.parse(Repo.read(ComposeConsistencyTest.COMPOSE)).get("services"));
+        raw = ComposeFile.castMap(
+                ComposeFile.parse(Repo.read(ComposeConsistencyTest.COMPOSE)).get("services"));
     }
 
     private static Map<String, String> rawEnvironment(String service) {
-        Map<String, Object> env = ComposeFile.castMap(ComposeFile.castMap(raw.get(service)).get("environment"));
+        Map<String, Object> env =
+                ComposeFile.castMap(ComposeFile.castMap(raw.get(service)).get("environment"));
         Map<String, String> result = new java.util.LinkedHashMap<>();
         env.forEach((k, v) -> result.put(k, String.valueOf(v)));
         return result;
@@ -43,17 +45,21 @@ class AirflowComposeTest {
     @Test
     void postgresAndAirflowRunOnlyWithTheProfile() {
         for (String service : PROFILE) {
-            assertThat(ComposeFile.strings(compose.service(service).get("profiles"))).as(service).containsExactly("airflow");
+            assertThat(ComposeFile.strings(compose.service(service).get("profiles")))
+                    .as(service)
+                    .containsExactly("airflow");
         }
         // and the pipeline starts without any of their variables (Compose interpolates inactive services too)
-        ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y",
-                "CASSANDRA_READER_PASSWORD", "z"));
+        ComposeFile.load(
+                Repo.path(ComposeConsistencyTest.COMPOSE),
+                Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y", "CASSANDRA_READER_PASSWORD", "z"));
     }
 
     @Test
     void imagesArePinnedPostgres16AndAirflow3() {
         assertThat(String.valueOf(compose.service("postgres").get("image"))).matches("postgres:16\\.\\d+");
-        // the Postgres the day jobs are tested on (local-stack's embedded binaries, 16.x.0), once the local stack has one
+        // the Postgres the day jobs are tested on (local-stack's embedded binaries, 16.x.0), once the local stack has
+        // one
         Matcher binaries = Pattern.compile("<postgres-binaries.version>(16\\.\\d+)\\.0</postgres-binaries.version>")
                 .matcher(Repo.read("local-stack/pom.xml"));
         if (binaries.find()) {
@@ -62,11 +68,18 @@ class AirflowComposeTest {
         assertThat(AirflowFacts.airflowBaseImage()).matches("apache/airflow:3\\.\\d+\\.\\d+");
         String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
         for (String service : AIRFLOW) {
-            assertThat(compose.service(service).get("image")).as(service).isEqualTo("finnhub-pipeline/airflow:" + version);
+            assertThat(compose.service(service).get("image"))
+                    .as(service)
+                    .isEqualTo("finnhub-pipeline/airflow:" + version);
         }
-        assertThat(ComposeFile.castMap(compose.service("airflow-init").get("build")).get("dockerfile")).isEqualTo(AirflowFacts.DOCKERFILE);
-        assertThat(Repo.read(AirflowFacts.DOCKERFILE)).contains("COPY airflow/target/dags/ /opt/airflow/dags/")
-                .doesNotContainPattern("(?m)^RUN ").doesNotContain("pip ").doesNotContain("_PIP_ADDITIONAL_REQUIREMENTS");
+        assertThat(ComposeFile.castMap(compose.service("airflow-init").get("build"))
+                        .get("dockerfile"))
+                .isEqualTo(AirflowFacts.DOCKERFILE);
+        assertThat(Repo.read(AirflowFacts.DOCKERFILE))
+                .contains("COPY airflow/target/dags/ /opt/airflow/dags/")
+                .doesNotContainPattern("(?m)^RUN ")
+                .doesNotContain("pip ")
+                .doesNotContain("_PIP_ADDITIONAL_REQUIREMENTS");
         for (String service : PROFILE) {
             assertThat(compose.environment(service)).as(service).doesNotContainKey("_PIP_ADDITIONAL_REQUIREMENTS");
         }
@@ -81,14 +94,22 @@ class AirflowComposeTest {
         assertThat(jwt).isEqualTo("${AIRFLOW_JWT_SECRET:-}");
         for (String service : AIRFLOW) {
             Map<String, String> env = compose.environment(service);
-            assertThat(env).as(service).containsEntry("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
-                    .containsEntry("AIRFLOW__CORE__AUTH_MANAGER", "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager")
-                    .containsEntry("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://airflow-api-server:8080/execution/")
+            assertThat(env)
+                    .as(service)
+                    .containsEntry("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
+                    .containsEntry(
+                            "AIRFLOW__CORE__AUTH_MANAGER",
+                            "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager")
+                    .containsEntry(
+                            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "http://airflow-api-server:8080/execution/")
                     .containsEntry("AIRFLOW__CORE__LOAD_EXAMPLES", "false");
             assertThat(rawEnvironment(service)).as(service).containsEntry("AIRFLOW__API_AUTH__JWT_SECRET", jwt);
             if (!service.equals("airflow-init")) {
-                assertThat(compose.dependsOn(service)).as(service).containsEntry("airflow-init", "service_completed_successfully");
-                assertThat(env).as(service + ": the admin password is airflow-init's only")
+                assertThat(compose.dependsOn(service))
+                        .as(service)
+                        .containsEntry("airflow-init", "service_completed_successfully");
+                assertThat(env)
+                        .as(service + ": the admin password is airflow-init's only")
                         .doesNotContainKeys("AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_ADMIN_USERNAME");
             }
         }
@@ -96,10 +117,13 @@ class AirflowComposeTest {
         assertThat(compose.containerPorts("airflow-api-server")).containsExactly(8080);
         assertThat(compose.healthcheck("airflow-api-server")).contains("http://localhost:8080/api/v2/version");
         assertThat(compose.healthcheck("airflow-scheduler")).contains("http://localhost:8974/health");
-        assertThat(compose.environment("airflow-scheduler")).containsEntry("AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", "true");
-        assertThat(compose.healthcheck("airflow-dag-processor")).contains("airflow jobs check --job-type DagProcessorJob");
+        assertThat(compose.environment("airflow-scheduler"))
+                .containsEntry("AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", "true");
+        assertThat(compose.healthcheck("airflow-dag-processor"))
+                .contains("airflow jobs check --job-type DagProcessorJob");
         assertThat(compose.environment("airflow-init").get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"))
-                .startsWith("postgresql+psycopg2://airflow:").endsWith("@postgres:5432/airflow");
+                .startsWith("postgresql+psycopg2://airflow:")
+                .endsWith("@postgres:5432/airflow");
         assertThat(AirflowFacts.createdDatabases()).containsExactlyInAnyOrder("airflow", "pipeline_ops");
         assertThat(AirflowFacts.createdRoles()).containsExactlyInAnyOrder("airflow", "pipeline_ops");
     }
@@ -111,45 +135,65 @@ class AirflowComposeTest {
             rawEnvironment(service).forEach((name, value) -> {
                 if (SECRET.matcher(name).matches() && !name.endsWith("_FILE")) {
                     assertThat(value).as(service + " " + name).containsPattern("\\$\\{[A-Z_]+:-}");
-                    assertThat(value.replaceAll("\\$\\{[A-Z_]+:-}", "")).as(service + " " + name)
+                    assertThat(value.replaceAll("\\$\\{[A-Z_]+:-}", ""))
+                            .as(service + " " + name)
                             .doesNotContainPattern("(?i)password|secret|change-me|demo");
                 }
             });
             String command = String.join(" ", compose.command(service)) + " "
-                    + String.join(" ", ComposeFile.strings(compose.service(service).get("entrypoint")));
+                    + String.join(
+                            " ", ComposeFile.strings(compose.service(service).get("entrypoint")));
             assertThat(command).as(service).doesNotContain("--password").doesNotContain("change-me");
         }
         // the admin password reaches `airflow users create` on stdin
         assertThat(String.join(" ", compose.command("airflow-init")))
-                .containsPattern("printf '%s\\\\n%s\\\\n' \"\\$AIRFLOW_ADMIN_PASSWORD\" \"\\$AIRFLOW_ADMIN_PASSWORD\" \\|\\s+airflow users create");
+                .containsPattern(
+                        "printf '%s\\\\n%s\\\\n' \"\\$AIRFLOW_ADMIN_PASSWORD\" \"\\$AIRFLOW_ADMIN_PASSWORD\" \\|\\s+airflow users create");
         // the init script passes the role passwords to psql through \getenv, not its arguments
         String init = Repo.read(AirflowFacts.POSTGRES_INIT);
-        assertThat(init).contains("\\getenv airflow_password AIRFLOW_DB_PASSWORD", "\\getenv ops_password PIPELINE_OPS_PASSWORD")
-                .doesNotContain("--set").doesNotContain("-v airflow").doesNotContainPattern("psql[^\\n]*PASSWORD");
-        assertThat(compose.volumes("postgres")).containsEntry("/docker-entrypoint-initdb.d/10-create-databases.sh",
-                "../" + AirflowFacts.POSTGRES_INIT);
-        assertThat(compose.environment("postgres")).containsKeys("POSTGRES_PASSWORD", "AIRFLOW_DB_PASSWORD", "PIPELINE_OPS_PASSWORD");
+        assertThat(init)
+                .contains(
+                        "\\getenv airflow_password AIRFLOW_DB_PASSWORD", "\\getenv ops_password PIPELINE_OPS_PASSWORD")
+                .doesNotContain("--set")
+                .doesNotContain("-v airflow")
+                .doesNotContainPattern("psql[^\\n]*PASSWORD");
+        assertThat(compose.volumes("postgres"))
+                .containsEntry(
+                        "/docker-entrypoint-initdb.d/10-create-databases.sh", "../" + AirflowFacts.POSTGRES_INIT);
+        assertThat(compose.environment("postgres"))
+                .containsKeys("POSTGRES_PASSWORD", "AIRFLOW_DB_PASSWORD", "PIPELINE_OPS_PASSWORD");
         // each missing secret stops airflow-init with its name
         String initCommand = String.join(" ", compose.command("airflow-init"));
         for (String variable : List.of("AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_DB_PASSWORD")) {
             assertThat(initCommand).contains("missing=\"$missing " + variable + "\"");
         }
         Set<String> documented = ComposeFile.documentedVariables(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE));
-        assertThat(documented).contains("POSTGRES_ADMIN_PASSWORD", "AIRFLOW_DB_PASSWORD", "PIPELINE_OPS_PASSWORD",
-                "AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD", "SPARK_MASTER_REST_ENABLED");
+        assertThat(documented)
+                .contains(
+                        "POSTGRES_ADMIN_PASSWORD",
+                        "AIRFLOW_DB_PASSWORD",
+                        "PIPELINE_OPS_PASSWORD",
+                        "AIRFLOW_JWT_SECRET",
+                        "AIRFLOW_ADMIN_PASSWORD",
+                        "SPARK_MASTER_REST_ENABLED");
     }
 
     /** The REST endpoint has no authentication: on with the profile only, and no service publishes its port. */
     @Test
     void restSubmissionPortIsNeverPublished() {
-        compose.services().keySet().forEach(service ->
-                assertThat(compose.containerPorts(service)).as(service).doesNotContain(AirflowFacts.REST_PORT));
+        compose.services()
+                .keySet()
+                .forEach(service ->
+                        assertThat(compose.containerPorts(service)).as(service).doesNotContain(AirflowFacts.REST_PORT));
         assertThat(Repo.read(ComposeConsistencyTest.COMPOSE)).doesNotContain(":" + AirflowFacts.REST_PORT + "\"");
         assertThat(compose.environment("spark-master").get("SPARK_MASTER_OPTS"))
                 .isEqualTo("-Dspark.master.rest.enabled=false -Dspark.master.rest.port=" + AirflowFacts.REST_PORT);
-        assertThat(rawEnvironment("spark-master").get("SPARK_MASTER_OPTS")).contains("${SPARK_MASTER_REST_ENABLED:-false}");
-        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE))).containsEntry("SPARK_MASTER_REST_ENABLED", "false");
-        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV))).containsEntry("SPARK_MASTER_REST_ENABLED", "true");
+        assertThat(rawEnvironment("spark-master").get("SPARK_MASTER_OPTS"))
+                .contains("${SPARK_MASTER_REST_ENABLED:-false}");
+        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)))
+                .containsEntry("SPARK_MASTER_REST_ENABLED", "false");
+        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV)))
+                .containsEntry("SPARK_MASTER_REST_ENABLED", "true");
         URI rest = URI.create(compose.environment("airflow-scheduler").get("SPARK_MASTER_REST_URL"));
         assertThat(rest.getHost()).isEqualTo("spark-master");
         assertThat(rest.getPort()).isEqualTo(AirflowFacts.REST_PORT);
@@ -174,14 +218,18 @@ class AirflowComposeTest {
         assertThat(env.get("DAYJOBS_CASSANDRA_LOCAL_DC")).isEqualTo(streaming.get("--cassandra-local-dc"));
         assertThat(env.get("DAYJOBS_CASSANDRA_USERNAME")).isEqualTo(streaming.get("--cassandra-username"));
         // the jar: where the Spark image puts it, which is where the worker (running the driver) finds it
-        Matcher copy = Pattern.compile("(?m)^COPY\\s+\\S+\\.jar\\s+(\\S+)$").matcher(Repo.read(ComposeConsistencyTest.SPARK_DOCKERFILE));
+        Matcher copy = Pattern.compile("(?m)^COPY\\s+\\S+\\.jar\\s+(\\S+)$")
+                .matcher(Repo.read(ComposeConsistencyTest.SPARK_DOCKERFILE));
         assertThat(copy.find()).isTrue();
         assertThat(env.get("DAYJOBS_JAR")).isEqualTo("file:" + copy.group(1));
         // the password files are the ones the worker's entrypoint writes
-        String worker = String.join(" ", ComposeFile.strings(compose.service("spark-worker").get("entrypoint")));
-        assertThat(worker).contains("\"$CASSANDRA_PASSWORD\" > " + env.get("DAYJOBS_CASSANDRA_PASSWORD_FILE"))
+        String worker = String.join(
+                " ", ComposeFile.strings(compose.service("spark-worker").get("entrypoint")));
+        assertThat(worker)
+                .contains("\"$CASSANDRA_PASSWORD\" > " + env.get("DAYJOBS_CASSANDRA_PASSWORD_FILE"))
                 .contains("\"$PIPELINE_OPS_PASSWORD\" > " + env.get("DAYJOBS_OPS_PASSWORD_FILE"))
-                .contains("umask 077").contains("exec env -u CASSANDRA_PASSWORD -u PIPELINE_OPS_PASSWORD /opt/entrypoint.sh \"$@\"");
+                .contains("umask 077")
+                .contains("exec env -u CASSANDRA_PASSWORD -u PIPELINE_OPS_PASSWORD /opt/entrypoint.sh \"$@\"");
         // the results database and role are the ones Postgres' init script creates
         URI jdbc = URI.create(env.get("DAYJOBS_OPS_JDBC_URL").substring("jdbc:".length()));
         assertThat(jdbc.getHost()).isEqualTo("postgres");
@@ -200,8 +248,10 @@ class AirflowComposeTest {
         int dayJobCores = 1 + Integer.parseInt(env.get("DAYJOBS_CORES_MAX"));
         assertThat(Integer.parseInt(worker.get("--cores")))
                 .isEqualTo(Integer.parseInt(streaming.get("--total-executor-cores")) + dayJobCores);
-        assertThat(mib(worker.get("--memory"))).isGreaterThanOrEqualTo(mib(streaming.get("--executor-memory"))
-                + mib(env.get("DAYJOBS_DRIVER_MEMORY")) + mib(env.get("DAYJOBS_EXECUTOR_MEMORY")));
+        assertThat(mib(worker.get("--memory")))
+                .isGreaterThanOrEqualTo(mib(streaming.get("--executor-memory"))
+                        + mib(env.get("DAYJOBS_DRIVER_MEMORY"))
+                        + mib(env.get("DAYJOBS_EXECUTOR_MEMORY")));
     }
 
     private static Map<String, String> jobOptions(List<String> command) {

@@ -17,8 +17,7 @@ public final class AirflowFacts {
     /** Airflow's own services, as its Compose file and Helm chart name them. */
     public static final Set<String> AIRFLOW_COMMANDS = Set.of("api-server", "scheduler", "dag-processor");
 
-    private AirflowFacts() {
-    }
+    private AirflowFacts() {}
 
     /** The keys of settings.py's ENV dict: every variable the day jobs read (all required). */
     public static Set<String> dayJobEnvNames() {

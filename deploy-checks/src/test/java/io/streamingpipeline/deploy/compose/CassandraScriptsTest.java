@@ -1,16 +1,15 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two scripts Compose mounts into the Cassandra image. start-cassandra.sh runs here for real (bash + GNU sed,
@@ -33,7 +32,9 @@ class CassandraScriptsTest {
     private Path configuredCopy(String excerpt) throws IOException {
         Path conf = Files.createTempDirectory(tmp, "cassandra-conf");
         Files.writeString(conf.resolve("cassandra.yaml"), excerpt);
-        ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
+        ExternalTool.Result result = bash.run(
+                Repo.root(),
+                Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
                 "compose/cassandra/start-cassandra.sh");
         assertThat(result.exitCode()).as(result.output()).isZero();
         return conf.resolve("cassandra.yaml");
@@ -49,12 +50,15 @@ class CassandraScriptsTest {
     void turnsOnAuthenticationAndGroupCommit() throws IOException {
         Path yaml = configuredCopy(stockExcerpt());
         Map<String, Object> config = ComposeFile.parse(Files.readString(yaml)); // duplicate keys are refused here
-        assertThat(ComposeFile.castMap(config.get("authenticator"))).containsEntry("class_name", "PasswordAuthenticator");
-        assertThat(config).containsEntry("authorizer", "CassandraAuthorizer")
+        assertThat(ComposeFile.castMap(config.get("authenticator")))
+                .containsEntry("class_name", "PasswordAuthenticator");
+        assertThat(config)
+                .containsEntry("authorizer", "CassandraAuthorizer")
                 .containsEntry("commitlog_sync", "group")
                 .containsEntry("commitlog_sync_group_window", "2ms")
                 .doesNotContainKey("commitlog_sync_period");
-        assertThat(ComposeFile.castMap(config.get("network_authorizer"))).containsEntry("class_name", "AllowAllNetworkAuthorizer");
+        assertThat(ComposeFile.castMap(config.get("network_authorizer")))
+                .containsEntry("class_name", "AllowAllNetworkAuthorizer");
         assertThat(ComposeFile.castMap(config.get("role_manager"))).containsEntry("class_name", "CassandraRoleManager");
     }
 
@@ -70,8 +74,12 @@ class CassandraScriptsTest {
     @Test
     void failsWhenTheFileChangedShape() throws IOException {
         Path conf = Files.createTempDirectory(tmp, "cassandra-conf");
-        Files.writeString(conf.resolve("cassandra.yaml"), "authenticator:\n  class_name: SomethingElse\ncommitlog_sync: periodic\n");
-        ExternalTool.Result result = bash.run(Repo.root(), Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
+        Files.writeString(
+                conf.resolve("cassandra.yaml"),
+                "authenticator:\n  class_name: SomethingElse\ncommitlog_sync: periodic\n");
+        ExternalTool.Result result = bash.run(
+                Repo.root(),
+                Map.of("CASSANDRA_CONF", conf.toString(), "PIPELINE_CONFIGURE_ONLY", "1"),
                 "compose/cassandra/start-cassandra.sh");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("authenticator");
@@ -89,15 +97,24 @@ class CassandraScriptsTest {
         String script = Repo.read(path);
         ComposeFile compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
         for (String service : java.util.List.of("cassandra-roles", "cassandra-grants")) {
-            assertThat(compose.volumes(service)).containsEntry("/opt/pipeline/cassandra-bootstrap-roles.sh", "../" + path);
+            assertThat(compose.volumes(service))
+                    .containsEntry("/opt/pipeline/cassandra-bootstrap-roles.sh", "../" + path);
             assertThat(Repo.path("compose").resolve("../" + path).normalize()).isEqualTo(Repo.path(path));
-            compose.environment(service).keySet().forEach(name -> assertThat(script).as(service + " sets " + name)
-                    .containsPattern("\\$\\{" + name + "[:}]|secret [a-z-]+ " + name + "\\b"));
+            compose.environment(service)
+                    .keySet()
+                    .forEach(name -> assertThat(script)
+                            .as(service + " sets " + name)
+                            .containsPattern("\\$\\{" + name + "[:}]|secret [a-z-]+ " + name + "\\b"));
         }
-        assertThat(ComposeFile.strings(compose.service("cassandra-roles").get("entrypoint"))).endsWith("roles");
-        assertThat(ComposeFile.strings(compose.service("cassandra-grants").get("entrypoint"))).endsWith("grants");
+        assertThat(ComposeFile.strings(compose.service("cassandra-roles").get("entrypoint")))
+                .endsWith("roles");
+        assertThat(ComposeFile.strings(compose.service("cassandra-grants").get("entrypoint")))
+                .endsWith("grants");
         // no password on a command line: cqlsh gets a credentials file, statements with passwords go to its stdin
-        assertThat(script).doesNotContainPattern("cqlsh[^\\n]*\\s-p\\s").doesNotContain("--password")
-                .contains("--credentials").doesNotContainPattern("cql[^\\n]*-e ");
+        assertThat(script)
+                .doesNotContainPattern("cqlsh[^\\n]*\\s-p\\s")
+                .doesNotContain("--password")
+                .contains("--credentials")
+                .doesNotContainPattern("cql[^\\n]*-e ");
     }
 }

@@ -27,16 +27,17 @@ public final class CodeFacts {
     static final String INGESTOR_SOURCES = "ingestor/src/main/java";
     static final String FEED_CONFIG = "ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java";
     static final String JOB_SETTINGS = "spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java";
-    static final String JOB_HEALTH_SERVER = "spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java";
-    static final String LOCAL_STACK_MAIN = "local-stack/src/main/java/io/streamingpipeline/localstack/LocalStackMain.java";
+    static final String JOB_HEALTH_SERVER =
+            "spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java";
+    static final String LOCAL_STACK_MAIN =
+            "local-stack/src/main/java/io/streamingpipeline/localstack/LocalStackMain.java";
     static final String QUERY_API_PROPERTIES = "query-api/src/main/resources/application.properties";
     static final String QUERY_API_SOURCES = "query-api/src/main/java";
     static final String QUERY_CONFIG = "query-api/src/main/java/io/streamingpipeline/query/config/QueryConfig.java";
     static final String QUERY_PASSWORD_FILE_FACTORY =
             "query-api/src/main/java/io/streamingpipeline/query/config/PasswordFileConfigSourceFactory.java";
 
-    private CodeFacts() {
-    }
+    private CodeFacts() {}
 
     // ------------------------------------------------------------------ ingestor
 
@@ -100,8 +101,9 @@ public final class CodeFacts {
     private static final Pattern MAPPING_PREFIX = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern NESTED_INTERFACE = Pattern.compile("interface\\s+(\\w+)\\s*\\{([^{}]*)}");
     /** Annotations, return type, method name of an interface method {@code Type name();}. */
-    private static final Pattern METHOD = Pattern.compile(
-            "((?:@\\w+(?:\\([^)]*\\))?\\s*)*)([\\w.<>, ?]+?)\\s+(\\w+)\\(\\)\\s*;");
+    private static final Pattern METHOD =
+            Pattern.compile("((?:@\\w+(?:\\([^)]*\\))?\\s*)*)([\\w.<>, ?]+?)\\s+(\\w+)\\(\\)\\s*;");
+
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\(\\s*\"([^\"]+)\"\\s*\\)");
 
     /**
@@ -121,7 +123,9 @@ public final class CodeFacts {
         while (nested.find()) {
             groups.put(nested.group(1), nested.group(2));
         }
-        String topLevel = NESTED_INTERFACE.matcher(text.substring(text.indexOf('{', prefixMatcher.end()) + 1)).replaceAll("");
+        String topLevel = NESTED_INTERFACE
+                .matcher(text.substring(text.indexOf('{', prefixMatcher.end()) + 1))
+                .replaceAll("");
         Set<String> keys = new TreeSet<>();
         collectKeys(prefix, topLevel, groups, keys, 0);
         return keys;
@@ -160,7 +164,8 @@ public final class CodeFacts {
 
     /** {@code quarkus.http.port} of the ingestor (8080 if unset, Quarkus' default). */
     public static int ingestorHttpPort() {
-        return Integer.parseInt(ingestorProperties().getProperty("quarkus.http.port", "8080").strip());
+        return Integer.parseInt(
+                ingestorProperties().getProperty("quarkus.http.port", "8080").strip());
     }
 
     // ------------------------------------------------------------------ query service
@@ -170,7 +175,8 @@ public final class CodeFacts {
     }
 
     /** A key written as {@code # key=value} or {@code # key / ENV_NAME} in a comment of a properties file. */
-    private static final Pattern DOCUMENTED_KEY = Pattern.compile("(?m)^#\\s*([a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)+)\\s*(?:=|/\\s)");
+    private static final Pattern DOCUMENTED_KEY =
+            Pattern.compile("(?m)^#\\s*([a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)+)\\s*(?:=|/\\s)");
 
     /**
      * Every configuration key the query service reads: as for the ingestor (application.properties, the
@@ -203,7 +209,8 @@ public final class CodeFacts {
 
     /** The key whose file PasswordFileConfigSourceFactory reads the Cassandra password from. */
     public static String queryApiPasswordFileKey() {
-        Matcher m = Pattern.compile("String\\s+PASSWORD_FILE\\s*=\\s*\"([^\"]+)\"").matcher(Repo.read(QUERY_PASSWORD_FILE_FACTORY));
+        Matcher m = Pattern.compile("String\\s+PASSWORD_FILE\\s*=\\s*\"([^\"]+)\"")
+                .matcher(Repo.read(QUERY_PASSWORD_FILE_FACTORY));
         if (!m.find()) {
             throw new AssertionError(QUERY_PASSWORD_FILE_FACTORY + " has no constant PASSWORD_FILE");
         }
@@ -212,7 +219,8 @@ public final class CodeFacts {
 
     /** {@code quarkus.http.port} of the query service (8080 if unset, Quarkus' default). */
     public static int queryApiHttpPort() {
-        return Integer.parseInt(queryApiProperties().getProperty("quarkus.http.port", "8080").strip());
+        return Integer.parseInt(
+                queryApiProperties().getProperty("quarkus.http.port", "8080").strip());
     }
 
     // ------------------------------------------------------------------ Quarkus services (ingestor, query service)
@@ -227,7 +235,8 @@ public final class CodeFacts {
         for (String key : properties.stringPropertyNames()) {
             if (key.endsWith("quarkus.http.non-application-root-path")
                     || (key.contains("quarkus.smallrye-health.") && key.endsWith("path"))) {
-                throw new AssertionError(module + " moves its health endpoints: " + key + "=" + properties.getProperty(key));
+                throw new AssertionError(
+                        module + " moves its health endpoints: " + key + "=" + properties.getProperty(key));
             }
         }
         if (!Repo.read(module + "/pom.xml").contains("<artifactId>quarkus-smallrye-health</artifactId>")) {
@@ -237,17 +246,20 @@ public final class CodeFacts {
 
     /** The Prometheus path of a Quarkus service: {@code quarkus.micrometer.export.prometheus.path}, else /q/metrics. */
     public static String metricsPath(String module) {
-        if (!Repo.read(module + "/pom.xml").contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>")) {
+        if (!Repo.read(module + "/pom.xml")
+                .contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>")) {
             throw new AssertionError(module + "/pom.xml lacks quarkus-micrometer-registry-prometheus: no metrics");
         }
         return properties(module + "/src/main/resources/application.properties")
-                .getProperty("quarkus.micrometer.export.prometheus.path", "/q/metrics").strip();
+                .getProperty("quarkus.micrometer.export.prometheus.path", "/q/metrics")
+                .strip();
     }
 
     // ------------------------------------------------------------------ Spark job
 
     private static final Pattern JOB_OPTION = Pattern.compile("option\\(\"([a-z0-9-]+)\",\\s*(\"[^\"]*\"|[\\w.]+)");
-    private static final Pattern JOB_FLAG_OPTION = Pattern.compile("new Option\\(\\s*(?:KAFKA_OPTION|\"([a-z0-9-]+)\")");
+    private static final Pattern JOB_FLAG_OPTION =
+            Pattern.compile("new Option\\(\\s*(?:KAFKA_OPTION|\"([a-z0-9-]+)\")");
     private static final Pattern KAFKA_OPTION_NAME = Pattern.compile("KAFKA_OPTION\\s*=\\s*\"([a-z0-9-]+)\"");
 
     /** The job's options (name without {@code --}) and their default as written in JobSettings (null: none). */
@@ -257,7 +269,11 @@ public final class CodeFacts {
         Matcher m = JOB_OPTION.matcher(source);
         while (m.find()) {
             String value = m.group(2);
-            options.put(m.group(1), value.equals("null") ? null : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+            options.put(
+                    m.group(1),
+                    value.equals("null")
+                            ? null
+                            : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
         }
         Matcher flags = JOB_FLAG_OPTION.matcher(source);
         while (flags.find()) {
@@ -274,7 +290,8 @@ public final class CodeFacts {
 
     /** A string constant of the job's HealthServer, e.g. {@code READY} = {@code /health/ready}. */
     public static String jobHealthPath(String constant) {
-        Matcher m = Pattern.compile("String\\s+" + constant + "\\s*=\\s*\"([^\"]+)\"").matcher(Repo.read(JOB_HEALTH_SERVER));
+        Matcher m = Pattern.compile("String\\s+" + constant + "\\s*=\\s*\"([^\"]+)\"")
+                .matcher(Repo.read(JOB_HEALTH_SERVER));
         if (!m.find()) {
             throw new AssertionError("HealthServer has no constant " + constant);
         }
@@ -286,7 +303,8 @@ public final class CodeFacts {
     /** Topic constant name in TradeContract (TRADES_TOPIC, DEAD_LETTER_TOPIC) -> partitions the local stack creates. */
     public static Map<String, Integer> localStackTopicPartitions() {
         Map<String, Integer> result = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("topics\\.put\\(TradeContract\\.(\\w+),\\s*(\\d+)\\)").matcher(Repo.read(LOCAL_STACK_MAIN));
+        Matcher m = Pattern.compile("topics\\.put\\(TradeContract\\.(\\w+),\\s*(\\d+)\\)")
+                .matcher(Repo.read(LOCAL_STACK_MAIN));
         while (m.find()) {
             result.put(m.group(1), Integer.parseInt(m.group(2)));
         }

@@ -1,9 +1,5 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A Compose file as Compose sees it: YAML with anchors and merge keys resolved (SnakeYAML), then every string
@@ -27,8 +26,8 @@ import java.util.regex.Pattern;
 public final class ComposeFile {
 
     /** {@code $$}, or a variable: braced with an optional modifier, or bare. */
-    private static final Pattern VARIABLE = Pattern.compile(
-            "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private final Map<String, Object> model;
 
@@ -137,7 +136,8 @@ public final class ComposeFile {
         Map<String, String> result = new LinkedHashMap<>();
         Object dependsOn = service(serviceName).get("depends_on");
         if (dependsOn instanceof Map<?, ?> map) {
-            map.forEach((name, spec) -> result.put(String.valueOf(name),
+            map.forEach((name, spec) -> result.put(
+                    String.valueOf(name),
                     spec instanceof Map<?, ?> s ? String.valueOf(s.get("condition")) : "service_started"));
         } else {
             strings(dependsOn).forEach(name -> result.put(name, "service_started"));
@@ -172,7 +172,9 @@ public final class ComposeFile {
                 throw new IllegalArgumentException(file + ": not KEY=value: " + line);
             }
             String value = trimmed.substring(eq + 1).strip();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+            if (value.length() >= 2
+                    && (value.startsWith("\"") && value.endsWith("\"")
+                            || value.startsWith("'") && value.endsWith("'"))) {
                 value = value.substring(1, value.length() - 1);
             }
             env.put(trimmed.substring(0, eq).strip(), value);

@@ -1,10 +1,9 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The two ways to run Compose (your Finnhub key: .env from .env.example; the simulator: simulator.env) are separate
@@ -18,10 +17,15 @@ class ComposeModesTest {
         Map<String, String> example = ComposeFile.readEnvFile(Repo.path(ExampleEnv.FILE));
         Map<String, String> simulator = ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV));
         assertThat(example.get("COMPOSE_PROJECT_NAME")).isNotBlank();
-        assertThat(simulator.get("COMPOSE_PROJECT_NAME")).isNotBlank().isNotEqualTo(example.get("COMPOSE_PROJECT_NAME"));
+        assertThat(simulator.get("COMPOSE_PROJECT_NAME"))
+                .isNotBlank()
+                .isNotEqualTo(example.get("COMPOSE_PROJECT_NAME"));
         // and the README says why, and that one project must be stopped before the other starts (same host ports)
-        assertThat(Repo.read("README.md")).contains(example.get("COMPOSE_PROJECT_NAME") + "`",
-                simulator.get("COMPOSE_PROJECT_NAME") + "`", "same host ports");
+        assertThat(Repo.read("README.md"))
+                .contains(
+                        example.get("COMPOSE_PROJECT_NAME") + "`",
+                        simulator.get("COMPOSE_PROJECT_NAME") + "`",
+                        "same host ports");
     }
 
     /** Placeholder passwords would pass Compose's `:?` checks: .env.example has none, only empty values. */
@@ -34,8 +38,13 @@ class ComposeModesTest {
             assertThat(example).containsEntry(password, "");
             assertThat(simulator.get(password)).as(password).isNotBlank();
             // every use of it is required-and-non-empty
-            assertThat(compose).contains("${" + password + ":?set " + password + " in compose/.env")
-                    .doesNotContain("${" + password + "}", "${" + password + ":-", "${" + password + "-", "${" + password + "?");
+            assertThat(compose)
+                    .contains("${" + password + ":?set " + password + " in compose/.env")
+                    .doesNotContain(
+                            "${" + password + "}",
+                            "${" + password + ":-",
+                            "${" + password + "-",
+                            "${" + password + "?");
         }
     }
 }

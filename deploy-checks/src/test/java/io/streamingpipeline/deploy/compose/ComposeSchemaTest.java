@@ -1,17 +1,16 @@
 package io.streamingpipeline.deploy.compose;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * compose/compose.yaml against the Compose Specification's JSON schema (draft-07), vendored as
@@ -31,7 +30,9 @@ class ComposeSchemaTest {
 
     private static List<String> errors(String yaml) throws Exception {
         String json = new ObjectMapper().writeValueAsString(ComposeFile.parse(yaml));
-        return schema.validate(json, InputFormat.JSON).stream().map(Object::toString).toList();
+        return schema.validate(json, InputFormat.JSON).stream()
+                .map(Object::toString)
+                .toList();
     }
 
     @Test

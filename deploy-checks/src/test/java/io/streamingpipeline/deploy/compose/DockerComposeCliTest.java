@@ -1,8 +1,6 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * compose/compose.yaml through a real Compose implementation: Debian's docker-compose 1.29 ({@code config} needs no
@@ -33,8 +32,17 @@ class DockerComposeCliTest {
     /** The caller's shell must not supply what the env files are supposed to: these are removed for the tool. */
     private static Map<String, String> cleanEnvironment() {
         Map<String, String> env = new HashMap<>();
-        for (String name : List.of("FINNHUB_TOKEN", "FINNHUB_URL", "FINNHUB_SYMBOLS", "CASSANDRA_PASSWORD",
-                "CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_READER_PASSWORD", "CASSANDRA_USERNAME", "QUERY_API_PORT", "COMPOSE_PROFILES", "COMPOSE_FILE",
+        for (String name : List.of(
+                "FINNHUB_TOKEN",
+                "FINNHUB_URL",
+                "FINNHUB_SYMBOLS",
+                "CASSANDRA_PASSWORD",
+                "CASSANDRA_ADMIN_PASSWORD",
+                "CASSANDRA_READER_PASSWORD",
+                "CASSANDRA_USERNAME",
+                "QUERY_API_PORT",
+                "COMPOSE_PROFILES",
+                "COMPOSE_FILE",
                 "COMPOSE_PROJECT_NAME")) {
             env.put(name, null);
         }
@@ -60,7 +68,8 @@ class DockerComposeCliTest {
         assertThat(asCopied.output()).contains("set CASSANDRA_").contains("compose/.env");
 
         StringBuilder filled = new StringBuilder();
-        ExampleEnv.filledIn().forEach((k, v) -> filled.append(k).append('=').append(v).append('\n'));
+        ExampleEnv.filledIn()
+                .forEach((k, v) -> filled.append(k).append('=').append(v).append('\n'));
         Path env = Files.writeString(tmp.resolve("filled.env"), filled);
         ExternalTool.Result result = config(env.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -72,8 +81,11 @@ class DockerComposeCliTest {
     void eachEmptyPasswordIsReportedByName(@TempDir Path tmp) throws Exception {
         for (String password : ExampleEnv.PASSWORDS) {
             StringBuilder env = new StringBuilder();
-            ExampleEnv.filledIn().forEach((k, v) -> env.append(k).append('=')
-                    .append(k.equals(password) ? "" : v).append('\n'));
+            ExampleEnv.filledIn()
+                    .forEach((k, v) -> env.append(k)
+                            .append('=')
+                            .append(k.equals(password) ? "" : v)
+                            .append('\n'));
             Path file = Files.writeString(tmp.resolve(password + ".env"), env);
             ExternalTool.Result result = config(file.toString());
             assertThat(result.exitCode()).as(password).isNotZero();
@@ -87,8 +99,16 @@ class DockerComposeCliTest {
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).as("docker-compose output").doesNotContainIgnoringCase("warn");
 
-        ExternalTool.Result services = compose(Repo.root(), "-f", "compose/compose.yaml",
-                "--env-file", "compose/simulator.env", "--profile", "simulator", "config", "--services");
+        ExternalTool.Result services = compose(
+                Repo.root(),
+                "-f",
+                "compose/compose.yaml",
+                "--env-file",
+                "compose/simulator.env",
+                "--profile",
+                "simulator",
+                "config",
+                "--services");
         assertThat(services.exitCode()).as(services.output()).isZero();
         assertThat(services.output().lines()).contains("feed-simulator", "ingestor", "spark-submit", "query-api");
     }
@@ -97,8 +117,8 @@ class DockerComposeCliTest {
     @Test
     void missingPasswordIsReportedByName(@TempDir Path tmp) throws Exception {
         Path empty = Files.createFile(tmp.resolve("empty.env"));
-        ExternalTool.Result result = compose(Repo.root(), "-f", "compose/compose.yaml", "--env-file", empty.toString(),
-                "config", "-q");
+        ExternalTool.Result result =
+                compose(Repo.root(), "-f", "compose/compose.yaml", "--env-file", empty.toString(), "config", "-q");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("CASSANDRA_").contains("compose/.env");
     }

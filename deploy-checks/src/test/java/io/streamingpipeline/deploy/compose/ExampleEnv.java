@@ -11,11 +11,10 @@ public final class ExampleEnv {
     public static final String FILE = "compose/.env.example";
 
     /** The variables .env.example leaves empty. */
-    public static final List<String> PASSWORDS = List.of("CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_PASSWORD",
-            "CASSANDRA_READER_PASSWORD");
+    public static final List<String> PASSWORDS =
+            List.of("CASSANDRA_ADMIN_PASSWORD", "CASSANDRA_PASSWORD", "CASSANDRA_READER_PASSWORD");
 
-    private ExampleEnv() {
-    }
+    private ExampleEnv() {}
 
     /** The file's variables with each password set, as after {@code cp .env.example .env} and editing it. */
     public static Map<String, String> filledIn() {

@@ -48,8 +48,7 @@ public final class ExternalTool {
     }
 
     /** Exit code and the interleaved stdout + stderr. */
-    public record Result(int exitCode, String output) {
-    }
+    public record Result(int exitCode, String output) {}
 
     /** Runs the tool; {@code environment} adds variables, or removes those whose value is null. */
     public Result run(Path workingDirectory, Map<String, String> environment, String... args) {
@@ -59,8 +58,10 @@ public final class ExternalTool {
         try {
             Path output = Files.createTempFile(name, ".out");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                        .redirectErrorStream(true).redirectOutput(output.toFile());
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(workingDirectory.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
                 environment.forEach((key, value) -> {
                     if (value == null) {
                         builder.environment().remove(key);

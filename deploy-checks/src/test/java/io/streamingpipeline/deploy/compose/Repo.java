@@ -1,19 +1,17 @@
 package io.streamingpipeline.deploy.compose;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /** The repository the tests check: its root, its files as text, and whether we run under CI. */
 public final class Repo {
 
-    private Repo() {
-    }
+    private Repo() {}
 
     /** {@code repo.root} (set by the POM), else the first parent directory holding {@code compose/compose.yaml}. */
     public static Path root() {
@@ -26,7 +24,8 @@ public final class Repo {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the repository root (compose/compose.yaml) from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("cannot find the repository root (compose/compose.yaml) from "
+                + Path.of("").toAbsolutePath());
     }
 
     public static Path path(String relative) {

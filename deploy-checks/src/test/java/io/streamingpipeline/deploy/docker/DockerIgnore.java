@@ -6,8 +6,7 @@ import java.util.List;
 /** The patterns of a .dockerignore file, enough to tell which paths its exceptions ({@code !pattern}) let in. */
 final class DockerIgnore {
 
-    private DockerIgnore() {
-    }
+    private DockerIgnore() {}
 
     static List<String> patterns(String text) {
         List<String> patterns = new ArrayList<>();
@@ -22,13 +21,15 @@ final class DockerIgnore {
 
     /** The re-included paths, without their {@code !}. */
     static List<String> exceptions(String text) {
-        return patterns(text).stream().filter(p -> p.startsWith("!")).map(p -> p.substring(1)).toList();
+        return patterns(text).stream()
+                .filter(p -> p.startsWith("!"))
+                .map(p -> p.substring(1))
+                .toList();
     }
 
     /** Whether a re-included path (a file, or a directory ending in {@code /}) covers a COPY source. */
     static boolean covers(String exception, String source) {
         String dir = exception.endsWith("/") ? exception : exception + "/";
-        return source.equals(exception) || source.startsWith(dir)
-                || source.equals(exception.replaceAll("/$", ""));
+        return source.equals(exception) || source.startsWith(dir) || source.equals(exception.replaceAll("/$", ""));
     }
 }

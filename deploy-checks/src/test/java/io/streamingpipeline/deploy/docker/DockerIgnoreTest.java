@@ -1,12 +1,11 @@
 package io.streamingpipeline.deploy.docker;
 
-import io.streamingpipeline.deploy.compose.Repo;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.deploy.compose.Repo;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Small build contexts: the root .dockerignore lets in only what the COPY lines use; the native build's keeps secrets out. */
 class DockerIgnoreTest {
@@ -31,6 +30,7 @@ class DockerIgnoreTest {
     void nativeBuildContextLeavesOutOutputsVcsAndSecrets() {
         String ignore = Repo.read(DockerfileRulesTest.DIR + DockerfileRulesTest.NATIVE + ".dockerignore");
         assertThat(DockerIgnore.patterns(ignore)).contains("**/target/", "**/node_modules/", ".git/", "**/.env");
-        assertThat(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(DockerfileRulesTest.NATIVE))).containsExactly(".");
+        assertThat(DockerfileRules.contextSources(DockerfileRulesTest.dockerfile(DockerfileRulesTest.NATIVE)))
+                .containsExactly(".");
     }
 }

@@ -69,7 +69,9 @@ public record Dockerfile(List<Instruction> instructions) {
             if (keyword.equals("FROM")) {
                 stage++;
                 String[] words = arguments.split("\\s+");
-                stageName = words.length >= 3 && words[words.length - 2].equalsIgnoreCase("AS") ? words[words.length - 1] : null;
+                stageName = words.length >= 3 && words[words.length - 2].equalsIgnoreCase("AS")
+                        ? words[words.length - 1]
+                        : null;
             }
             instructions.add(new Instruction(keyword, arguments, stage, stageName));
         }

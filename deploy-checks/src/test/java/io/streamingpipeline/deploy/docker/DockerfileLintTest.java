@@ -1,19 +1,18 @@
 package io.streamingpipeline.deploy.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamingpipeline.deploy.compose.ExternalTool;
 import io.streamingpipeline.deploy.compose.Repo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each Dockerfile through npm's dockerfile-utils 0.16.3 linter (unknown instructions, bad flags, malformed

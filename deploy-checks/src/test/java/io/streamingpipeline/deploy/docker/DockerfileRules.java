@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 public final class DockerfileRules {
 
     /** A name that holds a secret: such ENV / ARG must not be given a value in the image. */
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL).*");
+    static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL).*");
 
-    private DockerfileRules() {
-    }
+    private DockerfileRules() {}
 
     /** Every FROM names an earlier stage, or an image with a tag other than latest (or a digest). */
     public static List<String> pinnedBaseImages(Dockerfile dockerfile) {
@@ -78,7 +78,8 @@ public final class DockerfileRules {
             for (Dockerfile.Instruction instruction : dockerfile.all(keyword)) {
                 String text = instruction.arguments();
                 // ENV a=b c="d e" / ENV a b / ARG a=b / ARG a
-                var assignments = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(=(\"[^\"]*\"|'[^']*'|\\S*))?").matcher(text);
+                var assignments = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(=(\"[^\"]*\"|'[^']*'|\\S*))?")
+                        .matcher(text);
                 boolean legacyForm = keyword.equals("ENV") && !text.contains("=");
                 if (legacyForm) {
                     String name = text.split("\\s+", 2)[0];
@@ -90,8 +91,11 @@ public final class DockerfileRules {
                 while (assignments.find()) {
                     String name = assignments.group(1);
                     String value = assignments.group(3);
-                    if (SECRET_NAME.matcher(name).matches() && value != null && !value.isEmpty()
-                            && !value.equals("\"\"") && !value.equals("''")) {
+                    if (SECRET_NAME.matcher(name).matches()
+                            && value != null
+                            && !value.isEmpty()
+                            && !value.equals("\"\"")
+                            && !value.equals("''")) {
                         problems.add(keyword + " " + name + " has a value in the image");
                     }
                 }

@@ -1,11 +1,9 @@
 package io.streamingpipeline.deploy.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.streamingpipeline.deploy.compose.CodeFacts;
 import io.streamingpipeline.deploy.compose.Repo;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
-
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -17,8 +15,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * The images' rules (pinned bases, non-root, only the expected port, no secrets, COPY sources that a build makes and
@@ -28,12 +27,18 @@ class DockerfileRulesTest {
 
     static final String DIR = "src/main/docker/";
     /** Every Dockerfile of DIR (a test checks that the directory holds exactly these); the tests below run on them. */
-    static final List<String> DOCKERFILES = List.of("Dockerfile.ingestor.jvm", "Dockerfile.ingestor.native",
-            "Dockerfile.spark-job", "Dockerfile.feed-simulator", "Dockerfile.query-api", "Dockerfile.airflow");
+    static final List<String> DOCKERFILES = List.of(
+            "Dockerfile.ingestor.jvm",
+            "Dockerfile.ingestor.native",
+            "Dockerfile.spark-job",
+            "Dockerfile.feed-simulator",
+            "Dockerfile.query-api",
+            "Dockerfile.airflow");
     /** Built from the sources (own ignore file next to it) rather than from the build's artifacts. */
     static final String NATIVE = "Dockerfile.ingestor.native";
     /** The Dockerfiles that copy a Maven build's artifacts (all but the native one). */
-    static final List<String> FROM_ARTIFACTS = DOCKERFILES.stream().filter(name -> !name.equals(NATIVE)).toList();
+    static final List<String> FROM_ARTIFACTS =
+            DOCKERFILES.stream().filter(name -> !name.equals(NATIVE)).toList();
     /** Quarkus services in JVM mode: the fast-jar layout on the same base image (the ingestor's is the model). */
     static final List<String> QUARKUS_JVM = List.of("Dockerfile.ingestor.jvm", "Dockerfile.query-api");
 
@@ -56,25 +61,37 @@ class DockerfileRulesTest {
         assertThat(DockerfileRules.pinnedBaseImages(dockerfile)).as(name).isEmpty();
         assertThat(DockerfileRules.nonRootUser(dockerfile)).as(name).isEmpty();
         assertThat(DockerfileRules.noSecretValues(dockerfile)).as(name).isEmpty();
-        assertThat(dockerfile.all("HEALTHCHECK")).as(name + ": Compose and Kubernetes define the health checks").isEmpty();
+        assertThat(dockerfile.all("HEALTHCHECK"))
+                .as(name + ": Compose and Kubernetes define the health checks")
+                .isEmpty();
     }
 
     @Test
     void exposeOnlyTheServicesPorts() {
         String ingestor = String.valueOf(CodeFacts.ingestorHttpPort());
         String jobHealth = CodeFacts.jobOptions().get("health-port");
-        Matcher simulatorPort = Pattern.compile("\"--port\", \"(\\d+)\"").matcher(Repo.read(DIR + "Dockerfile.feed-simulator"));
-        assertThat(simulatorPort.find()).as("the simulator's ENTRYPOINT sets --port").isTrue();
+        Matcher simulatorPort =
+                Pattern.compile("\"--port\", \"(\\d+)\"").matcher(Repo.read(DIR + "Dockerfile.feed-simulator"));
+        assertThat(simulatorPort.find())
+                .as("the simulator's ENTRYPOINT sets --port")
+                .isTrue();
         Map<String, String> expected = Map.of(
-                "Dockerfile.ingestor.jvm", ingestor,
-                "Dockerfile.ingestor.native", ingestor,
-                "Dockerfile.spark-job", jobHealth,
-                "Dockerfile.feed-simulator", simulatorPort.group(1),
-                "Dockerfile.query-api", String.valueOf(CodeFacts.queryApiHttpPort()),
-                "Dockerfile.airflow", "8080");
+                "Dockerfile.ingestor.jvm",
+                ingestor,
+                "Dockerfile.ingestor.native",
+                ingestor,
+                "Dockerfile.spark-job",
+                jobHealth,
+                "Dockerfile.feed-simulator",
+                simulatorPort.group(1),
+                "Dockerfile.query-api",
+                String.valueOf(CodeFacts.queryApiHttpPort()),
+                "Dockerfile.airflow",
+                "8080");
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(DOCKERFILES);
-        expected.forEach((name, port) ->
-                assertThat(DockerfileRules.exposedPorts(dockerfile(name))).as(name).containsExactly(port));
+        expected.forEach((name, port) -> assertThat(DockerfileRules.exposedPorts(dockerfile(name)))
+                .as(name)
+                .containsExactly(port));
         assertThat(Repo.read(DIR + "Dockerfile.feed-simulator")).contains("\"--host\", \"0.0.0.0\"");
     }
 
@@ -101,14 +118,18 @@ class DockerfileRulesTest {
             assertThat(image.all(keyword)).as(name + " " + keyword).isEqualTo(model.all(keyword));
         }
         String module = DockerfileRules.contextSources(image).get(0).split("/")[0];
-        assertThat(Repo.path(module + "/pom.xml")).as(name + ": module " + module).isRegularFile();
+        assertThat(Repo.path(module + "/pom.xml"))
+                .as(name + ": module " + module)
+                .isRegularFile();
         assertThat(Repo.read(module + "/pom.xml")).contains("<artifactId>quarkus-maven-plugin</artifactId>");
         String app = module + "/target/quarkus-app/";
-        assertThat(image.all("COPY")).extracting(Dockerfile.Instruction::arguments).containsExactly(
-                app + "lib/ /deployments/lib/",
-                app + "*.jar /deployments/",
-                app + "app/ /deployments/app/",
-                app + "quarkus/ /deployments/quarkus/");
+        assertThat(image.all("COPY"))
+                .extracting(Dockerfile.Instruction::arguments)
+                .containsExactly(
+                        app + "lib/ /deployments/lib/",
+                        app + "*.jar /deployments/",
+                        app + "app/ /deployments/app/",
+                        app + "quarkus/ /deployments/quarkus/");
     }
 
     /** COPY sources are build artifacts (target/) that the root .dockerignore lets into the context. */
@@ -120,7 +141,8 @@ class DockerfileRulesTest {
         List<String> exceptions = DockerIgnore.exceptions(Repo.read(".dockerignore"));
         for (String source : sources) {
             assertThat(source).as(name).matches("[a-z-]+/target/.+");
-            assertThat(exceptions).as(name + ": .dockerignore lets " + source + " in")
+            assertThat(exceptions)
+                    .as(name + ": .dockerignore lets " + source + " in")
                     .anyMatch(exception -> DockerIgnore.covers(exception, source));
         }
     }
@@ -140,7 +162,8 @@ class DockerfileRulesTest {
             return Files.exists(Repo.path(trimmed)) ? 1 : 0;
         }
         Path dir = Repo.path(trimmed.substring(0, trimmed.lastIndexOf('/')));
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + trimmed.substring(trimmed.lastIndexOf('/') + 1));
+        PathMatcher matcher =
+                FileSystems.getDefault().getPathMatcher("glob:" + trimmed.substring(trimmed.lastIndexOf('/') + 1));
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -155,22 +178,35 @@ class DockerfileRulesTest {
 
     @Test
     void rulesCatchBadDockerfiles() {
-        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM eclipse-temurin\n"))).hasSize(1);
-        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM eclipse-temurin:latest\n"))).hasSize(1);
-        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM localhost:5000/app\n"))).hasSize(1);
-        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("ARG V=17\nFROM eclipse-temurin:${V}\n"))).hasSize(1);
+        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM eclipse-temurin\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM eclipse-temurin:latest\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("FROM localhost:5000/app\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse("ARG V=17\nFROM eclipse-temurin:${V}\n")))
+                .hasSize(1);
         assertThat(DockerfileRules.pinnedBaseImages(Dockerfile.parse(
-                "FROM maven:3.9.9-eclipse-temurin-17 AS build\nFROM build\nFROM localhost:5000/app:1.0\n"))).isEmpty();
+                        "FROM maven:3.9.9-eclipse-temurin-17 AS build\nFROM build\nFROM localhost:5000/app:1.0\n")))
+                .isEmpty();
 
-        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 185\nFROM b:1\n"))).hasSize(1);
-        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 185\nUSER root\n"))).hasSize(1);
-        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 0:0\n"))).hasSize(1);
-        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER root\nRUN x\nUSER 1001\n"))).isEmpty();
+        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 185\nFROM b:1\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 185\nUSER root\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER 0:0\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.nonRootUser(Dockerfile.parse("FROM a:1\nUSER root\nRUN x\nUSER 1001\n")))
+                .isEmpty();
 
-        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nENV FINNHUB_TOKEN=abc\n"))).hasSize(1);
-        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nENV CASSANDRA_PASSWORD secret\n"))).hasSize(1);
-        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nARG API_KEY=x\n"))).hasSize(1);
-        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nARG API_KEY\nENV A=1 B=\"x y\"\n"))).isEmpty();
+        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nENV FINNHUB_TOKEN=abc\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nENV CASSANDRA_PASSWORD secret\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nARG API_KEY=x\n")))
+                .hasSize(1);
+        assertThat(DockerfileRules.noSecretValues(Dockerfile.parse("FROM a:1\nARG API_KEY\nENV A=1 B=\"x y\"\n")))
+                .isEmpty();
 
         Dockerfile multi = Dockerfile.parse("FROM a:1 AS build\nEXPOSE 9000\nFROM b:1\nEXPOSE 8080 \\\n  8443\n"
                 + "COPY --from=build /x /y\nCOPY --chown=1 t/target/a.jar /app/\n");

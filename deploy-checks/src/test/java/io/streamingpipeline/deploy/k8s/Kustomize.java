@@ -1,8 +1,5 @@
 package io.streamingpipeline.deploy.k8s;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs {@code kubectl kustomize <dir>} (the kustomize built into kubectl, offline) and caches the output per directory.
@@ -26,8 +25,7 @@ final class Kustomize {
 
     private static final Map<Path, String> OUTPUT = new ConcurrentHashMap<>();
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The repository root: {@code -Drepo.root} (set by the POM), else the first parent of the working directory with {@code k8s/}. */
     static Path repoRoot() {
@@ -71,8 +69,10 @@ final class Kustomize {
         Optional<Path> kubectl = kubectl();
         if (kubectl.isEmpty()) {
             String explicit = System.getenv("KUBECTL");
-            String message = (explicit == null || explicit.isBlank() ? "kubectl is not on the PATH"
-                    : "KUBECTL=" + explicit + " is not an executable") + ": the Kubernetes manifests in k8s/ are not "
+            String message = (explicit == null || explicit.isBlank()
+                            ? "kubectl is not on the PATH"
+                            : "KUBECTL=" + explicit + " is not an executable")
+                    + ": the Kubernetes manifests in k8s/ are not "
                     + "built. Install kubectl (>= 1.27: its built-in kustomize v5 knows components and labels) to run "
                     + "these checks.";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -107,8 +107,8 @@ final class Kustomize {
                     throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
                 }
                 if (process.exitValue() != 0) {
-                    throw new AssertionError("kubectl kustomize " + dir + " failed (exit " + process.exitValue() + "):\n"
-                            + Files.readString(err, StandardCharsets.UTF_8));
+                    throw new AssertionError("kubectl kustomize " + dir + " failed (exit " + process.exitValue()
+                            + "):\n" + Files.readString(err, StandardCharsets.UTF_8));
                 }
                 return Files.readString(out, StandardCharsets.UTF_8);
             } finally {

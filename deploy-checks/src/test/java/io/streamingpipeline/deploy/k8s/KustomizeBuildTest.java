@@ -1,16 +1,15 @@
 package io.streamingpipeline.deploy.k8s;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** Every kustomization of k8s/ builds with kubectl's kustomize, and every object it renders is a valid API object. */
 class KustomizeBuildTest {
@@ -24,7 +23,8 @@ class KustomizeBuildTest {
 
         assertThat(parsed).as("objects rendered by k8s/%s", dir).isNotEmpty();
         assertThat(parsed.stream().flatMap(p -> p.problems().stream()))
-                .as("k8s/%s against the Kubernetes API model (fabric8 8.0.0)", dir).isEmpty();
+                .as("k8s/%s against the Kubernetes API model (fabric8 8.0.0)", dir)
+                .isEmpty();
     }
 
     @Test
@@ -35,7 +35,8 @@ class KustomizeBuildTest {
                     .map(f -> k8s.relativize(f.getParent()).toString().replace('\\', '/'))
                     // components are built as part of the overlays that use them
                     .filter(d -> !d.startsWith("components/"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             assertThat(found).containsExactlyInAnyOrderElementsOf(DIRECTORIES);
         }
     }

@@ -1,5 +1,7 @@
 package io.streamingpipeline.deploy.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -11,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The objects of one kustomization, read strictly, with look-ups the consistency tests share. */
 final class Rendered {
@@ -37,7 +36,8 @@ final class Rendered {
 
         Map<String, String> labels() {
             return template.getMetadata() == null || template.getMetadata().getLabels() == null
-                    ? Map.of() : template.getMetadata().getLabels();
+                    ? Map.of()
+                    : template.getMetadata().getLabels();
         }
 
         List<Container> allContainers() {
@@ -50,7 +50,9 @@ final class Rendered {
         }
 
         Container container(String name) {
-            return allContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+            return allContainers().stream()
+                    .filter(c -> c.getName().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(id() + " has no container " + name));
         }
     }
@@ -67,9 +69,13 @@ final class Rendered {
     static Rendered of(String dir) {
         return CACHE.computeIfAbsent(dir, d -> {
             List<StrictKubernetesModel.Parsed> parsed = StrictKubernetesModel.parseAll("k8s/" + d, Kustomize.build(d));
-            List<String> problems = parsed.stream().flatMap(p -> p.problems().stream()).toList();
-            assertThat(problems).as("k8s/%s against the Kubernetes API model", d).isEmpty();
-            return new Rendered(d, parsed.stream().map(StrictKubernetesModel.Parsed::object).toList());
+            List<String> problems =
+                    parsed.stream().flatMap(p -> p.problems().stream()).toList();
+            assertThat(problems)
+                    .as("k8s/%s against the Kubernetes API model", d)
+                    .isEmpty();
+            return new Rendered(
+                    d, parsed.stream().map(StrictKubernetesModel.Parsed::object).toList());
         });
     }
 
@@ -78,20 +84,33 @@ final class Rendered {
     }
 
     <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
-        return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
+        return all(type).stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst();
     }
 
     <T extends HasMetadata> T get(Class<T> type, String name) {
-        return find(type, name).orElseThrow(() -> new AssertionError(this.name + ": no " + type.getSimpleName() + " " + name));
+        return find(type, name)
+                .orElseThrow(() -> new AssertionError(this.name + ": no " + type.getSimpleName() + " " + name));
     }
 
     List<Workload> workloads() {
         List<Workload> w = new ArrayList<>();
-        all(Deployment.class).forEach(d -> w.add(new Workload("Deployment", d.getMetadata().getName(),
-                d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas(), d.getSpec().getTemplate())));
-        all(StatefulSet.class).forEach(s -> w.add(new Workload("StatefulSet", s.getMetadata().getName(),
-                s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas(), s.getSpec().getTemplate())));
-        all(Job.class).forEach(j -> w.add(new Workload("Job", j.getMetadata().getName(), 1, j.getSpec().getTemplate())));
+        all(Deployment.class)
+                .forEach(d -> w.add(new Workload(
+                        "Deployment",
+                        d.getMetadata().getName(),
+                        d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas(),
+                        d.getSpec().getTemplate())));
+        all(StatefulSet.class)
+                .forEach(s -> w.add(new Workload(
+                        "StatefulSet",
+                        s.getMetadata().getName(),
+                        s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas(),
+                        s.getSpec().getTemplate())));
+        all(Job.class)
+                .forEach(j -> w.add(new Workload(
+                        "Job", j.getMetadata().getName(), 1, j.getSpec().getTemplate())));
         return w;
     }
 
@@ -105,7 +124,9 @@ final class Rendered {
 
     /** Workloads whose pod labels match all of {@code selector}. */
     List<Workload> selected(Map<String, String> selector) {
-        return workloads().stream().filter(w -> w.labels().entrySet().containsAll(selector.entrySet())).toList();
+        return workloads().stream()
+                .filter(w -> w.labels().entrySet().containsAll(selector.entrySet()))
+                .toList();
     }
 
     Stream<NetworkPolicy> networkPolicies() {
@@ -119,9 +140,10 @@ final class Rendered {
     /** A ConfigMap value by the name used in the base (kustomize adds a hash suffix to generated ones). */
     String configValue(String configMap, String key) {
         ConfigMap cm = all(ConfigMap.class).stream()
-                .filter(c -> c.getMetadata().getName().equals(configMap) || c.getMetadata().getName().matches(
-                        Pattern.quote(configMap) + "-[a-z0-9]{10}"))
-                .findFirst().orElseThrow(() -> new AssertionError(name + ": no ConfigMap " + configMap));
+                .filter(c -> c.getMetadata().getName().equals(configMap)
+                        || c.getMetadata().getName().matches(Pattern.quote(configMap) + "-[a-z0-9]{10}"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": no ConfigMap " + configMap));
         String value = cm.getData() == null ? null : cm.getData().get(key);
         assertThat(value).as("%s: ConfigMap %s key %s", name, configMap, key).isNotNull();
         return value;
@@ -141,7 +163,8 @@ final class Rendered {
             if (var.getValueFrom() == null) {
                 value = expand(var.getValue() == null ? "" : var.getValue(), env);
             } else if (var.getValueFrom().getConfigMapKeyRef() != null) {
-                value = configValue(var.getValueFrom().getConfigMapKeyRef().getName(),
+                value = configValue(
+                        var.getValueFrom().getConfigMapKeyRef().getName(),
                         var.getValueFrom().getConfigMapKeyRef().getKey());
             } else if (var.getValueFrom().getSecretKeyRef() != null) {
                 value = "<secret " + var.getValueFrom().getSecretKeyRef().getName() + "/"
@@ -160,7 +183,8 @@ final class Rendered {
     List<String> commandLine(Container container) {
         Map<String, String> env = env(container);
         List<String> line = new ArrayList<>();
-        Stream.concat(Stream.ofNullable(container.getCommand()).flatMap(List::stream),
+        Stream.concat(
+                        Stream.ofNullable(container.getCommand()).flatMap(List::stream),
                         Stream.ofNullable(container.getArgs()).flatMap(List::stream))
                 .forEach(a -> line.add(expand(a, env)));
         return line;
@@ -172,7 +196,8 @@ final class Rendered {
         while (m.find()) {
             String value = env.get(m.group(1));
             if (value == null) {
-                throw new AssertionError("$(" + m.group(1) + ") in '" + text + "' is not defined before it in the container's env");
+                throw new AssertionError(
+                        "$(" + m.group(1) + ") in '" + text + "' is not defined before it in the container's env");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
@@ -194,7 +219,8 @@ final class Rendered {
     }
 
     boolean hasSecret(String name) {
-        return all(Secret.class).stream().anyMatch(s -> s.getMetadata().getName().equals(name)
-                || s.getMetadata().getName().matches(Pattern.quote(name) + "-[a-z0-9]{10}"));
+        return all(Secret.class).stream()
+                .anyMatch(s -> s.getMetadata().getName().equals(name)
+                        || s.getMetadata().getName().matches(Pattern.quote(name) + "-[a-z0-9]{10}"));
     }
 }

@@ -1,11 +1,11 @@
 package io.streamingpipeline.deploy.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.streamingpipeline.deploy.compose.Repo;
 import io.streamingpipeline.deploy.k8s.Rendered.Workload;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The overlays fit the machines the README names, and every JVM fits its container.
@@ -48,8 +47,7 @@ class ResourceBudgetTest {
 
     private static final Set<String> ANTI_AFFINE = Set.of("kafka", "cassandra", "spark-worker");
 
-    record Pod(String workload, double cpu, long memory) {
-    }
+    record Pod(String workload, double cpu, long memory) {}
 
     @Test
     void devRequestsFitOneNodeOfTwoCpusAndSixGib() {
@@ -64,7 +62,9 @@ class ResourceBudgetTest {
         String sums = String.format(Locale.ROOT, "%.2f CPU and %.1f GiB", cpu, memory / (double) gib(1));
         String readme = Repo.read("README.md");
         assertThat(readme).as("README states the dev overlay's minimum node").contains("2 CPUs and 6 GiB");
-        assertThat(readme).as("README states what the dev overlay requests: '%s'", sums).contains(sums);
+        assertThat(readme)
+                .as("README states what the dev overlay requests: '%s'", sums)
+                .contains(sums);
     }
 
     @Test
@@ -80,24 +80,40 @@ class ResourceBudgetTest {
         double trioCpu = 0;
         long trioMemory = 0;
         for (String name : ANTI_AFFINE) {
-            Pod pod = pods.stream().filter(p -> p.workload().equals(name)).findFirst().orElseThrow();
+            Pod pod = pods.stream()
+                    .filter(p -> p.workload().equals(name))
+                    .findFirst()
+                    .orElseThrow();
             trioCpu += pod.cpu();
             trioMemory += pod.memory();
         }
-        Pod largest = pods.stream().filter(p -> !ANTI_AFFINE.contains(p.workload()))
-                .max((a, b) -> Long.compare(a.memory(), b.memory())).orElseThrow();
-        double nodeCpu = trioCpu + pods.stream().filter(p -> !ANTI_AFFINE.contains(p.workload()))
-                .mapToDouble(Pod::cpu).max().orElse(0);
+        Pod largest = pods.stream()
+                .filter(p -> !ANTI_AFFINE.contains(p.workload()))
+                .max((a, b) -> Long.compare(a.memory(), b.memory()))
+                .orElseThrow();
+        double nodeCpu = trioCpu
+                + pods.stream()
+                        .filter(p -> !ANTI_AFFINE.contains(p.workload()))
+                        .mapToDouble(Pod::cpu)
+                        .max()
+                        .orElse(0);
         long nodeMemory = trioMemory + largest.memory();
         assertThat(nodeCpu).as("prod: CPU on the busiest node").isLessThanOrEqualTo(PROD_NODE_CPU);
         assertThat(nodeMemory).as("prod: memory on the busiest node").isLessThanOrEqualTo(PROD_NODE_MEMORY);
         assertLimitsFit(r, PROD_NODE_CPU, PROD_NODE_MEMORY);
         String prod = Repo.read("k8s/overlays/prod/kustomization.yaml");
-        String total = String.format(Locale.ROOT, "add to %.1f CPU and %d GiB", cpu, Math.round(memory / (double) gib(1)));
-        String node = String.format(Locale.ROOT, "at most %.1f CPU and %d GiB on one node", nodeCpu,
+        String total =
+                String.format(Locale.ROOT, "add to %.1f CPU and %d GiB", cpu, Math.round(memory / (double) gib(1)));
+        String node = String.format(
+                Locale.ROOT,
+                "at most %.1f CPU and %d GiB on one node",
+                nodeCpu,
                 Math.round(nodeMemory / (double) gib(1)));
-        assertThat(prod).as("k8s/overlays/prod/kustomization.yaml states the node size, '%s' and '%s'", total, node)
-                .contains("3 (or more) of 8 vCPU and 32 GiB").contains(total).contains(node);
+        assertThat(prod)
+                .as("k8s/overlays/prod/kustomization.yaml states the node size, '%s' and '%s'", total, node)
+                .contains("3 (or more) of 8 vCPU and 32 GiB")
+                .contains(total)
+                .contains(node);
     }
 
     @Test
@@ -112,12 +128,26 @@ class ResourceBudgetTest {
                         continue;
                     }
                     checked.add(c.getName());
-                    assertThat(limit(c, "memory")).as("%s: %s %s: memory limit >= heap + room (%d MiB)", overlay, w.id(),
-                            c.getName(), needed >> 20).isGreaterThanOrEqualTo(needed);
+                    assertThat(limit(c, "memory"))
+                            .as(
+                                    "%s: %s %s: memory limit >= heap + room (%d MiB)",
+                                    overlay, w.id(), c.getName(), needed >> 20)
+                            .isGreaterThanOrEqualTo(needed);
                 }
             }
-            assertThat(checked).as(overlay).contains("kafka", "create-topics", "await-topics", "cassandra",
-                    "spark-master", "spark-worker", "spark-driver", "apply-schema", "ingestor", "query-api");
+            assertThat(checked)
+                    .as(overlay)
+                    .contains(
+                            "kafka",
+                            "create-topics",
+                            "await-topics",
+                            "cassandra",
+                            "spark-master",
+                            "spark-worker",
+                            "spark-driver",
+                            "apply-schema",
+                            "ingestor",
+                            "query-api");
         }
     }
 
@@ -140,7 +170,8 @@ class ResourceBudgetTest {
         for (Workload w : r.workloads()) {
             double initCpu = 0;
             long initMemory = 0;
-            for (Container c : w.template().getSpec().getInitContainers() == null ? List.<Container>of()
+            for (Container c : w.template().getSpec().getInitContainers() == null
+                    ? List.<Container>of()
                     : w.template().getSpec().getInitContainers()) {
                 initCpu = Math.max(initCpu, request(c, "cpu"));
                 initMemory = Math.max(initMemory, (long) request(c, "memory"));
@@ -161,9 +192,13 @@ class ResourceBudgetTest {
     private static void assertLimitsFit(Rendered r, double nodeCpu, long nodeMemory) {
         for (Workload w : r.workloads()) {
             for (Container c : w.allContainers()) {
-                assertThat(Quantity.getAmountInBytes(c.getResources().getLimits().get("cpu")).doubleValue())
-                        .as("%s %s: CPU limit within a node", w.id(), c.getName()).isLessThanOrEqualTo(nodeCpu);
-                assertThat(limit(c, "memory")).as("%s %s: memory limit within a node", w.id(), c.getName())
+                assertThat(Quantity.getAmountInBytes(
+                                        c.getResources().getLimits().get("cpu"))
+                                .doubleValue())
+                        .as("%s %s: CPU limit within a node", w.id(), c.getName())
+                        .isLessThanOrEqualTo(nodeCpu);
+                assertThat(limit(c, "memory"))
+                        .as("%s %s: memory limit within a node", w.id(), c.getName())
                         .isLessThanOrEqualTo(nodeMemory);
             }
         }
@@ -191,16 +226,20 @@ class ResourceBudgetTest {
             if (c.getName().equals("spark-worker")) {
                 long executor = bytes(r.configValue("pipeline-config", "spark-executor-memory"));
                 long offered = bytes(env.get("SPARK_WORKER_MEMORY"));
-                int executors = (int) Math.min(Integer.parseInt(env.get("SPARK_WORKER_CORES"))
-                        / Integer.parseInt(r.configValue("pipeline-config", "spark-executor-cores")), offered / executor);
+                int executors = (int) Math.min(
+                        Integer.parseInt(env.get("SPARK_WORKER_CORES"))
+                                / Integer.parseInt(r.configValue("pipeline-config", "spark-executor-cores")),
+                        offered / executor);
                 assertThat(executors).as("executors per worker").isPositive();
                 return workerNeeds(bytes(env.get("SPARK_DAEMON_MEMORY")), executors, executor);
             }
-            String driverMemory = Rendered.option(r.commandLine(c), "--driver-memory").orElseThrow(() ->
-                    new AssertionError(c.getName() + ": spark-submit without --driver-memory (Spark's default 1g)"));
+            String driverMemory = Rendered.option(r.commandLine(c), "--driver-memory")
+                    .orElseThrow(() -> new AssertionError(
+                            c.getName() + ": spark-submit without --driver-memory (Spark's default 1g)"));
             return sparkJvm(bytes(driverMemory));
         }
-        if (repository.endsWith("finnhub-pipeline/ingestor") || repository.endsWith("finnhub-pipeline/query-api")
+        if (repository.endsWith("finnhub-pipeline/ingestor")
+                || repository.endsWith("finnhub-pipeline/query-api")
                 || repository.endsWith("finnhub-pipeline/feed-simulator")) {
             int percent = heapPercent(repository.substring(repository.lastIndexOf('/') + 1));
             long limit = limit(c, "memory");
@@ -220,11 +259,12 @@ class ResourceBudgetTest {
 
     /** The heap share of the container's memory an image's JVM takes (its Dockerfile's setting). */
     private static int heapPercent(String image) {
-        String dockerfile = Repo.read("src/main/docker/" + switch (image) {
-            case "ingestor" -> "Dockerfile.ingestor.jvm";
-            case "query-api" -> "Dockerfile.query-api";
-            default -> "Dockerfile.feed-simulator";
-        });
+        String dockerfile = Repo.read("src/main/docker/"
+                + switch (image) {
+                    case "ingestor" -> "Dockerfile.ingestor.jvm";
+                    case "query-api" -> "Dockerfile.query-api";
+                    default -> "Dockerfile.feed-simulator";
+                });
         Matcher ratio = Pattern.compile("(?m)^ENV JAVA_MAX_MEM_RATIO=(\\d+)$").matcher(dockerfile);
         if (ratio.find()) {
             return Integer.parseInt(ratio.group(1));
@@ -241,23 +281,26 @@ class ResourceBudgetTest {
     }
 
     private static double request(Container c, String resource) {
-        return Quantity.getAmountInBytes(c.getResources().getRequests().get(resource)).doubleValue();
+        return Quantity.getAmountInBytes(c.getResources().getRequests().get(resource))
+                .doubleValue();
     }
 
     private static long limit(Container c, String resource) {
-        return Quantity.getAmountInBytes(c.getResources().getLimits().get(resource)).longValue();
+        return Quantity.getAmountInBytes(c.getResources().getLimits().get(resource))
+                .longValue();
     }
 
     /** JVM sizes: 512m, 1g, 4G. */
     static long bytes(String size) {
         Matcher m = Pattern.compile("(\\d+)([kmgt])").matcher(size.strip().toLowerCase(Locale.ROOT));
         assertThat(m.matches()).as("size %s", size).isTrue();
-        return Long.parseLong(m.group(1)) << switch (m.group(2)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 40;
-        };
+        return Long.parseLong(m.group(1))
+                << switch (m.group(2)) {
+                    case "k" -> 10;
+                    case "m" -> 20;
+                    case "g" -> 30;
+                    default -> 40;
+                };
     }
 
     static long mib(long n) {

@@ -1,7 +1,6 @@
 package io.streamingpipeline.deploy.k8s;
 
 import io.streamingpipeline.deploy.compose.CodeFacts;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -21,13 +20,16 @@ import java.util.stream.Stream;
 final class SourceFacts {
 
     static final Path INGESTOR_PROPERTIES = Path.of("ingestor/src/main/resources/application.properties");
-    static final Path FEED_CONFIG = Path.of("ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java");
-    static final Path JOB_SETTINGS = Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java");
-    static final Path HEALTH_SERVER = Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java");
-    static final Path JOB_MAIN = Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/TradesToCassandraJob.java");
+    static final Path FEED_CONFIG =
+            Path.of("ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java");
+    static final Path JOB_SETTINGS =
+            Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java");
+    static final Path HEALTH_SERVER =
+            Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java");
+    static final Path JOB_MAIN =
+            Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/TradesToCassandraJob.java");
 
-    private SourceFacts() {
-    }
+    private SourceFacts() {}
 
     static String read(Path relative) {
         try {
@@ -68,7 +70,8 @@ final class SourceFacts {
      */
     static Set<String> feedConfigKeys() {
         String source = read(FEED_CONFIG);
-        Matcher prefix = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)").matcher(source);
+        Matcher prefix = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)")
+                .matcher(source);
         if (!prefix.find()) {
             throw new AssertionError(FEED_CONFIG + " has no @ConfigMapping(prefix = ...)");
         }
@@ -126,7 +129,8 @@ final class SourceFacts {
     /** Every option name of the Spark job ({@code --name}). */
     static Set<String> jobOptions() {
         Set<String> names = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?:option|new Option)\\(\\s*\"([a-z0-9-]+)\"").matcher(read(JOB_SETTINGS));
+        Matcher m =
+                Pattern.compile("(?:option|new Option)\\(\\s*\"([a-z0-9-]+)\"").matcher(read(JOB_SETTINGS));
         while (m.find()) {
             names.add(m.group(1));
         }
@@ -151,13 +155,15 @@ final class SourceFacts {
         }
         Matcher constant = Pattern.compile("(\\w+)\\.(\\w+)").matcher(value);
         if (!constant.matches()) {
-            throw new AssertionError(JOB_SETTINGS + ": default of --" + option + " is neither a literal nor a constant: " + value);
+            throw new AssertionError(
+                    JOB_SETTINGS + ": default of --" + option + " is neither a literal nor a constant: " + value);
         }
         try {
             Class<?> owner = Class.forName("io.streamingpipeline.contract." + constant.group(1));
             return String.valueOf(owner.getField(constant.group(2)).get(null));
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError(JOB_SETTINGS + ": default of --" + option + " (" + value + ") is not a contract constant", e);
+            throw new AssertionError(
+                    JOB_SETTINGS + ": default of --" + option + " (" + value + ") is not a contract constant", e);
         }
     }
 
@@ -182,7 +188,8 @@ final class SourceFacts {
     static String queryApiSources() {
         try (Stream<Path> files = Files.walk(Kustomize.repoRoot().resolve("query-api/src/main/java"))) {
             StringBuilder all = new StringBuilder();
-            for (Path f : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 all.append(Files.readString(f)).append('\n');
             }
             return all.toString();

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -42,11 +41,9 @@ final class StrictKubernetesModel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An object read from YAML, and what is wrong with it (empty = valid). */
-    record Parsed(String id, HasMetadata object, List<String> problems) {
-    }
+    record Parsed(String id, HasMetadata object, List<String> problems) {}
 
-    private StrictKubernetesModel() {
-    }
+    private StrictKubernetesModel() {}
 
     /** Every document of a multi-document YAML stream; {@code source} names it in messages. */
     static List<Parsed> parseAll(String source, String yaml) {
@@ -96,7 +93,8 @@ final class StrictKubernetesModel {
         } catch (IOException e) {
             problems.add(id + ": cannot write back: " + e.getMessage());
         }
-        List<String> prefixed = problems.stream().map(p -> p.startsWith(id) ? p : id + ": " + p).toList();
+        List<String> prefixed =
+                problems.stream().map(p -> p.startsWith(id) ? p : id + ": " + p).toList();
         return new Parsed(id, object, prefixed);
     }
 
@@ -128,7 +126,8 @@ final class StrictKubernetesModel {
         }
         for (Class<?> c = value.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()
+                if (Modifier.isStatic(field.getModifiers())
+                        || field.getType().isPrimitive()
                         || field.getType() == String.class) {
                     continue;
                 }
@@ -190,11 +189,14 @@ final class StrictKubernetesModel {
         }
         if (back == null || back.isMissingNode() || back.isNull()) {
             problems.add(path + ": value '" + in.asText() + "' dropped by the model");
-        } else if (in.isNumber() != back.isNumber() || in.isTextual() != back.isTextual()
+        } else if (in.isNumber() != back.isNumber()
+                || in.isTextual() != back.isTextual()
                 || in.isBoolean() != back.isBoolean()) {
-            problems.add(path + ": wrong type: " + describe(in) + " where the API wants " + back.getNodeType()
-                    .toString().toLowerCase());
-        } else if (in.isNumber() ? in.decimalValue().compareTo(back.decimalValue()) != 0 : !in.asText().equals(back.asText())) {
+            problems.add(path + ": wrong type: " + describe(in) + " where the API wants "
+                    + back.getNodeType().toString().toLowerCase());
+        } else if (in.isNumber()
+                ? in.decimalValue().compareTo(back.decimalValue()) != 0
+                : !in.asText().equals(back.asText())) {
             problems.add(path + ": value changed by the model: '" + in.asText() + "' became '" + back.asText() + "'");
         }
     }

@@ -1,7 +1,6 @@
 package io.streamingpipeline.deploy.k8s;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The strict reading catches what a lenient one lets through: each bad fixture fails, for the reason it was made for. */
 class StrictKubernetesModelTest {
@@ -20,7 +19,9 @@ class StrictKubernetesModelTest {
         try (InputStream in = StrictKubernetesModelTest.class.getResourceAsStream("/k8s/" + fixture)) {
             assertThat(in).as("fixture %s", fixture).isNotNull();
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return StrictKubernetesModel.parseAll(fixture, yaml).stream().flatMap(p -> p.problems().stream()).toList();
+            return StrictKubernetesModel.parseAll(fixture, yaml).stream()
+                    .flatMap(p -> p.problems().stream())
+                    .toList();
         }
     }
 
@@ -39,8 +40,11 @@ class StrictKubernetesModelTest {
 
     @Test
     void aValueOfTheWrongTypeIsCaught() throws IOException {
-        assertThat(problemsOf("invalid/wrong-type.yaml")).singleElement().asString()
-                .contains("Deployment/wrong-type").contains("does not read as Deployment");
+        assertThat(problemsOf("invalid/wrong-type.yaml"))
+                .singleElement()
+                .asString()
+                .contains("Deployment/wrong-type")
+                .contains("does not read as Deployment");
     }
 
     @Test
@@ -51,12 +55,15 @@ class StrictKubernetesModelTest {
 
     @Test
     void aBadQuantityIsCaught() throws IOException {
-        assertThat(problemsOf("invalid/bad-quantity.yaml")).anySatisfy(p -> assertThat(p).contains("not a quantity"));
+        assertThat(problemsOf("invalid/bad-quantity.yaml"))
+                .anySatisfy(p -> assertThat(p).contains("not a quantity"));
     }
 
     @Test
     void anUnknownKindIsCaught() throws IOException {
-        assertThat(problemsOf("invalid/unknown-kind.yaml")).singleElement().asString()
+        assertThat(problemsOf("invalid/unknown-kind.yaml"))
+                .singleElement()
+                .asString()
                 .contains("is not a Kubernetes API type");
     }
 
@@ -80,9 +87,15 @@ class StrictKubernetesModelTest {
         assertThat(text).contains("readinessProbe:");
         Files.writeString(ingestor, text.replace("readinessProbe:", "readynessProbe:"));
 
-        List<String> problems = StrictKubernetesModel.parseAll("copy", Kustomize.build(copy.resolve("overlays/dev")))
-                .stream().flatMap(p -> p.problems().stream()).toList();
+        List<String> problems =
+                StrictKubernetesModel.parseAll("copy", Kustomize.build(copy.resolve("overlays/dev"))).stream()
+                        .flatMap(p -> p.problems().stream())
+                        .toList();
 
-        assertThat(problems).singleElement().asString().contains("Deployment/ingestor").contains("readynessProbe");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("Deployment/ingestor")
+                .contains("readynessProbe");
     }
 }

@@ -1,7 +1,6 @@
 package io.streamingpipeline.ingestor.config;
 
 import io.streamingpipeline.contract.TradeContract;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -57,28 +56,33 @@ public final class FeedSettings {
         URI url = parseUrl(config.url());
         String token = resolveToken(config);
         List<String> symbols = validateSymbols(config.symbols());
-        checkPositive(config.reconnect().initialBackoff(), "finnhub.reconnect.initial-backoff (FINNHUB_RECONNECT_INITIAL_BACKOFF)");
+        checkPositive(
+                config.reconnect().initialBackoff(),
+                "finnhub.reconnect.initial-backoff (FINNHUB_RECONNECT_INITIAL_BACKOFF)");
         checkPositive(config.reconnect().maxBackoff(), "finnhub.reconnect.max-backoff (FINNHUB_RECONNECT_MAX_BACKOFF)");
         if (config.reconnect().maxBackoff().compareTo(config.reconnect().initialBackoff()) < 0) {
-            throw new InvalidConfigurationException("finnhub.reconnect.max-backoff (FINNHUB_RECONNECT_MAX_BACKOFF) must not be "
-                    + "smaller than finnhub.reconnect.initial-backoff (FINNHUB_RECONNECT_INITIAL_BACKOFF).");
+            throw new InvalidConfigurationException(
+                    "finnhub.reconnect.max-backoff (FINNHUB_RECONNECT_MAX_BACKOFF) must not be "
+                            + "smaller than finnhub.reconnect.initial-backoff (FINNHUB_RECONNECT_INITIAL_BACKOFF).");
         }
         double jitter = config.reconnect().jitter();
         if (!(jitter >= 0 && jitter <= 1)) {
-            throw new InvalidConfigurationException("finnhub.reconnect.jitter (FINNHUB_RECONNECT_JITTER) must be between 0 and 1, was "
-                    + jitter + ".");
+            throw new InvalidConfigurationException(
+                    "finnhub.reconnect.jitter (FINNHUB_RECONNECT_JITTER) must be between 0 and 1, was " + jitter + ".");
         }
         checkPositive(config.watchdog().idleTimeout(), "finnhub.watchdog.idle-timeout (FINNHUB_WATCHDOG_IDLE_TIMEOUT)");
         checkPositive(config.connectTimeout(), "finnhub.connect-timeout (FINNHUB_CONNECT_TIMEOUT)");
         if (config.maxMessageBytes() < 1024) {
-            throw new InvalidConfigurationException("finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES) must be at least 1024, was "
-                    + config.maxMessageBytes() + ".");
+            throw new InvalidConfigurationException(
+                    "finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES) must be at least 1024, was "
+                            + config.maxMessageBytes() + ".");
         }
         return new FeedSettings(url, token, symbols, config);
     }
 
     static URI parseUrl(String raw) {
-        String hint = " Set finnhub.url (FINNHUB_URL) to a websocket URL such as wss://ws.finnhub.io, without the token.";
+        String hint =
+                " Set finnhub.url (FINNHUB_URL) to a websocket URL such as wss://ws.finnhub.io, without the token.";
         URI uri;
         try {
             uri = new URI(raw.trim());
@@ -88,20 +92,23 @@ public final class FeedSettings {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            throw new InvalidConfigurationException("finnhub.url (FINNHUB_URL) must start with ws:// or wss://." + hint);
+            throw new InvalidConfigurationException(
+                    "finnhub.url (FINNHUB_URL) must start with ws:// or wss://." + hint);
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw new InvalidConfigurationException("finnhub.url (FINNHUB_URL) has no host." + hint);
         }
         if (uri.getRawQuery() != null || uri.getUserInfo() != null) {
             throw new InvalidConfigurationException("finnhub.url (FINNHUB_URL) must not carry a query or credentials: "
-                    + "give the token in " + TradeContract.Env.FINNHUB_TOKEN + " or " + TradeContract.Env.FINNHUB_TOKEN_FILE + "." + hint);
+                    + "give the token in " + TradeContract.Env.FINNHUB_TOKEN + " or "
+                    + TradeContract.Env.FINNHUB_TOKEN_FILE + "." + hint);
         }
         return uri;
     }
 
     static String resolveToken(FeedConfig config) {
-        String fromValue = config.token().map(String::trim).filter(t -> !t.isEmpty()).orElse(null);
+        String fromValue =
+                config.token().map(String::trim).filter(t -> !t.isEmpty()).orElse(null);
         if (fromValue != null) {
             return checkTokenShape(fromValue, TradeContract.Env.FINNHUB_TOKEN);
         }
@@ -148,8 +155,9 @@ public final class FeedSettings {
             }
         }
         if (cleaned.isEmpty()) {
-            throw new InvalidConfigurationException("finnhub.symbols (FINNHUB_SYMBOLS) is empty: give at least one symbol, "
-                    + "e.g. BINANCE:BTCUSDT,BINANCE:ETHUSDT.");
+            throw new InvalidConfigurationException(
+                    "finnhub.symbols (FINNHUB_SYMBOLS) is empty: give at least one symbol, "
+                            + "e.g. BINANCE:BTCUSDT,BINANCE:ETHUSDT.");
         }
         Set<String> unique = new LinkedHashSet<>();
         for (String s : cleaned) {

@@ -2,10 +2,10 @@ package io.streamingpipeline.ingestor.config;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
-import jakarta.interceptor.Interceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 
 /** Validates the configuration while the application starts, so that a wrong setting stops it at once. */
 @ApplicationScoped

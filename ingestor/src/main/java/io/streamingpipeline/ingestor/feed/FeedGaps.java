@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.streamingpipeline.ingestor.config.FeedSettings;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -49,18 +48,24 @@ public class FeedGaps {
 
     public FeedGaps(IngestorMetrics metrics, FeedSettings settings) {
         for (Reason r : Reason.values()) {
-            gapSeconds.put(r, Counter.builder("ingestor.feed.gap.seconds")
-                    .description("Seconds the feed was not subscribed, by why (trades sent meanwhile are never seen)")
-                    .tag("reason", r.label()).register(metrics.registry()));
+            gapSeconds.put(
+                    r,
+                    Counter.builder("ingestor.feed.gap.seconds")
+                            .description(
+                                    "Seconds the feed was not subscribed, by why (trades sent meanwhile are never seen)")
+                            .tag("reason", r.label())
+                            .register(metrics.registry()));
         }
         Gauge.builder("ingestor.feed.disconnected.seconds", this, FeedGaps::openGapSeconds)
-                .description("Seconds since the feed was last subscribed; 0 while subscribed").register(metrics.registry());
+                .description("Seconds since the feed was last subscribed; 0 while subscribed")
+                .register(metrics.registry());
         for (String symbol : settings.symbols()) {
             AtomicLong last = new AtomicLong(startNanos);
             lastTradeNanos.put(symbol, last);
             Gauge.builder("ingestor.feed.symbol.last.trade.age.seconds", last, n -> (System.nanoTime() - n.get()) / 1e9)
                     .description("Seconds since the last trade of this symbol (since the start if none yet)")
-                    .tag("symbol", symbol).register(metrics.registry());
+                    .tag("symbol", symbol)
+                    .register(metrics.registry());
         }
     }
 

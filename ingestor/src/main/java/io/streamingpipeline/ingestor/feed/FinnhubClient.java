@@ -2,6 +2,8 @@ package io.streamingpipeline.ingestor.feed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,8 +11,6 @@ import io.streamingpipeline.ingestor.config.FeedSettings;
 import io.streamingpipeline.ingestor.logging.SecretRedaction;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.publish.TradePublisher;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -23,8 +23,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The one connection to the Finnhub websocket: connect, subscribe to every symbol, hand each message to the
@@ -53,7 +52,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public class FinnhubClient {
 
     public enum State {
-        DISCONNECTED, CONNECTING, CONNECTED, SUBSCRIBED
+        DISCONNECTED,
+        CONNECTING,
+        CONNECTED,
+        SUBSCRIBED
     }
 
     /** How long a close may wait for the feed's close frame before the TCP connection is closed anyway. */
@@ -78,9 +80,15 @@ public class FinnhubClient {
     private volatile boolean stopping;
     private volatile long watchdogTimer = -1;
 
-    public FinnhubClient(Vertx vertx, FeedSettings settings, FrameHandler frames, IngestorMetrics metrics,
-                         TradePublisher publisher, ObjectMapper mapper, FeedGaps gaps,
-                         @ConfigProperty(name = "ingestor.shutdown.flush-timeout", defaultValue = "30s") Duration flushTimeout) {
+    public FinnhubClient(
+            Vertx vertx,
+            FeedSettings settings,
+            FrameHandler frames,
+            IngestorMetrics metrics,
+            TradePublisher publisher,
+            ObjectMapper mapper,
+            FeedGaps gaps,
+            @ConfigProperty(name = "ingestor.shutdown.flush-timeout", defaultValue = "30s") Duration flushTimeout) {
         this.vertx = vertx;
         this.settings = settings;
         this.frames = frames;
@@ -89,21 +97,35 @@ public class FinnhubClient {
         this.mapper = mapper;
         this.gaps = gaps;
         this.flushTimeout = flushTimeout;
-        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), settings.jitter(),
+        this.backoff = new Backoff(
+                settings.initialBackoff(),
+                settings.maxBackoff(),
+                settings.jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         SecretRedaction.register(settings.token());
     }
 
     void onStart(@Observes StartupEvent event) {
         Gauge.builder("ingestor.feed.connection.state", state, s -> s.get().ordinal())
-                .description("0 disconnected, 1 connecting, 2 connected, 3 subscribed").register(metrics.registry());
-        Gauge.builder("ingestor.feed.last.message.age.seconds", lastMessageNanos, n -> (System.nanoTime() - n.get()) / 1e9)
-                .description("Seconds since the last message (trade, ping, anything) from the feed").register(metrics.registry());
-        Gauge.builder("ingestor.feed.subscribed.symbols", state, s -> s.get() == State.SUBSCRIBED ? settings.symbols().size() : 0)
-                .description("Symbols subscribed on the current connection").register(metrics.registry());
+                .description("0 disconnected, 1 connecting, 2 connected, 3 subscribed")
+                .register(metrics.registry());
+        Gauge.builder(
+                        "ingestor.feed.last.message.age.seconds",
+                        lastMessageNanos,
+                        n -> (System.nanoTime() - n.get()) / 1e9)
+                .description("Seconds since the last message (trade, ping, anything) from the feed")
+                .register(metrics.registry());
+        Gauge.builder(
+                        "ingestor.feed.subscribed.symbols",
+                        state,
+                        s -> s.get() == State.SUBSCRIBED ? settings.symbols().size() : 0)
+                .description("Symbols subscribed on the current connection")
+                .register(metrics.registry());
         Gauge.builder("ingestor.publish.pending", publisher, TradePublisher::pending)
-                .description("Trades sent to Kafka and not yet acknowledged").register(metrics.registry());
-        Log.infof("Feed %s, %d symbol(s): %s", settings.url(), settings.symbols().size(), settings.symbols());
+                .description("Trades sent to Kafka and not yet acknowledged")
+                .register(metrics.registry());
+        Log.infof(
+                "Feed %s, %d symbol(s): %s", settings.url(), settings.symbols().size(), settings.symbols());
         client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(settings.maxMessageBytes())
                 .setMaxMessageSize(settings.maxMessageBytes())
@@ -145,7 +167,8 @@ public class FinnhubClient {
         // trades still unacknowledged at exit are neither published nor lost for sure: they are stated separately
         String tally = metrics.tally() + " trades_unacknowledged=" + publisher.pending();
         if (publisher.pending() > 0) {
-            Log.errorf("Shut down with %d trade(s) not acknowledged by Kafka after %s; they may be lost. %s",
+            Log.errorf(
+                    "Shut down with %d trade(s) not acknowledged by Kafka after %s; they may be lost. %s",
                     publisher.pending(), flushTimeout, tally);
         } else {
             Log.infof("Feed closed and every trade read was acknowledged by Kafka or counted. %s", tally);
@@ -199,7 +222,9 @@ public class FinnhubClient {
                 ws.close();
             } else if (gen == generation.get() && state.compareAndSet(State.CONNECTED, State.SUBSCRIBED)) {
                 gaps.connected();
-                Log.infof("Connected to %s and subscribed to %d symbol(s)", settings.url(), settings.symbols().size());
+                Log.infof(
+                        "Connected to %s and subscribed to %d symbol(s)",
+                        settings.url(), settings.symbols().size());
             }
         });
     }
@@ -244,9 +269,11 @@ public class FinnhubClient {
             if (frameTooLarge && gen == generation.get()) {
                 gaps.pendingReason(FeedGaps.Reason.TOO_LARGE);
             }
-            Log.errorf("A feed message larger than finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES = %d) was dropped unread; "
-                    + "its trades are lost (counted in ingestor_frames_dropped_total{reason=\"too_large\"}). "
-                    + "Raise FINNHUB_MAX_MESSAGE_BYTES if the feed sends such messages.", settings.maxMessageBytes());
+            Log.errorf(
+                    "A feed message larger than finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES = %d) was dropped unread; "
+                            + "its trades are lost (counted in ingestor_frames_dropped_total{reason=\"too_large\"}). "
+                            + "Raise FINNHUB_MAX_MESSAGE_BYTES if the feed sends such messages.",
+                    settings.maxMessageBytes());
         } else {
             Log.warnf("Feed connection error: %s", SecretRedaction.describe(t));
         }
@@ -263,8 +290,11 @@ public class FinnhubClient {
         Duration delay = nextDelay();
         Short code = ws.closeStatusCode();
         String reason = ws.closeReason();
-        Log.warnf("Feed connection closed (code %s%s); reconnecting in %d ms", code == null ? "none" : code.toString(),
-                reason == null || reason.isEmpty() ? "" : ", " + SecretRedaction.redact(reason), delay.toMillis());
+        Log.warnf(
+                "Feed connection closed (code %s%s); reconnecting in %d ms",
+                code == null ? "none" : code.toString(),
+                reason == null || reason.isEmpty() ? "" : ", " + SecretRedaction.redact(reason),
+                delay.toMillis());
         vertx.setTimer(delay.toMillis(), id -> connect());
     }
 
@@ -276,14 +306,19 @@ public class FinnhubClient {
         metrics.reconnect("connect_failed");
         gaps.disconnected(FeedGaps.Reason.CONNECT_FAILED);
         Duration delay = nextDelay();
-        if (failure instanceof UpgradeRejectedException rejected && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
-            Log.errorf("Finnhub rejected the token (HTTP %d): check FINNHUB_TOKEN or FINNHUB_TOKEN_FILE. Retrying in %d ms.",
+        if (failure instanceof UpgradeRejectedException rejected
+                && (rejected.getStatus() == 401 || rejected.getStatus() == 403)) {
+            Log.errorf(
+                    "Finnhub rejected the token (HTTP %d): check FINNHUB_TOKEN or FINNHUB_TOKEN_FILE. Retrying in %d ms.",
                     rejected.getStatus(), delay.toMillis());
         } else if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 429) {
-            Log.errorf("Finnhub is rate-limiting this token (HTTP 429; only one connection per token is allowed). Retrying in %d ms.",
+            Log.errorf(
+                    "Finnhub is rate-limiting this token (HTTP 429; only one connection per token is allowed). Retrying in %d ms.",
                     delay.toMillis());
         } else {
-            Log.warnf("Cannot connect to %s (%s); retrying in %d ms", settings.url(), SecretRedaction.describe(failure), delay.toMillis());
+            Log.warnf(
+                    "Cannot connect to %s (%s); retrying in %d ms",
+                    settings.url(), SecretRedaction.describe(failure), delay.toMillis());
         }
         vertx.setTimer(delay.toMillis(), id -> connect());
     }
@@ -302,7 +337,8 @@ public class FinnhubClient {
         if (idleNanos < settings.idleTimeout().toNanos()) {
             return;
         }
-        Log.warnf("Nothing from the feed for %d s (watchdog timeout %s): closing the connection, then reconnecting",
+        Log.warnf(
+                "Nothing from the feed for %d s (watchdog timeout %s): closing the connection, then reconnecting",
                 Duration.ofNanos(idleNanos).toSeconds(), settings.idleTimeout());
         metrics.reconnect("idle");
         // From here on, whatever the stale connection still delivers is discarded and counted.

@@ -10,7 +10,6 @@ import io.streamingpipeline.ingestor.config.FeedSettings;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.publish.TradePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Locale;
 
 /** Turns each websocket message into Kafka records, dead letters and metrics. Never throws. */
@@ -19,13 +18,13 @@ public class FrameHandler {
 
     static final String TOO_MANY_SYMBOLS = "too many symbols";
     /** The cause logged for trades of an abandoned connection (one shared instance: it carries no stack trace). */
-    private static final IllegalStateException STALE = new IllegalStateException(
-            "read from a connection the watchdog had given up on") {
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
+    private static final IllegalStateException STALE =
+            new IllegalStateException("read from a connection the watchdog had given up on") {
+                @Override
+                public synchronized Throwable fillInStackTrace() {
+                    return this;
+                }
+            };
 
     private final FrameParser parser;
     private final TradePublisher publisher;
@@ -33,11 +32,18 @@ public class FrameHandler {
     private final FeedSettings settings;
     private final FeedGaps gaps;
 
-    public FrameHandler(ObjectMapper mapper, TradePublisher publisher, IngestorMetrics metrics, FeedSettings settings, FeedGaps gaps) {
+    public FrameHandler(
+            ObjectMapper mapper,
+            TradePublisher publisher,
+            IngestorMetrics metrics,
+            FeedSettings settings,
+            FeedGaps gaps) {
         // RFC 9562 version 7: time-ordered, so ids of one symbol sort roughly by arrival.
         TimeBasedEpochGenerator uuids = Generators.timeBasedEpochGenerator();
-        this.parser = new FrameParser(mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
-                uuids::generate, settings.maxFutureSkew());
+        this.parser = new FrameParser(
+                mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+                uuids::generate,
+                settings.maxFutureSkew());
         this.publisher = publisher;
         this.metrics = metrics;
         this.settings = settings;
@@ -61,21 +67,29 @@ public class FrameHandler {
     /** Finnhub sends text only: a binary message is bad input, counted and dead-lettered (described, not copied). */
     public void binary(int length, long receivedAtMillis) {
         metrics.frameReceived();
-        reject(new Rejection(io.streamingpipeline.contract.RejectReason.MALFORMED_FRAME,
-                "a binary websocket message of " + length + " bytes; the feed sends text", "<binary message, " + length + " bytes>"),
+        reject(
+                new Rejection(
+                        io.streamingpipeline.contract.RejectReason.MALFORMED_FRAME,
+                        "a binary websocket message of " + length + " bytes; the feed sends text",
+                        "<binary message, " + length + " bytes>"),
                 receivedAtMillis);
     }
 
-    private boolean handle(String text, long receivedAtMillis, long receivedNanos, IngestorMetrics.LossReason discardAs) {
+    private boolean handle(
+            String text, long receivedAtMillis, long receivedNanos, IngestorMetrics.LossReason discardAs) {
         metrics.frameReceived();
         Frame frame;
         try {
             frame = parser.parse(text, receivedAtMillis);
         } catch (RuntimeException unexpected) {
             // The parser reports bad input as rejections; this is a bug, and must not stop the feed.
-            Log.errorf("Unexpected %s while parsing a frame; sent to the dead-letter topic", unexpected.getClass().getName());
-            frame = new Frame.Unreadable(new Rejection(io.streamingpipeline.contract.RejectReason.MALFORMED_FRAME,
-                    "parser failure: " + unexpected.getClass().getSimpleName(), FrameParser.truncate(text)));
+            Log.errorf(
+                    "Unexpected %s while parsing a frame; sent to the dead-letter topic",
+                    unexpected.getClass().getName());
+            frame = new Frame.Unreadable(new Rejection(
+                    io.streamingpipeline.contract.RejectReason.MALFORMED_FRAME,
+                    "parser failure: " + unexpected.getClass().getSimpleName(),
+                    FrameParser.truncate(text)));
         }
         if (frame instanceof Frame.Trades trades) {
             metrics.tradesReceived(trades.valid().size() + trades.rejected().size());
@@ -127,9 +141,10 @@ public class FrameHandler {
         safe = safe.replaceAll("\\p{Cntrl}", "?");
         if (safe.toLowerCase(Locale.ROOT).contains(TOO_MANY_SYMBOLS)) {
             metrics.errorFrame("too_many_symbols");
-            Log.errorf("Finnhub refused a subscription: \"%s\". This ingestor subscribes to %d symbols; the plan of this token "
-                    + "allows fewer (the free plan: %d per connection). Reduce FINNHUB_SYMBOLS.", safe, settings.symbols().size(),
-                    FeedSettings.MAX_SYMBOLS);
+            Log.errorf(
+                    "Finnhub refused a subscription: \"%s\". This ingestor subscribes to %d symbols; the plan of this token "
+                            + "allows fewer (the free plan: %d per connection). Reduce FINNHUB_SYMBOLS.",
+                    safe, settings.symbols().size(), FeedSettings.MAX_SYMBOLS);
         } else {
             metrics.errorFrame("other");
             Log.errorf("Finnhub sent an error: \"%s\"", safe);

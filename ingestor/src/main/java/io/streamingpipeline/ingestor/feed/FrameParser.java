@@ -7,7 +7,6 @@ import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeValidation;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +78,14 @@ public final class FrameParser {
         if (!e.isObject()) {
             return reject(RejectReason.MALFORMED_FRAME, "a \"data\" element is not an object", e);
         }
-        TradeValidation.Rejection rejection = TradeValidation.checkTradeFields(json(e.get("s")), json(e.get("p")),
-                json(e.get("v")), json(e.get("t")), json(e.get("c")), receivedAtMillis, maxFutureSkew);
+        TradeValidation.Rejection rejection = TradeValidation.checkTradeFields(
+                json(e.get("s")),
+                json(e.get("p")),
+                json(e.get("v")),
+                json(e.get("t")),
+                json(e.get("c")),
+                receivedAtMillis,
+                maxFutureSkew);
         if (rejection != null) {
             return reject(rejection.reason(), rejection.detail() + " (Finnhub fields s, p, v, t, c)", e);
         }
@@ -92,8 +97,14 @@ public final class FrameParser {
                 conditions.add(code.textValue());
             }
         }
-        return new Trade(ids.get(), e.get("s").textValue(), e.get("p").doubleValue(), e.get("v").doubleValue(),
-                e.get("t").longValue(), conditions, receivedAtMillis);
+        return new Trade(
+                ids.get(),
+                e.get("s").textValue(),
+                e.get("p").doubleValue(),
+                e.get("v").doubleValue(),
+                e.get("t").longValue(),
+                conditions,
+                receivedAtMillis);
     }
 
     /** A tree node as the JSON value types {@link TradeValidation} reads; a missing field is {@code ABSENT}. */
@@ -133,7 +144,8 @@ public final class FrameParser {
     }
 
     static String truncate(String raw) {
-        return raw.length() <= DeadLetter.MAX_RAW_CHARS ? raw
+        return raw.length() <= DeadLetter.MAX_RAW_CHARS
+                ? raw
                 : raw.substring(0, DeadLetter.MAX_RAW_CHARS) + DeadLetter.TRUNCATED_MARK;
     }
 

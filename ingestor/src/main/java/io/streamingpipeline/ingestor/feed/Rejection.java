@@ -7,5 +7,4 @@ import io.streamingpipeline.contract.RejectReason;
  *
  * @param raw the text as received: the whole frame, or the one element of its {@code data} array
  */
-public record Rejection(RejectReason reason, String detail, String raw) {
-}
+public record Rejection(RejectReason reason, String detail, String raw) {}

@@ -2,12 +2,11 @@ package io.streamingpipeline.ingestor.health;
 
 import io.streamingpipeline.ingestor.publish.TradePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.time.Duration;
 
 /**
  * Down while Kafka is not acknowledging what the ingestor sends (trades pending and no acknowledgement for
@@ -21,8 +20,9 @@ public class KafkaPublishingReadinessCheck implements HealthCheck {
     private final TradePublisher publisher;
     private final Duration maxAckDelay;
 
-    public KafkaPublishingReadinessCheck(TradePublisher publisher,
-                                         @ConfigProperty(name = "ingestor.health.max-ack-delay", defaultValue = "5s") Duration maxAckDelay) {
+    public KafkaPublishingReadinessCheck(
+            TradePublisher publisher,
+            @ConfigProperty(name = "ingestor.health.max-ack-delay", defaultValue = "5s") Duration maxAckDelay) {
         this.publisher = publisher;
         this.maxAckDelay = maxAckDelay;
     }
@@ -33,7 +33,8 @@ public class KafkaPublishingReadinessCheck implements HealthCheck {
         long sinceAck = publisher.nanosSinceLastAck();
         long lastFailure = publisher.lastFailureNanos();
         boolean stalled = pending > 0 && sinceAck > maxAckDelay.toNanos();
-        boolean recentLoss = lastFailure != 0 && System.nanoTime() - lastFailure < maxAckDelay.toNanos()
+        boolean recentLoss = lastFailure != 0
+                && System.nanoTime() - lastFailure < maxAckDelay.toNanos()
                 && lastFailure - publisher.lastAckNanos() > 0;
         return HealthCheckResponse.named("kafka-publishing")
                 .status(!stalled && !recentLoss)

@@ -14,8 +14,7 @@ public final class SecretRedaction {
     public static final String MASK = "<redacted>";
     private static final List<String> SECRETS = new CopyOnWriteArrayList<>();
 
-    private SecretRedaction() {
-    }
+    private SecretRedaction() {}
 
     public static void register(String secret) {
         if (secret == null || secret.isEmpty()) {

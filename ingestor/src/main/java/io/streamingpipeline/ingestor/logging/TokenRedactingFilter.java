@@ -1,10 +1,9 @@
 package io.streamingpipeline.ingestor.logging;
 
 import io.quarkus.logging.LoggingFilter;
-import org.jboss.logmanager.ExtLogRecord;
-
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * Last line of defence: rewrites any log record (message, parameters, exception messages) that would print a known
@@ -42,7 +41,8 @@ public final class TokenRedactingFilter implements Filter {
     }
 
     private static Throwable redactedCopy(Throwable t, int depth) {
-        RedactedException copy = new RedactedException(t.getClass().getName() + ": " + SecretRedaction.redact(t.getMessage()),
+        RedactedException copy = new RedactedException(
+                t.getClass().getName() + ": " + SecretRedaction.redact(t.getMessage()),
                 t.getCause() != null && depth < 20 ? redactedCopy(t.getCause(), depth + 1) : null);
         copy.setStackTrace(t.getStackTrace());
         return copy;

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.streamingpipeline.contract.RejectReason;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -71,25 +70,46 @@ public class IngestorMetrics {
 
     public IngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        framesReceived = Counter.builder("ingestor.frames.received").description("Websocket messages received from the feed").register(registry);
-        tradesReceived = Counter.builder("ingestor.trades.received").description("Trade elements received in trade frames, valid or not").register(registry);
-        tradesPublished = Counter.builder("ingestor.trades.published").description("Trades acknowledged by Kafka").register(registry);
-        pings = Counter.builder("ingestor.pings.received").description("Keep-alive pings received").register(registry);
-        producerErrors = Counter.builder("ingestor.producer.errors").description("Records the Kafka producer failed to deliver (trades and dead letters)").register(registry);
-        deadLettersPublished = Counter.builder("ingestor.dead.letters.published").description("Dead letters acknowledged by Kafka").register(registry);
+        framesReceived = Counter.builder("ingestor.frames.received")
+                .description("Websocket messages received from the feed")
+                .register(registry);
+        tradesReceived = Counter.builder("ingestor.trades.received")
+                .description("Trade elements received in trade frames, valid or not")
+                .register(registry);
+        tradesPublished = Counter.builder("ingestor.trades.published")
+                .description("Trades acknowledged by Kafka")
+                .register(registry);
+        pings = Counter.builder("ingestor.pings.received")
+                .description("Keep-alive pings received")
+                .register(registry);
+        producerErrors = Counter.builder("ingestor.producer.errors")
+                .description("Records the Kafka producer failed to deliver (trades and dead letters)")
+                .register(registry);
+        deadLettersPublished = Counter.builder("ingestor.dead.letters.published")
+                .description("Dead letters acknowledged by Kafka")
+                .register(registry);
         deadLettersDropped = Counter.builder("ingestor.dead.letters.dropped")
-                .description("Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
+                .description(
+                        "Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
-            rejected.put(r, Counter.builder("ingestor.trades.rejected").description("Frames or trades rejected, by reason")
-                    .tag("reason", r.label()).register(registry));
+            rejected.put(
+                    r,
+                    Counter.builder("ingestor.trades.rejected")
+                            .description("Frames or trades rejected, by reason")
+                            .tag("reason", r.label())
+                            .register(registry));
             rejectedTally.put(r, new LongAdder());
         }
         framesDropped(DROPPED_STALE_CONNECTION);
         framesDropped(DROPPED_TOO_LARGE);
         for (LossReason r : LossReason.values()) {
-            lost.put(r, Counter.builder("ingestor.trades.lost").description("Valid trades that did not reach Kafka, by reason")
-                    .tag("reason", r.label()).register(registry));
+            lost.put(
+                    r,
+                    Counter.builder("ingestor.trades.lost")
+                            .description("Valid trades that did not reach Kafka, by reason")
+                            .tag("reason", r.label())
+                            .register(registry));
             lostTally.put(r, new LongAdder());
         }
         publishLatency = Timer.builder("ingestor.publish.latency")
@@ -127,9 +147,13 @@ public class IngestorMetrics {
 
     private Counter framesDropped(String reason) {
         framesDroppedTally.computeIfAbsent(reason, r -> new LongAdder());
-        return framesDropped.computeIfAbsent(reason, r -> Counter.builder("ingestor.frames.dropped")
-                .description("Websocket messages not published: too large to read, or from a connection already given up on")
-                .tag("reason", r).register(registry));
+        return framesDropped.computeIfAbsent(
+                reason,
+                r -> Counter.builder("ingestor.frames.dropped")
+                        .description(
+                                "Websocket messages not published: too large to read, or from a connection already given up on")
+                        .tag("reason", r)
+                        .register(registry));
     }
 
     public void tradesReceived(int n) {
@@ -175,34 +199,51 @@ public class IngestorMetrics {
         double lostTotal = 0;
         for (var e : lostTally.entrySet()) {
             lostTotal += e.getValue().sum();
-            lost.append(lost.isEmpty() ? "" : ", ").append(e.getKey().label()).append('=').append(e.getValue().sum());
+            lost.append(lost.isEmpty() ? "" : ", ")
+                    .append(e.getKey().label())
+                    .append('=')
+                    .append(e.getValue().sum());
         }
         double rejectedTotal = 0;
         for (LongAdder c : rejectedTally.values()) {
             rejectedTotal += c.sum();
         }
         StringBuilder dropped = new StringBuilder();
-        framesDroppedTally.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ").append(reason).append('=').append(c.sum()));
-        return String.format(java.util.Locale.ROOT,
+        framesDroppedTally.forEach((reason, c) -> dropped.append(dropped.isEmpty() ? "" : ", ")
+                .append(reason)
+                .append('=')
+                .append(c.sum()));
+        return String.format(
+                java.util.Locale.ROOT,
                 "Tally: trades_received=%d trades_published=%d trades_rejected=%d trades_lost=%d (%s) frames_received=%d frames_dropped=(%s)",
-                tradesReceivedTally.sum(), tradesPublishedTally.sum(), (long) rejectedTotal, (long) lostTotal, lost,
-                framesReceivedTally.sum(), dropped);
+                tradesReceivedTally.sum(),
+                tradesPublishedTally.sum(),
+                (long) rejectedTotal,
+                (long) lostTotal,
+                lost,
+                framesReceivedTally.sum(),
+                dropped);
     }
 
     public void unknownType(String typeLabel) {
-        counter(unknownTypes, "ingestor.frames.unknown", "Frames of types this ingestor skips", "type", typeLabel).increment();
+        counter(unknownTypes, "ingestor.frames.unknown", "Frames of types this ingestor skips", "type", typeLabel)
+                .increment();
     }
 
     public void errorFrame(String kind) {
-        counter(errorFrames, "ingestor.feed.errors", "Error frames sent by the feed, by kind", "kind", kind).increment();
+        counter(errorFrames, "ingestor.feed.errors", "Error frames sent by the feed, by kind", "kind", kind)
+                .increment();
     }
 
     public void reconnect(String cause) {
-        counter(reconnects, "ingestor.feed.reconnects", "Reconnects to the feed, by cause", "cause", cause).increment();
+        counter(reconnects, "ingestor.feed.reconnects", "Reconnects to the feed, by cause", "cause", cause)
+                .increment();
     }
 
     private Counter counter(Map<String, Counter> cache, String name, String description, String tag, String value) {
         String label = cache.size() >= MAX_TYPE_LABELS && !cache.containsKey(value) ? "other" : value;
-        return cache.computeIfAbsent(label, v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
+        return cache.computeIfAbsent(
+                label,
+                v -> Counter.builder(name).description(description).tag(tag, v).register(registry));
     }
 }

@@ -1,7 +1,6 @@
 package io.streamingpipeline.ingestor.publish;
 
 import io.streamingpipeline.contract.Trade;
-
 import java.util.List;
 
 /**
@@ -13,12 +12,12 @@ final class TradeFootprint {
 
     /** Trade, UUID, boxed-free fields, ProducerRecord and its callback, without the variable parts. */
     private static final long FIXED = 256;
+
     private static final long STRING = 48;
     private static final long LIST = 48;
     private static final long LIST_SLOT = 8;
 
-    private TradeFootprint() {
-    }
+    private TradeFootprint() {}
 
     static long bytes(Trade trade) {
         long bytes = FIXED + STRING + trade.symbol().length();

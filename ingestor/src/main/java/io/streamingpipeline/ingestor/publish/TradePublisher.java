@@ -2,33 +2,32 @@ package io.streamingpipeline.ingestor.publish;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.event.Observes;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.streamingpipeline.contract.DeadLetter;
+import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.ingestor.feed.Rejection;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics.LossReason;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import io.streamingpipeline.contract.RejectReason;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Sends valid trades to the {@value #TRADES} channel (key = symbol) and rejections to {@value #DEAD_LETTERS}.
@@ -61,15 +60,16 @@ public class TradePublisher {
     static final long MAX_PENDING_BYTES = 32L * 1024 * 1024;
     /** Raw text of dead letters handed to the producer and not yet acknowledged. */
     static final long MAX_DEAD_LETTER_BYTES = 16L * 1024 * 1024;
+
     static final Duration LOSS_LOG_INTERVAL = Duration.ofSeconds(10);
     /** The cause logged for trades lost to {@link #MAX_PENDING} (one shared instance: it carries no stack trace). */
-    private static final IllegalStateException PENDING_LIMIT = new IllegalStateException(
-            MAX_PENDING + " trades are waiting for Kafka's acknowledgement") {
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
+    private static final IllegalStateException PENDING_LIMIT =
+            new IllegalStateException(MAX_PENDING + " trades are waiting for Kafka's acknowledgement") {
+                @Override
+                public synchronized Throwable fillInStackTrace() {
+                    return this;
+                }
+            };
 
     private final Emitter<Trade> trades;
     private final Emitter<DeadLetter> deadLetters;
@@ -85,10 +85,14 @@ public class TradePublisher {
     private final AtomicLong lastFailureNanos = new AtomicLong();
     private final AtomicLong lossesSinceLog = new AtomicLong();
 
-    public TradePublisher(@Channel(TRADES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER_SIZE) Emitter<Trade> trades,
-                          @Channel(DEAD_LETTERS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<DeadLetter> deadLetters,
-                          IngestorMetrics metrics, KafkaClientService kafkaClients,
-                          @ConfigProperty(name = "mp.messaging.outgoing.trades.topic") String topic) {
+    public TradePublisher(
+            @Channel(TRADES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER_SIZE)
+                    Emitter<Trade> trades,
+            @Channel(DEAD_LETTERS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                    Emitter<DeadLetter> deadLetters,
+            IngestorMetrics metrics,
+            KafkaClientService kafkaClients,
+            @ConfigProperty(name = "mp.messaging.outgoing.trades.topic") String topic) {
         this.trades = trades;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -130,7 +134,8 @@ public class TradePublisher {
         kafka.runOnSendingThread(p -> {
                     sendAll(p, frameTrades, receivedNanos);
                 })
-                .subscribe().with(sent -> { }, notRun -> {
+                .subscribe()
+                .with(sent -> {}, notRun -> {
                     // the producer is closed (shutdown): none of these trades was handed to it
                     pendingBytes.addAndGet(-frameBytes);
                     for (int i = 0; i < n; i++) {
@@ -166,10 +171,16 @@ public class TradePublisher {
     /** A valid trade larger than a Kafka request may be: it is not lost but dead-lettered, as bad input is. */
     private void tooLarge(Trade trade, RecordTooLargeException cause) {
         metrics.rejected(RejectReason.TOO_LARGE);
-        String raw = trade.symbol() + " " + trade.timestampUnix() + " with " + (trade.conditions() == null ? 0 : trade.conditions().size())
-                + " conditions";
-        Log.warnf("A trade of %s is larger than a Kafka request may be (%s); sent to the dead-letter topic", trade.symbol(), cause.getMessage());
-        reject(new Rejection(RejectReason.TOO_LARGE, "the trade is larger than the producer's max.request.size: " + cause.getMessage(), raw),
+        String raw = trade.symbol() + " " + trade.timestampUnix() + " with "
+                + (trade.conditions() == null ? 0 : trade.conditions().size()) + " conditions";
+        Log.warnf(
+                "A trade of %s is larger than a Kafka request may be (%s); sent to the dead-letter topic",
+                trade.symbol(), cause.getMessage());
+        reject(
+                new Rejection(
+                        RejectReason.TOO_LARGE,
+                        "the trade is larger than the producer's max.request.size: " + cause.getMessage(),
+                        raw),
                 System.currentTimeMillis());
     }
 
@@ -185,7 +196,9 @@ public class TradePublisher {
 
     private void publish(Trade trade, long receivedNanos) {
         Message<Trade> message = Message.of(trade)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(trade.symbol()).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(trade.symbol())
+                        .build())
                 .withAck(() -> acked(receivedNanos))
                 .withNack(failure -> nacked(failure));
         pending.incrementAndGet();
@@ -198,25 +211,33 @@ public class TradePublisher {
     }
 
     public void reject(Rejection rejection, long rejectedAtMillis) {
-        DeadLetter letter = new DeadLetter(rejection.reason().label(), rejection.detail(), rejection.raw(), "ingestor", rejectedAtMillis);
+        DeadLetter letter = new DeadLetter(
+                rejection.reason().label(), rejection.detail(), rejection.raw(), "ingestor", rejectedAtMillis);
         Message<DeadLetter> message = Message.of(letter)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.reason()).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(letter.reason())
+                        .build())
                 .withAck(() -> {
-                    deadLetterBytes.addAndGet(-(letter.raw().length() + letter.detail().length()));
+                    deadLetterBytes.addAndGet(
+                            -(letter.raw().length() + letter.detail().length()));
                     metrics.deadLetterPublished();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    deadLetterBytes.addAndGet(-(letter.raw().length() + letter.detail().length()));
+                    deadLetterBytes.addAndGet(
+                            -(letter.raw().length() + letter.detail().length()));
                     metrics.producerError();
-                    Log.warnf("A dead letter (reason %s) could not be written to Kafka: %s", letter.reason(), failure.getClass().getSimpleName());
+                    Log.warnf(
+                            "A dead letter (reason %s) could not be written to Kafka: %s",
+                            letter.reason(), failure.getClass().getSimpleName());
                     return CompletableFuture.completedFuture(null);
                 });
         long bytes = letter.raw().length() + letter.detail().length();
         if (deadLetterBytes.get() + bytes > MAX_DEAD_LETTER_BYTES) {
             metrics.deadLetterDropped();
-            Log.warnf("A dead letter (reason %s) was dropped: %d bytes of dead letters already wait for Kafka", letter.reason(),
-                    deadLetterBytes.get());
+            Log.warnf(
+                    "A dead letter (reason %s) was dropped: %d bytes of dead letters already wait for Kafka",
+                    letter.reason(), deadLetterBytes.get());
             return;
         }
         deadLetterBytes.addAndGet(bytes);
@@ -248,8 +269,12 @@ public class TradePublisher {
         metrics.lost(reason);
         lastFailureNanos.set(System.nanoTime());
         if (lossesSinceLog.getAndIncrement() == 0) {
-            Log.errorf("Trades are being LOST: %s (%s: %s). Counted in ingestor_trades_lost_total; a summary follows every %d s.",
-                    reason.label(), cause.getClass().getSimpleName(), cause.getMessage(), LOSS_LOG_INTERVAL.toSeconds());
+            Log.errorf(
+                    "Trades are being LOST: %s (%s: %s). Counted in ingestor_trades_lost_total; a summary follows every %d s.",
+                    reason.label(),
+                    cause.getClass().getSimpleName(),
+                    cause.getMessage(),
+                    LOSS_LOG_INTERVAL.toSeconds());
         }
     }
 
@@ -257,7 +282,9 @@ public class TradePublisher {
     void reportLosses() {
         long n = lossesSinceLog.getAndSet(0);
         if (n > 1) {
-            Log.errorf("LOST %d trade(s) in the last %d s. See ingestor_trades_lost_total by reason.", n - 1, LOSS_LOG_INTERVAL.toSeconds());
+            Log.errorf(
+                    "LOST %d trade(s) in the last %d s. See ingestor_trades_lost_total by reason.",
+                    n - 1, LOSS_LOG_INTERVAL.toSeconds());
         }
     }
 

@@ -1,27 +1,28 @@
 package io.streamingpipeline.ingestor.feed;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FrameParserTest {
 
     private static final long NOW = 1_764_000_000_500L;
     private final AtomicLong ids = new AtomicLong();
-    private final FrameParser parser = new FrameParser(new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
-            () -> new UUID(0x7000, ids.incrementAndGet()), Duration.ofHours(1));
+    private final FrameParser parser = new FrameParser(
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+            () -> new UUID(0x7000, ids.incrementAndGet()),
+            Duration.ofHours(1));
 
     @Test
     void readsEveryFieldOfATradeFrame() {
@@ -35,10 +36,11 @@ class FrameParserTest {
         assertThat(frame).isInstanceOf(Frame.Trades.class);
         Frame.Trades trades = (Frame.Trades) frame;
         assertThat(trades.rejected()).isEmpty();
-        assertThat(trades.valid()).containsExactly(
-                new Trade(new UUID(0x7000, 1), "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, null, NOW),
-                new Trade(new UUID(0x7000, 2), "AAPL", 231.0, 0.0, 1764000000100L, List.of("1", "12"), NOW),
-                new Trade(new UUID(0x7000, 3), "COINBASE:BTC-USD", 1e-8, 5.0, 1764000000001L, null, NOW));
+        assertThat(trades.valid())
+                .containsExactly(
+                        new Trade(new UUID(0x7000, 1), "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, null, NOW),
+                        new Trade(new UUID(0x7000, 2), "AAPL", 231.0, 0.0, 1764000000100L, List.of("1", "12"), NOW),
+                        new Trade(new UUID(0x7000, 3), "COINBASE:BTC-USD", 1e-8, 5.0, 1764000000001L, null, NOW));
     }
 
     @Test

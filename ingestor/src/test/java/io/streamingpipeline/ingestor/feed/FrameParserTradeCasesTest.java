@@ -1,12 +1,11 @@
 package io.streamingpipeline.ingestor.feed;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract's table of trade cases ({@code /contract/trade-cases.json}, also run against the contract and the
@@ -24,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FrameParserTradeCasesTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Contract field -> Finnhub field. */
-    private static final Map<String, String> FEED_FIELDS = Map.of("symbol", "s", "price", "p", "volume", "v",
-            "timestamp_unix", "t", "conditions", "c");
+    private static final Map<String, String> FEED_FIELDS =
+            Map.of("symbol", "s", "price", "p", "volume", "v", "timestamp_unix", "t", "conditions", "c");
 
     record FeedCase(String name, String element, String reason) {
         @Override
@@ -57,7 +57,9 @@ class FrameParserTradeCasesTest {
             ObjectNode element = base.deepCopy();
             c.path("set").fields().forEachRemaining(f -> element.set(FEED_FIELDS.get(f.getKey()), f.getValue()));
             c.path("remove").forEach(f -> element.remove(FEED_FIELDS.get(f.textValue())));
-            cases.add(new FeedCase(c.get("name").textValue(), MAPPER.writeValueAsString(element),
+            cases.add(new FeedCase(
+                    c.get("name").textValue(),
+                    MAPPER.writeValueAsString(element),
                     c.get("reason").isNull() ? null : c.get("reason").textValue()));
         }
         return cases;
@@ -67,15 +69,20 @@ class FrameParserTradeCasesTest {
     @MethodSource("cases")
     void theFrameParserGivesEachFeedTradeTheReasonOfTheTable(FeedCase c) throws Exception {
         JsonNode table = table();
-        FrameParser parser = new FrameParser(MAPPER, () -> new UUID(0x7000, 1),
+        FrameParser parser = new FrameParser(
+                MAPPER,
+                () -> new UUID(0x7000, 1),
                 Duration.ofSeconds(table.get("max_future_skew_seconds").longValue()));
-        Frame.Trades trades = (Frame.Trades) parser.parse("{\"type\":\"trade\",\"data\":[" + c.element() + "]}",
+        Frame.Trades trades = (Frame.Trades) parser.parse(
+                "{\"type\":\"trade\",\"data\":[" + c.element() + "]}",
                 table.get("reference_millis").longValue());
         if (c.reason() == null) {
             assertThat(trades.rejected()).as(c.element()).isEmpty();
             assertThat(trades.valid()).hasSize(1);
         } else {
-            assertThat(trades.rejected()).as(c.element()).singleElement()
+            assertThat(trades.rejected())
+                    .as(c.element())
+                    .singleElement()
                     .satisfies(r -> assertThat(r.reason().label()).isEqualTo(c.reason()));
         }
     }

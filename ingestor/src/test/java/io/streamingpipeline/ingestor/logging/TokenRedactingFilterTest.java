@@ -1,14 +1,13 @@
 package io.streamingpipeline.ingestor.logging;
 
-import org.jboss.logmanager.ExtLogRecord;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.logging.Level;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class TokenRedactingFilterTest {
 
@@ -22,10 +21,12 @@ class TokenRedactingFilterTest {
 
     @Test
     void rewritesFormattedMessagesAndParameters() {
-        ExtLogRecord record = new ExtLogRecord(Level.WARNING, "connecting to %s", ExtLogRecord.FormatStyle.PRINTF, "test");
+        ExtLogRecord record =
+                new ExtLogRecord(Level.WARNING, "connecting to %s", ExtLogRecord.FormatStyle.PRINTF, "test");
         record.setParameters(new Object[] {"wss://ws.finnhub.io/?token=" + TOKEN});
         assertThat(filter.isLoggable(record)).isTrue();
-        assertThat(record.getFormattedMessage()).isEqualTo("connecting to wss://ws.finnhub.io/?token=" + SecretRedaction.MASK);
+        assertThat(record.getFormattedMessage())
+                .isEqualTo("connecting to wss://ws.finnhub.io/?token=" + SecretRedaction.MASK);
     }
 
     @Test
@@ -42,7 +43,10 @@ class TokenRedactingFilterTest {
         filter.isLoggable(record);
         StringWriter out = new StringWriter();
         record.getThrown().printStackTrace(new PrintWriter(out));
-        assertThat(out.toString()).doesNotContain(TOKEN).contains("IllegalStateException: outer").contains(SecretRedaction.MASK);
+        assertThat(out.toString())
+                .doesNotContain(TOKEN)
+                .contains("IllegalStateException: outer")
+                .contains(SecretRedaction.MASK);
     }
 
     @Test
@@ -59,6 +63,9 @@ class TokenRedactingFilterTest {
     @Test
     void describeRedactsMessagesAndCauses() {
         String d = SecretRedaction.describe(new RuntimeException("a " + TOKEN, new IllegalArgumentException(TOKEN)));
-        assertThat(d).doesNotContain(TOKEN).startsWith("RuntimeException: a <redacted>").contains("IllegalArgumentException");
+        assertThat(d)
+                .doesNotContain(TOKEN)
+                .startsWith("RuntimeException: a <redacted>")
+                .contains("IllegalArgumentException");
     }
 }

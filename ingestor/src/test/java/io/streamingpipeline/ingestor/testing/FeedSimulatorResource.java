@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.streamingpipeline.simulator.DropMode;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,6 +16,7 @@ public class FeedSimulatorResource implements QuarkusTestResourceLifecycleManage
 
     /** A recognisable secret: tests assert that it never shows up. */
     public static final String TOKEN = "test-token-9f8e7d6c5b4a";
+
     public static final String SYMBOLS = "BINANCE:BTCUSDT,BINANCE:ETHUSDT,COINBASE:BTC-USD";
 
     private FeedSimulator simulator;
@@ -39,7 +39,8 @@ public class FeedSimulatorResource implements QuarkusTestResourceLifecycleManage
                 .withUnknownTypeEveryFrames(13)
                 .withRecordTrades(true);
         if (args.containsKey("dropEveryTrades")) {
-            config = config.withDropEveryTrades(Long.parseLong(args.get("dropEveryTrades")), DropMode.valueOf(args.get("dropMode")))
+            config = config.withDropEveryTrades(
+                            Long.parseLong(args.get("dropEveryTrades")), DropMode.valueOf(args.get("dropMode")))
                     .withMaxDrops(Integer.parseInt(args.getOrDefault("maxDrops", "1")));
         }
         if (args.containsKey("idleTimeout")) {
@@ -47,12 +48,18 @@ public class FeedSimulatorResource implements QuarkusTestResourceLifecycleManage
         }
         simulator = FeedSimulator.start(config);
         return Map.of(
-                "finnhub.url", simulator.uri().toString(),
-                "finnhub.token", TOKEN,
-                "finnhub.symbols", args.getOrDefault("symbols", SYMBOLS),
-                "finnhub.reconnect.initial-backoff", "100ms",
-                "finnhub.reconnect.max-backoff", "1s",
-                "finnhub.watchdog.idle-timeout", args.getOrDefault("idleTimeout", "150s"));
+                "finnhub.url",
+                simulator.uri().toString(),
+                "finnhub.token",
+                TOKEN,
+                "finnhub.symbols",
+                args.getOrDefault("symbols", SYMBOLS),
+                "finnhub.reconnect.initial-backoff",
+                "100ms",
+                "finnhub.reconnect.max-backoff",
+                "1s",
+                "finnhub.watchdog.idle-timeout",
+                args.getOrDefault("idleTimeout", "150s"));
     }
 
     @Override

@@ -6,10 +6,14 @@ import io.streamingpipeline.localstack.ingestor.PrometheusText;
 /** {@code /q/metrics} of the application under {@code @QuarkusTest}. */
 public final class Metrics {
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     public static PrometheusText scrape() {
-        return new PrometheusText(RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return new PrometheusText(RestAssured.given()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

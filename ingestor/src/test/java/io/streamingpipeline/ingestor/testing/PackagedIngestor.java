@@ -1,15 +1,13 @@
 package io.streamingpipeline.ingestor.testing;
 
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
-
 import java.nio.file.Path;
 import java.util.Map;
 
 /** This module's packaged app ({@code package} runs before failsafe), its console log in {@code target/it-logs}. */
 public final class PackagedIngestor {
 
-    private PackagedIngestor() {
-    }
+    private PackagedIngestor() {}
 
     public static IngestorProcess start(String name, Map<String, String> env) {
         return start(name, env, "-Xmx512m");

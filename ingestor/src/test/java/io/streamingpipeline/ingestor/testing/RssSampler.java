@@ -1,7 +1,6 @@
 package io.streamingpipeline.ingestor.testing;
 
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
-
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +17,8 @@ public final class RssSampler implements AutoCloseable {
     private final AtomicLong maxMegabytes = new AtomicLong(-1);
 
     public RssSampler(IngestorProcess ingestor) {
-        timer.scheduleAtFixedRate(() -> maxMegabytes.accumulateAndGet(ingestor.rssMegabytes(), Math::max),
-                0, 200, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> maxMegabytes.accumulateAndGet(ingestor.rssMegabytes(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
     }
 
     public long maxMegabytes() {

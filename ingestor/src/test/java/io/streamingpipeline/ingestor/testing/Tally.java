@@ -2,7 +2,6 @@ package io.streamingpipeline.ingestor.testing;
 
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +16,11 @@ public record Tally(long received, long published, long rejected, long lost) {
 
     public static Tally of(IngestorProcess ingestor) {
         PrometheusText m = ingestor.metrics();
-        return new Tally((long) m.value("ingestor_trades_received_total"), (long) m.value("ingestor_trades_published_total"),
-                (long) m.value("ingestor_trades_rejected_total"), (long) m.value("ingestor_trades_lost_total"));
+        return new Tally(
+                (long) m.value("ingestor_trades_received_total"),
+                (long) m.value("ingestor_trades_published_total"),
+                (long) m.value("ingestor_trades_rejected_total"),
+                (long) m.value("ingestor_trades_lost_total"));
     }
 
     /** The last line logged at shutdown (a log file may hold earlier runs); fails when there is none. */
@@ -26,7 +28,10 @@ public record Tally(long received, long published, long rejected, long lost) {
         Matcher m = LINE.matcher(log);
         Tally last = null;
         while (m.find()) {
-            last = new Tally(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+            last = new Tally(
+                    Long.parseLong(m.group(1)),
+                    Long.parseLong(m.group(2)),
+                    Long.parseLong(m.group(3)),
                     Long.parseLong(m.group(4)));
         }
         if (last == null) {

@@ -12,15 +12,19 @@ import java.util.stream.Collectors;
 /** Writes a single-node Cassandra's {@code cassandra.yaml} and its logback configuration into its data dir. */
 final class CassandraConfigFiles {
 
-    private CassandraConfigFiles() {
-    }
+    private CassandraConfigFiles() {}
 
     /**
      * One node on 127.0.0.1, all directories under {@code dataDir}, password authentication with role-based
      * authorization, and group commit (an acknowledged write is on disk: see shared/versions.md, "Durability").
      * Values are YAML scalars as written; {@code overrides} replace or add top-level keys.
      */
-    static Map<String, String> settings(String clusterName, Path dataDir, String host, int nativePort, int storagePort,
+    static Map<String, String> settings(
+            String clusterName,
+            Path dataDir,
+            String host,
+            int nativePort,
+            int storagePort,
             Map<String, String> overrides) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("cluster_name", quote(clusterName));
@@ -40,8 +44,10 @@ final class CassandraConfigFiles {
         s.put("commitlog_sync", "group");
         s.put("commitlog_sync_group_window", "2ms");
 
-        s.put("seed_provider", "\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n"
-                + "    parameters:\n      - seeds: " + quote(host + ":" + storagePort));
+        s.put(
+                "seed_provider",
+                "\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n"
+                        + "    parameters:\n      - seeds: " + quote(host + ":" + storagePort));
         s.put("listen_address", host);
         s.put("rpc_address", host);
         s.put("storage_port", Integer.toString(storagePort));
@@ -63,10 +69,11 @@ final class CassandraConfigFiles {
     }
 
     static void writeYaml(Path file, Map<String, String> settings) {
-        String text = "# Written by io.streamingpipeline.localstack.cassandra.CassandraNode at every start; edits are lost.\n"
-                + settings.entrySet().stream()
-                        .map(e -> e.getKey() + ":" + (e.getValue().startsWith("\n") ? "" : " ") + e.getValue())
-                        .collect(Collectors.joining("\n", "", "\n"));
+        String text =
+                "# Written by io.streamingpipeline.localstack.cassandra.CassandraNode at every start; edits are lost.\n"
+                        + settings.entrySet().stream()
+                                .map(e -> e.getKey() + ":" + (e.getValue().startsWith("\n") ? "" : " ") + e.getValue())
+                                .collect(Collectors.joining("\n", "", "\n"));
         write(file, text);
     }
 
@@ -105,7 +112,10 @@ final class CassandraConfigFiles {
     }
 
     private static String xml(String value) {
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return value.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     private static void write(Path file, String text) {

@@ -294,8 +294,8 @@ public final class CassandraNode extends EngineProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create the directories of " + dataDir, e);
         }
-        CassandraConfigFiles.writeYaml(yaml,
-                CassandraConfigFiles.settings(clusterName, dataDir, HOST, nativePort, storagePort, overrides));
+        CassandraConfigFiles.writeYaml(
+                yaml, CassandraConfigFiles.settings(clusterName, dataDir, HOST, nativePort, storagePort, overrides));
         CassandraConfigFiles.writeLogback(logback, logFile());
 
         JavaProcess.Builder builder = JavaProcess.builder(MAIN_CLASS)
@@ -326,9 +326,10 @@ public final class CassandraNode extends EngineProcess {
 
     private Path jammJar() {
         try (Stream<Path> files = Files.list(libDir)) {
-            return files.filter(f -> f.getFileName().toString().matches("jamm-[0-9.]+\\.jar")).findFirst()
-                    .orElseThrow(() -> new EngineStartException("No jamm-*.jar in " + libDir
-                            + " (Cassandra needs it as -javaagent)"));
+            return files.filter(f -> f.getFileName().toString().matches("jamm-[0-9.]+\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new EngineStartException(
+                            "No jamm-*.jar in " + libDir + " (Cassandra needs it as -javaagent)"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -347,7 +348,8 @@ public final class CassandraNode extends EngineProcess {
         Exception last = null;
         while (true) {
             checkAlive();
-            try (CqlSession admin = sessionBuilder(SUPERUSER, SUPERUSER_PASSWORD, false).build()) {
+            try (CqlSession admin =
+                    sessionBuilder(SUPERUSER, SUPERUSER_PASSWORD, false).build()) {
                 provisionRoles(admin);
                 break;
             } catch (RuntimeException e) {
@@ -501,11 +503,11 @@ public final class CassandraNode extends EngineProcess {
          */
         public CassandraNode start() {
             int[] free = FreePorts.pick(2);
-            CassandraNode node = new CassandraNode(this, nativePort != 0 ? nativePort : free[0],
-                    storagePort != 0 ? storagePort : free[1]);
+            CassandraNode node = new CassandraNode(
+                    this, nativePort != 0 ? nativePort : free[0], storagePort != 0 ? storagePort : free[1]);
             if (node.username.equals(node.readerUsername)) {
-                throw new IllegalArgumentException("the application role and the read-only role are both '"
-                        + node.username + "'");
+                throw new IllegalArgumentException(
+                        "the application role and the read-only role are both '" + node.username + "'");
             }
             if (node.nativePort == node.storagePort) {
                 throw new IllegalArgumentException("Native and storage port are both " + node.nativePort);

@@ -1,8 +1,7 @@
 package io.streamingpipeline.localstack.cassandra;
 
-import io.streamingpipeline.localstack.SharedEngine;
-
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.streamingpipeline.localstack.SharedEngine;
 
 /**
  * One Cassandra node per test JVM, shared by every test class that asks for it: started on the first {@link #get()}
@@ -14,11 +13,14 @@ import com.datastax.oss.driver.api.core.CqlSession;
  */
 public final class SharedCassandra {
 
-    private static final SharedEngine<CassandraNode> SHARED = new SharedEngine<>("cassandra", CassandraNode::start, CassandraNode::stop,
-            n -> n.contactPoint() + " (pid " + n.pid() + ", user " + n.username() + ", log " + n.logFile() + ", started in " + n.lastStartDuration().toMillis() + " ms)");
+    private static final SharedEngine<CassandraNode> SHARED = new SharedEngine<>(
+            "cassandra",
+            CassandraNode::start,
+            CassandraNode::stop,
+            n -> n.contactPoint() + " (pid " + n.pid() + ", user " + n.username() + ", log " + n.logFile()
+                    + ", started in " + n.lastStartDuration().toMillis() + " ms)");
 
-    private SharedCassandra() {
-    }
+    private SharedCassandra() {}
 
     /** The shared node, started (and waited for) on the first call. Throws the same failure on every call if it could not start. */
     public static CassandraNode get() {

@@ -4,7 +4,6 @@ import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.JavaProcess;
 import io.streamingpipeline.localstack.process.LogTail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,7 +26,9 @@ public final class IngestorProcess implements AutoCloseable {
 
     /** Quarkus' fast-jar entry point; it finds the application next to its own jar. */
     private static final String ENTRY_POINT = "io.quarkus.bootstrap.runner.QuarkusEntryPoint";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final JavaProcess process;
     private final int httpPort;
@@ -68,7 +69,8 @@ public final class IngestorProcess implements AutoCloseable {
     /** HTTP status of GET {@code path}, or -1 when the ingestor does not answer. */
     public int status(String path) {
         try {
-            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -79,7 +81,8 @@ public final class IngestorProcess implements AutoCloseable {
 
     public String get(String path) {
         try {
-            return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + path + " on the ingestor failed", e);
         } catch (InterruptedException e) {
@@ -93,7 +96,9 @@ public final class IngestorProcess implements AutoCloseable {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Resident memory of the ingestor's JVM in MiB (Linux), or -1. */
@@ -113,7 +118,8 @@ public final class IngestorProcess implements AutoCloseable {
     /** SIGTERM, as Docker and Kubernetes stop it; waits for the exit and returns its code. */
     public int terminate(Duration timeout) {
         if (!process.stop(timeout)) {
-            throw new IllegalStateException("The ingestor did not stop within " + timeout + " of SIGTERM; killed.\n" + logTail(40));
+            throw new IllegalStateException(
+                    "The ingestor did not stop within " + timeout + " of SIGTERM; killed.\n" + logTail(40));
         }
         return process.exitCode().orElse(-1);
     }
@@ -196,7 +202,8 @@ public final class IngestorProcess implements AutoCloseable {
                 FreePorts.requireFree(httpPort, "the ingestor's HTTP port");
             }
             Path output = log != null ? log : appDir.getParent().resolve("ingestor-" + port + ".log");
-            JavaProcess.Builder pb = JavaProcess.builder(ENTRY_POINT).name("ingestor")
+            JavaProcess.Builder pb = JavaProcess.builder(ENTRY_POINT)
+                    .name("ingestor")
                     .classpathEntry(runner.toAbsolutePath())
                     .jvmOptions(jvmOptions)
                     .environment("QUARKUS_HTTP_HOST", "127.0.0.1")
@@ -210,8 +217,8 @@ public final class IngestorProcess implements AutoCloseable {
             long deadline = started + startTimeout.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new EngineStartException("The ingestor exited with " + process.exitCode().orElse(-1)
-                            + " while starting:\n" + LogTail.of(output, 40));
+                    throw new EngineStartException("The ingestor exited with "
+                            + process.exitCode().orElse(-1) + " while starting:\n" + LogTail.of(output, 40));
                 }
                 if (ingestor.status("/q/health/live") == 200) {
                     return new IngestorProcess(process, port, Duration.ofNanos(System.nanoTime() - started));
@@ -219,7 +226,8 @@ public final class IngestorProcess implements AutoCloseable {
                 sleep(100);
             }
             process.kill();
-            throw new EngineStartException("The ingestor was not live within " + startTimeout + ":\n" + LogTail.of(output, 40));
+            throw new EngineStartException(
+                    "The ingestor was not live within " + startTimeout + ":\n" + LogTail.of(output, 40));
         }
 
         private static void sleep(long millis) {

@@ -23,8 +23,10 @@ public final class PrometheusText {
 
     /** The sum over the samples of {@code name} that carry {@code label="value"}; 0 when absent. */
     public double value(String name, String label, String value) {
-        return sum(Pattern.compile("^" + Pattern.quote(name) + "\\{[^}]*\\b" + Pattern.quote(label + "=\"" + value + "\"")
-                + "[^}]*} (\\S+)$", Pattern.MULTILINE));
+        return sum(Pattern.compile(
+                "^" + Pattern.quote(name) + "\\{[^}]*\\b" + Pattern.quote(label + "=\"" + value + "\"")
+                        + "[^}]*} (\\S+)$",
+                Pattern.MULTILINE));
     }
 
     private double sum(Pattern p) {

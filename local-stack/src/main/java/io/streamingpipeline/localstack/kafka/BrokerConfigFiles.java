@@ -12,12 +12,11 @@ import java.util.stream.Collectors;
 /** Writes a single-node KRaft broker's {@code server.properties} and its log4j2 configuration into its data dir. */
 final class BrokerConfigFiles {
 
-    private BrokerConfigFiles() {
-    }
+    private BrokerConfigFiles() {}
 
     /** Broker+controller in one process, listening on 127.0.0.1 only, every replication factor and ISR 1. */
-    static Map<String, String> serverProperties(Path logDirs, String host, int port, int controllerPort,
-            Map<String, String> overrides) {
+    static Map<String, String> serverProperties(
+            Path logDirs, String host, int port, int controllerPort, Map<String, String> overrides) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -104,7 +103,10 @@ final class BrokerConfigFiles {
     }
 
     private static String xml(String value) {
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return value.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     private static void write(Path file, String text) {

@@ -172,8 +172,10 @@ public final class KafkaBroker extends EngineProcess {
     }
 
     static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
-        TopicDescription description =
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
         Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets =
@@ -201,8 +203,8 @@ public final class KafkaBroker extends EngineProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create " + logDirs, e);
         }
-        BrokerConfigFiles.writeServerProperties(serverProperties,
-                BrokerConfigFiles.serverProperties(logDirs, HOST, port, controllerPort, overrides));
+        BrokerConfigFiles.writeServerProperties(
+                serverProperties, BrokerConfigFiles.serverProperties(logDirs, HOST, port, controllerPort, overrides));
         BrokerConfigFiles.writeLog4j2(log4j2, logFile());
 
         if (Files.exists(logDirs.resolve("meta.properties"))) {
@@ -224,7 +226,12 @@ public final class KafkaBroker extends EngineProcess {
     private void format(Path serverProperties, Path log4j2) {
         JavaProcess formatter = javaProcess("kafka-storage-format", log4j2)
                 .jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-                .args("format", "--cluster-id", newClusterId(), "--config", serverProperties.toString(),
+                .args(
+                        "format",
+                        "--cluster-id",
+                        newClusterId(),
+                        "--config",
+                        serverProperties.toString(),
                         "--ignore-formatted")
                 .start("kafka.tools.StorageTool");
         boolean exited = formatter.waitFor(Duration.ofSeconds(60));
@@ -234,7 +241,8 @@ public final class KafkaBroker extends EngineProcess {
             formatter.kill();
         }
         if (!exited || formatter.exitCode().orElse(-1) != 0) {
-            throw new EngineStartException("Formatting the Kafka storage in " + dataDir().resolve("kafka-logs")
+            throw new EngineStartException("Formatting the Kafka storage in "
+                    + dataDir().resolve("kafka-logs")
                     + (exited ? " failed (exit code " + formatter.exitCode().orElse(-1) + ")" : " took over 60 s")
                     + logs());
         }
@@ -305,7 +313,10 @@ public final class KafkaBroker extends EngineProcess {
             while (true) {
                 checkAlive();
                 try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(2, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -328,8 +339,11 @@ public final class KafkaBroker extends EngineProcess {
             Path out = outFile();
             if (LogTail.contains(log, "Address already in use") || LogTail.contains(out, "Address already in use")) {
                 int taken = FreePorts.isFree(port) ? controllerPort : port;
-                throw new PortInUseException(taken, "Kafka broker " + bootstrapServers() + " / controller port "
-                        + controllerPort + ", seen by the broker at startup", logs());
+                throw new PortInUseException(
+                        taken,
+                        "Kafka broker " + bootstrapServers() + " / controller port " + controllerPort
+                                + ", seen by the broker at startup",
+                        logs());
             }
         }
         super.checkAlive();
@@ -339,15 +353,18 @@ public final class KafkaBroker extends EngineProcess {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             Map<String, TopicDescription> descriptions = admin.describeTopics(partitionsByTopic.keySet())
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             boolean ready = true;
             for (var entry : partitionsByTopic.entrySet()) {
-                List<TopicPartitionInfo> partitions = descriptions.get(entry.getKey()).partitions();
+                List<TopicPartitionInfo> partitions =
+                        descriptions.get(entry.getKey()).partitions();
                 if (partitions.size() != entry.getValue()) {
                     throw new IllegalStateException("Topic " + entry.getKey() + " already exists with "
                             + partitions.size() + " partitions, not " + entry.getValue());
                 }
-                ready &= partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                ready &= partitions.stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
             }
             if (ready) {
                 return;
@@ -392,7 +409,8 @@ public final class KafkaBroker extends EngineProcess {
     static String newClusterId() {
         while (true) {
             UUID uuid = new UUID(RANDOM.nextLong(), RANDOM.nextLong());
-            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+            ByteBuffer bytes = ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits())
                     .putLong(uuid.getLeastSignificantBits());
             String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
             if (!id.startsWith("-") && !id.equals("AAAAAAAAAAAAAAAAAAAAAA") && !id.equals("AAAAAAAAAAAAAAAAAAAAAQ")) {
@@ -407,8 +425,12 @@ public final class KafkaBroker extends EngineProcess {
         private Path libDir;
         private int port;
         private int controllerPort;
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseG1GC",
-                "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent"));
+        private final List<String> jvmOptions = new ArrayList<>(List.of(
+                "-Xmx512m",
+                "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20",
+                "-XX:InitiatingHeapOccupancyPercent=35",
+                "-XX:+ExplicitGCInvokesConcurrent"));
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(90);
         private Duration stopTimeout = Duration.ofSeconds(30);
@@ -466,8 +488,8 @@ public final class KafkaBroker extends EngineProcess {
          */
         public KafkaBroker start() {
             int[] free = FreePorts.pick(2);
-            KafkaBroker broker = new KafkaBroker(this, port != 0 ? port : free[0],
-                    controllerPort != 0 ? controllerPort : free[1]);
+            KafkaBroker broker =
+                    new KafkaBroker(this, port != 0 ? port : free[0], controllerPort != 0 ? controllerPort : free[1]);
             if (broker.port == broker.controllerPort) {
                 throw new IllegalArgumentException("Broker and controller port are both " + broker.port);
             }

@@ -1,7 +1,6 @@
 package io.streamingpipeline.localstack.kafka;
 
 import io.streamingpipeline.localstack.SharedEngine;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,14 @@ import java.util.Map;
  */
 public final class SharedKafka {
 
-    private static final SharedEngine<KafkaBroker> SHARED = new SharedEngine<>("kafka", KafkaBroker::start, KafkaBroker::stop,
-            b -> b.bootstrapServers() + " (pid " + b.pid() + ", log " + b.logFile() + ", started in " + b.lastStartDuration().toMillis() + " ms)");
+    private static final SharedEngine<KafkaBroker> SHARED = new SharedEngine<>(
+            "kafka",
+            KafkaBroker::start,
+            KafkaBroker::stop,
+            b -> b.bootstrapServers() + " (pid " + b.pid() + ", log " + b.logFile() + ", started in "
+                    + b.lastStartDuration().toMillis() + " ms)");
 
-    private SharedKafka() {
-    }
+    private SharedKafka() {}
 
     /** The shared broker, started (and waited for) on the first call. Throws the same failure on every call if it could not start. */
     public static KafkaBroker get() {

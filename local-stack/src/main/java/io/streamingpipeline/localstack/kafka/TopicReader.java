@@ -80,8 +80,8 @@ public final class TopicReader {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private static List<TopicPartition> assignFromBeginning(KafkaConsumer<String, String> consumer, String topic,
-            Duration timeout) {
+    private static List<TopicPartition> assignFromBeginning(
+            KafkaConsumer<String, String> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("Topic " + topic + " does not exist");
@@ -110,7 +110,13 @@ public final class TopicReader {
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
-        return new TopicRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(),
+        return new TopicRecord(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.timestamp(),
+                r.key(),
+                r.value(),
                 Collections.unmodifiableMap(headers));
     }
 }

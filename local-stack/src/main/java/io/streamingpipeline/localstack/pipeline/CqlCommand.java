@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
-
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -21,8 +20,7 @@ final class CqlCommand {
 
     static final int MAX_ROWS = 1000;
 
-    private CqlCommand() {
-    }
+    private CqlCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) {
         Deque<String> rest = new ArrayDeque<>(args);

@@ -10,7 +10,6 @@ import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -44,11 +43,19 @@ final class DayJobCommand {
     static final Set<String> COMMANDS = Set.of("daily-close", "rollups", "replay");
     static final String OPS_DATABASE = "pipeline_ops";
     static final String OPS_USER = "pipeline_ops";
-    private static final Set<String> PIPELINE_OPTIONS = Set.of("--data-dir", "--kafka-port", "--cassandra-port",
-            "--spark-port");
+    private static final Set<String> PIPELINE_OPTIONS =
+            Set.of("--data-dir", "--kafka-port", "--cassandra-port", "--spark-port");
     /** Lines of the job's output that are its result (the rest is Spark's log). */
-    private static final List<String> RESULT_PREFIXES = List.of("OK ", "MISMATCH ", "DAILY CLOSE ", "ROLLUPS ",
-            "REPLAY ", "FAILED ", "Cannot start", "  - ", "Run with --help");
+    private static final List<String> RESULT_PREFIXES = List.of(
+            "OK ",
+            "MISMATCH ",
+            "DAILY CLOSE ",
+            "ROLLUPS ",
+            "REPLAY ",
+            "FAILED ",
+            "Cannot start",
+            "  - ",
+            "Run with --help");
 
     static final String USAGE = """
             usage: ./pipeline daily-close --day YYYY-MM-DD [options]   prove a UTC day: Kafka vs Cassandra vs candles, per symbol
@@ -114,7 +121,8 @@ final class DayJobCommand {
         PipelineConnection connection;
         try {
             options = PipelineOptions.parse(pipelineArgs, root);
-            connection = PipelineConnection.load(options.dataDir().toAbsolutePath().normalize());
+            connection =
+                    PipelineConnection.load(options.dataDir().toAbsolutePath().normalize());
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -140,11 +148,17 @@ final class DayJobCommand {
         }
     }
 
-    private int run(String command, String day, PipelineOptions options, PipelineConnection connection,
-                    int postgresPort, List<String> jobArgs) {
+    private int run(
+            String command,
+            String day,
+            PipelineOptions options,
+            PipelineConnection connection,
+            int postgresPort,
+            List<String> jobArgs) {
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         if (!Files.exists(options.jobJar())) {
-            throw new IllegalStateException(options.jobJar() + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests install).");
+            throw new IllegalStateException(
+                    options.jobJar() + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests install).");
         }
         List<String> taken = new ArrayList<>();
         if (!FreePorts.isFree(options.kafkaPort())) {
@@ -162,17 +176,28 @@ final class DayJobCommand {
                     + "other ports.");
         }
 
-        out.printf("%s --day %s: starting Kafka, Cassandra, Spark and Postgres on the data of %s ...%n", command, day, dataDir);
+        out.printf(
+                "%s --day %s: starting Kafka, Cassandra, Spark and Postgres on the data of %s ...%n",
+                command, day, dataDir);
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> started(
-                KafkaBroker.builder(dataDir.resolve("kafka")).port(options.kafkaPort()).start(), KafkaBroker::stop));
+                KafkaBroker.builder(dataDir.resolve("kafka"))
+                        .port(options.kafkaPort())
+                        .start(),
+                KafkaBroker::stop));
         CompletableFuture<CassandraNode> cassandra = CompletableFuture.supplyAsync(() -> started(
-                CassandraNode.builder(dataDir.resolve("cassandra")).heap(CassandraNode.PIPELINE_HEAP)
-                        .port(options.cassandraPort()).credentials(connection.username(), connection.password()).start(),
+                CassandraNode.builder(dataDir.resolve("cassandra"))
+                        .heap(CassandraNode.PIPELINE_HEAP)
+                        .port(options.cassandraPort())
+                        .credentials(connection.username(), connection.password())
+                        .start(),
                 CassandraNode::stop));
         CompletableFuture<SparkCluster> spark = CompletableFuture.supplyAsync(() -> started(
-                SparkCluster.builder(dataDir.resolve("spark")).masterPort(options.sparkPort()).start(), SparkCluster::stop));
-        CompletableFuture<PostgresServer> postgres = CompletableFuture.supplyAsync(() -> started(
-                PostgresServer.start(dataDir.resolve("postgres"), postgresPort), PostgresServer::stop));
+                SparkCluster.builder(dataDir.resolve("spark"))
+                        .masterPort(options.sparkPort())
+                        .start(),
+                SparkCluster::stop));
+        CompletableFuture<PostgresServer> postgres = CompletableFuture.supplyAsync(
+                () -> started(PostgresServer.start(dataDir.resolve("postgres"), postgresPort), PostgresServer::stop));
         KafkaBroker k;
         CassandraNode c;
         SparkCluster s;
@@ -192,20 +217,35 @@ final class DayJobCommand {
         }
         String opsPassword = SecretFile.readOrCreate(dataDir.resolve("secrets/postgres-password"));
         p.createDatabase(OPS_DATABASE, OPS_USER, opsPassword);
-        out.printf("  ready: Kafka %s, Cassandra %s, Spark %s, Postgres 127.0.0.1:%d (%s)%n", k.bootstrapServers(),
-                c.contactPoint(), s.masterUrl(), p.port(), p.jdbcUrl(OPS_DATABASE));
+        out.printf(
+                "  ready: Kafka %s, Cassandra %s, Spark %s, Postgres 127.0.0.1:%d (%s)%n",
+                k.bootstrapServers(), c.contactPoint(), s.masterUrl(), p.port(), p.jdbcUrl(OPS_DATABASE));
 
-        jobArgs.addAll(List.of("--bootstrap-servers", k.bootstrapServers(),
-                "--cassandra-host", c.host(), "--cassandra-port", Integer.toString(c.port()),
-                "--cassandra-username", connection.username(),
-                "--cassandra-password-file", dataDir.resolve("secrets/cassandra-password").toString(),
-                "--ops-jdbc-url", p.jdbcUrl(OPS_DATABASE), "--ops-user", OPS_USER,
-                "--ops-password-file", dataDir.resolve("secrets/postgres-password").toString()));
+        jobArgs.addAll(List.of(
+                "--bootstrap-servers",
+                k.bootstrapServers(),
+                "--cassandra-host",
+                c.host(),
+                "--cassandra-port",
+                Integer.toString(c.port()),
+                "--cassandra-username",
+                connection.username(),
+                "--cassandra-password-file",
+                dataDir.resolve("secrets/cassandra-password").toString(),
+                "--ops-jdbc-url",
+                p.jdbcUrl(OPS_DATABASE),
+                "--ops-user",
+                OPS_USER,
+                "--ops-password-file",
+                dataDir.resolve("secrets/postgres-password").toString()));
         Path log = dataDir.resolve("logs/" + command + "-" + day + ".log");
         out.printf("submitting %s (spark-submit, client mode); log %s%n", command, log);
         long started = System.nanoTime();
         SparkDriver driver = s.submit(SparkSubmission.builder(MAIN_CLASS, options.jobJar())
-                .name(command + "-" + day).logFile(log).args(jobArgs).build());
+                .name(command + "-" + day)
+                .logFile(log)
+                .args(jobArgs)
+                .build());
         stops.push(driver::kill);
         if (!driver.waitFor(Duration.ofHours(2))) {
             throw new IllegalStateException(command + " did not finish within 2 hours; see " + log);
@@ -221,13 +261,17 @@ final class DayJobCommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        printRows(p, opsPassword, command.equals("daily-close")
-                ? "SELECT day, symbol, kafka_trades, cassandra_trades, candle_trades, kafka_complete, dead_letters, status, "
-                        + "checked_at FROM daily_close WHERE day = DATE '" + day + "' ORDER BY symbol"
-                : command.equals("replay")
-                ? "SELECT run_id, day, started_at, finished_at, status, kafka_trades, trades_upserted, candles_written, "
-                        + "candles_deleted, error FROM replay_run WHERE day = DATE '" + day + "' ORDER BY started_at DESC LIMIT 5"
-                : null);
+        printRows(
+                p,
+                opsPassword,
+                command.equals("daily-close")
+                        ? "SELECT day, symbol, kafka_trades, cassandra_trades, candle_trades, kafka_complete, dead_letters, status, "
+                                + "checked_at FROM daily_close WHERE day = DATE '" + day + "' ORDER BY symbol"
+                        : command.equals("replay")
+                                ? "SELECT run_id, day, started_at, finished_at, status, kafka_trades, trades_upserted, candles_written, "
+                                        + "candles_deleted, error FROM replay_run WHERE day = DATE '" + day
+                                        + "' ORDER BY started_at DESC LIMIT 5"
+                                : null);
         return exit;
     }
 
@@ -240,7 +284,7 @@ final class DayJobCommand {
         props.setProperty("user", OPS_USER);
         props.setProperty("password", password);
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(OPS_DATABASE), props);
-             ResultSet r = c.createStatement().executeQuery(query)) {
+                ResultSet r = c.createStatement().executeQuery(query)) {
             ResultSetMetaData meta = r.getMetaData();
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {

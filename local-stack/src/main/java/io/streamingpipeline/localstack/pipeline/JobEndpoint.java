@@ -1,7 +1,6 @@
 package io.streamingpipeline.localstack.pipeline;
 
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +12,8 @@ import java.util.Optional;
 /** The Spark job's health endpoint on the driver ({@code /health/live}, {@code /health/ready}, {@code /metrics}). */
 final class JobEndpoint {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int port;
 
     JobEndpoint(int port) {
@@ -22,7 +22,8 @@ final class JobEndpoint {
 
     int status(String path) {
         try {
-            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -44,6 +45,8 @@ final class JobEndpoint {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 }

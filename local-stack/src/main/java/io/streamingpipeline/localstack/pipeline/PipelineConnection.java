@@ -26,7 +26,9 @@ record PipelineConnection(Path dataDir, String host, int port, String username, 
         p.setProperty("cassandra.host", host);
         p.setProperty("cassandra.port", Integer.toString(port));
         p.setProperty("cassandra.username", username);
-        p.setProperty("cassandra.password-file", dataDir.resolve("secrets/cassandra-password").toString());
+        p.setProperty(
+                "cassandra.password-file",
+                dataDir.resolve("secrets/cassandra-password").toString());
         try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE))) {
             p.store(w, "written by ./pipeline run; read by ./pipeline cql");
         } catch (IOException e) {
@@ -37,15 +39,20 @@ record PipelineConnection(Path dataDir, String host, int port, String username, 
     static PipelineConnection load(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {
-            throw new IllegalStateException("No pipeline in " + dataDir + " (" + FILE + " is missing): start one with ./pipeline run"
-                    + " or name its data dir with --data-dir.");
+            throw new IllegalStateException("No pipeline in " + dataDir + " (" + FILE
+                    + " is missing): start one with ./pipeline run" + " or name its data dir with --data-dir.");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
-            String password = Files.readString(Path.of(p.getProperty("cassandra.password-file"))).trim();
-            return new PipelineConnection(dataDir, p.getProperty("cassandra.host"), Integer.parseInt(p.getProperty("cassandra.port")),
-                    p.getProperty("cassandra.username"), password);
+            String password = Files.readString(Path.of(p.getProperty("cassandra.password-file")))
+                    .trim();
+            return new PipelineConnection(
+                    dataDir,
+                    p.getProperty("cassandra.host"),
+                    Integer.parseInt(p.getProperty("cassandra.port")),
+                    p.getProperty("cassandra.username"),
+                    password);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }

@@ -13,7 +13,6 @@ import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -55,7 +54,9 @@ public final class PipelineMain {
     }
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         List<String> list = new ArrayList<>(List.of(args));
         boolean help = list.contains("--help") || list.contains("-h");
         Path root = Path.of(System.getProperty("pipeline.root", "."));
@@ -83,10 +84,12 @@ public final class PipelineMain {
 
     int run() {
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopAll();
-            done.countDown();
-        }, "pipeline-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stopAll();
+                    done.countDown();
+                },
+                "pipeline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             checkArtifactsAndPorts();
@@ -102,15 +105,30 @@ public final class PipelineMain {
             FeedSimulator simulator = hasToken() ? null : startSimulator();
             IngestorProcess ingestor = startIngestor(kafka, simulator);
             String page = startQueryService(cassandra, ingestor);
-            out.printf("PIPELINE RUNNING  ingestor http://127.0.0.1:%d/q/health  job http://127.0.0.1:%d/health/ready  "
+            out.printf(
+                    "PIPELINE RUNNING  ingestor http://127.0.0.1:%d/q/health  job http://127.0.0.1:%d/health/ready  "
                             + "Spark UI %s  data %s  (Ctrl-C stops)%n%s  query the rows: ./pipeline cql \"SELECT * FROM %s.%s "
                             + "WHERE symbol = '%s' AND day = '<yyyy-MM-dd>' LIMIT 5\"%n",
-                    ingestor.httpPort(), options.jobHealthPort(), spark.webUiUrl(), options.dataDir(),
+                    ingestor.httpPort(),
+                    options.jobHealthPort(),
+                    spark.webUiUrl(),
+                    options.dataDir(),
                     page == null ? "" : "  live candle page: " + page + "\n",
-                    CassandraSchema.DEFAULT_KEYSPACE, CassandraSchema.TRADES_TABLE, options.symbols().get(0));
+                    CassandraSchema.DEFAULT_KEYSPACE,
+                    CassandraSchema.TRADES_TABLE,
+                    options.symbols().get(0));
             try (CqlSession session = cassandra.session()) {
-                new ProgressReport(out, kafka, ingestor, job, () -> submitJob(kafka, cassandra, spark), options.jobHealthPort(),
-                        simulator, session, options.symbols()).runUntil(options.duration(), options.progressEvery());
+                new ProgressReport(
+                                out,
+                                kafka,
+                                ingestor,
+                                job,
+                                () -> submitJob(kafka, cassandra, spark),
+                                options.jobHealthPort(),
+                                simulator,
+                                session,
+                                options.symbols())
+                        .runUntil(options.duration(), options.progressEvery());
             }
             return 0;
         } catch (EngineStartException | IllegalStateException | UncheckedIOException e) {
@@ -129,7 +147,8 @@ public final class PipelineMain {
     private void checkArtifactsAndPorts() {
         for (Path p : List.of(options.ingestorApp().resolve("quarkus-run.jar"), options.jobJar())) {
             if (!Files.exists(p)) {
-                throw new IllegalStateException(p + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests package).");
+                throw new IllegalStateException(
+                        p + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests package).");
             }
         }
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -148,8 +167,9 @@ public final class PipelineMain {
             }
         });
         if (!taken.isEmpty()) {
-            throw new IllegalStateException("Ports already in use on 127.0.0.1: " + String.join(", ", taken)
-                    + ". Is another pipeline (or a Kafka/Cassandra/Spark) running? Stop it, or choose other ports with the options named.");
+            throw new IllegalStateException(
+                    "Ports already in use on 127.0.0.1: " + String.join(", ", taken)
+                            + ". Is another pipeline (or a Kafka/Cassandra/Spark) running? Stop it, or choose other ports with the options named.");
         }
     }
 
@@ -171,25 +191,35 @@ public final class PipelineMain {
 
     private KafkaBroker startKafka() {
         out.printf("starting Kafka on 127.0.0.1:%d ...%n", options.kafkaPort());
-        KafkaBroker kafka = KafkaBroker.builder(options.dataDir().resolve("kafka")).port(options.kafkaPort()).start();
+        KafkaBroker kafka = KafkaBroker.builder(options.dataDir().resolve("kafka"))
+                .port(options.kafkaPort())
+                .start();
         stops.push(() -> {
             out.println("stopping Kafka");
             kafka.stop();
         });
         kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-        out.printf("  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n", seconds(kafka.lastStartDuration()),
-                kafka.pid(), TradeContract.TRADES_TOPIC, TradeContract.DEAD_LETTER_TOPIC, kafka.logFile());
+        out.printf(
+                "  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n",
+                seconds(kafka.lastStartDuration()),
+                kafka.pid(),
+                TradeContract.TRADES_TOPIC,
+                TradeContract.DEAD_LETTER_TOPIC,
+                kafka.logFile());
         return kafka;
     }
 
     private CassandraNode startCassandra() {
         out.printf("starting Cassandra on 127.0.0.1:%d (first start: ~20-60 s) ...%n", options.cassandraPort());
-        PipelineConnection connection = PipelineConnection.create(options.dataDir(), options.cassandraPort(), cassandraPassword());
+        PipelineConnection connection =
+                PipelineConnection.create(options.dataDir(), options.cassandraPort(), cassandraPassword());
         CassandraNode cassandra = CassandraNode.builder(options.dataDir().resolve("cassandra"))
                 .heap(CassandraNode.PIPELINE_HEAP)
                 .port(options.cassandraPort())
                 .credentials(connection.username(), connection.password())
-                .readerCredentials(CassandraNode.READER_USERNAME, SecretFile.readOrCreate(options.dataDir().resolve(READER_PASSWORD_FILE)))
+                .readerCredentials(
+                        CassandraNode.READER_USERNAME,
+                        SecretFile.readOrCreate(options.dataDir().resolve(READER_PASSWORD_FILE)))
                 .start();
         stops.push(() -> {
             out.println("stopping Cassandra");
@@ -202,8 +232,12 @@ public final class PipelineMain {
         }
         cassandra.grantReadOnly(CassandraSchema.DEFAULT_KEYSPACE); // the query service's role
         connection.save();
-        out.printf("  Cassandra ready in %.1f s (pid %d), schema %s applied; log %s%n", seconds(cassandra.lastStartDuration()),
-                cassandra.pid(), CassandraSchema.DEFAULT_KEYSPACE, cassandra.logFile());
+        out.printf(
+                "  Cassandra ready in %.1f s (pid %d), schema %s applied; log %s%n",
+                seconds(cassandra.lastStartDuration()),
+                cassandra.pid(),
+                CassandraSchema.DEFAULT_KEYSPACE,
+                cassandra.logFile());
         return cassandra;
     }
 
@@ -213,14 +247,17 @@ public final class PipelineMain {
 
     private SparkCluster startSpark() {
         out.printf("starting Spark master on 127.0.0.1:%d and a worker ...%n", options.sparkPort());
-        SparkCluster spark = SparkCluster.builder(options.dataDir().resolve("spark")).masterPort(options.sparkPort())
-                .workerCoresForPipeline().start();
+        SparkCluster spark = SparkCluster.builder(options.dataDir().resolve("spark"))
+                .masterPort(options.sparkPort())
+                .workerCoresForPipeline()
+                .start();
         stops.push(() -> {
             out.println("stopping Spark master and worker");
             spark.stop();
         });
-        out.printf("  Spark ready (master %.1f s, worker %.1f s); UI %s%n", seconds(spark.masterStartDuration()),
-                seconds(spark.workerStartDuration()), spark.webUiUrl());
+        out.printf(
+                "  Spark ready (master %.1f s, worker %.1f s); UI %s%n",
+                seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.webUiUrl());
         return spark;
     }
 
@@ -229,24 +266,38 @@ public final class PipelineMain {
         SparkDriver driver = spark.submit(SparkSubmission.builder(JOB_MAIN_CLASS, options.jobJar())
                 .name("trades-to-cassandra")
                 .logFile(options.dataDir().resolve("logs/spark-driver.log"))
-                .args("--bootstrap-servers", kafka.bootstrapServers(),
-                        "--checkpoint-location", options.dataDir().resolve("checkpoints/trades-to-cassandra").toUri().toString(),
-                        "--cassandra-host", cassandra.host(),
-                        "--cassandra-port", Integer.toString(cassandra.port()),
-                        "--cassandra-username", cassandra.username(),
-                        "--cassandra-password-file", options.dataDir().resolve("secrets/cassandra-password").toString(),
-                        "--health-port", Integer.toString(options.jobHealthPort()),
-                        "--health-bind-address", "127.0.0.1")
+                .args(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--checkpoint-location",
+                        options.dataDir()
+                                .resolve("checkpoints/trades-to-cassandra")
+                                .toUri()
+                                .toString(),
+                        "--cassandra-host",
+                        cassandra.host(),
+                        "--cassandra-port",
+                        Integer.toString(cassandra.port()),
+                        "--cassandra-username",
+                        cassandra.username(),
+                        "--cassandra-password-file",
+                        options.dataDir().resolve("secrets/cassandra-password").toString(),
+                        "--health-port",
+                        Integer.toString(options.jobHealthPort()),
+                        "--health-bind-address",
+                        "127.0.0.1")
                 .build());
         JobEndpoint endpoint = new JobEndpoint(options.jobHealthPort());
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (endpoint.status("/health/live") != 200) {
             if (!driver.isAlive()) {
-                throw new IllegalStateException("the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
                 driver.stop(Duration.ofSeconds(30));
-                throw new IllegalStateException("the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
+                throw new IllegalStateException(
+                        "the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);
         }
@@ -255,7 +306,8 @@ public final class PipelineMain {
     }
 
     private FeedSimulator startSimulator() {
-        out.printf("no FINNHUB_TOKEN set: starting the feed simulator on 127.0.0.1:%d at %d trades/s%n",
+        out.printf(
+                "no FINNHUB_TOKEN set: starting the feed simulator on 127.0.0.1:%d at %d trades/s%n",
                 options.simulatorPort(), options.simulatorRate());
         FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults()
                 .withPort(options.simulatorPort())
@@ -279,15 +331,17 @@ public final class PipelineMain {
                 .env("FINNHUB_SYMBOLS", String.join(",", options.symbols()));
         if (simulator != null) {
             // The simulator accepts any token; the real one is never needed locally.
-            builder.env("FINNHUB_URL", simulator.uri().toString()).env(TradeContract.Env.FINNHUB_TOKEN, "local-simulator");
+            builder.env("FINNHUB_URL", simulator.uri().toString())
+                    .env(TradeContract.Env.FINNHUB_TOKEN, "local-simulator");
         }
         IngestorProcess ingestor = builder.start();
         stops.push(() -> {
             out.println("stopping the ingestor (SIGTERM: stop reading, flush to Kafka)");
             ingestor.terminate(Duration.ofSeconds(60));
         });
-        out.printf("  ingestor live in %.1f s (pid %d); log %s%n", seconds(ingestor.startDuration()), ingestor.pid(),
-                ingestor.logFile());
+        out.printf(
+                "  ingestor live in %.1f s (pid %d); log %s%n",
+                seconds(ingestor.startDuration()), ingestor.pid(), ingestor.logFile());
         if (hasToken()) {
             awaitFeed(ingestor);
         }
@@ -300,7 +354,8 @@ public final class PipelineMain {
      */
     private String startQueryService(CassandraNode cassandra, IngestorProcess ingestor) {
         if (!Files.exists(options.queryApp().resolve("quarkus-run.jar"))) {
-            out.println("(query service not built: ./mvnw -pl query-api -am package -DskipTests, with npm, adds the live page)");
+            out.println(
+                    "(query service not built: ./mvnw -pl query-api -am package -DskipTests, with npm, adds the live page)");
             return null;
         }
         if (!FreePorts.isFree(options.queryPort())) {
@@ -313,9 +368,13 @@ public final class PipelineMain {
                 .log(options.dataDir().resolve("logs/query-api.log"))
                 .env("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint())
                 .env("QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.readerUsername())
-                .env("QUERY_CASSANDRA_PASSWORD_FILE", options.dataDir().resolve(READER_PASSWORD_FILE).toString())
+                .env(
+                        "QUERY_CASSANDRA_PASSWORD_FILE",
+                        options.dataDir().resolve(READER_PASSWORD_FILE).toString())
                 .env("QUERY_SYMBOLS", String.join(",", options.symbols()))
-                .env("QUERY_PIPELINE_INGESTOR_HEALTH_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/health/ready")
+                .env(
+                        "QUERY_PIPELINE_INGESTOR_HEALTH_URL",
+                        "http://127.0.0.1:" + ingestor.httpPort() + "/q/health/ready")
                 .env("QUERY_PIPELINE_INGESTOR_METRICS_URL", "http://127.0.0.1:" + ingestor.httpPort() + "/q/metrics")
                 .env("QUERY_PIPELINE_JOB_HEALTH_URL", "http://127.0.0.1:" + options.jobHealthPort() + "/health/ready")
                 .env("QUERY_PIPELINE_JOB_METRICS_URL", "http://127.0.0.1:" + options.jobHealthPort() + "/metrics")
@@ -335,7 +394,8 @@ public final class PipelineMain {
                 return;
             }
             if (ingestor.log().contains("rejected the token")) {
-                throw new IllegalStateException("Finnhub rejected the token (HTTP 401): check FINNHUB_TOKEN / FINNHUB_TOKEN_FILE.");
+                throw new IllegalStateException(
+                        "Finnhub rejected the token (HTTP 401): check FINNHUB_TOKEN / FINNHUB_TOKEN_FILE.");
             }
             sleep(500);
         }

@@ -7,9 +7,21 @@ import java.util.Deque;
 import java.util.List;
 
 /** Options of {@code ./pipeline run}; {@link #USAGE} documents them. */
-record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int simulatorRate, Duration duration,
-                       int kafkaPort, int cassandraPort, int sparkPort, int jobHealthPort, int ingestorPort,
-                       int simulatorPort, int queryPort, Duration progressEvery, Path repoRoot) {
+record PipelineOptions(
+        Path dataDir,
+        boolean fresh,
+        List<String> symbols,
+        int simulatorRate,
+        Duration duration,
+        int kafkaPort,
+        int cassandraPort,
+        int sparkPort,
+        int jobHealthPort,
+        int ingestorPort,
+        int simulatorPort,
+        int queryPort,
+        Duration progressEvery,
+        Path repoRoot) {
 
     static final String USAGE = """
             usage: ./pipeline run [options]      the whole pipeline on the local stack (Ctrl-C stops it)
@@ -70,8 +82,21 @@ record PipelineOptions(Path dataDir, boolean fresh, List<String> symbols, int si
                 default -> throw new IllegalArgumentException("Unknown option " + flag + ".");
             }
         }
-        return new PipelineOptions(dataDir.toAbsolutePath().normalize(), fresh, symbols, rate, duration, kafkaPort,
-                cassandraPort, sparkPort, jobHealthPort, ingestorPort, simulatorPort, queryPort, progress, repoRoot.toAbsolutePath().normalize());
+        return new PipelineOptions(
+                dataDir.toAbsolutePath().normalize(),
+                fresh,
+                symbols,
+                rate,
+                duration,
+                kafkaPort,
+                cassandraPort,
+                sparkPort,
+                jobHealthPort,
+                ingestorPort,
+                simulatorPort,
+                queryPort,
+                progress,
+                repoRoot.toAbsolutePath().normalize());
     }
 
     Path ingestorApp() {

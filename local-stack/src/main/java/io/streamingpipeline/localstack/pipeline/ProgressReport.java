@@ -10,7 +10,6 @@ import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.simulator.FeedSimulator;
-
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -43,9 +42,16 @@ final class ProgressReport {
      * @param job      the running driver; replaced here when it exits and is resubmitted
      * @param resubmit spark-submit again with the same checkpoint, as a deployment's restart policy would
      */
-    ProgressReport(PrintStream out, KafkaBroker kafka, IngestorProcess ingestor, AtomicReference<SparkDriver> job,
-                   Supplier<SparkDriver> resubmit, int jobHealthPort,
-                   FeedSimulator simulator, CqlSession session, List<String> symbols) {
+    ProgressReport(
+            PrintStream out,
+            KafkaBroker kafka,
+            IngestorProcess ingestor,
+            AtomicReference<SparkDriver> job,
+            Supplier<SparkDriver> resubmit,
+            int jobHealthPort,
+            FeedSimulator simulator,
+            CqlSession session,
+            List<String> symbols) {
         this.out = out;
         this.kafka = kafka;
         this.ingestor = ingestor;
@@ -87,15 +93,34 @@ final class ProgressReport {
             PrometheusText jobMetrics = jobEndpoint.metrics().orElse(new PrometheusText(""));
             double stored = jobMetrics.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
             double lag = jobMetrics.value("trades_job_kafka_max_offsets_behind_latest", "query", "trades");
-            long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream().mapToLong(Long::longValue).sum();
-            out.printf(Locale.ROOT, "[%5ds] feed %-10s received %,d (%,.0f/s)  published %,d (%,.0f/s)  rejected %,d  lost %,d  %s"
+            long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            out.printf(
+                    Locale.ROOT,
+                    "[%5ds] feed %-10s received %,d (%,.0f/s)  published %,d (%,.0f/s)  rejected %,d  lost %,d  %s"
                             + "| Kafka %,d  | Cassandra rows %,d (%,.0f/s)  job lag %,.0f  ready: ingestor=%s job=%s%s%n",
-                    Duration.ofNanos(now - start).toSeconds(), state(m), (long) received, (received - lastReceived) / seconds,
-                    (long) published, (published - lastPublished) / seconds, (long) m.value("ingestor_trades_rejected_total"),
-                    (long) m.value("ingestor_trades_lost_total"), gaps(m), inKafka, (long) stored, (stored - lastStored) / seconds, lag,
+                    Duration.ofNanos(now - start).toSeconds(),
+                    state(m),
+                    (long) received,
+                    (received - lastReceived) / seconds,
+                    (long) published,
+                    (published - lastPublished) / seconds,
+                    (long) m.value("ingestor_trades_rejected_total"),
+                    (long) m.value("ingestor_trades_lost_total"),
+                    gaps(m),
+                    inKafka,
+                    (long) stored,
+                    (stored - lastStored) / seconds,
+                    lag,
                     ingestor.status("/q/health/ready") == 200 ? "UP" : "DOWN",
                     jobEndpoint.status("/health/ready") == 200 ? "UP" : "DOWN",
-                    simulator == null ? "" : String.format(Locale.ROOT, "  (simulator sent %,d)", simulator.groundTruth().totalTrades()));
+                    simulator == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "  (simulator sent %,d)",
+                                    simulator.groundTruth().totalTrades()));
             printCandles();
             lastReceived = received;
             lastPublished = published;
@@ -109,7 +134,8 @@ final class ProgressReport {
      * and symbols without a trade for {@link #QUIET_SECONDS} s.
      */
     private String gaps(PrometheusText m) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "gaps %.0fs", m.value("ingestor_feed_gap_seconds_total")));
+        StringBuilder line =
+                new StringBuilder(String.format(Locale.ROOT, "gaps %.0fs", m.value("ingestor_feed_gap_seconds_total")));
         double open = m.value("ingestor_feed_disconnected_seconds");
         if (open > 0) {
             line.append(String.format(Locale.ROOT, " (down %.0fs)", open));
@@ -139,9 +165,16 @@ final class ProgressReport {
                 continue;
             }
             Instant minute = row.getInstant("minute_start");
-            line.append(String.format(Locale.ROOT, "  %s %s o=%s h=%s l=%s c=%s n=%d", symbol,
-                    minute == null ? "?" : minute.toString().substring(11, 16), num(row.getDouble("open")),
-                    num(row.getDouble("high")), num(row.getDouble("low")), num(row.getDouble("close")), row.getLong("trade_count")));
+            line.append(String.format(
+                    Locale.ROOT,
+                    "  %s %s o=%s h=%s l=%s c=%s n=%d",
+                    symbol,
+                    minute == null ? "?" : minute.toString().substring(11, 16),
+                    num(row.getDouble("open")),
+                    num(row.getDouble("high")),
+                    num(row.getDouble("low")),
+                    num(row.getDouble("close")),
+                    row.getLong("trade_count")));
         }
         out.println(line);
     }
@@ -158,7 +191,8 @@ final class ProgressReport {
         if (!driver.isAlive()) {
             // e.g. Cassandra was unreachable for a batch: the query fails and the driver exits (docs/reliability.md).
             // The checkpoint makes a resubmission continue exactly where the failed batch started.
-            out.printf("the Spark job exited (code %s); its log ends with:%n%s%nresubmitting it from its checkpoint ...%n",
+            out.printf(
+                    "the Spark job exited (code %s); its log ends with:%n%s%nresubmitting it from its checkpoint ...%n",
                     driver.exitCode().map(String::valueOf).orElse("?"), driver.logTail(8));
             PipelineMain.sleep(5000);
             job.set(resubmit.get());

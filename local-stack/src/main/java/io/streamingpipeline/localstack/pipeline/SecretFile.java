@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** A local credential kept in a file of the data dir: created with a random value (owner-only) when missing. */
 final class SecretFile {
 
-    private SecretFile() {
-    }
+    private SecretFile() {}
 
     static String readOrCreate(Path file) {
         try {

@@ -2,7 +2,6 @@ package io.streamingpipeline.localstack.postgres;
 
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -103,9 +102,11 @@ public final class PostgresServer {
      */
     public void createDatabase(String database, String role, String password) {
         if (!NAME.matcher(database).matches() || !NAME.matcher(role).matches()) {
-            throw new IllegalArgumentException("database and role must be lower-case SQL names: " + database + ", " + role);
+            throw new IllegalArgumentException(
+                    "database and role must be lower-case SQL names: " + database + ", " + role);
         }
-        try (Connection c = superuserConnection("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = superuserConnection("postgres");
+                Statement s = c.createStatement()) {
             if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
                 s.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
             }
@@ -113,7 +114,8 @@ public final class PostgresServer {
                 s.execute("CREATE DATABASE " + database + " OWNER " + role);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create database " + database + " for " + role + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot create database " + database + " for " + role + ": " + e.getMessage(), e);
         }
     }
 

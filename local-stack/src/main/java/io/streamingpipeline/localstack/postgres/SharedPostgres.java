@@ -9,12 +9,14 @@ import io.streamingpipeline.localstack.SharedEngine;
  */
 public final class SharedPostgres {
 
-    private static final SharedEngine<PostgresServer> SHARED = new SharedEngine<>("postgres",
-            dir -> PostgresServer.start(dir.resolve("pgdata")), PostgresServer::stop,
-            p -> "127.0.0.1:" + p.port() + " (data " + p.dataDir() + ", started in " + p.startDuration().toMillis() + " ms)");
+    private static final SharedEngine<PostgresServer> SHARED = new SharedEngine<>(
+            "postgres",
+            dir -> PostgresServer.start(dir.resolve("pgdata")),
+            PostgresServer::stop,
+            p -> "127.0.0.1:" + p.port() + " (data " + p.dataDir() + ", started in "
+                    + p.startDuration().toMillis() + " ms)");
 
-    private SharedPostgres() {
-    }
+    private SharedPostgres() {}
 
     public static PostgresServer get() {
         return SHARED.get();

@@ -150,9 +150,11 @@ public abstract class EngineProcess implements AutoCloseable {
     /** Throws {@link EngineStartException} with the logs once {@code deadline} (nano time) has passed. */
     protected final void checkDeadline(long deadline, String what, Exception cause) {
         if (System.nanoTime() > deadline) {
-            throw new EngineStartException(name + " (pid " + requireStarted().pid() + ") in " + dataDir
-                    + " was not ready within " + startTimeout.toSeconds() + " s: " + what
-                    + (cause != null ? " (last error: " + cause + ")" : "") + logs(), cause);
+            throw new EngineStartException(
+                    name + " (pid " + requireStarted().pid() + ") in " + dataDir
+                            + " was not ready within " + startTimeout.toSeconds() + " s: " + what
+                            + (cause != null ? " (last error: " + cause + ")" : "") + logs(),
+                    cause);
         }
     }
 

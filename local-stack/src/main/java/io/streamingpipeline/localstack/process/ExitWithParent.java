@@ -14,8 +14,7 @@ import java.util.Arrays;
  */
 public final class ExitWithParent {
 
-    private ExitWithParent() {
-    }
+    private ExitWithParent() {}
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
@@ -23,11 +22,14 @@ public final class ExitWithParent {
             System.exit(2);
         }
         long parentPid = Long.parseLong(args[0]);
-        Thread watcher = new Thread(() -> {
-            ProcessHandle.of(parentPid).ifPresent(parent -> parent.onExit().join());
-            System.err.println("Parent process " + parentPid + " has exited: stopping.");
-            System.exit(143);
-        }, "exit-with-parent-" + parentPid);
+        Thread watcher = new Thread(
+                () -> {
+                    ProcessHandle.of(parentPid)
+                            .ifPresent(parent -> parent.onExit().join());
+                    System.err.println("Parent process " + parentPid + " has exited: stopping.");
+                    System.exit(143);
+                },
+                "exit-with-parent-" + parentPid);
         watcher.setDaemon(true);
         watcher.start();
 

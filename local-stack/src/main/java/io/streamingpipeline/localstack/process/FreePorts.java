@@ -14,8 +14,7 @@ public final class FreePorts {
     /** Every engine of the local stack listens on this address only. */
     public static final String HOST = "127.0.0.1";
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** {@code count} distinct ports that were free a moment ago (all held open together while picking). */
     public static int[] pick(int count) {

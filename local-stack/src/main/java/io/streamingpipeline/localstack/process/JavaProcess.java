@@ -273,9 +273,10 @@ public final class JavaProcess {
             builder.environment().putAll(environment);
             builder.redirectErrorStream(true);
             builder.redirectInput(ProcessBuilder.Redirect.from(nullFile()));
-            builder.redirectOutput(output == null
-                    ? ProcessBuilder.Redirect.DISCARD
-                    : ProcessBuilder.Redirect.appendTo(output.toFile()));
+            builder.redirectOutput(
+                    output == null
+                            ? ProcessBuilder.Redirect.DISCARD
+                            : ProcessBuilder.Redirect.appendTo(output.toFile()));
             try {
                 if (output != null) {
                     Files.createDirectories(output.toAbsolutePath().getParent());
@@ -287,7 +288,8 @@ public final class JavaProcess {
         }
 
         private Path bootstrapClasses() {
-            Path base = bootstrapDirectory != null ? bootstrapDirectory
+            Path base = bootstrapDirectory != null
+                    ? bootstrapDirectory
                     : workingDirectory != null ? workingDirectory : Path.of(System.getProperty("java.io.tmpdir"));
             return base.toAbsolutePath().resolve(".local-stack-classes");
         }

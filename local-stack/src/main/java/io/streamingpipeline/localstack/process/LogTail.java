@@ -13,8 +13,7 @@ public final class LogTail {
 
     private static final int MAX_BYTES = 64 * 1024;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /** The last {@code lines} lines of {@code file} (at most the last 64 KiB), or "" if it does not exist. */
     public static String of(Path file, int lines) {

@@ -2,7 +2,6 @@ package io.streamingpipeline.localstack.spark;
 
 import io.streamingpipeline.localstack.SharedEngine;
 
-
 /**
  * One Spark standalone cluster per test JVM, shared by every test class that asks for it: started on the first
  * {@link #get()} in a new temporary directory, stopped (and the directory deleted) by a shutdown hook when the JVM
@@ -14,11 +13,15 @@ import io.streamingpipeline.localstack.SharedEngine;
  */
 public final class SharedSpark {
 
-    private static final SharedEngine<SparkCluster> SHARED = new SharedEngine<>("spark", SparkCluster::start, SparkCluster::stop,
-            c -> c.masterUrl() + " (ui " + c.webUiUrl() + ", pids " + c.masterPid() + "," + c.workerPid() + ", master " + c.masterStartDuration().toMillis() + " ms, worker " + c.workerStartDuration().toMillis() + " ms)");
+    private static final SharedEngine<SparkCluster> SHARED = new SharedEngine<>(
+            "spark",
+            SparkCluster::start,
+            SparkCluster::stop,
+            c -> c.masterUrl() + " (ui " + c.webUiUrl() + ", pids " + c.masterPid() + "," + c.workerPid() + ", master "
+                    + c.masterStartDuration().toMillis() + " ms, worker "
+                    + c.workerStartDuration().toMillis() + " ms)");
 
-    private SharedSpark() {
-    }
+    private SharedSpark() {}
 
     /** The shared cluster, started on the first call. Throws the same failure on every call if it could not start. */
     public static SparkCluster get() {

@@ -88,7 +88,8 @@ public final class SparkCluster implements AutoCloseable {
     private final String workerMemory;
     private final String daemonHeap;
     private final Duration startTimeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicInteger submissions = new AtomicInteger();
 
     private volatile Path sparkHome;
@@ -209,15 +210,18 @@ public final class SparkCluster implements AutoCloseable {
         if (w == null) {
             return List.of();
         }
-        return ProcessHandle.of(w.pid()).map(h -> h.descendants()
-                .filter(d -> d.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-                .toList()).orElse(List.of());
+        return ProcessHandle.of(w.pid())
+                .map(h -> h.descendants()
+                        .filter(d -> d.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                        .toList())
+                .orElse(List.of());
     }
 
     /** The master's view of the cluster, from its web UI's {@code /json/}. */
     public MasterStatus status() {
-        return status(Duration.ofSeconds(10)).orElseThrow(() -> new IllegalStateException(
-                "Spark master status page " + webUiUrl() + "/json/ did not answer"));
+        return status(Duration.ofSeconds(10))
+                .orElseThrow(() ->
+                        new IllegalStateException("Spark master status page " + webUiUrl() + "/json/ did not answer"));
     }
 
     /**
@@ -232,7 +236,8 @@ public final class SparkCluster implements AutoCloseable {
         }
         int n = submissions.incrementAndGet();
         Path drivers = dataDir.resolve("drivers");
-        Path logFile = submission.logFile() != null ? submission.logFile().toAbsolutePath()
+        Path logFile = submission.logFile() != null
+                ? submission.logFile().toAbsolutePath()
                 : drivers.resolve(submission.name() + "-" + n + ".log");
         mkdirs(drivers);
 
@@ -248,8 +253,15 @@ public final class SparkCluster implements AutoCloseable {
             conf.put(key, given == null ? jdkOptions : jdkOptions + " " + given);
         }
 
-        List<String> args = new ArrayList<>(List.of("--master", masterUrl(), "--deploy-mode", "client",
-                "--class", submission.mainClass(), "--name", submission.name()));
+        List<String> args = new ArrayList<>(List.of(
+                "--master",
+                masterUrl(),
+                "--deploy-mode",
+                "client",
+                "--class",
+                submission.mainClass(),
+                "--name",
+                submission.name()));
         conf.forEach((k, v) -> {
             args.add("--conf");
             args.add(k + "=" + v);
@@ -257,7 +269,8 @@ public final class SparkCluster implements AutoCloseable {
         args.add(submission.jar().toString());
         args.addAll(submission.args());
 
-        JavaProcess.Builder builder = sparkProcess("org.apache.spark.deploy.SparkSubmit", "spark-driver-" + submission.name())
+        JavaProcess.Builder builder = sparkProcess(
+                        "org.apache.spark.deploy.SparkSubmit", "spark-driver-" + submission.name())
                 .jvmOptions("-Xmx" + submission.driverHeap())
                 .jvmOptions(submission.driverJvmOptions())
                 .workingDirectory(drivers)
@@ -291,7 +304,8 @@ public final class SparkCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "SparkCluster[" + masterUrl() + ", ui " + webUiUrl() + ", "
-                + (isRunning() ? "running pids " + master.pid() + "," + worker.pid() : "stopped") + ", " + dataDir + "]";
+                + (isRunning() ? "running pids " + master.pid() + "," + worker.pid() : "stopped") + ", " + dataDir
+                + "]";
     }
 
     private synchronized void launch() {
@@ -308,14 +322,21 @@ public final class SparkCluster implements AutoCloseable {
         long started = System.nanoTime();
         JavaProcess.Builder masterProcess = sparkProcess("org.apache.spark.deploy.master.Master", "spark-master");
         if (restPort != 0) {
-            masterProcess.systemProperty("spark.master.rest.enabled", "true")
+            masterProcess
+                    .systemProperty("spark.master.rest.enabled", "true")
                     .systemProperty("spark.master.rest.port", Integer.toString(restPort));
         }
         master = masterProcess
                 .jvmOptions("-Xmx" + daemonHeap)
                 .workingDirectory(dataDir)
                 .output(masterLog())
-                .args("--host", HOST, "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(webUiPort))
+                .args(
+                        "--host",
+                        HOST,
+                        "--port",
+                        Integer.toString(masterPort),
+                        "--webui-port",
+                        Integer.toString(webUiPort))
                 .start();
         try {
             awaitStatus(started, "the master's status page did not say ALIVE", s -> "ALIVE".equals(s.masterState()));
@@ -326,10 +347,20 @@ public final class SparkCluster implements AutoCloseable {
                     .jvmOptions("-Xmx" + daemonHeap)
                     .workingDirectory(dataDir)
                     .output(workerLog())
-                    .args("--host", HOST, "--port", Integer.toString(workerPort),
-                            "--webui-port", Integer.toString(workerWebUiPort),
-                            "--cores", Integer.toString(workerCores), "--memory", workerMemory,
-                            "--work-dir", workerWorkDir().toString(), masterUrl())
+                    .args(
+                            "--host",
+                            HOST,
+                            "--port",
+                            Integer.toString(workerPort),
+                            "--webui-port",
+                            Integer.toString(workerWebUiPort),
+                            "--cores",
+                            Integer.toString(workerCores),
+                            "--memory",
+                            workerMemory,
+                            "--work-dir",
+                            workerWorkDir().toString(),
+                            masterUrl())
                     .start();
             awaitStatus(started, "the worker did not register with the master", s -> s.aliveWorkers() >= 1);
             workerStartDuration = Duration.ofNanos(System.nanoTime() - workerStarted);
@@ -355,7 +386,8 @@ public final class SparkCluster implements AutoCloseable {
                 .environment("SPARK_CONF_DIR", sparkHome.resolve("conf").toString())
                 .environment("SPARK_SCALA_VERSION", SCALA_VERSION)
                 .environment("SPARK_LOCAL_IP", HOST)
-                .environment("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+                .environment(
+                        "JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
     }
 
     private void awaitStatus(long started, String what, java.util.function.Predicate<MasterStatus> ready) {
@@ -379,7 +411,10 @@ public final class SparkCluster implements AutoCloseable {
     }
 
     private Optional<MasterStatus> status(Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(webUiUrl() + "/json/")).timeout(timeout).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webUiUrl() + "/json/"))
+                .timeout(timeout)
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -435,19 +470,31 @@ public final class SparkCluster implements AutoCloseable {
      * @param activeApps    running (or waiting) applications
      * @param completedApps finished, killed or failed applications
      */
-    public record MasterStatus(String masterState, int aliveWorkers, int cores, int coresUsed,
-            List<Application> activeApps, List<Application> completedApps) {
+    public record MasterStatus(
+            String masterState,
+            int aliveWorkers,
+            int cores,
+            int coresUsed,
+            List<Application> activeApps,
+            List<Application> completedApps) {
 
         static MasterStatus parse(JsonNode json) {
-            return new MasterStatus(json.path("status").asText(""), json.path("aliveworkers").asInt(0),
-                    json.path("cores").asInt(0), json.path("coresused").asInt(0),
-                    apps(json.path("activeapps")), apps(json.path("completedapps")));
+            return new MasterStatus(
+                    json.path("status").asText(""),
+                    json.path("aliveworkers").asInt(0),
+                    json.path("cores").asInt(0),
+                    json.path("coresused").asInt(0),
+                    apps(json.path("activeapps")),
+                    apps(json.path("completedapps")));
         }
 
         private static List<Application> apps(JsonNode array) {
             List<Application> apps = new ArrayList<>();
-            array.forEach(a -> apps.add(new Application(a.path("id").asText(), a.path("name").asText(),
-                    a.path("state").asText(), a.path("cores").asInt(0))));
+            array.forEach(a -> apps.add(new Application(
+                    a.path("id").asText(),
+                    a.path("name").asText(),
+                    a.path("state").asText(),
+                    a.path("cores").asInt(0))));
             return List.copyOf(apps);
         }
 
@@ -463,8 +510,7 @@ public final class SparkCluster implements AutoCloseable {
     }
 
     /** An application as the master lists it ({@code state}: WAITING, RUNNING, FINISHED, KILLED, FAILED...). */
-    public record Application(String id, String name, String state, int cores) {
-    }
+    public record Application(String id, String name, String state, int cores) {}
 
     /** How to start a {@link SparkCluster}. */
     public static final class Builder {
@@ -553,12 +599,18 @@ public final class SparkCluster implements AutoCloseable {
          */
         public SparkCluster start() {
             int[] free = FreePorts.pick(5);
-            int[] ports = {masterPort != 0 ? masterPort : free[0], webUiPort != 0 ? webUiPort : free[1], free[2], free[3],
-                    restSubmission ? free[4] : 0};
+            int[] ports = {
+                masterPort != 0 ? masterPort : free[0],
+                webUiPort != 0 ? webUiPort : free[1],
+                free[2],
+                free[3],
+                restSubmission ? free[4] : 0
+            };
             if (Stream.of(ports[0], ports[1], ports[2], ports[3]).distinct().count() != 4
-                    || restSubmission && Stream.of(ports[0], ports[1], ports[2], ports[3]).anyMatch(p -> p == ports[4])) {
-                throw new IllegalArgumentException("Spark ports must differ, were " + List.of(ports[0], ports[1],
-                        ports[2], ports[3], ports[4]));
+                    || restSubmission
+                            && Stream.of(ports[0], ports[1], ports[2], ports[3]).anyMatch(p -> p == ports[4])) {
+                throw new IllegalArgumentException(
+                        "Spark ports must differ, were " + List.of(ports[0], ports[1], ports[2], ports[3], ports[4]));
             }
             SparkCluster cluster = new SparkCluster(this, ports);
             cluster.launch();

@@ -102,7 +102,7 @@ public final class SparkDriver {
 
     @Override
     public String toString() {
-        return "SparkDriver[" + name() + ", pid " + pid() + (isAlive() ? ", running" : ", exited "
-                + exitCode().orElse(-1)) + ", log " + logFile + "]";
+        return "SparkDriver[" + name() + ", pid " + pid()
+                + (isAlive() ? ", running" : ", exited " + exitCode().orElse(-1)) + ", log " + logFile + "]";
     }
 }

@@ -35,8 +35,7 @@ final class SparkHome {
             logger.cassandra.level = warn
             """;
 
-    private SparkHome() {
-    }
+    private SparkHome() {}
 
     /**
      * Creates (or refreshes) {@code home}: {@code jars} = a symbolic link to {@code libDir} (a copy where links are
@@ -45,9 +44,11 @@ final class SparkHome {
     static Path create(Path home, Path libDir) {
         try {
             Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf").resolve("log4j2.properties"), LOG4J2_PROPERTIES,
-                    StandardCharsets.UTF_8);
-            Files.writeString(home.resolve("RELEASE"), "Spark jars of local-stack/engines/spark (" + libDir + ")\n",
+            Files.writeString(
+                    home.resolve("conf").resolve("log4j2.properties"), LOG4J2_PROPERTIES, StandardCharsets.UTF_8);
+            Files.writeString(
+                    home.resolve("RELEASE"),
+                    "Spark jars of local-stack/engines/spark (" + libDir + ")\n",
                     StandardCharsets.UTF_8);
             linkJars(home.resolve("jars"), libDir.toAbsolutePath());
             return home.toAbsolutePath();

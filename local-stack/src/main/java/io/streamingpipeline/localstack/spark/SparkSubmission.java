@@ -115,8 +115,8 @@ public final class SparkSubmission {
         /** {@code spark.app.name} (default: the main class's simple name). */
         public Builder name(String appName) {
             if (appName == null || !appName.matches("[A-Za-z0-9._\\-]+")) {
-                throw new IllegalArgumentException("app name must be letters, digits, '.', '_' or '-', was '"
-                        + appName + "'");
+                throw new IllegalArgumentException(
+                        "app name must be letters, digits, '.', '_' or '-', was '" + appName + "'");
             }
             this.name = appName;
             return this;

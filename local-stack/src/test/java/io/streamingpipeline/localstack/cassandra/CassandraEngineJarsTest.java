@@ -23,16 +23,31 @@ class CassandraEngineJarsTest {
 
         assertThat(EngineLibraries.cassandraVersion()).isEqualTo("5.0.6");
         assertThat(jars).hasSize(100);
-        assertThat(jars).contains("cassandra-all-5.0.6.jar", "jamm-0.4.0.jar",
-                // what cassandra-all 5.0.6 declares; the Quarkus BOM would give 4.1.133 / 33.x / 2.21 / 2.0.x
-                "netty-all-4.1.119.Final.jar", "netty-common-4.1.119.Final.jar", "guava-32.0.1-jre.jar",
-                "jackson-databind-2.19.2.jar", "snakeyaml-2.1.jar", "jctools-core-3.1.0.jar",
-                // logback 1.2 is an SLF4J 1 binding: slf4j-api must stay 1.7
-                "logback-classic-1.2.12.jar", "slf4j-api-1.7.36.jar");
-        for (String family : List.of("netty-common-", "netty-handler-", "guava-", "jackson-databind-", "slf4j-api-",
-                "caffeine-", "snappy-java-")) {
+        assertThat(jars)
+                .contains(
+                        "cassandra-all-5.0.6.jar",
+                        "jamm-0.4.0.jar",
+                        // what cassandra-all 5.0.6 declares; the Quarkus BOM would give 4.1.133 / 33.x / 2.21 / 2.0.x
+                        "netty-all-4.1.119.Final.jar",
+                        "netty-common-4.1.119.Final.jar",
+                        "guava-32.0.1-jre.jar",
+                        "jackson-databind-2.19.2.jar",
+                        "snakeyaml-2.1.jar",
+                        "jctools-core-3.1.0.jar",
+                        // logback 1.2 is an SLF4J 1 binding: slf4j-api must stay 1.7
+                        "logback-classic-1.2.12.jar",
+                        "slf4j-api-1.7.36.jar");
+        for (String family : List.of(
+                "netty-common-",
+                "netty-handler-",
+                "guava-",
+                "jackson-databind-",
+                "slf4j-api-",
+                "caffeine-",
+                "snappy-java-")) {
             assertThat(jars.stream().filter(j -> j.startsWith(family) && Character.isDigit(j.charAt(family.length()))))
-                    .as(family + "*").hasSize(1);
+                    .as(family + "*")
+                    .hasSize(1);
         }
     }
 
@@ -44,10 +59,11 @@ class CassandraEngineJarsTest {
 
     @Test
     void yamlHasGroupCommitAuthAndEverythingUnderTheDataDir() {
-        var settings = CassandraConfigFiles.settings("c", Path.of("/d"), "127.0.0.1", 9042, 7000,
-                java.util.Map.of("concurrent_reads", "4"));
+        var settings = CassandraConfigFiles.settings(
+                "c", Path.of("/d"), "127.0.0.1", 9042, 7000, java.util.Map.of("concurrent_reads", "4"));
 
-        assertThat(settings).containsEntry("commitlog_sync", "group")
+        assertThat(settings)
+                .containsEntry("commitlog_sync", "group")
                 .containsEntry("commitlog_sync_group_window", "2ms")
                 .containsEntry("authenticator", "PasswordAuthenticator")
                 .containsEntry("authorizer", "CassandraAuthorizer")
@@ -75,7 +91,10 @@ class CassandraEngineJarsTest {
 
     private static List<String> jarNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jar"))
+                    .sorted()
+                    .toList();
         }
     }
 }

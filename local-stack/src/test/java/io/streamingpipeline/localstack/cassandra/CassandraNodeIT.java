@@ -44,7 +44,8 @@ class CassandraNodeIT {
     @BeforeAll
     void startNode() {
         node = SharedCassandra.get();
-        System.out.printf("first boot: CQL port open after %d ms, application role logged in after %d ms; pid %d%n",
+        System.out.printf(
+                "first boot: CQL port open after %d ms, application role logged in after %d ms; pid %d%n",
                 node.lastPortOpenDuration().toMillis(), node.lastStartDuration().toMillis(), node.pid());
     }
 
@@ -57,10 +58,14 @@ class CassandraNodeIT {
             session.execute("INSERT INTO it_roundtrip.kv (k, v, tags) VALUES ('a', 1, ['x', 'y'])");
             session.execute("INSERT INTO it_roundtrip.kv (k, v) VALUES ('b', 2)");
 
-            List<Row> rows = session.execute("SELECT k, v, tags FROM it_roundtrip.kv").all();
-            assertThat(rows).extracting(r -> r.getString("k") + "=" + r.getLong("v") + r.getList("tags", String.class))
+            List<Row> rows =
+                    session.execute("SELECT k, v, tags FROM it_roundtrip.kv").all();
+            assertThat(rows)
+                    .extracting(r -> r.getString("k") + "=" + r.getLong("v") + r.getList("tags", String.class))
                     .containsExactlyInAnyOrder("a=1[x, y]", "b=2[]");
-            assertThat(session.execute("SELECT data_center FROM system.local").one().getString("data_center"))
+            assertThat(session.execute("SELECT data_center FROM system.local")
+                            .one()
+                            .getString("data_center"))
                     .isEqualTo(CassandraNode.DATACENTER);
 
             // not a superuser: cannot manage roles
@@ -85,7 +90,10 @@ class CassandraNodeIT {
         node.grantReadOnly("it_readonly");
         node.grantReadOnly("it_readonly"); // again: no change, no error
         try (CqlSession reader = node.readerSession()) {
-            assertThat(reader.execute("SELECT v FROM it_readonly.kv WHERE k = 'a'").one().getLong("v")).isEqualTo(1);
+            assertThat(reader.execute("SELECT v FROM it_readonly.kv WHERE k = 'a'")
+                            .one()
+                            .getLong("v"))
+                    .isEqualTo(1);
             for (String change : List.of(
                     "INSERT INTO it_readonly.kv (k, v) VALUES ('b', 2)",
                     "UPDATE it_readonly.kv SET v = 3 WHERE k = 'a'",
@@ -102,7 +110,8 @@ class CassandraNodeIT {
             }
         }
         try (CqlSession app = node.session()) {
-            assertThat(app.execute("SELECT k, v FROM it_readonly.kv").all()).extracting(r -> r.getString("k") + "=" + r.getLong("v"))
+            assertThat(app.execute("SELECT k, v FROM it_readonly.kv").all())
+                    .extracting(r -> r.getString("k") + "=" + r.getLong("v"))
                     .containsExactly("a=1");
         }
         assertThat(node.readerUsername()).isEqualTo(CassandraNode.READER_USERNAME);
@@ -110,7 +119,9 @@ class CassandraNodeIT {
 
     @Test
     void wrongPasswordIsRejected() {
-        assertThatThrownBy(() -> node.sessionBuilder(node.username(), "wrong-password").build().close())
+        assertThatThrownBy(() -> node.sessionBuilder(node.username(), "wrong-password")
+                        .build()
+                        .close())
                 .isInstanceOf(AllNodesFailedException.class)
                 .hasMessageContaining("Authentication error");
     }
@@ -136,8 +147,11 @@ class CassandraNodeIT {
         assertThat(isAlive(oldPid)).isFalse();
 
         node.startAgain();
-        System.out.printf("clean stop %d ms, restart: port open %d ms, ready %d ms%n", stopMillis,
-                node.lastPortOpenDuration().toMillis(), node.lastStartDuration().toMillis());
+        System.out.printf(
+                "clean stop %d ms, restart: port open %d ms, ready %d ms%n",
+                stopMillis,
+                node.lastPortOpenDuration().toMillis(),
+                node.lastStartDuration().toMillis());
 
         assertThat(node.pid()).isNotEqualTo(oldPid);
         assertThat(node.port()).isEqualTo(port);
@@ -190,7 +204,8 @@ class CassandraNodeIT {
         assertThat(node.isRunning()).isFalse();
 
         node.startAgain();
-        System.out.printf("start after kill -9 (commit log replay): port open %d ms, ready %d ms%n",
+        System.out.printf(
+                "start after kill -9 (commit log replay): port open %d ms, ready %d ms%n",
                 node.lastPortOpenDuration().toMillis(), node.lastStartDuration().toMillis());
 
         try (CqlSession session = node.session("it_kill")) {
@@ -199,7 +214,10 @@ class CassandraNodeIT {
                 assertThat(r.getString("payload")).isEqualTo("payload-" + r.getInt("id"));
                 ids.add(r.getInt("id"));
             });
-            assertThat(ids).as("acknowledged writes after kill -9").containsAll(acknowledged).hasSize(count);
+            assertThat(ids)
+                    .as("acknowledged writes after kill -9")
+                    .containsAll(acknowledged)
+                    .hasSize(count);
         }
     }
 
@@ -216,7 +234,9 @@ class CassandraNodeIT {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> CassandraNode.builder(tempDir.resolve("taken")).port(port).start())
+            assertThatThrownBy(() -> CassandraNode.builder(tempDir.resolve("taken"))
+                            .port(port)
+                            .start())
                     .isInstanceOf(PortInUseException.class)
                     .hasMessageContaining("Port " + port);
         }

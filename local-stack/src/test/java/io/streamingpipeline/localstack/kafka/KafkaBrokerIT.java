@@ -37,8 +37,11 @@ class KafkaBrokerIT {
     @BeforeAll
     void startBroker() {
         broker = KafkaBroker.start(tempDir.resolve("broker"));
-        System.out.printf("cold start (format + ready): %d ms, of which format %d ms; pid %d%n",
-                broker.lastStartDuration().toMillis(), broker.lastFormatDuration().toMillis(), broker.pid());
+        System.out.printf(
+                "cold start (format + ready): %d ms, of which format %d ms; pid %d%n",
+                broker.lastStartDuration().toMillis(),
+                broker.lastFormatDuration().toMillis(),
+                broker.pid());
     }
 
     @AfterAll
@@ -56,17 +59,20 @@ class KafkaBrokerIT {
         List<TopicRecord> records = TopicReader.of(broker).readAll("it-roundtrip", READ_TIMEOUT);
 
         assertThat(records).hasSize(1000);
-        assertThat(records).extracting(TopicRecord::value)
-                .containsExactlyInAnyOrderElementsOf(
-                        IntStream.range(0, 1000).mapToObj(i -> TestRecords.value("rt", i)).toList());
+        assertThat(records)
+                .extracting(TopicRecord::value)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 1000)
+                        .mapToObj(i -> TestRecords.value("rt", i))
+                        .toList());
         for (TopicRecord r : records) {
             int i = Integer.parseInt(r.value().substring("rt-value-".length()));
             assertThat(r.key()).isEqualTo(TestRecords.key("rt", i));
             assertThat(r.topic()).isEqualTo("it-roundtrip");
         }
         // the same key always lands in the same partition, and all three partitions are used
-        Map<String, Set<Integer>> partitionsByKey = records.stream().collect(Collectors.groupingBy(
-                TopicRecord::key, Collectors.mapping(TopicRecord::partition, Collectors.toSet())));
+        Map<String, Set<Integer>> partitionsByKey = records.stream()
+                .collect(Collectors.groupingBy(
+                        TopicRecord::key, Collectors.mapping(TopicRecord::partition, Collectors.toSet())));
         assertThat(partitionsByKey.values()).allSatisfy(p -> assertThat(p).hasSize(1));
         assertThat(records).extracting(TopicRecord::partition).containsOnly(0, 1, 2);
         // order within a partition is production order
@@ -80,7 +86,8 @@ class KafkaBrokerIT {
         Map<Integer, Long> end = broker.endOffsets("it-roundtrip");
         assertThat(end).containsOnlyKeys(0, 1, 2);
         assertThat(end.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1000);
-        assertThat(TopicReader.of(broker).readAtLeast("it-roundtrip", 1000, READ_TIMEOUT)).hasSize(1000);
+        assertThat(TopicReader.of(broker).readAtLeast("it-roundtrip", 1000, READ_TIMEOUT))
+                .hasSize(1000);
     }
 
     @Test
@@ -114,12 +121,14 @@ class KafkaBrokerIT {
         long stopMillis = (System.nanoTime() - stopStarted) / 1_000_000;
 
         assertThat(broker.isRunning()).isFalse();
-        assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(Files.readString(broker.logFile())).contains("shut down completed");
 
         broker.startAgain();
-        System.out.printf("clean stop %d ms, restart (ready again) %d ms%n", stopMillis,
-                broker.lastStartDuration().toMillis());
+        System.out.printf(
+                "clean stop %d ms, restart (ready again) %d ms%n",
+                stopMillis, broker.lastStartDuration().toMillis());
 
         assertThat(broker.isRunning()).isTrue();
         assertThat(broker.pid()).isNotEqualTo(oldPid);
@@ -127,13 +136,17 @@ class KafkaBrokerIT {
         assertThat(broker.controllerPort()).isEqualTo(controllerPort);
         assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
         assertThat(broker.lastFormatDuration()).isZero();
-        assertThat(TopicReader.of(broker).readAll("it-restart", READ_TIMEOUT)).extracting(TopicRecord::value)
-                .containsExactlyInAnyOrderElementsOf(
-                        IntStream.range(0, 100).mapToObj(i -> TestRecords.value("rs", i)).toList());
+        assertThat(TopicReader.of(broker).readAll("it-restart", READ_TIMEOUT))
+                .extracting(TopicRecord::value)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100)
+                        .mapToObj(i -> TestRecords.value("rs", i))
+                        .toList());
 
         broker.restart();
         assertThat(broker.port()).isEqualTo(port);
-        assertThat(broker.endOffsets("it-restart").values().stream().mapToLong(Long::longValue).sum())
+        assertThat(broker.endOffsets("it-restart").values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isEqualTo(100);
     }
 
@@ -144,16 +157,20 @@ class KafkaBrokerIT {
         long oldPid = broker.pid();
 
         broker.kill();
-        assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(broker.isRunning()).isFalse();
 
         broker.startAgain();
-        System.out.printf("start after kill -9: %d ms%n", broker.lastStartDuration().toMillis());
+        System.out.printf(
+                "start after kill -9: %d ms%n", broker.lastStartDuration().toMillis());
 
         TestRecords.produce(broker.bootstrapServers(), "it-kill", "kl", 500, 510);
-        assertThat(TopicReader.of(broker).readAll("it-kill", READ_TIMEOUT)).extracting(TopicRecord::value)
-                .containsExactlyInAnyOrderElementsOf(
-                        IntStream.range(0, 510).mapToObj(i -> TestRecords.value("kl", i)).toList());
+        assertThat(TopicReader.of(broker).readAll("it-kill", READ_TIMEOUT))
+                .extracting(TopicRecord::value)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 510)
+                        .mapToObj(i -> TestRecords.value("kl", i))
+                        .toList());
     }
 
     @Test
@@ -172,12 +189,14 @@ class KafkaBrokerIT {
 
             second.createTopic("it-second", 1);
             TestRecords.produce(second.bootstrapServers(), "it-second", "sc", 0, 10);
-            assertThat(TopicReader.of(second).readAll("it-second", READ_TIMEOUT)).hasSize(10);
+            assertThat(TopicReader.of(second).readAll("it-second", READ_TIMEOUT))
+                    .hasSize(10);
             assertThat(broker.topics()).doesNotContain("it-second");
 
             long pid = second.pid();
             second.stop();
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
         }
     }
 
@@ -187,7 +206,9 @@ class KafkaBrokerIT {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> KafkaBroker.builder(tempDir.resolve("taken")).port(port).start())
+            assertThatThrownBy(() -> KafkaBroker.builder(tempDir.resolve("taken"))
+                            .port(port)
+                            .start())
                     .isInstanceOf(PortInUseException.class)
                     .hasMessageContaining("Port " + port)
                     .hasMessageContaining("already in use")

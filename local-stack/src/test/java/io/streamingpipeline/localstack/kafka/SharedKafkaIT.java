@@ -13,7 +13,9 @@ class SharedKafkaIT {
     void oneBrokerPerJvmWithTopicHelpers() throws Exception {
         KafkaBroker broker = SharedKafka.get();
         assertThat(SharedKafka.get()).isSameAs(broker);
-        assertThat(SharedKafka.bootstrapServers()).isEqualTo(broker.bootstrapServers()).startsWith("127.0.0.1:");
+        assertThat(SharedKafka.bootstrapServers())
+                .isEqualTo(broker.bootstrapServers())
+                .startsWith("127.0.0.1:");
 
         SharedKafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
         SharedKafka.createTopic(TradeContract.TRADES_TOPIC, 3);
@@ -22,7 +24,8 @@ class SharedKafkaIT {
         assertThat(SharedKafka.endOffsets(TradeContract.TRADES_TOPIC)).containsOnlyKeys(0, 1, 2);
         assertThat(SharedKafka.recordCount(TradeContract.TRADES_TOPIC)).isEqualTo(30);
         assertThat(SharedKafka.recordCount(TradeContract.DEAD_LETTER_TOPIC)).isZero();
-        assertThat(SharedKafka.readAtLeast(TradeContract.TRADES_TOPIC, 30, Duration.ofSeconds(30))).hasSize(30);
+        assertThat(SharedKafka.readAtLeast(TradeContract.TRADES_TOPIC, 30, Duration.ofSeconds(30)))
+                .hasSize(30);
         assertThat(SharedKafka.readAll(TradeContract.TRADES_TOPIC, Duration.ofSeconds(30)))
                 .allSatisfy(r -> assertThat(r.value()).startsWith("sh-value-"));
     }

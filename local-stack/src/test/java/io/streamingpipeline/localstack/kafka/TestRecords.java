@@ -14,8 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Produces numbered records (key {@code <prefix>-key-<i % 17>}, value {@code <prefix>-value-<i>}) for the tests. */
 final class TestRecords {
 
-    private TestRecords() {
-    }
+    private TestRecords() {}
 
     static String key(String prefix, int i) {
         return prefix + "-key-" + (i % 17);

@@ -25,8 +25,7 @@ final class SmokeJobJar {
 
     static final String MAIN_CLASS = "localstack.smoke.SmokeJob";
 
-    private SmokeJobJar() {
-    }
+    private SmokeJobJar() {}
 
     static Path build(Path dir) throws IOException {
         Path src = dir.resolve("src/localstack/smoke/SmokeJob.java");
@@ -38,25 +37,33 @@ final class SmokeJobJar {
         }
         String classpath;
         try (Stream<Path> jars = Files.list(EngineLibraries.spark())) {
-            classpath = jars.map(Path::toString).filter(p -> p.endsWith(".jar"))
+            classpath = jars.map(Path::toString)
+                    .filter(p -> p.endsWith(".jar"))
                     .collect(Collectors.joining(java.io.File.pathSeparator));
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
         var fileManager = javac.getStandardFileManager(null, null, null);
-        boolean ok = javac.getTask(errors, fileManager, null,
-                List.of("--release", "17", "-classpath", classpath, "-d", classes.toString()), null,
-                fileManager.getJavaFileObjects(src)).call();
+        boolean ok = javac.getTask(
+                        errors,
+                        fileManager,
+                        null,
+                        List.of("--release", "17", "-classpath", classpath, "-d", classes.toString()),
+                        null,
+                        fileManager.getJavaFileObjects(src))
+                .call();
         if (!ok) {
             throw new IllegalStateException("SmokeJob did not compile: " + errors);
         }
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         Path jar = dir.resolve("smoke-job.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest);
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream jarOut = new JarOutputStream(out, manifest);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                jarOut.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                jarOut.putNextEntry(
+                        new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 Files.copy(f, jarOut);
                 jarOut.closeEntry();
             }

@@ -25,9 +25,12 @@ class SparkClusterIT {
     @BeforeAll
     void startCluster() throws IOException {
         cluster = SharedSpark.get();
-        System.out.printf("master ready in %d ms (RSS %d MiB), worker registered %d ms later (RSS %d MiB)%n",
-                cluster.masterStartDuration().toMillis(), rssMiB(cluster.masterPid()),
-                cluster.workerStartDuration().toMillis(), rssMiB(cluster.workerPid()));
+        System.out.printf(
+                "master ready in %d ms (RSS %d MiB), worker registered %d ms later (RSS %d MiB)%n",
+                cluster.masterStartDuration().toMillis(),
+                rssMiB(cluster.masterPid()),
+                cluster.workerStartDuration().toMillis(),
+                rssMiB(cluster.workerPid()));
         jobJar = SmokeJobJar.build(tempDir.resolve("smoke"));
     }
 
@@ -40,7 +43,8 @@ class SparkClusterIT {
         assertThat(status.cores()).isEqualTo(2);
         assertThat(cluster.masterUrl()).isEqualTo("spark://127.0.0.1:" + cluster.masterPort());
         assertThat(cluster.webUiUrl()).startsWith("http://127.0.0.1:");
-        assertThat(cluster.sparkHome().resolve("jars/spark-core_2.12-3.5.7.jar")).isRegularFile();
+        assertThat(cluster.sparkHome().resolve("jars/spark-core_2.12-3.5.7.jar"))
+                .isRegularFile();
         assertThat(cluster.isRunning()).isTrue();
     }
 
@@ -55,20 +59,21 @@ class SparkClusterIT {
                 .build());
 
         int exit = driver.awaitExit(Duration.ofMinutes(3));
-        System.out.printf("smoke application: submit to exit %d ms, driver log %s%n",
+        System.out.printf(
+                "smoke application: submit to exit %d ms, driver log %s%n",
                 (System.nanoTime() - started) / 1_000_000, driver.logFile());
 
         assertThat(exit).as("driver exit code; log:%n%s", driver.logTail(60)).isZero();
-        assertThat(Files.readString(result)).startsWith("sum=500000500000 count=1000000 app=app-")
+        assertThat(Files.readString(result))
+                .startsWith("sum=500000500000 count=1000000 app=app-")
                 .endsWith("master=" + cluster.masterUrl());
         String appId = driver.applicationId().orElseThrow();
         assertThat(Files.readString(result)).contains("app=" + appId + " ");
-        assertThat(cluster.status().completedApps())
-                .anySatisfy(a -> {
-                    assertThat(a.id()).isEqualTo(appId);
-                    assertThat(a.name()).isEqualTo("it-smoke-ok");
-                    assertThat(a.state()).isEqualTo("FINISHED");
-                });
+        assertThat(cluster.status().completedApps()).anySatisfy(a -> {
+            assertThat(a.id()).isEqualTo(appId);
+            assertThat(a.name()).isEqualTo("it-smoke-ok");
+            assertThat(a.state()).isEqualTo("FINISHED");
+        });
         assertThat(cluster.workerWorkDir().resolve(appId)).isDirectory();
     }
 
@@ -82,18 +87,25 @@ class SparkClusterIT {
                 .build());
         try {
             awaitTrue(Duration.ofMinutes(3), () -> Files.exists(result) || !driver.isAlive());
-            assertThat(driver.isAlive()).as("driver alive; log:%n%s", driver.logTail(60)).isTrue();
+            assertThat(driver.isAlive())
+                    .as("driver alive; log:%n%s", driver.logTail(60))
+                    .isTrue();
             assertThat(cluster.status().activeApp("it-smoke-kill")).isPresent();
             assertThat(cluster.executorProcesses()).isNotEmpty();
-            System.out.printf("driver RSS %d MiB, executor RSS %d MiB%n", rssMiB(driver.pid()),
+            System.out.printf(
+                    "driver RSS %d MiB, executor RSS %d MiB%n",
+                    rssMiB(driver.pid()),
                     rssMiB(cluster.executorProcesses().get(0).pid()));
 
             driver.kill();
             long killed = System.nanoTime();
 
-            awaitTrue(Duration.ofSeconds(60), () -> cluster.executorProcesses().isEmpty()
-                    && cluster.status().activeApp("it-smoke-kill").isEmpty());
-            System.out.printf("after the driver's kill -9: application removed and executors gone in %d ms%n",
+            awaitTrue(
+                    Duration.ofSeconds(60),
+                    () -> cluster.executorProcesses().isEmpty()
+                            && cluster.status().activeApp("it-smoke-kill").isEmpty());
+            System.out.printf(
+                    "after the driver's kill -9: application removed and executors gone in %d ms%n",
                     (System.nanoTime() - killed) / 1_000_000);
             assertThat(cluster.status().completedApps()).anySatisfy(a -> {
                 assertThat(a.name()).isEqualTo("it-smoke-kill");
@@ -107,7 +119,8 @@ class SparkClusterIT {
 
     @Test
     void aMissingJobJarIsRejectedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> SparkSubmission.builder("x.Main", tempDir.resolve("no-such.jar")).build())
+        assertThatThrownBy(() -> SparkSubmission.builder("x.Main", tempDir.resolve("no-such.jar"))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no-such.jar");
     }

@@ -27,16 +27,33 @@ class SparkEngineJarsTest {
 
         assertThat(EngineLibraries.sparkVersion()).isEqualTo("3.5.7");
         assertThat(jars).hasSize(146);
-        assertThat(jars).contains("spark-core_2.12-3.5.7.jar", "spark-sql_2.12-3.5.7.jar",
-                "spark-catalyst_2.12-3.5.7.jar", "hadoop-client-runtime-3.3.4.jar",
-                "scala-library-2.12.18.jar", "scala-reflect-2.12.18.jar",
-                "netty-common-4.1.96.Final.jar", "jackson-databind-2.15.2.jar", "guava-16.0.1.jar",
-                "protobuf-java-3.19.6.jar", "log4j-core-2.20.0.jar", "log4j-api-2.20.0.jar", "slf4j-api-2.0.7.jar");
+        assertThat(jars)
+                .contains(
+                        "spark-core_2.12-3.5.7.jar",
+                        "spark-sql_2.12-3.5.7.jar",
+                        "spark-catalyst_2.12-3.5.7.jar",
+                        "hadoop-client-runtime-3.3.4.jar",
+                        "scala-library-2.12.18.jar",
+                        "scala-reflect-2.12.18.jar",
+                        "netty-common-4.1.96.Final.jar",
+                        "jackson-databind-2.15.2.jar",
+                        "guava-16.0.1.jar",
+                        "protobuf-java-3.19.6.jar",
+                        "log4j-core-2.20.0.jar",
+                        "log4j-api-2.20.0.jar",
+                        "slf4j-api-2.0.7.jar");
         assertThat(jars).noneMatch(j -> j.contains("_2.13"));
-        for (String family : List.of("scala-library-", "netty-common-", "jackson-databind-", "guava-", "log4j-api-",
-                "slf4j-api-", "commons-lang3-")) {
+        for (String family : List.of(
+                "scala-library-",
+                "netty-common-",
+                "jackson-databind-",
+                "guava-",
+                "log4j-api-",
+                "slf4j-api-",
+                "commons-lang3-")) {
             assertThat(jars.stream().filter(j -> j.startsWith(family) && Character.isDigit(j.charAt(family.length()))))
-                    .as(family + "*").hasSize(1);
+                    .as(family + "*")
+                    .hasSize(1);
         }
     }
 
@@ -77,7 +94,10 @@ class SparkEngineJarsTest {
 
     private static List<String> jarNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jar"))
+                    .sorted()
+                    .toList();
         }
     }
 }

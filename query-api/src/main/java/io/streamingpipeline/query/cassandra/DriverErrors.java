@@ -8,15 +8,13 @@ import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
-
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Which driver failures mean "Cassandra is unavailable now" (503) rather than a bug or a schema problem (500). */
 public final class DriverErrors {
 
-    private DriverErrors() {
-    }
+    private DriverErrors() {}
 
     public static Throwable unwrap(Throwable t) {
         Throwable e = t;

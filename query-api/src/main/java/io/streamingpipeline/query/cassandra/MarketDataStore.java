@@ -15,7 +15,6 @@ import io.streamingpipeline.query.domain.PageToken;
 import io.streamingpipeline.query.domain.TimeRange;
 import io.streamingpipeline.query.domain.Trade;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +41,19 @@ public class MarketDataStore {
         this.keyspace = CassandraSchema.keyspace(config.keyspace());
     }
 
-    private record Statements(QuarkusCqlSession session, PreparedStatement candles, PreparedStatement trades,
-                              PreparedStatement tradesAfter) {
-    }
+    private record Statements(
+            QuarkusCqlSession session,
+            PreparedStatement candles,
+            PreparedStatement trades,
+            PreparedStatement tradesAfter) {}
 
     /** Candles of the minutes starting in {@code range}, oldest first (one query per UTC day, run together). */
     public Uni<List<Candle>> candles(String symbol, TimeRange range) {
         return statements().chain(s -> {
             List<Uni<List<Candle>>> days = new ArrayList<>();
             for (String day : range.daysOldestFirst()) {
-                BoundStatement bound = s.candles().bind(symbol, day, Instant.ofEpochMilli(range.from()),
-                        Instant.ofEpochMilli(range.to()));
+                BoundStatement bound = s.candles()
+                        .bind(symbol, day, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to()));
                 days.add(readAll(s.session(), bound, row -> candle(symbol, row)));
             }
             if (days.size() == 1) {
@@ -61,7 +62,8 @@ public class MarketDataStore {
             return Uni.combine().all().unis(days).with(lists -> {
                 List<Candle> all = new ArrayList<>();
                 for (Object list : lists) {
-                    @SuppressWarnings("unchecked") List<Candle> candles = (List<Candle>) list;
+                    @SuppressWarnings("unchecked")
+                    List<Candle> candles = (List<Candle>) list;
                     all.addAll(candles);
                 }
                 return all;
@@ -81,8 +83,15 @@ public class MarketDataStore {
         });
     }
 
-    private Uni<List<Trade>> tradesFromDay(Statements s, String symbol, TimeRange range, PageToken after,
-                                           List<String> days, int index, int max, List<Trade> found) {
+    private Uni<List<Trade>> tradesFromDay(
+            Statements s,
+            String symbol,
+            TimeRange range,
+            PageToken after,
+            List<String> days,
+            int index,
+            int max,
+            List<Trade> found) {
         if (index >= days.size() || found.size() >= max) {
             return Uni.createFrom().item(found);
         }
@@ -103,9 +112,14 @@ public class MarketDataStore {
     }
 
     private static Candle candle(String symbol, Row row) {
-        return new Candle(symbol, row.getInstant(CandleColumns.MINUTE_START).toEpochMilli(),
-                row.getDouble(CandleColumns.OPEN), row.getDouble(CandleColumns.HIGH), row.getDouble(CandleColumns.LOW),
-                row.getDouble(CandleColumns.CLOSE), row.getDouble(CandleColumns.VOLUME),
+        return new Candle(
+                symbol,
+                row.getInstant(CandleColumns.MINUTE_START).toEpochMilli(),
+                row.getDouble(CandleColumns.OPEN),
+                row.getDouble(CandleColumns.HIGH),
+                row.getDouble(CandleColumns.LOW),
+                row.getDouble(CandleColumns.CLOSE),
+                row.getDouble(CandleColumns.VOLUME),
                 row.getLong(CandleColumns.TRADE_COUNT),
                 row.isNull(CandleColumns.VWAP) ? null : row.getDouble(CandleColumns.VWAP));
     }
@@ -113,22 +127,31 @@ public class MarketDataStore {
     private static Trade trade(String symbol, Row row) {
         UUID id = row.getUuid(TradeColumns.ID);
         List<String> conditions = row.getList(TradeColumns.CONDITIONS, String.class);
-        return new Trade(id == null ? null : id.toString(), symbol, row.getDouble(TradeColumns.PRICE),
-                row.getDouble(TradeColumns.VOLUME), row.getLong(TradeColumns.TIMESTAMP_UNIX),
+        return new Trade(
+                id == null ? null : id.toString(),
+                symbol,
+                row.getDouble(TradeColumns.PRICE),
+                row.getDouble(TradeColumns.VOLUME),
+                row.getLong(TradeColumns.TIMESTAMP_UNIX),
                 conditions == null || conditions.isEmpty() ? null : conditions,
                 row.isNull(TradeColumns.INGESTED_AT) ? null : row.getLong(TradeColumns.INGESTED_AT));
     }
 
     /** Every page of a (bounded) result, mapped on the driver's thread. */
-    private static <T> Uni<List<T>> readAll(QuarkusCqlSession session, BoundStatement statement, Function<Row, T> mapper) {
+    private static <T> Uni<List<T>> readAll(
+            QuarkusCqlSession session, BoundStatement statement, Function<Row, T> mapper) {
         CompletableFuture<List<T>> result = new CompletableFuture<>();
         List<T> rows = new ArrayList<>();
         session.executeAsync(statement).whenComplete((page, error) -> collect(page, error, rows, mapper, result));
         return Uni.createFrom().completionStage(result);
     }
 
-    private static <T> void collect(AsyncResultSet page, Throwable error, List<T> rows, Function<Row, T> mapper,
-                                    CompletableFuture<List<T>> result) {
+    private static <T> void collect(
+            AsyncResultSet page,
+            Throwable error,
+            List<T> rows,
+            Function<Row, T> mapper,
+            CompletableFuture<List<T>> result) {
         if (error != null) {
             result.completeExceptionally(DriverErrors.unwrap(error));
             return;
@@ -148,8 +171,9 @@ public class MarketDataStore {
         if (current == null || current.isCompletedExceptionally()) {
             CompletableFuture<QuarkusCqlSession> session = sessionStage.toCompletableFuture();
             if (!session.isDone()) {
-                return Uni.createFrom().failure(new CassandraUnavailableException(
-                        "not connected to Cassandra yet (the driver keeps trying the contact points)", null));
+                return Uni.createFrom()
+                        .failure(new CassandraUnavailableException(
+                                "not connected to Cassandra yet (the driver keeps trying the contact points)", null));
             }
             synchronized (this) {
                 current = statements;
@@ -165,21 +189,38 @@ public class MarketDataStore {
     private CompletableFuture<Statements> prepare(QuarkusCqlSession session) {
         String trades = keyspace + "." + CassandraSchema.TRADES_TABLE;
         String candles = keyspace + "." + CassandraSchema.CANDLES_TABLE;
-        String tradeColumns = String.join(", ", TradeColumns.TIMESTAMP_UNIX, TradeColumns.ID, TradeColumns.PRICE,
-                TradeColumns.VOLUME, TradeColumns.CONDITIONS, TradeColumns.INGESTED_AT);
-        var candlesStatement = session.prepareAsync("SELECT " + String.join(", ", CandleColumns.MINUTE_START,
-                CandleColumns.OPEN, CandleColumns.HIGH, CandleColumns.LOW, CandleColumns.CLOSE, CandleColumns.VOLUME,
-                CandleColumns.TRADE_COUNT, CandleColumns.VWAP) + " FROM " + candles
-                + " WHERE symbol = ? AND day = ? AND minute_start >= ? AND minute_start < ? ORDER BY minute_start ASC")
+        String tradeColumns = String.join(
+                ", ",
+                TradeColumns.TIMESTAMP_UNIX,
+                TradeColumns.ID,
+                TradeColumns.PRICE,
+                TradeColumns.VOLUME,
+                TradeColumns.CONDITIONS,
+                TradeColumns.INGESTED_AT);
+        var candlesStatement = session.prepareAsync(
+                        "SELECT "
+                                + String.join(
+                                        ", ",
+                                        CandleColumns.MINUTE_START,
+                                        CandleColumns.OPEN,
+                                        CandleColumns.HIGH,
+                                        CandleColumns.LOW,
+                                        CandleColumns.CLOSE,
+                                        CandleColumns.VOLUME,
+                                        CandleColumns.TRADE_COUNT,
+                                        CandleColumns.VWAP)
+                                + " FROM " + candles
+                                + " WHERE symbol = ? AND day = ? AND minute_start >= ? AND minute_start < ? ORDER BY minute_start ASC")
                 .toCompletableFuture();
         var tradesStatement = session.prepareAsync("SELECT " + tradeColumns + " FROM " + trades
-                + " WHERE symbol = ? AND day = ? AND timestamp_unix >= ? AND timestamp_unix < ? LIMIT ?")
+                        + " WHERE symbol = ? AND day = ? AND timestamp_unix >= ? AND timestamp_unix < ? LIMIT ?")
                 .toCompletableFuture();
-        var tradesAfterStatement = session.prepareAsync("SELECT " + tradeColumns + " FROM " + trades
-                + " WHERE symbol = ? AND day = ? AND (timestamp_unix, id) < (?, ?) AND (timestamp_unix) >= (?) LIMIT ?")
+        var tradesAfterStatement = session.prepareAsync(
+                        "SELECT " + tradeColumns + " FROM " + trades
+                                + " WHERE symbol = ? AND day = ? AND (timestamp_unix, id) < (?, ?) AND (timestamp_unix) >= (?) LIMIT ?")
                 .toCompletableFuture();
         return CompletableFuture.allOf(candlesStatement, tradesStatement, tradesAfterStatement)
-                .thenApply(ignored -> new Statements(session, candlesStatement.join(), tradesStatement.join(),
-                        tradesAfterStatement.join()));
+                .thenApply(ignored -> new Statements(
+                        session, candlesStatement.join(), tradesStatement.join(), tradesAfterStatement.join()));
     }
 }

@@ -4,8 +4,6 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * {@code query.cassandra.password-file} ({@code QUERY_CASSANDRA_PASSWORD_FILE}): the Cassandra password from a file, as
@@ -34,8 +33,8 @@ public final class PasswordFileConfigSourceFactory implements ConfigSourceFactor
         if (file == null || file.getValue() == null || file.getValue().isBlank()) {
             return List.of();
         }
-        return List.of(new PropertiesConfigSource(Map.of(PASSWORD, read(Path.of(file.getValue().strip()))),
-                "query.cassandra.password-file", ORDINAL));
+        return List.of(new PropertiesConfigSource(
+                Map.of(PASSWORD, read(Path.of(file.getValue().strip()))), "query.cassandra.password-file", ORDINAL));
     }
 
     @Override
@@ -48,12 +47,12 @@ public final class PasswordFileConfigSourceFactory implements ConfigSourceFactor
         try {
             password = Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new IllegalStateException(PASSWORD_FILE + " (QUERY_CASSANDRA_PASSWORD_FILE) is " + file
-                    + ", which cannot be read: " + e, e);
+            throw new IllegalStateException(
+                    PASSWORD_FILE + " (QUERY_CASSANDRA_PASSWORD_FILE) is " + file + ", which cannot be read: " + e, e);
         }
         if (password.isEmpty()) {
-            throw new IllegalStateException(PASSWORD_FILE + " (QUERY_CASSANDRA_PASSWORD_FILE) is " + file
-                    + ", which is empty");
+            throw new IllegalStateException(
+                    PASSWORD_FILE + " (QUERY_CASSANDRA_PASSWORD_FILE) is " + file + ", which is empty");
         }
         return password;
     }

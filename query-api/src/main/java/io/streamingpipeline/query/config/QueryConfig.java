@@ -3,7 +3,6 @@ package io.streamingpipeline.query.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -3,11 +3,10 @@ package io.streamingpipeline.query.config;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** Stops the service at start when a bound of {@link QueryConfig} makes no sense, saying which key to change. */
 @ApplicationScoped
@@ -16,7 +15,9 @@ public class QueryConfigCheck {
     private static final Logger LOG = Logger.getLogger(QueryConfigCheck.class);
 
     void onStart(@Observes StartupEvent event, QueryConfig config) {
-        List<String> problems = problems(config.live().maxStreams(), config.live().pollInterval(),
+        List<String> problems = problems(
+                config.live().maxStreams(),
+                config.live().pollInterval(),
                 config.pipeline().cacheTtl());
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);

@@ -28,7 +28,9 @@ public record PageToken(long timestampUnix, UUID id) {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new InvalidRequestException("page", "page token '" + TimeRange.shorten(token)
-                + "' is not one this service returned (use next_page_token of the previous response as is)");
+        throw new InvalidRequestException(
+                "page",
+                "page token '" + TimeRange.shorten(token)
+                        + "' is not one this service returned (use next_page_token of the previous response as is)");
     }
 }

@@ -5,15 +5,16 @@ import io.streamingpipeline.contract.TradeValidation;
 /** Checks of the path and query parameters other than times (see {@link TimeRange}). */
 public final class RequestArguments {
 
-    private RequestArguments() {
-    }
+    private RequestArguments() {}
 
     /** A symbol as the pipeline stores it: the contract's rule ({@link TradeValidation#symbolProblem}). */
     public static String symbol(String symbol) {
         String problem = TradeValidation.symbolProblem(symbol);
         if (problem != null) {
-            throw new InvalidRequestException("symbol", "symbol '" + TimeRange.shorten(String.valueOf(symbol))
-                    .replaceAll("\\p{Cntrl}", "?") + "' is not a symbol: it " + problem + ", e.g. BINANCE:BTCUSDT");
+            throw new InvalidRequestException(
+                    "symbol",
+                    "symbol '" + TimeRange.shorten(String.valueOf(symbol)).replaceAll("\\p{Cntrl}", "?")
+                            + "' is not a symbol: it " + problem + ", e.g. BINANCE:BTCUSDT");
         }
         return symbol;
     }
@@ -31,8 +32,8 @@ public final class RequestArguments {
             limit = -1;
         }
         if (!value.matches("-?\\d{1,9}") || limit < 1 || limit > maxLimit) {
-            throw new InvalidRequestException("limit", "limit '" + TimeRange.shorten(value)
-                    + "' must be a whole number from 1 to " + maxLimit);
+            throw new InvalidRequestException(
+                    "limit", "limit '" + TimeRange.shorten(value) + "' must be a whole number from 1 to " + maxLimit);
         }
         return limit;
     }

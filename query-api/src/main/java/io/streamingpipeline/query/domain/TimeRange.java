@@ -20,6 +20,7 @@ public record TimeRange(long from, long to) {
     static final long EARLIEST = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
     /** Latest time accepted (2100-01-01). */
     static final long LATEST = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
     private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
     /**
@@ -28,23 +29,29 @@ public record TimeRange(long from, long to) {
      * {@code to} defaults to now, {@code from} to {@code to - defaultRange}. Reversed, empty or wider than
      * {@code maxRange} ranges are refused.
      */
-    public static TimeRange parse(String fromText, String toText, Duration defaultRange, Duration maxRange, Instant now) {
+    public static TimeRange parse(
+            String fromText, String toText, Duration defaultRange, Duration maxRange, Instant now) {
         Long from = fromText == null || fromText.isBlank() ? null : instant("from", fromText);
         Long to = toText == null || toText.isBlank() ? null : instant("to", toText);
         long end = to != null ? to : now.toEpochMilli();
         long start = from != null ? from : end - defaultRange.toMillis();
         if (to == null && from != null && start >= end) {
-            throw new InvalidRequestException("from", "from (" + Instant.ofEpochMilli(start)
-                    + ") is in the future; give to as well, or an earlier from");
+            throw new InvalidRequestException(
+                    "from",
+                    "from (" + Instant.ofEpochMilli(start) + ") is in the future; give to as well, or an earlier from");
         }
         if (start >= end) {
-            throw new InvalidRequestException("from", "from (" + Instant.ofEpochMilli(start)
-                    + ") must be before to (" + Instant.ofEpochMilli(end) + "): the range is [from, to)");
+            throw new InvalidRequestException(
+                    "from",
+                    "from (" + Instant.ofEpochMilli(start) + ") must be before to (" + Instant.ofEpochMilli(end)
+                            + "): the range is [from, to)");
         }
         if (end - start > maxRange.toMillis()) {
-            throw new InvalidRequestException("to", "the range from " + Instant.ofEpochMilli(start) + " to "
-                    + Instant.ofEpochMilli(end) + " is " + describe(Duration.ofMillis(end - start))
-                    + " wide; at most " + describe(maxRange) + " is allowed: narrow it");
+            throw new InvalidRequestException(
+                    "to",
+                    "the range from " + Instant.ofEpochMilli(start) + " to "
+                            + Instant.ofEpochMilli(end) + " is " + describe(Duration.ofMillis(end - start))
+                            + " wide; at most " + describe(maxRange) + " is allowed: narrow it");
         }
         return new TimeRange(start, end);
     }
@@ -82,18 +89,27 @@ public record TimeRange(long from, long to) {
             if (value.matches("\\d{1,15}")) {
                 millis = Long.parseLong(value);
             } else if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                millis = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                millis = LocalDate.parse(value)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
             } else {
-                millis = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+                millis = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
             }
         } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
-            throw new InvalidRequestException(parameter, parameter + " '" + shorten(value) + "' is not a time: use "
-                    + "an ISO-8601 instant such as 2025-01-31T12:00:00Z, a UTC date such as 2025-01-31, or UNIX "
-                    + "milliseconds such as 1738324800000");
+            throw new InvalidRequestException(
+                    parameter,
+                    parameter + " '" + shorten(value) + "' is not a time: use "
+                            + "an ISO-8601 instant such as 2025-01-31T12:00:00Z, a UTC date such as 2025-01-31, or UNIX "
+                            + "milliseconds such as 1738324800000");
         }
         if (millis < EARLIEST || millis >= LATEST) {
-            throw new InvalidRequestException(parameter, parameter + " " + Instant.ofEpochMilli(millis)
-                    + " is outside 2000-01-01 .. 2100-01-01 (UNIX milliseconds expected, not seconds?)");
+            throw new InvalidRequestException(
+                    parameter,
+                    parameter + " " + Instant.ofEpochMilli(millis)
+                            + " is outside 2000-01-01 .. 2100-01-01 (UNIX milliseconds expected, not seconds?)");
         }
         return millis;
     }

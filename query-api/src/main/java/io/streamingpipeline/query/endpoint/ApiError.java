@@ -5,5 +5,4 @@ package io.streamingpipeline.query.endpoint;
  * {@code cassandra_unavailable}, {@code cassandra_error}), {@code parameter} names the offending request parameter
  * (400 only), {@code message} says what is wrong in words.
  */
-public record ApiError(String error, String parameter, String message) {
-}
+public record ApiError(String error, String parameter, String message) {}

@@ -18,6 +18,7 @@ public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
     /** Seconds a client should wait before asking again (Retry-After) after a 503, and after a 429. */
     static final String CASSANDRA_RETRY_AFTER = "5";
+
     static final String STREAMS_RETRY_AFTER = "30";
 
     @ServerExceptionMapper
@@ -27,10 +28,14 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response tooManyStreams(TooManyStreamsException e) {
-        return Response.status(Response.Status.TOO_MANY_REQUESTS).header("Retry-After", STREAMS_RETRY_AFTER)
+        return Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .header("Retry-After", STREAMS_RETRY_AFTER)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError("too_many_streams", null, "This service already serves its maximum of "
-                        + e.max() + " live streams; try again in " + STREAMS_RETRY_AFTER + " s."))
+                .entity(new ApiError(
+                        "too_many_streams",
+                        null,
+                        "This service already serves its maximum of " + e.max() + " live streams; try again in "
+                                + STREAMS_RETRY_AFTER + " s."))
                 .build();
     }
 
@@ -48,18 +53,26 @@ public class ErrorMappers {
         String detail = DriverErrors.describe(e);
         if (DriverErrors.isUnavailable(e)) {
             LOG.warnf("Cassandra unavailable: %s", detail);
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", CASSANDRA_RETRY_AFTER)
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", CASSANDRA_RETRY_AFTER)
                     .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError("cassandra_unavailable", null,
+                    .entity(new ApiError(
+                            "cassandra_unavailable",
+                            null,
                             "Cassandra is unavailable; try again in " + CASSANDRA_RETRY_AFTER + " s."))
                     .build();
         }
         LOG.errorf(e, "Cassandra query failed: %s", detail);
-        return json(Response.Status.INTERNAL_SERVER_ERROR, new ApiError("cassandra_error", null,
-                "Cassandra could not run the query; the service's log says why."));
+        return json(
+                Response.Status.INTERNAL_SERVER_ERROR,
+                new ApiError(
+                        "cassandra_error", null, "Cassandra could not run the query; the service's log says why."));
     }
 
     private static Response json(Response.Status status, ApiError body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 }

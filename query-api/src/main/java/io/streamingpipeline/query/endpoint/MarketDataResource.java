@@ -19,21 +19,21 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.jboss.resteasy.reactive.RestStreamElementType;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** The read API: symbols, trades (paged), 1-minute candles and their live updates. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class MarketDataResource {
 
-    private static final String TIME = "UNIX milliseconds, ISO-8601 instant (2025-01-31T12:00:00Z) or UTC date (2025-01-31)";
+    private static final String TIME =
+            "UNIX milliseconds, ISO-8601 instant (2025-01-31T12:00:00Z) or UTC date (2025-01-31)";
 
     private final MarketDataStore store;
     private final LiveCandles live;
@@ -57,14 +57,17 @@ public class MarketDataResource {
     @GET
     @Path("/trades/{symbol}")
     @Operation(summary = "Trades of a symbol in [from, to), newest first, paged with next_page_token")
-    public Uni<TradePage> trades(@PathParam("symbol") String symbol,
-                                 @Parameter(description = "start, inclusive (default: to - 1 h); " + TIME) @QueryParam("from") String from,
-                                 @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to,
-                                 @Parameter(description = "1 to 1000 (default 100)") @QueryParam("limit") String limit,
-                                 @Parameter(description = "next_page_token of the previous page") @QueryParam("page") String page) {
+    public Uni<TradePage> trades(
+            @PathParam("symbol") String symbol,
+            @Parameter(description = "start, inclusive (default: to - 1 h); " + TIME) @QueryParam("from") String from,
+            @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to,
+            @Parameter(description = "1 to 1000 (default 100)") @QueryParam("limit") String limit,
+            @Parameter(description = "next_page_token of the previous page") @QueryParam("page") String page) {
         String checkedSymbol = RequestArguments.symbol(symbol);
-        TimeRange range = TimeRange.parse(from, to, config.trades().defaultRange(), config.trades().maxRange(), Instant.now());
-        int max = RequestArguments.limit(limit, config.trades().defaultLimit(), config.trades().maxLimit());
+        TimeRange range = TimeRange.parse(
+                from, to, config.trades().defaultRange(), config.trades().maxRange(), Instant.now());
+        int max = RequestArguments.limit(
+                limit, config.trades().defaultLimit(), config.trades().maxLimit());
         PageToken after = page == null || page.isBlank() ? null : PageToken.decode(page);
         return store.trades(checkedSymbol, range, after, max + 1).map(found -> {
             List<Trade> trades = found.size() > max ? found.subList(0, max) : found;
@@ -80,20 +83,24 @@ public class MarketDataResource {
     @GET
     @Path("/candles/{symbol}")
     @Operation(summary = "1-minute candles of a symbol whose minute starts in [from, to), oldest first")
-    public Uni<CandleSeries> candles(@PathParam("symbol") String symbol,
-                                     @Parameter(description = "start, inclusive (default: to - 6 h); " + TIME) @QueryParam("from") String from,
-                                     @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to) {
+    public Uni<CandleSeries> candles(
+            @PathParam("symbol") String symbol,
+            @Parameter(description = "start, inclusive (default: to - 6 h); " + TIME) @QueryParam("from") String from,
+            @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to) {
         String checkedSymbol = RequestArguments.symbol(symbol);
-        TimeRange range = TimeRange.parse(from, to, config.candles().defaultRange(), config.candles().maxRange(), Instant.now());
-        return store.candles(checkedSymbol, range).map(candles -> new CandleSeries(checkedSymbol, range.from(), range.to(), candles));
+        TimeRange range = TimeRange.parse(
+                from, to, config.candles().defaultRange(), config.candles().maxRange(), Instant.now());
+        return store.candles(checkedSymbol, range)
+                .map(candles -> new CandleSeries(checkedSymbol, range.from(), range.to(), candles));
     }
 
     @GET
     @Path("/candles/{symbol}/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Server-sent events: every candle of the last minutes of a symbol when it appears or changes "
-            + "(429 when query.live.max-streams streams are open)")
+    @Operation(
+            summary = "Server-sent events: every candle of the last minutes of a symbol when it appears or changes "
+                    + "(429 when query.live.max-streams streams are open)")
     public Multi<Candle> liveCandles(@PathParam("symbol") String symbol) {
         String checkedSymbol = RequestArguments.symbol(symbol);
         return streams.admit(() -> live.stream(checkedSymbol));

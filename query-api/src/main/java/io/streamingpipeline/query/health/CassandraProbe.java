@@ -6,12 +6,11 @@ import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.query.cassandra.DriverErrors;
 import io.streamingpipeline.query.config.QueryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * Whether Cassandra answers now: {@code SELECT release_version FROM system.local} with a short timeout. Unlike the
@@ -22,11 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public class CassandraProbe {
 
     /** {@code up}: Cassandra answered; {@code detail}: its version, or in a few words why not. */
-    public record Result(boolean up, String detail) {
-    }
+    public record Result(boolean up, String detail) {}
 
     private static final Logger LOG = Logger.getLogger(CassandraProbe.class);
-    private static final SimpleStatement QUERY = SimpleStatement.newInstance("SELECT release_version FROM system.local");
+    private static final SimpleStatement QUERY =
+            SimpleStatement.newInstance("SELECT release_version FROM system.local");
     static final String CONNECTING = "connecting: no Cassandra contact point has answered yet";
     static final String NO_SESSION = "the Cassandra session could not be created (see the service's log)";
     static final String NO_ANSWER = "Cassandra does not answer (see the service's log)";
@@ -36,8 +35,7 @@ public class CassandraProbe {
     /** The last result, to log changes only. */
     private final AtomicReference<String> last = new AtomicReference<>("");
 
-    public CassandraProbe(CompletionStage<QuarkusCqlSession> sessionStage,
-                          QueryConfig config) {
+    public CassandraProbe(CompletionStage<QuarkusCqlSession> sessionStage, QueryConfig config) {
         this.sessionStage = sessionStage;
         this.timeout = config.health().timeout();
     }
@@ -48,15 +46,20 @@ public class CassandraProbe {
             return Uni.createFrom().item(down(CONNECTING, null));
         }
         if (session.isCompletedExceptionally()) {
-            return Uni.createFrom().item(down(NO_SESSION, session.handle((s, e) -> e).join()));
+            return Uni.createFrom()
+                    .item(down(NO_SESSION, session.handle((s, e) -> e).join()));
         }
-        return Uni.createFrom().completionStage(() -> session.join().executeAsync(QUERY.setTimeout(timeout)))
+        return Uni.createFrom()
+                .completionStage(() -> session.join().executeAsync(QUERY.setTimeout(timeout)))
                 .map(rs -> {
                     var row = rs.one();
                     return up("Cassandra " + (row == null ? "?" : row.getString(0)));
                 })
-                .ifNoItem().after(timeout.plusMillis(500)).failWith(() -> new IllegalStateException("no answer within " + timeout))
-                .onFailure().recoverWithItem(e -> down(NO_ANSWER, e));
+                .ifNoItem()
+                .after(timeout.plusMillis(500))
+                .failWith(() -> new IllegalStateException("no answer within " + timeout))
+                .onFailure()
+                .recoverWithItem(e -> down(NO_ANSWER, e));
     }
 
     private Result up(String detail) {

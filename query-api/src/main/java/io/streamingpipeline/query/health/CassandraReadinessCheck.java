@@ -19,9 +19,10 @@ public class CassandraReadinessCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return probe.check().map(result -> HealthCheckResponse.named("cassandra")
-                .status(result.up())
-                .withData(result.up() ? "version" : "reason", result.detail())
-                .build());
+        return probe.check()
+                .map(result -> HealthCheckResponse.named("cassandra")
+                        .status(result.up())
+                        .withData(result.up() ? "version" : "reason", result.detail())
+                        .build());
     }
 }

@@ -11,8 +11,6 @@ import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
 import io.streamingpipeline.query.domain.TimeRange;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Live candle updates. One poller per watched symbol, however many clients watch it: every
@@ -46,7 +45,8 @@ public class LiveCandles {
         this.store = store;
         this.interval = config.live().pollInterval();
         this.window = config.live().window();
-        this.polls = Counter.builder("query_live_polls").description("Reads of the latest candles by the live pollers")
+        this.polls = Counter.builder("query_live_polls")
+                .description("Reads of the latest candles by the live pollers")
                 .register(registry);
         registry.gauge("query_live_pollers", this, LiveCandles::pollerCount);
     }
@@ -55,7 +55,8 @@ public class LiveCandles {
     public Multi<Candle> stream(String symbol) {
         return Multi.createFrom().deferred(() -> {
             Map<Long, Candle> sent = new HashMap<>();
-            return Multi.createFrom().<List<Candle>>emitter(emitter -> {
+            return Multi.createFrom()
+                    .<List<Candle>>emitter(emitter -> {
                         Consumer<List<Candle>> client = emitter::emit;
                         join(symbol, client);
                         emitter.onTermination(() -> leave(symbol, client));
@@ -64,8 +65,10 @@ public class LiveCandles {
                         }
                     })
                     // a client that does not keep up gets the latest window, which holds every candle it still needs
-                    .onOverflow().dropPreviousItems()
-                    .onItem().transformToIterable(candles -> changed(candles, sent));
+                    .onOverflow()
+                    .dropPreviousItems()
+                    .onItem()
+                    .transformToIterable(candles -> changed(candles, sent));
         });
     }
 
@@ -91,10 +94,16 @@ public class LiveCandles {
         final Cancellable polling;
 
         SymbolPoller(String symbol) {
-            polling = Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(interval)
-                    .onOverflow().drop()
-                    .onItem().transformToUniAndConcatenate(tick -> latest(symbol))
-                    .subscribe().with(candles -> clients.forEach(client -> client.accept(candles)));
+            polling = Multi.createFrom()
+                    .ticks()
+                    .startingAfter(Duration.ofMillis(1))
+                    .every(interval)
+                    .onOverflow()
+                    .drop()
+                    .onItem()
+                    .transformToUniAndConcatenate(tick -> latest(symbol))
+                    .subscribe()
+                    .with(candles -> clients.forEach(client -> client.accept(candles)));
         }
     }
 

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.streamingpipeline.query.config.QueryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -26,7 +25,8 @@ public class LiveStreamLimit {
         this.max = config.live().maxStreams();
         registry.gauge("query_live_streams", open);
         this.rejected = Counter.builder("query_live_streams_rejected")
-                .description("Live streams refused (429) because query.live.max-streams were open").register(registry);
+                .description("Live streams refused (429) because query.live.max-streams were open")
+                .register(registry);
     }
 
     /** {@code stream}, counted while it lasts; or {@link TooManyStreamsException} when the limit is reached. */

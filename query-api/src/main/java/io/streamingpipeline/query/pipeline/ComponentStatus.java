@@ -5,5 +5,4 @@ package io.streamingpipeline.query.pipeline;
  * ready), {@code UNREACHABLE} (no answer) or {@code NOT_CONFIGURED}; {@code rowsPerSecond} is null until two samples
  * of its counter were read.
  */
-public record ComponentStatus(String name, String status, String detail, Double rowsPerSecond) {
-}
+public record ComponentStatus(String name, String status, String detail, Double rowsPerSecond) {}

@@ -4,8 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.health.CassandraProbe;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The state of the pipeline for the page, read server-side (the browser needs no CORS): the ingestor's and the Spark
@@ -26,8 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class PipelineStatus {
 
-    private record Sample(long nanos, double value, Double rate) {
-    }
+    private record Sample(long nanos, double value, Double rate) {}
 
     private static final Logger LOG = Logger.getLogger(PipelineStatus.class);
 
@@ -37,12 +35,14 @@ public class PipelineStatus {
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
     /** The last status of each component, to log changes only. */
     private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
+
     private final Uni<List<ComponentStatus>> cached;
 
     public PipelineStatus(QueryConfig config, CassandraProbe cassandra) {
         this.config = config.pipeline();
         this.cassandra = cassandra;
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
         Uni<List<ComponentStatus>> fresh = Uni.createFrom().deferred(this::readNow);
         Duration ttl = this.config.cacheTtl();
         this.cached = ttl.isZero() ? fresh : fresh.memoize().atLeast(ttl);
@@ -54,34 +54,48 @@ public class PipelineStatus {
     }
 
     private Uni<List<ComponentStatus>> readNow() {
-        Uni<ComponentStatus> db = cassandra.check()
-                .map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail(), null));
-        return Uni.combine().all().unis(component("ingestor", config.ingestor()), component("job", config.job()), db)
+        Uni<ComponentStatus> db =
+                cassandra.check().map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail(), null));
+        return Uni.combine()
+                .all()
+                .unis(component("ingestor", config.ingestor()), component("job", config.job()), db)
                 .with((ingestor, job, c) -> List.of(ingestor, job, c));
     }
 
     private Uni<ComponentStatus> component(String name, QueryConfig.Component component) {
         if (component.healthUrl().isEmpty()) {
-            return Uni.createFrom().item(new ComponentStatus(name, "NOT_CONFIGURED",
-                    "set query.pipeline." + name + ".health-url", null));
+            return Uni.createFrom()
+                    .item(new ComponentStatus(
+                            name, "NOT_CONFIGURED", "set query.pipeline." + name + ".health-url", null));
         }
         Uni<HttpResponse<String>> health = get(component.healthUrl().get());
         Uni<Optional<HttpResponse<String>>> metrics = component.metricsUrl().isEmpty()
                 ? Uni.createFrom().item(Optional.empty())
-                : get(component.metricsUrl().get()).map(Optional::of).onFailure().recoverWithItem(Optional.empty());
+                : get(component.metricsUrl().get())
+                        .map(Optional::of)
+                        .onFailure()
+                        .recoverWithItem(Optional.empty());
         URI healthUrl = component.healthUrl().get();
-        return Uni.combine().all().unis(health, metrics).with((h, m) -> {
-            String status = h.statusCode() == 200 ? "UP" : "DOWN";
-            Double rate = m.filter(r -> r.statusCode() == 200)
-                    .map(r -> rate(name, PrometheusText.sum(r.body(), component.rateMetric())))
-                    .orElse(null);
-            logChange(name, status, healthUrl + " answered HTTP " + h.statusCode());
-            return new ComponentStatus(name, status, "health check answered HTTP " + h.statusCode(), rate);
-        }).onFailure().recoverWithItem(e -> {
-            logChange(name, "UNREACHABLE", healthUrl + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return new ComponentStatus(name, "UNREACHABLE", "no answer from its health check", null);
-        });
+        return Uni.combine()
+                .all()
+                .unis(health, metrics)
+                .with((h, m) -> {
+                    String status = h.statusCode() == 200 ? "UP" : "DOWN";
+                    Double rate = m.filter(r -> r.statusCode() == 200)
+                            .map(r -> rate(name, PrometheusText.sum(r.body(), component.rateMetric())))
+                            .orElse(null);
+                    logChange(name, status, healthUrl + " answered HTTP " + h.statusCode());
+                    return new ComponentStatus(name, status, "health check answered HTTP " + h.statusCode(), rate);
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    logChange(
+                            name,
+                            "UNREACHABLE",
+                            healthUrl + ": "
+                                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    return new ComponentStatus(name, "UNREACHABLE", "no answer from its health check", null);
+                });
     }
 
     private void logChange(String name, String status, String why) {
@@ -116,8 +130,12 @@ public class PipelineStatus {
     }
 
     private Uni<HttpResponse<String>> get(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .ifNoItem().after(config.timeout().plus(Duration.ofMillis(500))).fail();
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(config.timeout()).GET().build();
+        return Uni.createFrom()
+                .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .ifNoItem()
+                .after(config.timeout().plus(Duration.ofMillis(500)))
+                .fail();
     }
 }

@@ -5,8 +5,7 @@ import java.util.OptionalDouble;
 /** Reads one metric out of a Prometheus text exposition: the sum of all its series. */
 final class PrometheusText {
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     static OptionalDouble sum(String text, String metric) {
         double sum = 0;

@@ -9,7 +9,6 @@ import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.query.domain.TimeRange;
 import io.streamingpipeline.query.testing.TestTables;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,20 +60,32 @@ public final class QueryBenchmark {
         }
         cassandra.grantReadOnly(KEYSPACE);
         TimeRange range = new TimeRange(from, to);
-        System.err.printf("candles of %s from %s to %s: %d day partition(s), 60 candles%n", SYMBOL,
-                Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), range.daysOldestFirst().size());
+        System.err.printf(
+                "candles of %s from %s to %s: %d day partition(s), 60 candles%n",
+                SYMBOL,
+                Instant.ofEpochMilli(from),
+                Instant.ofEpochMilli(to),
+                range.daysOldestFirst().size());
 
         Path log = Files.createDirectories(Path.of("target", "bench")).resolve("query-api.log");
         WrkResult service;
         String streams;
-        try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app")).log(log)
+        try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app"))
+                .log(log)
                 .jvmOptions("-Xmx512m")
-                .env(Map.of("QUARKUS_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint(),
-                        "QUARKUS_CASSANDRA_AUTH_USERNAME", cassandra.readerUsername(),
-                        "QUARKUS_CASSANDRA_AUTH_PASSWORD", cassandra.readerPassword(),
-                        "QUERY_KEYSPACE", KEYSPACE,
-                        "QUERY_LIVE_MAX_STREAMS", Integer.toString(streamCap),
-                        "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL", "WARN"))
+                .env(Map.of(
+                        "QUARKUS_CASSANDRA_CONTACT_POINTS",
+                        cassandra.contactPoint(),
+                        "QUARKUS_CASSANDRA_AUTH_USERNAME",
+                        cassandra.readerUsername(),
+                        "QUARKUS_CASSANDRA_AUTH_PASSWORD",
+                        cassandra.readerPassword(),
+                        "QUERY_KEYSPACE",
+                        KEYSPACE,
+                        "QUERY_LIVE_MAX_STREAMS",
+                        Integer.toString(streamCap),
+                        "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL",
+                        "WARN"))
                 .start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (app.status("/q/health/ready") != 200) {
@@ -83,7 +94,8 @@ public final class QueryBenchmark {
                 }
                 Thread.sleep(200);
             }
-            String url = "http://127.0.0.1:" + app.httpPort() + "/api/candles/" + SYMBOL + "?from=" + from + "&to=" + to;
+            String url =
+                    "http://127.0.0.1:" + app.httpPort() + "/api/candles/" + SYMBOL + "?from=" + from + "&to=" + to;
             String body = app.get("/api/candles/" + SYMBOL + "?from=" + from + "&to=" + to);
             int candles = body.split("\"minute_start\"", -1).length - 1;
             if (candles != 60) {
@@ -93,8 +105,12 @@ public final class QueryBenchmark {
             wrk(url, connections, warmup);
             System.err.printf("wrk: %d connections, %d s against %s%n", connections, duration, url);
             service = wrk(url, connections, duration);
-            System.err.printf("service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n", service.perSecond,
-                    service.p50Millis, service.p99Millis, service.errors.isEmpty() ? "none" : service.errors);
+            System.err.printf(
+                    "service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n",
+                    service.perSecond,
+                    service.p50Millis,
+                    service.p99Millis,
+                    service.errors.isEmpty() ? "none" : service.errors);
             streams = StreamCapPhase.run(app, url, streamCap, streamClients, connections, Math.min(duration, 15));
         }
 
@@ -102,7 +118,8 @@ public final class QueryBenchmark {
         System.err.printf("driver only: %.0f queries/s with %d in flight%n", driverOnly, connections);
         double ratio = service.perSecond / driverOnly;
         System.out.println(streams);
-        System.out.printf("RESULT query_p99_ms=%.2f query_per_s=%.0f driver_only_per_s=%.0f ratio=%.2f%n",
+        System.out.printf(
+                "RESULT query_p99_ms=%.2f query_per_s=%.0f driver_only_per_s=%.0f ratio=%.2f%n",
                 service.p99Millis, service.perSecond, driverOnly, ratio);
         System.exit(0); // the shared node's shutdown hook stops Cassandra
     }
@@ -138,16 +155,23 @@ public final class QueryBenchmark {
         }
     }
 
-    private static void loop(CqlSession session, PreparedStatement candles, List<String> days, TimeRange range,
-                             AtomicBoolean running, AtomicLong completed, AtomicLong failed, CompletableFuture<Void> done) {
+    private static void loop(
+            CqlSession session,
+            PreparedStatement candles,
+            List<String> days,
+            TimeRange range,
+            AtomicBoolean running,
+            AtomicLong completed,
+            AtomicLong failed,
+            CompletableFuture<Void> done) {
         if (!running.get()) {
             done.complete(null);
             return;
         }
         List<CompletableFuture<Integer>> queries = new ArrayList<>();
         for (String day : days) {
-            CompletionStage<AsyncResultSet> stage = session.executeAsync(candles.bind(SYMBOL, day,
-                    Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to())));
+            CompletionStage<AsyncResultSet> stage = session.executeAsync(
+                    candles.bind(SYMBOL, day, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to())));
             queries.add(stage.thenApply(QueryBenchmark::readRows).toCompletableFuture());
         }
         CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
@@ -164,19 +188,26 @@ public final class QueryBenchmark {
         int n = 0;
         double sum = 0;
         for (Row row : rs.currentPage()) {
-            sum += row.getInstant(0).toEpochMilli() + row.getDouble(1) + row.getDouble(2) + row.getDouble(3)
-                    + row.getDouble(4) + row.getDouble(5) + row.getLong(6) + row.getDouble(7);
+            sum += row.getInstant(0).toEpochMilli()
+                    + row.getDouble(1)
+                    + row.getDouble(2)
+                    + row.getDouble(3)
+                    + row.getDouble(4)
+                    + row.getDouble(5)
+                    + row.getLong(6)
+                    + row.getDouble(7);
             n++;
         }
         return sum == 0 ? -n : n;
     }
 
-    record WrkResult(double perSecond, double p50Millis, double p99Millis, String errors) {
-    }
+    record WrkResult(double perSecond, double p50Millis, double p99Millis, String errors) {}
 
     static WrkResult wrk(String url, int connections, int seconds) throws Exception {
-        Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "--timeout", "10s", url).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "10s", url)
+                .redirectErrorStream(true)
+                .start();
         String out;
         try {
             out = new String(p.getInputStream().readAllBytes());
@@ -192,7 +223,8 @@ public final class QueryBenchmark {
         if (!rps.find() || !p50.find() || !p99.find()) {
             throw new IllegalStateException("cannot read wrk's output:\n" + out);
         }
-        Matcher errors = Pattern.compile("(Non-2xx or 3xx responses: \\d+|Socket errors: [^\\n]+)").matcher(out);
+        Matcher errors = Pattern.compile("(Non-2xx or 3xx responses: \\d+|Socket errors: [^\\n]+)")
+                .matcher(out);
         StringBuilder problems = new StringBuilder();
         while (errors.find()) {
             problems.append(errors.group(1)).append("; ");

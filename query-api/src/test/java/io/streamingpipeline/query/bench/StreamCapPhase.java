@@ -1,7 +1,6 @@
 package io.streamingpipeline.query.bench;
 
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,20 +26,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StreamCapPhase {
 
-    private StreamCapPhase() {
-    }
+    private StreamCapPhase() {}
 
     /** The phase's one line ({@code STREAMS ...}); throws when the cap did not hold. */
     static String run(IngestorProcess app, String candlesUrl, int cap, int clients, int connections, int seconds)
             throws Exception {
         String symbol = candlesUrl.replaceAll(".*/api/candles/([^?]+).*", "$1");
         URI live = URI.create("http://127.0.0.1:" + app.httpPort() + "/api/candles/" + symbol + "/live");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         System.err.printf("stream cap: %d live streams requested at once, the service allows %d ...%n", clients, cap);
 
         List<CompletableFuture<HttpResponse<InputStream>>> requests = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            requests.add(http.sendAsync(HttpRequest.newBuilder(live).header("Accept", "text/event-stream").build(),
+            requests.add(http.sendAsync(
+                    HttpRequest.newBuilder(live)
+                            .header("Accept", "text/event-stream")
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream()));
         }
         List<InputStream> open = new ArrayList<>();
@@ -71,7 +73,8 @@ final class StreamCapPhase {
                 }
             }
             firstEvents.await(30, TimeUnit.SECONDS);
-            System.err.printf("stream cap: %d accepted (%d with candles), %d answered 429, %d other; wrk %d s meanwhile%n",
+            System.err.printf(
+                    "stream cap: %d accepted (%d with candles), %d answered 429, %d other; wrk %d s meanwhile%n",
                     open.size(), withEvents.get(), rejected, other, seconds);
 
             double pollsBefore = app.metrics().value("query_live_polls_total");
@@ -81,12 +84,26 @@ final class StreamCapPhase {
                     / ((System.nanoTime() - started) / 1e9);
             int ready = app.status("/q/health/ready");
 
-            String line = String.format("STREAMS cap=%d clients=%d accepted=%d rejected_429=%d other=%d with_events=%d "
+            String line = String.format(
+                    "STREAMS cap=%d clients=%d accepted=%d rejected_429=%d other=%d with_events=%d "
                             + "live_polls_per_s=%.1f candles_per_s=%.0f candles_p99_ms=%.2f ready=%d errors=%s",
-                    cap, clients, open.size(), rejected, other, withEvents.get(), pollsPerSecond, during.perSecond(),
-                    during.p99Millis(), ready, during.errors().isEmpty() ? "none" : during.errors().replace(' ', '_'));
-            boolean held = open.size() == Math.min(cap, clients) && rejected == clients - open.size() && other == 0
-                    && withEvents.get() == open.size() && during.errors().isEmpty() && ready == 200;
+                    cap,
+                    clients,
+                    open.size(),
+                    rejected,
+                    other,
+                    withEvents.get(),
+                    pollsPerSecond,
+                    during.perSecond(),
+                    during.p99Millis(),
+                    ready,
+                    during.errors().isEmpty() ? "none" : during.errors().replace(' ', '_'));
+            boolean held = open.size() == Math.min(cap, clients)
+                    && rejected == clients - open.size()
+                    && other == 0
+                    && withEvents.get() == open.size()
+                    && during.errors().isEmpty()
+                    && ready == 200;
             if (!held) {
                 throw new IllegalStateException("the stream cap did not hold: " + line);
             }
@@ -104,21 +121,23 @@ final class StreamCapPhase {
 
     /** Reads the stream on a daemon thread until its first candle (then keeps it open, unread, until closed). */
     private static void readUntilFirstEvent(InputStream body, AtomicInteger withEvents, CountDownLatch firstEvents) {
-        Thread reader = new Thread(() -> {
-            try {
-                BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("data:") && line.contains("\"minute_start\"")) {
-                        withEvents.incrementAndGet();
-                        firstEvents.countDown();
-                        return;
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            if (line.startsWith("data:") && line.contains("\"minute_start\"")) {
+                                withEvents.incrementAndGet();
+                                firstEvents.countDown();
+                                return;
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // closed: counted as a stream without events
                     }
-                }
-            } catch (IOException ignored) {
-                // closed: counted as a stream without events
-            }
-        }, "stream-cap-reader");
+                },
+                "stream-cap-reader");
         reader.setDaemon(true);
         reader.start();
     }

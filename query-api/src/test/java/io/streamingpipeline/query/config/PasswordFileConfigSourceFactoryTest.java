@@ -1,13 +1,12 @@
 package io.streamingpipeline.query.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PasswordFileConfigSourceFactoryTest {
 
@@ -20,7 +19,8 @@ class PasswordFileConfigSourceFactoryTest {
     @Test
     void missingOrEmptyFileSaysWhich(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> PasswordFileConfigSourceFactory.read(dir.resolve("absent")))
-                .hasMessageContaining("QUERY_CASSANDRA_PASSWORD_FILE").hasMessageContaining("absent");
+                .hasMessageContaining("QUERY_CASSANDRA_PASSWORD_FILE")
+                .hasMessageContaining("absent");
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThatThrownBy(() -> PasswordFileConfigSourceFactory.read(empty)).hasMessageContaining("is empty");
     }

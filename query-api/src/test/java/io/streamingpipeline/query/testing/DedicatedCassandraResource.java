@@ -3,7 +3,6 @@ package io.streamingpipeline.query.testing;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +27,9 @@ public class DedicatedCassandraResource implements QuarkusTestResourceLifecycleM
     public Map<String, String> start() {
         try {
             dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "outage-cassandra-");
-            node = CassandraNode.builder(dir.resolve("node")).readerCredentials("query_reader", "s3cret-from-file").start();
+            node = CassandraNode.builder(dir.resolve("node"))
+                    .readerCredentials("query_reader", "s3cret-from-file")
+                    .start();
             Path secret = dir.resolve("cassandra-password");
             Files.writeString(secret, node.readerPassword() + "\n");
             try (CqlSession session = node.session()) {
@@ -54,7 +55,8 @@ public class DedicatedCassandraResource implements QuarkusTestResourceLifecycleM
         }
         if (dir != null && !Boolean.getBoolean("localstack.keep")) { // -Dlocalstack.keep=true keeps cassandra.log
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException | UncheckedIOException ignored) {
                 // a leftover directory under target/ is harmless
             }

@@ -2,7 +2,6 @@ package io.streamingpipeline.query.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -33,11 +32,17 @@ public class FakePipelineResource implements QuarkusTestResourceLifecycleManager
             healthRequests.incrementAndGet();
             respond(exchange, 200, "{\"status\":\"UP\"}");
         });
-        server.createContext("/health-requests", exchange -> respond(exchange, 200, Long.toString(healthRequests.get())));
-        server.createContext("/q/metrics", exchange -> respond(exchange, 200,
-                "# TYPE ingestor_trades_published_total counter\n"
-                        + "ingestor_trades_published_total{symbol=\"a\"} " + published.addAndGet(600) + ".0\n"
-                        + "ingestor_trades_published_total{symbol=\"b\"} " + published.addAndGet(400) + ".0\n"));
+        server.createContext(
+                "/health-requests", exchange -> respond(exchange, 200, Long.toString(healthRequests.get())));
+        server.createContext(
+                "/q/metrics",
+                exchange -> respond(
+                        exchange,
+                        200,
+                        "# TYPE ingestor_trades_published_total counter\n"
+                                + "ingestor_trades_published_total{symbol=\"a\"} " + published.addAndGet(600) + ".0\n"
+                                + "ingestor_trades_published_total{symbol=\"b\"} " + published.addAndGet(400)
+                                + ".0\n"));
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         return Map.of(
@@ -46,7 +51,8 @@ public class FakePipelineResource implements QuarkusTestResourceLifecycleManager
                 "query.pipeline.job.health-url", "http://127.0.0.1:" + closedPort() + "/health/ready");
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
-
 import java.util.Map;
 
 /**

@@ -2,7 +2,6 @@ package io.streamingpipeline.spark.batch;
 
 import io.streamingpipeline.spark.InvalidSettingsException;
 import io.streamingpipeline.spark.JobSettings;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,14 +28,23 @@ public final class DayJobSettings {
 
     /** What a day job does. */
     public enum Command {
-        DAILY_CLOSE("daily-close", "Prove day D: per symbol, the distinct trade ids of D in Kafka against the rows "
-                + "of (symbol, D) in Cassandra and the trade_count of D's 1-minute candles; dead letters of D by "
-                + "reason. One row per symbol into Postgres (daily_close); exit code 1 on any mismatch.", true),
-        ROLLUPS("rollups", "Build the hourly and daily candles of day D (crypto_candles_1h, crypto_candles_1d) from "
-                + "D's 1-minute candles; running it again rewrites the same rows.", false),
-        REPLAY("replay", "Read day D from Kafka again and upsert its trades (ids are assigned once: repeating is "
-                + "harmless), then recompute D's 1-minute candles from the stored trade rows; the run is recorded "
-                + "in Postgres (replay_run).", true);
+        DAILY_CLOSE(
+                "daily-close",
+                "Prove day D: per symbol, the distinct trade ids of D in Kafka against the rows "
+                        + "of (symbol, D) in Cassandra and the trade_count of D's 1-minute candles; dead letters of D by "
+                        + "reason. One row per symbol into Postgres (daily_close); exit code 1 on any mismatch.",
+                true),
+        ROLLUPS(
+                "rollups",
+                "Build the hourly and daily candles of day D (crypto_candles_1h, crypto_candles_1d) from "
+                        + "D's 1-minute candles; running it again rewrites the same rows.",
+                false),
+        REPLAY(
+                "replay",
+                "Read day D from Kafka again and upsert its trades (ids are assigned once: repeating is "
+                        + "harmless), then recompute D's 1-minute candles from the stored trade rows; the run is recorded "
+                        + "in Postgres (replay_run).",
+                true);
 
         private final String label;
         private final String help;
@@ -69,19 +77,35 @@ public final class DayJobSettings {
     static final String DEFAULT_KAFKA_MARGIN = "1h";
 
     private static final List<String[]> OWN_OPTIONS = List.of(
-            new String[]{DAY, "The UTC day, YYYY-MM-DD. Required."},
-            new String[]{OPS_JDBC_URL, "JDBC URL of the Postgres database of the run records, e.g. "
-                    + "jdbc:postgresql://postgres:5432/pipeline_ops. Required by daily-close and replay."},
-            new String[]{OPS_USER, "Postgres user (e.g. pipeline_ops)."},
-            new String[]{OPS_PASSWORD_FILE, "File holding the Postgres password (e.g. a mounted secret)."},
-            new String[]{KAFKA_MARGIN, "Kafka records are read by their record time from D's start minus this to "
-                    + "D's end plus this, and kept when the trade time is in D. Default: " + DEFAULT_KAFKA_MARGIN + "."});
+            new String[] {DAY, "The UTC day, YYYY-MM-DD. Required."},
+            new String[] {
+                OPS_JDBC_URL,
+                "JDBC URL of the Postgres database of the run records, e.g. "
+                        + "jdbc:postgresql://postgres:5432/pipeline_ops. Required by daily-close and replay."
+            },
+            new String[] {OPS_USER, "Postgres user (e.g. pipeline_ops)."},
+            new String[] {OPS_PASSWORD_FILE, "File holding the Postgres password (e.g. a mounted secret)."},
+            new String[] {
+                KAFKA_MARGIN,
+                "Kafka records are read by their record time from D's start minus this to "
+                        + "D's end plus this, and kept when the trade time is in D. Default: " + DEFAULT_KAFKA_MARGIN
+                        + "."
+            });
     /** The streaming job's options that a day job uses. */
-    private static final List<JobSettings.Option> CONNECTION_OPTIONS = List.of(JobSettings.BOOTSTRAP_SERVERS,
-            JobSettings.TOPIC, JobSettings.DEAD_LETTER_TOPIC, JobSettings.KAFKA_OPTIONS, JobSettings.MAX_FUTURE_SKEW,
-            JobSettings.CASSANDRA_HOST, JobSettings.CASSANDRA_PORT, JobSettings.CASSANDRA_LOCAL_DC,
-            JobSettings.CASSANDRA_USERNAME, JobSettings.CASSANDRA_PASSWORD, JobSettings.CASSANDRA_PASSWORD_FILE,
-            JobSettings.KEYSPACE, JobSettings.CANDLES_TTL);
+    private static final List<JobSettings.Option> CONNECTION_OPTIONS = List.of(
+            JobSettings.BOOTSTRAP_SERVERS,
+            JobSettings.TOPIC,
+            JobSettings.DEAD_LETTER_TOPIC,
+            JobSettings.KAFKA_OPTIONS,
+            JobSettings.MAX_FUTURE_SKEW,
+            JobSettings.CASSANDRA_HOST,
+            JobSettings.CASSANDRA_PORT,
+            JobSettings.CASSANDRA_LOCAL_DC,
+            JobSettings.CASSANDRA_USERNAME,
+            JobSettings.CASSANDRA_PASSWORD,
+            JobSettings.CASSANDRA_PASSWORD_FILE,
+            JobSettings.KEYSPACE,
+            JobSettings.CANDLES_TTL);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
 
@@ -94,8 +118,15 @@ public final class DayJobSettings {
     private final Duration kafkaMargin;
     private final JobSettings connections;
 
-    private DayJobSettings(Command command, boolean help, LocalDate day, String opsJdbcUrl, String opsUser,
-                           String opsPassword, Duration kafkaMargin, JobSettings connections) {
+    private DayJobSettings(
+            Command command,
+            boolean help,
+            LocalDate day,
+            String opsJdbcUrl,
+            String opsUser,
+            String opsPassword,
+            Duration kafkaMargin,
+            JobSettings connections) {
         this.command = command;
         this.help = help;
         this.day = day;
@@ -119,8 +150,11 @@ public final class DayJobSettings {
         }
         Command command = Command.of(args[0]).orElse(null);
         if (command == null) {
-            throw new InvalidSettingsException(List.of("unknown command '" + args[0] + "': the first argument is one of "
-                    + String.join(", ", Arrays.stream(Command.values()).map(Command::label).toList())));
+            throw new InvalidSettingsException(List.of("unknown command '" + args[0]
+                    + "': the first argument is one of "
+                    + String.join(
+                            ", ",
+                            Arrays.stream(Command.values()).map(Command::label).toList())));
         }
         String dayText = null;
         String jdbcUrl = null;
@@ -186,12 +220,14 @@ public final class DayJobSettings {
                     + "keeps the results, e.g. jdbc:postgresql://postgres:5432/pipeline_ops");
         }
         if (jdbcUrl != null && user == null) {
-            problems.add("--" + OPS_USER + " is required with --" + OPS_JDBC_URL + ", e.g. --" + OPS_USER + " pipeline_ops");
+            problems.add(
+                    "--" + OPS_USER + " is required with --" + OPS_JDBC_URL + ", e.g. --" + OPS_USER + " pipeline_ops");
         }
         String password = null;
         if (passwordFile != null) {
             try {
-                password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
+                password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8)
+                        .strip();
                 if (password.isEmpty()) {
                     problems.add("--" + OPS_PASSWORD_FILE + " names an empty file: " + passwordFile);
                 }
@@ -245,7 +281,8 @@ public final class DayJobSettings {
     public static String usage(Command command) {
         StringBuilder out = new StringBuilder();
         if (command == null) {
-            out.append("Usage: spark-submit --class ").append(DayJobsMain.class.getName())
+            out.append("Usage: spark-submit --class ")
+                    .append(DayJobsMain.class.getName())
                     .append(" <job jar> <command> --day YYYY-MM-DD [options]\n\nCommands:\n");
             for (Command c : Command.values()) {
                 out.append(String.format(Locale.ROOT, "  %-12s %s%n", c.label, c.help));
@@ -255,8 +292,12 @@ public final class DayJobSettings {
                     + "3 the job failed.\n");
             return out.toString();
         }
-        out.append("Usage: spark-submit --class ").append(DayJobsMain.class.getName()).append(" <job jar> ")
-                .append(command.label).append(" --day YYYY-MM-DD [options]\n\n").append(command.help)
+        out.append("Usage: spark-submit --class ")
+                .append(DayJobsMain.class.getName())
+                .append(" <job jar> ")
+                .append(command.label)
+                .append(" --day YYYY-MM-DD [options]\n\n")
+                .append(command.help)
                 .append("\n\nOptions:\n");
         for (String[] o : OWN_OPTIONS) {
             if (command.needsOps || !o[0].startsWith("ops-")) {

@@ -4,14 +4,13 @@ import static io.streamingpipeline.spark.SparkConfMaps.asMap;
 import static io.streamingpipeline.spark.SparkConfMaps.scalaMap;
 
 import io.streamingpipeline.spark.InvalidSettingsException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * The day jobs, one Spark application per run:
@@ -32,8 +31,7 @@ public final class DayJobsMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(DayJobsMain.class);
 
-    private DayJobsMain() {
-    }
+    private DayJobsMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -57,7 +55,8 @@ public final class DayJobsMain {
             return execute(settings, conf);
         } catch (RuntimeException e) {
             LOG.error("{} of {} failed", settings.command().label(), settings.day(), e);
-            System.err.println("FAILED " + settings.command().label() + " --day " + settings.day() + ": " + e.getMessage());
+            System.err.println(
+                    "FAILED " + settings.command().label() + " --day " + settings.day() + ": " + e.getMessage());
             return FAILED;
         }
     }

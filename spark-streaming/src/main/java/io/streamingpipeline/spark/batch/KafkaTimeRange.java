@@ -1,12 +1,5 @@
 package io.streamingpipeline.spark.batch;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,6 +8,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The offsets of a topic's records whose Kafka record time is in {@code [from, to)}, per partition, found with
@@ -41,7 +40,9 @@ public record KafkaTimeRange(String topic, Map<Integer, Long> start, Map<Integer
                 throw new IllegalStateException("Kafka topic " + topic + " does not exist (check --topic / "
                         + "--dead-letter-topic and --bootstrap-servers)");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, timeout);
             Map<TopicPartition, Long> latest = consumer.endOffsets(partitions, timeout);
             Map<TopicPartition, OffsetAndTimestamp> atFrom = consumer.offsetsForTimes(times(partitions, from), timeout);
@@ -85,7 +86,8 @@ public record KafkaTimeRange(String topic, Map<Integer, Long> start, Map<Integer
     }
 
     private String json(Map<Integer, Long> offsets) {
-        return offsets.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+        return offsets.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\":" + e.getValue())
                 .collect(Collectors.joining(",", "{\"" + topic + "\":{", "}}"));
     }
 }

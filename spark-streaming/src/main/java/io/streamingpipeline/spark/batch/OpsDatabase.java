@@ -76,9 +76,9 @@ public final class OpsDatabase {
         run(c -> {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM daily_close WHERE day = ?");
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO daily_close (day, symbol, kafka_trades, "
-                         + "cassandra_trades, candle_trades, kafka_complete, dead_letters, status, detail, checked_at) "
-                         + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO daily_close (day, symbol, kafka_trades, "
+                            + "cassandra_trades, candle_trades, kafka_complete, dead_letters, status, detail, checked_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
                 delete.setObject(1, day);
                 delete.executeUpdate();
                 for (SymbolClose r : results) {
@@ -158,8 +158,10 @@ public final class OpsDatabase {
             return work.run(c);
         } catch (SQLException e) {
             // the driver's messages name the URL and user, never the password
-            throw new IllegalStateException("Postgres at " + jdbcUrl + " as " + user + ": " + e.getMessage()
-                    + " (check --ops-jdbc-url, --ops-user and --ops-password-file)", e);
+            throw new IllegalStateException(
+                    "Postgres at " + jdbcUrl + " as " + user + ": " + e.getMessage()
+                            + " (check --ops-jdbc-url, --ops-user and --ops-password-file)",
+                    e);
         }
     }
 }

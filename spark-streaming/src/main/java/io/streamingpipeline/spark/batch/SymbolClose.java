@@ -18,14 +18,22 @@ import java.util.TreeSet;
  * @param kafkaComplete false when Kafka no longer holds the whole day (retention): its count is then a lower bound
  * @param minuteProblems the first few minutes whose candle count differs from the minute's rows, in time order
  */
-public record SymbolClose(LocalDate day, String symbol, long kafkaTrades, long cassandraTrades, long candleTrades,
-                          boolean kafkaComplete, Map<String, Long> deadLetters, List<String> minuteProblems,
-                          int otherMinuteProblems) {
+public record SymbolClose(
+        LocalDate day,
+        String symbol,
+        long kafkaTrades,
+        long cassandraTrades,
+        long candleTrades,
+        boolean kafkaComplete,
+        Map<String, Long> deadLetters,
+        List<String> minuteProblems,
+        int otherMinuteProblems) {
 
     public static final String OK = "ok";
     public static final String MISMATCH = "mismatch";
     static final int MINUTES_SHOWN = 5;
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HH_MM =
+            DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     public SymbolClose {
         Objects.requireNonNull(symbol, "symbol");
@@ -39,9 +47,14 @@ public record SymbolClose(LocalDate day, String symbol, long kafkaTrades, long c
      * @param rowsByMinute    trade rows in Cassandra per minute start (UNIX ms)
      * @param candlesByMinute {@code trade_count} of the stored candle per minute start
      */
-    public static SymbolClose compare(LocalDate day, String symbol, long kafkaTrades, boolean kafkaComplete,
-                                      Map<Long, Long> rowsByMinute, Map<Long, Long> candlesByMinute,
-                                      Map<String, Long> deadLetters) {
+    public static SymbolClose compare(
+            LocalDate day,
+            String symbol,
+            long kafkaTrades,
+            boolean kafkaComplete,
+            Map<Long, Long> rowsByMinute,
+            Map<Long, Long> candlesByMinute,
+            Map<String, Long> deadLetters) {
         List<String> problems = new ArrayList<>();
         int more = 0;
         TreeSet<Long> minutes = new TreeSet<>(rowsByMinute.keySet());
@@ -66,10 +79,20 @@ public record SymbolClose(LocalDate day, String symbol, long kafkaTrades, long c
                 }
             }
         }
-        long cassandra = rowsByMinute.values().stream().mapToLong(Long::longValue).sum();
-        long candles = candlesByMinute.values().stream().mapToLong(Long::longValue).sum();
-        return new SymbolClose(day, symbol, kafkaTrades, cassandra, candles, kafkaComplete,
-                new TreeMap<>(deadLetters), problems, more);
+        long cassandra =
+                rowsByMinute.values().stream().mapToLong(Long::longValue).sum();
+        long candles =
+                candlesByMinute.values().stream().mapToLong(Long::longValue).sum();
+        return new SymbolClose(
+                day,
+                symbol,
+                kafkaTrades,
+                cassandra,
+                candles,
+                kafkaComplete,
+                new TreeMap<>(deadLetters),
+                problems,
+                more);
     }
 
     public boolean ok() {
@@ -89,14 +112,17 @@ public record SymbolClose(LocalDate day, String symbol, long kafkaTrades, long c
         List<String> parts = new ArrayList<>();
         if (kafkaComplete ? kafkaTrades != cassandraTrades : kafkaTrades > cassandraTrades) {
             long diff = cassandraTrades - kafkaTrades;
-            parts.add(diff < 0 ? (-diff) + " trades of Kafka missing in Cassandra" : diff + " rows in Cassandra not in Kafka");
+            parts.add(
+                    diff < 0
+                            ? (-diff) + " trades of Kafka missing in Cassandra"
+                            : diff + " rows in Cassandra not in Kafka");
         }
         if (cassandraTrades != candleTrades) {
             parts.add("candles count " + candleTrades + " trades for " + cassandraTrades + " rows");
         }
         if (!minuteProblems.isEmpty()) {
-            parts.add("minutes: " + String.join("; ", minuteProblems) + (otherMinuteProblems > 0
-                    ? "; and " + otherMinuteProblems + " more" : ""));
+            parts.add("minutes: " + String.join("; ", minuteProblems)
+                    + (otherMinuteProblems > 0 ? "; and " + otherMinuteProblems + " more" : ""));
         }
         return String.join(", ", parts);
     }

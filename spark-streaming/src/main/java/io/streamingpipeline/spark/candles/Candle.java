@@ -14,9 +14,21 @@ import java.util.Objects;
  * @param minuteStart UNIX milliseconds of the minute's first millisecond (UTC)
  * @param notional    sum of price × volume
  */
-public record Candle(String symbol, long minuteStart, long openTime, String openId, double open, double high,
-                     double low, long closeTime, String closeId, double close, double volume, long tradeCount,
-                     double notional) implements Serializable {
+public record Candle(
+        String symbol,
+        long minuteStart,
+        long openTime,
+        String openId,
+        double open,
+        double high,
+        double low,
+        long closeTime,
+        String closeId,
+        double close,
+        double volume,
+        long tradeCount,
+        double notional)
+        implements Serializable {
 
     public static final long MINUTE_MILLIS = 60_000L;
     private static final long DAY_MILLIS = 86_400_000L;
@@ -38,8 +50,8 @@ public record Candle(String symbol, long minuteStart, long openTime, String open
 
     /** The candle of one trade. */
     public static Candle ofTrade(String symbol, long time, String id, double price, double volume) {
-        return new Candle(symbol, minuteOf(time), time, id, price, price, price, time, id, price, volume, 1,
-                price * volume);
+        return new Candle(
+                symbol, minuteOf(time), time, id, price, price, price, time, id, price, volume, 1, price * volume);
     }
 
     /** The UTC minute a trade time falls in. */
@@ -58,13 +70,20 @@ public record Candle(String symbol, long minuteStart, long openTime, String open
         }
         boolean otherOpens = before(other.openTime, other.openId, openTime, openId);
         boolean otherCloses = before(closeTime, closeId, other.closeTime, other.closeId);
-        return new Candle(symbol, minuteStart,
-                otherOpens ? other.openTime : openTime, otherOpens ? other.openId : openId,
+        return new Candle(
+                symbol,
+                minuteStart,
+                otherOpens ? other.openTime : openTime,
+                otherOpens ? other.openId : openId,
                 otherOpens ? other.open : open,
-                Math.max(high, other.high), Math.min(low, other.low),
-                otherCloses ? other.closeTime : closeTime, otherCloses ? other.closeId : closeId,
+                Math.max(high, other.high),
+                Math.min(low, other.low),
+                otherCloses ? other.closeTime : closeTime,
+                otherCloses ? other.closeId : closeId,
                 otherCloses ? other.close : close,
-                volume + other.volume, tradeCount + other.tradeCount, notional + other.notional);
+                volume + other.volume,
+                tradeCount + other.tradeCount,
+                notional + other.notional);
     }
 
     /** Volume-weighted average price, or null when the minute had no volume. */

@@ -1,9 +1,6 @@
 package io.streamingpipeline.spark.candles;
 
 import io.streamingpipeline.spark.candles.CandleStore.CandleWrite;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One-minute candles of a trade micro-batch, merged into the stored candles, exactly once per trade whatever replays
@@ -50,8 +49,7 @@ public final class Candles {
     /** Compare-and-set rounds before a batch gives up (another driver keeps merging the same candles, or Cassandra fails). */
     static final int MAX_ROUNDS = 20;
 
-    private Candles() {
-    }
+    private Candles() {}
 
     /** The key of a Kafka partition in {@link MergedCandle#mergedOffsets}: {@code <topic>-<partition>}, as Kafka names it. */
     public static String partitionName(String topic, int partition) {
@@ -67,9 +65,13 @@ public final class Candles {
      * @param query       and {@code batchId}: recorded with the candle; replay check of candles of earlier versions
      * @return the candles written
      */
-    public static List<MergedCandle> mergeInto(CandleStore store, Collection<SourceCandle> batchCandles, String topic,
-                                               Function<Map<SourceCandle.Key, Long>, Map<SourceCandle.Key, SourceCandle>> tradesAbove,
-                                               UUID query, long batchId) {
+    public static List<MergedCandle> mergeInto(
+            CandleStore store,
+            Collection<SourceCandle> batchCandles,
+            String topic,
+            Function<Map<SourceCandle.Key, Long>, Map<SourceCandle.Key, SourceCandle>> tradesAbove,
+            UUID query,
+            long batchId) {
         Map<Candle.Key, List<SourceCandle>> byCandle = new LinkedHashMap<>();
         for (SourceCandle c : batchCandles) {
             byCandle.computeIfAbsent(c.candle().key(), k -> new ArrayList<>()).add(c);
@@ -102,25 +104,36 @@ public final class Candles {
             Set<Candle.Key> changed = store.write(writes);
             writes.stream().filter(w -> !changed.contains(w.key())).forEach(w -> written.add(w.after()));
             if (!changed.isEmpty()) {
-                LOG.info("Batch {}: {} candles (e.g. {}) were merged by another writer since they were read: "
-                        + "reading and merging them again", batchId, changed.size(), changed.iterator().next());
+                LOG.info(
+                        "Batch {}: {} candles (e.g. {}) were merged by another writer since they were read: "
+                                + "reading and merging them again",
+                        batchId,
+                        changed.size(),
+                        changed.iterator().next());
             }
             pending = changed;
         }
-        throw new IllegalStateException(pending.size() + " candles (e.g. " + pending.iterator().next() + ") were not "
+        throw new IllegalStateException(pending.size() + " candles (e.g. "
+                + pending.iterator().next() + ") were not "
                 + "written in " + MAX_ROUNDS + " rounds: each time another writer had changed them, or the write's "
                 + "outcome was unknown (see the warnings before); the batch fails and is replayed");
     }
 
     /** The stored candle with the batch's trades it does not hold yet; null when it holds them all. */
-    private static CandleWrite merge(MergedCandle before, List<SourceCandle> parts,
-                                     Map<SourceCandle.Key, SourceCandle> above, String topic, UUID query, long batchId) {
+    private static CandleWrite merge(
+            MergedCandle before,
+            List<SourceCandle> parts,
+            Map<SourceCandle.Key, SourceCandle> above,
+            String topic,
+            UUID query,
+            long batchId) {
         if (before != null && before.holdsWithoutPositions(query, batchId)) {
             return null;
         }
         Candle candle = before == null ? null : before.candle();
         Map<String, Long> positions = before == null || before.mergedOffsets() == null
-                ? new TreeMap<>() : new TreeMap<>(before.mergedOffsets());
+                ? new TreeMap<>()
+                : new TreeMap<>(before.mergedOffsets());
         boolean merged = false;
         for (SourceCandle part : parts) {
             Long position = position(before, topic, part.partition());
@@ -144,7 +157,8 @@ public final class Candles {
     }
 
     private static Long position(MergedCandle stored, String topic, int partition) {
-        return stored == null || stored.mergedOffsets() == null ? null
+        return stored == null || stored.mergedOffsets() == null
+                ? null
                 : stored.mergedOffsets().get(partitionName(topic, partition));
     }
 }

@@ -3,19 +3,16 @@ package io.streamingpipeline.spark.candles;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
-import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
-import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The candle table, read and written from the driver through the spark-cassandra-connector's session (its
@@ -64,6 +63,7 @@ public final class CassandraCandleStore implements CandleStore {
      * candle updates stay near Cassandra's batch size warning (5 KiB), far below its failure threshold (50 KiB).
      */
     static final int WRITES_PER_TRANSACTION = 16;
+
     private static final int MINUTES_PER_DAY = 1440;
     static final int READ_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(CassandraCandleStore.class);
@@ -72,7 +72,8 @@ public final class CassandraCandleStore implements CandleStore {
     private static final String EXPECTED_OFFSETS = "expected_" + CandleColumns.MERGED_OFFSETS;
     private static final String FROM_MINUTE = "from_minute";
     private static final String TO_MINUTE = "to_minute";
-    private static final List<String> KEY = List.of(CandleColumns.SYMBOL, CandleColumns.DAY, CandleColumns.MINUTE_START);
+    private static final List<String> KEY =
+            List.of(CandleColumns.SYMBOL, CandleColumns.DAY, CandleColumns.MINUTE_START);
 
     private final CassandraConnector connector;
     private final String table;
@@ -83,8 +84,7 @@ public final class CassandraCandleStore implements CandleStore {
     }
 
     /** Symbol and day: a partition of the candle table. */
-    private record Partition(String symbol, String day) {
-    }
+    private record Partition(String symbol, String day) {}
 
     @Override
     public Map<Candle.Key, MergedCandle> read(Collection<Candle.Key> keys, boolean latest) {
@@ -95,16 +95,21 @@ public final class CassandraCandleStore implements CandleStore {
                 if (e instanceof QueryValidationException || attempt >= READ_ATTEMPTS) {
                     throw e;
                 }
-                LOG.warn("Reading {} candles failed (attempt {} of {}), reading again: {}", keys.size(), attempt,
-                        READ_ATTEMPTS, e.toString());
+                LOG.warn(
+                        "Reading {} candles failed (attempt {} of {}), reading again: {}",
+                        keys.size(),
+                        attempt,
+                        READ_ATTEMPTS,
+                        e.toString());
                 pause(attempt);
             }
         }
     }
 
     private Map<Candle.Key, MergedCandle> readOnce(Collection<Candle.Key> keys, boolean latest) {
-        Map<Partition, List<Candle.Key>> byPartition = keys.stream().collect(Collectors.groupingBy(
-                k -> new Partition(k.symbol(), k.day()), LinkedHashMap::new, Collectors.toList()));
+        Map<Partition, List<Candle.Key>> byPartition = keys.stream()
+                .collect(Collectors.groupingBy(
+                        k -> new Partition(k.symbol(), k.day()), LinkedHashMap::new, Collectors.toList()));
         Set<Candle.Key> wanted = new HashSet<>(keys);
         try (CqlSession session = connector.openSession()) {
             PreparedStatement select = session.prepare("SELECT " + String.join(", ", CandleColumns.ALL) + " FROM "
@@ -113,8 +118,14 @@ public final class CassandraCandleStore implements CandleStore {
                     + " >= :" + FROM_MINUTE + " AND " + CandleColumns.MINUTE_START + " <= :" + TO_MINUTE);
             BoundedRequests<AsyncResultSet> reads = new BoundedRequests<>(MAX_IN_FLIGHT);
             byPartition.forEach((partition, partitionKeys) -> {
-                long from = partitionKeys.stream().mapToLong(Candle.Key::minuteStart).min().orElseThrow();
-                long to = partitionKeys.stream().mapToLong(Candle.Key::minuteStart).max().orElseThrow();
+                long from = partitionKeys.stream()
+                        .mapToLong(Candle.Key::minuteStart)
+                        .min()
+                        .orElseThrow();
+                long to = partitionKeys.stream()
+                        .mapToLong(Candle.Key::minuteStart)
+                        .max()
+                        .orElseThrow();
                 reads.send(() -> session.executeAsync(select.boundStatementBuilder()
                         .setString(CandleColumns.SYMBOL, partition.symbol())
                         .setString(CandleColumns.DAY, partition.day())
@@ -149,7 +160,8 @@ public final class CassandraCandleStore implements CandleStore {
         if (writes.isEmpty()) {
             return Set.of();
         }
-        List<String> values = CandleColumns.ALL.stream().filter(c -> !KEY.contains(c)).toList();
+        List<String> values =
+                CandleColumns.ALL.stream().filter(c -> !KEY.contains(c)).toList();
         try (CqlSession session = connector.openSession()) {
             // UPDATE, not INSERT: its condition also holds for a row that does not exist (every column is null)
             PreparedStatement update = session.prepare("UPDATE " + table + " SET "
@@ -159,9 +171,15 @@ public final class CassandraCandleStore implements CandleStore {
             // Waves: the i-th group of every partition's candles, each group one conditional batch (one Paxos round
             // for up to WRITES_PER_TRANSACTION candles of one partition); never two transactions on one partition at
             // once, which would contend for its Paxos ballot.
-            List<List<List<CandleWrite>>> partitions = writes.stream().collect(Collectors.groupingBy(
-                    w -> new Partition(w.key().symbol(), w.key().day()), LinkedHashMap::new, Collectors.toList()))
-                    .values().stream().map(CassandraCandleStore::groups).toList();
+            List<List<List<CandleWrite>>> partitions = writes.stream()
+                    .collect(Collectors.groupingBy(
+                            w -> new Partition(w.key().symbol(), w.key().day()),
+                            LinkedHashMap::new,
+                            Collectors.toList()))
+                    .values()
+                    .stream()
+                    .map(CassandraCandleStore::groups)
+                    .toList();
             Set<Candle.Key> changed = new HashSet<>();
             for (int wave = 0; ; wave++) {
                 List<List<CandleWrite>> transactions = new ArrayList<>();
@@ -176,7 +194,8 @@ public final class CassandraCandleStore implements CandleStore {
                 BoundedRequests<Boolean> sent = new BoundedRequests<>(MAX_TRANSACTIONS_IN_FLIGHT);
                 for (List<CandleWrite> transaction : transactions) {
                     BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED)
-                            .setConsistencyLevel(CONSISTENCY).setSerialConsistencyLevel(SERIAL);
+                            .setConsistencyLevel(CONSISTENCY)
+                            .setSerialConsistencyLevel(SERIAL);
                     transaction.forEach(w -> batch.addStatement(bind(update, w)));
                     sent.send(() -> applied(session.executeAsync(batch.build()).toCompletableFuture()));
                 }
@@ -204,7 +223,8 @@ public final class CassandraCandleStore implements CandleStore {
             if (error == null) {
                 return result.wasApplied();
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof DriverException && !(cause instanceof QueryValidationException)) {
                 LOG.warn("A candle write's outcome is unknown, its row is read again: {}", cause.toString());
                 return false;
@@ -222,7 +242,8 @@ public final class CassandraCandleStore implements CandleStore {
         }
     }
 
-    private static com.datastax.oss.driver.api.core.cql.BoundStatement bind(PreparedStatement update, CandleWrite write) {
+    private static com.datastax.oss.driver.api.core.cql.BoundStatement bind(
+            PreparedStatement update, CandleWrite write) {
         MergedCandle merged = write.after();
         Candle c = merged.candle();
         BoundStatementBuilder b = update.boundStatementBuilder()
@@ -243,28 +264,44 @@ public final class CassandraCandleStore implements CandleStore {
                 .setLong(CandleColumns.MERGED_BATCH, merged.batch())
                 .setMap(CandleColumns.MERGED_OFFSETS, merged.mergedOffsets(), String.class, Long.class);
         Map<String, Long> expected = write.expectedOffsets();
-        b = expected == null ? b.setToNull(EXPECTED_OFFSETS) : b.setMap(EXPECTED_OFFSETS, expected, String.class, Long.class);
+        b = expected == null
+                ? b.setToNull(EXPECTED_OFFSETS)
+                : b.setMap(EXPECTED_OFFSETS, expected, String.class, Long.class);
         Double vwap = c.vwap();
         // left unset while the minute has no volume: no tombstone (once set, it stays set: volume only grows)
         if (vwap != null) {
             b = b.setDouble(CandleColumns.VWAP, vwap);
         }
-        return b.setConsistencyLevel(CONSISTENCY).setSerialConsistencyLevel(SERIAL).build();
+        return b.setConsistencyLevel(CONSISTENCY)
+                .setSerialConsistencyLevel(SERIAL)
+                .build();
     }
 
     private static MergedCandle fromRow(Row r) {
         double volume = r.getDouble(CandleColumns.VOLUME);
         // the table keeps the VWAP, not the notional: notional = VWAP × volume (0 while the minute has no volume)
         double notional = r.isNull(CandleColumns.VWAP) ? 0.0 : r.getDouble(CandleColumns.VWAP) * volume;
-        Candle candle = new Candle(r.getString(CandleColumns.SYMBOL),
+        Candle candle = new Candle(
+                r.getString(CandleColumns.SYMBOL),
                 r.getInstant(CandleColumns.MINUTE_START).toEpochMilli(),
-                r.getLong(CandleColumns.OPEN_TIME), r.getUuid(CandleColumns.OPEN_ID).toString(),
-                r.getDouble(CandleColumns.OPEN), r.getDouble(CandleColumns.HIGH), r.getDouble(CandleColumns.LOW),
-                r.getLong(CandleColumns.CLOSE_TIME), r.getUuid(CandleColumns.CLOSE_ID).toString(),
-                r.getDouble(CandleColumns.CLOSE), volume, r.getLong(CandleColumns.TRADE_COUNT), notional);
-        Map<String, Long> offsets = r.isNull(CandleColumns.MERGED_OFFSETS) ? null
+                r.getLong(CandleColumns.OPEN_TIME),
+                r.getUuid(CandleColumns.OPEN_ID).toString(),
+                r.getDouble(CandleColumns.OPEN),
+                r.getDouble(CandleColumns.HIGH),
+                r.getDouble(CandleColumns.LOW),
+                r.getLong(CandleColumns.CLOSE_TIME),
+                r.getUuid(CandleColumns.CLOSE_ID).toString(),
+                r.getDouble(CandleColumns.CLOSE),
+                volume,
+                r.getLong(CandleColumns.TRADE_COUNT),
+                notional);
+        Map<String, Long> offsets = r.isNull(CandleColumns.MERGED_OFFSETS)
+                ? null
                 : r.getMap(CandleColumns.MERGED_OFFSETS, String.class, Long.class);
-        return new MergedCandle(candle, offsets, r.getUuid(CandleColumns.MERGED_QUERY),
+        return new MergedCandle(
+                candle,
+                offsets,
+                r.getUuid(CandleColumns.MERGED_QUERY),
                 r.isNull(CandleColumns.MERGED_BATCH) ? -1 : r.getLong(CandleColumns.MERGED_BATCH));
     }
 }

@@ -10,8 +10,7 @@ import java.util.Objects;
 public record SourceCandle(Candle candle, int partition, long firstOffset, long lastOffset) implements Serializable {
 
     /** Which trades: a candle's symbol and minute, and the Kafka partition they came from. */
-    public record Key(Candle.Key candle, int partition) implements Serializable {
-    }
+    public record Key(Candle.Key candle, int partition) implements Serializable {}
 
     public SourceCandle {
         Objects.requireNonNull(candle, "candle");
@@ -32,9 +31,13 @@ public record SourceCandle(Candle candle, int partition, long firstOffset, long 
     /** The candle of this one's trades and {@code other}'s, of the same minute and partition. */
     public SourceCandle merge(SourceCandle other) {
         if (partition != other.partition) {
-            throw new IllegalArgumentException("cannot merge trades of partitions " + partition + " and " + other.partition);
+            throw new IllegalArgumentException(
+                    "cannot merge trades of partitions " + partition + " and " + other.partition);
         }
-        return new SourceCandle(candle.merge(other.candle), partition, Math.min(firstOffset, other.firstOffset),
+        return new SourceCandle(
+                candle.merge(other.candle),
+                partition,
+                Math.min(firstOffset, other.firstOffset),
                 Math.max(lastOffset, other.lastOffset));
     }
 }

@@ -2,7 +2,6 @@ package io.streamingpipeline.spark.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -67,11 +66,16 @@ public final class HealthServer implements AutoCloseable {
             return;
         }
         StreamingHealth.Check result = check.get();
-        StringBuilder json = new StringBuilder("{\"status\":\"").append(result.up() ? "UP" : "DOWN").append('"');
+        StringBuilder json = new StringBuilder("{\"status\":\"")
+                .append(result.up() ? "UP" : "DOWN")
+                .append('"');
         if (!result.problems().isEmpty()) {
             json.append(",\"problems\":[");
             for (int i = 0; i < result.problems().size(); i++) {
-                json.append(i == 0 ? "" : ",").append('"').append(jsonEscape(result.problems().get(i))).append('"');
+                json.append(i == 0 ? "" : ",")
+                        .append('"')
+                        .append(jsonEscape(result.problems().get(i)))
+                        .append('"');
             }
             json.append(']');
         }

@@ -11,8 +11,7 @@ import java.util.Map;
  */
 public final class PrometheusText {
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -29,31 +28,47 @@ public final class PrometheusText {
         out.type("trades_job_query_last_batch_id", "gauge", "Id of the last finished micro-batch.");
         queries.forEach((q, s) -> out.sample("trades_job_query_last_batch_id", query(q), s.lastBatchId()));
         out.type("trades_job_query_input_rows_per_second", "gauge", "Input rate of the last micro-batch.");
-        queries.forEach((q, s) -> out.sample("trades_job_query_input_rows_per_second", query(q), s.inputRowsPerSecond()));
+        queries.forEach(
+                (q, s) -> out.sample("trades_job_query_input_rows_per_second", query(q), s.inputRowsPerSecond()));
         out.type("trades_job_query_processed_rows_per_second", "gauge", "Processing rate of the last micro-batch.");
-        queries.forEach((q, s) -> out.sample("trades_job_query_processed_rows_per_second", query(q), s.processedRowsPerSecond()));
-        out.type("trades_job_query_batch_duration_seconds", "gauge", "Duration of the last micro-batch (triggerExecution).");
-        queries.forEach((q, s) -> out.sample("trades_job_query_batch_duration_seconds", query(q), s.batchDurationMillis() / 1000.0));
+        queries.forEach((q, s) ->
+                out.sample("trades_job_query_processed_rows_per_second", query(q), s.processedRowsPerSecond()));
+        out.type(
+                "trades_job_query_batch_duration_seconds",
+                "gauge",
+                "Duration of the last micro-batch (triggerExecution).");
+        queries.forEach((q, s) ->
+                out.sample("trades_job_query_batch_duration_seconds", query(q), s.batchDurationMillis() / 1000.0));
         out.type("trades_job_query_input_rows_total", "counter", "Kafka records read by the query.");
         queries.forEach((q, s) -> out.sample("trades_job_query_input_rows_total", query(q), s.inputRowsTotal()));
-        out.type("trades_job_query_last_progress_age_seconds", "gauge", "Seconds since the last progress or idle event.");
-        queries.forEach((q, s) -> out.sample("trades_job_query_last_progress_age_seconds", query(q),
+        out.type(
+                "trades_job_query_last_progress_age_seconds",
+                "gauge",
+                "Seconds since the last progress or idle event.");
+        queries.forEach((q, s) -> out.sample(
+                "trades_job_query_last_progress_age_seconds",
+                query(q),
                 Math.max(0, Duration.between(s.lastSignal(), now).toMillis()) / 1000.0));
 
-        out.type("trades_job_kafka_max_offsets_behind_latest", "gauge",
+        out.type(
+                "trades_job_kafka_max_offsets_behind_latest",
+                "gauge",
                 "Kafka lag: largest number of offsets a partition is behind the latest, as the source reports it.");
-        queries.forEach((q, s) -> s.maxOffsetsBehindLatest().ifPresent(v ->
-                out.sample("trades_job_kafka_max_offsets_behind_latest", query(q), v)));
+        queries.forEach((q, s) -> s.maxOffsetsBehindLatest()
+                .ifPresent(v -> out.sample("trades_job_kafka_max_offsets_behind_latest", query(q), v)));
         out.type("trades_job_kafka_avg_offsets_behind_latest", "gauge", "Kafka lag: average over partitions.");
-        queries.forEach((q, s) -> s.avgOffsetsBehindLatest().ifPresent(v ->
-                out.sample("trades_job_kafka_avg_offsets_behind_latest", query(q), v)));
-
+        queries.forEach((q, s) -> s.avgOffsetsBehindLatest()
+                .ifPresent(v -> out.sample("trades_job_kafka_avg_offsets_behind_latest", query(q), v)));
 
         out.type("trades_job_rejected_total", "counter", "Records sent to the dead-letter topic, by reason.");
-        metrics.rejectedByReason().forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));
+        metrics.rejectedByReason()
+                .forEach((reason, n) -> out.sample("trades_job_rejected_total", label("reason", reason), n));
         out.type("trades_job_rows_written_total", "counter", "Rows written, by sink (Cassandra table or Kafka topic).");
-        metrics.rowsWrittenBySink().forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
-        out.type("trades_job_dead_letters_unwritten_total", "counter",
+        metrics.rowsWrittenBySink()
+                .forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
+        out.type(
+                "trades_job_dead_letters_unwritten_total",
+                "counter",
                 "Rejected records whose dead letter Kafka refused for good (logged, skipped; the job goes on).");
         out.sample("trades_job_dead_letters_unwritten_total", "", metrics.deadLettersUnwritten());
         return out.toString();

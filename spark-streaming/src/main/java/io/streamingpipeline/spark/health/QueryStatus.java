@@ -25,5 +25,4 @@ public record QueryStatus(
         long inputRowsTotal,
         OptionalLong maxOffsetsBehindLatest,
         OptionalDouble avgOffsetsBehindLatest,
-        String failure) {
-}
+        String failure) {}

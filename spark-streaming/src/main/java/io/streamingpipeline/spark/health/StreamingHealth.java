@@ -1,11 +1,5 @@
 package io.streamingpipeline.spark.health;
 
-import org.apache.spark.sql.streaming.SourceProgress;
-import org.apache.spark.sql.streaming.StreamingQueryListener;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +12,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Listens to the session's streaming queries and keeps, per query name, what liveness, readiness and metrics need.
@@ -35,8 +34,7 @@ public final class StreamingHealth extends StreamingQueryListener {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingHealth.class);
 
     /** The result of a readiness or liveness check: {@code problems} is empty when it passes. */
-    public record Check(boolean up, List<String> problems) {
-    }
+    public record Check(boolean up, List<String> problems) {}
 
     private final Set<String> expectedQueries;
     private final Duration progressTimeout;
@@ -58,8 +56,21 @@ public final class StreamingHealth extends StreamingQueryListener {
     public void onQueryStarted(QueryStartedEvent event) {
         String name = event.name() == null ? event.id().toString() : event.name();
         namesById.put(event.id(), name);
-        byName.put(name, new QueryStatus(name, true, clock.instant(), false, -1, 0, 0, 0, 0,
-                OptionalLong.empty(), OptionalDouble.empty(), null));
+        byName.put(
+                name,
+                new QueryStatus(
+                        name,
+                        true,
+                        clock.instant(),
+                        false,
+                        -1,
+                        0,
+                        0,
+                        0,
+                        0,
+                        OptionalLong.empty(),
+                        OptionalDouble.empty(),
+                        null));
     }
 
     @Override
@@ -71,9 +82,21 @@ public final class StreamingHealth extends StreamingQueryListener {
     public void onQueryIdle(QueryIdleEvent event) {
         // Idle: the query polled its source and found nothing new; as good as a finished batch for readiness
         // (a restarted job with no new data only ever sends these).
-        byName.computeIfPresent(nameOf(event.id()), (name, s) -> new QueryStatus(name, s.active(), clock.instant(),
-                true, s.lastBatchId(), 0, 0, s.batchDurationMillis(), s.inputRowsTotal(),
-                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), s.failure()));
+        byName.computeIfPresent(
+                nameOf(event.id()),
+                (name, s) -> new QueryStatus(
+                        name,
+                        s.active(),
+                        clock.instant(),
+                        true,
+                        s.lastBatchId(),
+                        0,
+                        0,
+                        s.batchDurationMillis(),
+                        s.inputRowsTotal(),
+                        s.maxOffsetsBehindLatest(),
+                        s.avgOffsetsBehindLatest(),
+                        s.failure()));
     }
 
     @Override
@@ -82,9 +105,21 @@ public final class StreamingHealth extends StreamingQueryListener {
         if (failure != null) {
             LOG.error("Streaming query {} failed: {}", nameOf(event.id()), failure);
         }
-        byName.computeIfPresent(nameOf(event.id()), (name, s) -> new QueryStatus(name, false, s.lastSignal(),
-                s.madeProgress(), s.lastBatchId(), 0, 0, s.batchDurationMillis(), s.inputRowsTotal(),
-                s.maxOffsetsBehindLatest(), s.avgOffsetsBehindLatest(), failure));
+        byName.computeIfPresent(
+                nameOf(event.id()),
+                (name, s) -> new QueryStatus(
+                        name,
+                        false,
+                        s.lastSignal(),
+                        s.madeProgress(),
+                        s.lastBatchId(),
+                        0,
+                        0,
+                        s.batchDurationMillis(),
+                        s.inputRowsTotal(),
+                        s.maxOffsetsBehindLatest(),
+                        s.avgOffsetsBehindLatest(),
+                        failure));
     }
 
     /** Takes in one progress report (public so that tests can feed reports without running a query). */
@@ -103,12 +138,21 @@ public final class StreamingHealth extends StreamingQueryListener {
         Long duration = p.durationMs() == null ? null : p.durationMs().get("triggerExecution");
         OptionalLong lag = maxBehind >= 0 ? OptionalLong.of(maxBehind) : OptionalLong.empty();
         OptionalDouble avgLag = avgBehind >= 0 ? OptionalDouble.of(avgBehind) : OptionalDouble.empty();
-        byName.compute(name, (n, s) -> new QueryStatus(n, s == null || s.active(), clock.instant(), true, p.batchId(),
-                finite(p.inputRowsPerSecond()), finite(p.processedRowsPerSecond()),
-                duration == null ? 0 : duration,
-                (s == null ? 0 : s.inputRowsTotal()) + p.numInputRows(),
-                lag, avgLag,
-                s == null ? null : s.failure()));
+        byName.compute(
+                name,
+                (n, s) -> new QueryStatus(
+                        n,
+                        s == null || s.active(),
+                        clock.instant(),
+                        true,
+                        p.batchId(),
+                        finite(p.inputRowsPerSecond()),
+                        finite(p.processedRowsPerSecond()),
+                        duration == null ? 0 : duration,
+                        (s == null ? 0 : s.inputRowsTotal()) + p.numInputRows(),
+                        lag,
+                        avgLag,
+                        s == null ? null : s.failure()));
     }
 
     /** Statuses by query name, in name order. */
@@ -120,7 +164,8 @@ public final class StreamingHealth extends StreamingQueryListener {
 
     public Check liveness() {
         List<String> problems = new ArrayList<>();
-        byName.values().stream().filter(s -> s.failure() != null)
+        byName.values().stream()
+                .filter(s -> s.failure() != null)
                 .forEach(s -> problems.add("query " + s.name() + " failed: " + firstLine(s.failure())));
         return new Check(problems.isEmpty(), problems);
     }
@@ -136,7 +181,8 @@ public final class StreamingHealth extends StreamingQueryListener {
                 problems.add("query " + name + " is stopped");
             } else if (s.failure() == null && !s.madeProgress()) {
                 problems.add("query " + name + " has not finished a micro-batch (nor reported being idle) yet");
-            } else if (s.failure() == null && Duration.between(s.lastSignal(), now).compareTo(progressTimeout) > 0) {
+            } else if (s.failure() == null
+                    && Duration.between(s.lastSignal(), now).compareTo(progressTimeout) > 0) {
                 problems.add("query " + name + " reported no progress for "
                         + Duration.between(s.lastSignal(), now).toSeconds() + " s");
             }

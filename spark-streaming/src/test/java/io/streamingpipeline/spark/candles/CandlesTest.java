@@ -1,12 +1,15 @@
 package io.streamingpipeline.spark.candles;
 
+import static io.streamingpipeline.spark.TestTrades.T0;
+import static io.streamingpipeline.spark.TestTrades.id;
+import static io.streamingpipeline.spark.TestTrades.trade;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import io.streamingpipeline.spark.BatchTally;
 import io.streamingpipeline.spark.LocalSpark;
 import io.streamingpipeline.spark.TradeParsing;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,13 +17,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.streamingpipeline.spark.TestTrades.T0;
-import static io.streamingpipeline.spark.TestTrades.id;
-import static io.streamingpipeline.spark.TestTrades.trade;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
 
 class CandlesTest {
 
@@ -31,7 +30,10 @@ class CandlesTest {
         BatchTally.Accumulator tally = BatchTally.register(LocalSpark.session().sparkContext());
         TradeParsing.trades(kafka, Duration.ofHours(1), tally).collectAsList();
         Collection<SourceCandle> candles = tally.value().candles();
-        return candles.stream().map(SourceCandle::candle).sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart)).toList();
+        return candles.stream()
+                .map(SourceCandle::candle)
+                .sorted(Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart))
+                .toList();
     }
 
     @Test
@@ -55,20 +57,22 @@ class CandlesTest {
     @Test
     void tradesAtTheSameMillisecondAreOrderedById() {
         Candle c = candlesOf(
-                trade(id(5), "A", 105, 1, T0 + 1_000),
-                trade(id(9), "A", 109, 1, T0 + 1_000),
-                trade(id(7), "A", 107, 1, T0 + 1_000)).get(0);
-        assertThat(c.open()).isEqualTo(105.0);  // smallest id
+                        trade(id(5), "A", 105, 1, T0 + 1_000),
+                        trade(id(9), "A", 109, 1, T0 + 1_000),
+                        trade(id(7), "A", 107, 1, T0 + 1_000))
+                .get(0);
+        assertThat(c.open()).isEqualTo(105.0); // smallest id
         assertThat(c.close()).isEqualTo(109.0); // largest id
     }
 
     @Test
     void highLowVolumeCountAndVwap() {
         Candle c = candlesOf(
-                trade(id(1), "A", 10, 1, T0 + 1_000),
-                trade(id(2), "A", 30, 3, T0 + 2_000),
-                trade(id(3), "A", 5, 0, T0 + 3_000),
-                trade(id(4), "A", 20, 0.5, T0 + 4_000)).get(0);
+                        trade(id(1), "A", 10, 1, T0 + 1_000),
+                        trade(id(2), "A", 30, 3, T0 + 2_000),
+                        trade(id(3), "A", 5, 0, T0 + 3_000),
+                        trade(id(4), "A", 20, 0.5, T0 + 4_000))
+                .get(0);
         assertThat(c.high()).isEqualTo(30.0);
         assertThat(c.low()).isEqualTo(5.0);
         assertThat(c.volume()).isEqualTo(4.5);
@@ -78,7 +82,8 @@ class CandlesTest {
 
     @Test
     void vwapIsNullWhenTheMinuteHadNoVolume() {
-        Candle c = candlesOf(trade(id(1), "A", 10, 0, T0), trade(id(2), "A", 12, 0, T0 + 1)).get(0);
+        Candle c = candlesOf(trade(id(1), "A", 10, 0, T0), trade(id(2), "A", 12, 0, T0 + 1))
+                .get(0);
         assertThat(c.vwap()).isNull();
         assertThat(c.tradeCount()).isEqualTo(2L);
     }
@@ -90,7 +95,8 @@ class CandlesTest {
                 trade(id(2), "A", 2, 1, T0 + 60_000),
                 trade(id(3), "B", 3, 1, T0 + 60_001),
                 "not a trade");
-        assertThat(candles).extracting(c -> c.symbol() + "@" + (c.minuteStart() - T0))
+        assertThat(candles)
+                .extracting(c -> c.symbol() + "@" + (c.minuteStart() - T0))
                 .containsExactly("A@0", "A@60000", "B@60000");
     }
 
@@ -108,7 +114,7 @@ class CandlesTest {
         Candle backward = reversed.stream().reduce(Candle::merge).orElseThrow();
 
         for (Candle c : List.of(forward, backward)) {
-            assertThat(c.open()).isEqualTo(11);  // T0 + 1, smaller id
+            assertThat(c.open()).isEqualTo(11); // T0 + 1, smaller id
             assertThat(c.close()).isEqualTo(13); // T0 + 59,999, larger id
             assertThat(c.high()).isEqualTo(13);
             assertThat(c.low()).isEqualTo(9);
@@ -123,7 +129,8 @@ class CandlesTest {
     @Test
     void eachBatchIsMergedOnceWhateverReplaysItOrReadsItAgain() {
         InMemoryCandleStore store = new InMemoryCandleStore();
-        List<SourceCandle> batch1 = List.of(tradeAt(0, 10, "A", T0 + 10, id(1), 100, 1), tradeAt(0, 11, "B", T0, id(2), 7, 1));
+        List<SourceCandle> batch1 =
+                List.of(tradeAt(0, 10, "A", T0 + 10, id(1), 100, 1), tradeAt(0, 11, "B", T0, id(2), 7, 1));
         List<SourceCandle> batch2 = List.of(tradeAt(0, 12, "A", T0 + 5, id(3), 90, 3));
 
         assertThat(merge(store, batch1, QUERY, 1)).hasSize(2);
@@ -134,20 +141,24 @@ class CandlesTest {
         assertThat(merge(store, batch1, QUERY, 1)).isEmpty();
         // a new checkpoint (a new query id) reading the same records again: nothing new either
         UUID newQuery = UUID.fromString("00000000-0000-0000-0000-0000000000b2");
-        assertThat(merge(store, List.of(batch1.get(0).merge(batch2.get(0)), batch1.get(1)), newQuery, 0)).isEmpty();
+        assertThat(merge(store, List.of(batch1.get(0).merge(batch2.get(0)), batch1.get(1)), newQuery, 0))
+                .isEmpty();
 
         Candle a = store.candles().get(0);
         assertThat(a.tradeCount()).isEqualTo(2);
         assertThat(a.volume()).isEqualTo(4);
-        assertThat(a.open()).isEqualTo(90);   // the later batch held the earlier trade
+        assertThat(a.open()).isEqualTo(90); // the later batch held the earlier trade
         assertThat(a.close()).isEqualTo(100);
         assertThat(a.vwap()).isCloseTo((100 + 270) / 4.0, within(1e-12));
         assertThat(store.candles().get(1).tradeCount()).isEqualTo(1);
-        assertThat(store.merged()).filteredOn(c -> c.candle().symbol().equals("A")).singleElement()
+        assertThat(store.merged())
+                .filteredOn(c -> c.candle().symbol().equals("A"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 12L)));
 
         // the new checkpoint's next record is new data
-        assertThat(merge(store, List.of(tradeAt(0, 13, "A", T0 + 20, id(4), 95, 1)), newQuery, 1)).hasSize(1);
+        assertThat(merge(store, List.of(tradeAt(0, 13, "A", T0 + 20, id(4), 95, 1)), newQuery, 1))
+                .hasSize(1);
         assertThat(store.candles().get(0).tradeCount()).isEqualTo(3);
     }
 
@@ -164,11 +175,20 @@ class CandlesTest {
 
         // a new checkpoint from earliest: one batch with offsets 100-104, the stored candle holds 100-102
         List<Map<SourceCandle.Key, Long>> asked = new ArrayList<>();
-        List<MergedCandle> written = Candles.mergeInto(store, List.of(reduce(trades)), "crypto_trades", straddling -> {
-            asked.add(straddling);
-            return Map.of(trades.get(0).key(), reduce(trades.stream()
-                    .filter(t -> t.firstOffset() > straddling.get(t.key())).toList()));
-        }, UUID.randomUUID(), 0);
+        List<MergedCandle> written = Candles.mergeInto(
+                store,
+                List.of(reduce(trades)),
+                "crypto_trades",
+                straddling -> {
+                    asked.add(straddling);
+                    return Map.of(
+                            trades.get(0).key(),
+                            reduce(trades.stream()
+                                    .filter(t -> t.firstOffset() > straddling.get(t.key()))
+                                    .toList()));
+                },
+                UUID.randomUUID(),
+                0);
 
         assertThat(asked).containsExactly(Map.of(trades.get(0).key(), 102L));
         assertThat(written).hasSize(1);
@@ -190,11 +210,17 @@ class CandlesTest {
         // partition 1 at a lower offset: new trades, not below partition 0's position
         merge(store, List.of(tradeAt(1, 7, "A", T0 + 2, id(2), 11, 1)), QUERY, 2);
         // another topic's partition 0 at a lower offset: new trades too
-        Candles.mergeInto(store, List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)), "other_trades", s -> Map.of(), QUERY, 3);
+        Candles.mergeInto(
+                store, List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)), "other_trades", s -> Map.of(), QUERY, 3);
 
-        assertThat(store.candles()).singleElement().satisfies(c -> assertThat(c.tradeCount()).isEqualTo(3));
-        assertThat(store.merged().get(0).mergedOffsets()).containsOnly(Map.entry("crypto_trades-0", 50L),
-                Map.entry("crypto_trades-1", 7L), Map.entry("other_trades-0", 3L));
+        assertThat(store.candles())
+                .singleElement()
+                .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(3));
+        assertThat(store.merged().get(0).mergedOffsets())
+                .containsOnly(
+                        Map.entry("crypto_trades-0", 50L),
+                        Map.entry("crypto_trades-1", 7L),
+                        Map.entry("other_trades-0", 3L));
     }
 
     @Test
@@ -224,15 +250,17 @@ class CandlesTest {
         Candle old = Candle.ofTrade("A", T0 + 1, id(1), 10, 1);
         store.put(new MergedCandle(old, null, QUERY, 7));
         // batch 7 replayed after the upgrade: already in
-        assertThat(merge(store, List.of(tradeAt(0, 1, "A", T0 + 1, id(1), 10, 1)), QUERY, 7)).isEmpty();
+        assertThat(merge(store, List.of(tradeAt(0, 1, "A", T0 + 1, id(1), 10, 1)), QUERY, 7))
+                .isEmpty();
         // batch 8: merged, and from now on with positions
-        assertThat(merge(store, List.of(tradeAt(0, 2, "A", T0 + 2, id(2), 11, 1)), QUERY, 8)).hasSize(1);
+        assertThat(merge(store, List.of(tradeAt(0, 2, "A", T0 + 2, id(2), 11, 1)), QUERY, 8))
+                .hasSize(1);
         assertThat(store.merged().get(0).mergedOffsets()).containsExactly(Map.entry("crypto_trades-0", 2L));
         assertThat(store.candles().get(0).tradeCount()).isEqualTo(2);
     }
 
-    private static SourceCandle tradeAt(int partition, long offset, String symbol, long time, String id, double price,
-                                        double volume) {
+    private static SourceCandle tradeAt(
+            int partition, long offset, String symbol, long time, String id, double price, double volume) {
         return SourceCandle.ofTrade(Candle.ofTrade(symbol, time, id, price, volume), partition, offset);
     }
 
@@ -241,8 +269,14 @@ class CandlesTest {
     }
 
     private static List<MergedCandle> merge(CandleStore store, List<SourceCandle> batch, UUID query, long batchId) {
-        return Candles.mergeInto(store, batch, "crypto_trades", straddling -> {
-            throw new AssertionError("no candle is held in part here: " + straddling);
-        }, query, batchId);
+        return Candles.mergeInto(
+                store,
+                batch,
+                "crypto_trades",
+                straddling -> {
+                    throw new AssertionError("no candle is held in part here: " + straddling);
+                },
+                query,
+                batchId);
     }
 }

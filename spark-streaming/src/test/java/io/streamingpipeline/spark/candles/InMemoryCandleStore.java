@@ -66,7 +66,8 @@ public final class InMemoryCandleStore implements CandleStore {
 
     /** The stored candles, by symbol and minute. */
     public List<Candle> candles() {
-        return table.values().stream().map(MergedCandle::candle)
+        return table.values().stream()
+                .map(MergedCandle::candle)
                 .sorted(java.util.Comparator.comparing(Candle::symbol).thenComparingLong(Candle::minuteStart))
                 .toList();
     }

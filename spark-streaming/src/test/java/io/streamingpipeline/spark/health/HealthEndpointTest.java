@@ -1,15 +1,6 @@
 package io.streamingpipeline.spark.health;
 
-import org.apache.spark.sql.streaming.SourceProgress;
-import org.apache.spark.sql.streaming.StateOperatorProgress;
-import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
-import org.apache.spark.sql.streaming.StreamingQueryListener.QueryStartedEvent;
-import org.apache.spark.sql.streaming.StreamingQueryListener.QueryTerminatedEvent;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import scala.Option;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,14 +14,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryStartedEvent;
+import org.apache.spark.sql.streaming.StreamingQueryListener.QueryTerminatedEvent;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import scala.Option;
 
 /** Listener events in, probe answers and Prometheus text out; no query runs here (see StreamingPipelineTest). */
 class HealthEndpointTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-11-24T16:00:00Z"));
-    private final StreamingHealth health = new StreamingHealth(Set.of("trades", "candles"), Duration.ofMinutes(2), clock);
+    private final StreamingHealth health =
+            new StreamingHealth(Set.of("trades", "candles"), Duration.ofMinutes(2), clock);
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final HttpClient http = HttpClient.newHttpClient();
     private final UUID tradesId = UUID.randomUUID();
@@ -50,12 +50,16 @@ class HealthEndpointTest {
     @Test
     void notReadyUntilEveryQueryFinishedABatchThenReady() throws Exception {
         assertThat(get("/health/ready").statusCode()).isEqualTo(503);
-        assertThat(get("/health/ready").body()).contains("query candles has not started", "query trades has not started");
+        assertThat(get("/health/ready").body())
+                .contains("query candles has not started", "query trades has not started");
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
 
-        health.onQueryStarted(new QueryStartedEvent(tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
-        health.onQueryStarted(new QueryStartedEvent(candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
-        assertThat(get("/health/ready").body()).contains("query trades has not finished a micro-batch (nor reported being idle) yet");
+        health.onQueryStarted(new QueryStartedEvent(
+                tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
+        health.onQueryStarted(new QueryStartedEvent(
+                candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
+        assertThat(get("/health/ready").body())
+                .contains("query trades has not finished a micro-batch (nor reported being idle) yet");
 
         health.progress(progress(tradesId, "trades", 0, null, 0));
         health.progress(progress(candlesId, "candles", 0, "2025-11-24T15:59:30.000Z", 0));
@@ -67,11 +71,15 @@ class HealthEndpointTest {
 
     @Test
     void aRestartedQueryWithNothingToReadIsReadyOnceIdle() throws Exception {
-        health.onQueryStarted(new QueryStartedEvent(tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
-        health.onQueryStarted(new QueryStartedEvent(candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
+        health.onQueryStarted(new QueryStartedEvent(
+                tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
+        health.onQueryStarted(new QueryStartedEvent(
+                candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
         clock.advance(Duration.ofSeconds(10));
-        health.onQueryIdle(new QueryIdleEvent(tradesId, UUID.randomUUID(), clock.instant().toString()));
-        health.onQueryIdle(new QueryIdleEvent(candlesId, UUID.randomUUID(), clock.instant().toString()));
+        health.onQueryIdle(
+                new QueryIdleEvent(tradesId, UUID.randomUUID(), clock.instant().toString()));
+        health.onQueryIdle(
+                new QueryIdleEvent(candlesId, UUID.randomUUID(), clock.instant().toString()));
         assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     }
 
@@ -80,19 +88,23 @@ class HealthEndpointTest {
         startedWithOneBatchEach();
         clock.advance(Duration.ofMinutes(3));
         assertThat(get("/health/ready").body()).contains("query trades reported no progress for 180 s");
-        health.onQueryIdle(new QueryIdleEvent(tradesId, UUID.randomUUID(), clock.instant().toString()));
-        health.onQueryIdle(new QueryIdleEvent(candlesId, UUID.randomUUID(), clock.instant().toString()));
+        health.onQueryIdle(
+                new QueryIdleEvent(tradesId, UUID.randomUUID(), clock.instant().toString()));
+        health.onQueryIdle(
+                new QueryIdleEvent(candlesId, UUID.randomUUID(), clock.instant().toString()));
         assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     }
 
     @Test
     void aFailedQueryMakesTheDriverNotLive() throws Exception {
         startedWithOneBatchEach();
-        health.onQueryTerminated(new QueryTerminatedEvent(candlesId, UUID.randomUUID(),
-                Option.apply("java.io.IOException: Cassandra is down\n\tat somewhere")));
+        health.onQueryTerminated(new QueryTerminatedEvent(
+                candlesId, UUID.randomUUID(), Option.apply("java.io.IOException: Cassandra is down\n\tat somewhere")));
         HttpResponse<String> live = get("/health/live");
         assertThat(live.statusCode()).isEqualTo(503);
-        assertThat(live.body()).isEqualTo("{\"status\":\"DOWN\",\"problems\":[\"query candles failed: java.io.IOException: Cassandra is down\"]}\n");
+        assertThat(live.body())
+                .isEqualTo(
+                        "{\"status\":\"DOWN\",\"problems\":[\"query candles failed: java.io.IOException: Cassandra is down\"]}\n");
         assertThat(get("/health/ready").statusCode()).isEqualTo(503);
         assertThat(get("/metrics").body()).contains("trades_job_query_active{query=\"candles\"} 0\n");
     }
@@ -132,15 +144,20 @@ class HealthEndpointTest {
 
     @Test
     void onlyGetAndUnknownPaths() throws Exception {
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri("/metrics"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(uri("/metrics"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(get("/nothing").statusCode()).isEqualTo(404);
     }
 
     private void startedWithOneBatchEach() {
-        health.onQueryStarted(new QueryStartedEvent(tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
-        health.onQueryStarted(new QueryStartedEvent(candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
+        health.onQueryStarted(new QueryStartedEvent(
+                tradesId, UUID.randomUUID(), "trades", clock.instant().toString()));
+        health.onQueryStarted(new QueryStartedEvent(
+                candlesId, UUID.randomUUID(), "candles", clock.instant().toString()));
         health.progress(progress(tradesId, "trades", 0, null, 0));
         health.progress(progress(candlesId, "candles", 0, "2025-11-24T15:59:30.000Z", 0));
     }
@@ -150,18 +167,32 @@ class HealthEndpointTest {
         sourceMetrics.put("maxOffsetsBehindLatest", "42");
         sourceMetrics.put("avgOffsetsBehindLatest", "17.5");
         sourceMetrics.put("minOffsetsBehindLatest", "0");
-        SourceProgress source = new SourceProgress("KafkaV2[Subscribe[crypto_trades]]", "{}", "{}", "{}",
-                1000, 250.5, 300.0, sourceMetrics);
-        StateOperatorProgress[] state = dropped == 0 ? new StateOperatorProgress[0] : new StateOperatorProgress[]{
-                new StateOperatorProgress("stateStoreSave", 10, 1, 0, 0, 0, 0, 0, dropped, 0, 2, new HashMap<>())};
+        SourceProgress source = new SourceProgress(
+                "KafkaV2[Subscribe[crypto_trades]]", "{}", "{}", "{}", 1000, 250.5, 300.0, sourceMetrics);
+        StateOperatorProgress[] state = dropped == 0
+                ? new StateOperatorProgress[0]
+                : new StateOperatorProgress[] {
+                    new StateOperatorProgress("stateStoreSave", 10, 1, 0, 0, 0, 0, 0, dropped, 0, 2, new HashMap<>())
+                };
         Map<String, String> eventTime = new HashMap<>();
         if (watermark != null) {
             eventTime.put("watermark", watermark);
         }
         Map<String, Long> durations = new HashMap<>();
         durations.put("triggerExecution", 1200L);
-        return new StreamingQueryProgress(id, UUID.randomUUID(), name, "2025-11-24T16:00:00.000Z", batchId, 1200L,
-                durations, eventTime, state, new SourceProgress[]{source}, null, new HashMap<>());
+        return new StreamingQueryProgress(
+                id,
+                UUID.randomUUID(),
+                name,
+                "2025-11-24T16:00:00.000Z",
+                batchId,
+                1200L,
+                durations,
+                eventTime,
+                state,
+                new SourceProgress[] {source},
+                null,
+                new HashMap<>());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
