@@ -78,14 +78,21 @@ class FrameParserTest {
         }
     }
 
+    /** A trade of these feed fields, ingested {@link #NOW}, without the nullable fields the frames here leave out. */
     private static TradeBuilder ingested(int id, String symbol, double price, double volume, long timestampUnix) {
-        return TradeBuilder.trade()
+        TradeBuilder trade = TradeBuilder.trade()
                 .id(new UUID(0x7000, id))
                 .symbol(symbol)
                 .price(price)
                 .volume(volume)
                 .timestampUnix(timestampUnix)
                 .ingestedAt(NOW);
+        for (TradeField field : TradeField.values()) {
+            if (field.nullable()) {
+                trade.with(field, null);
+            }
+        }
+        return trade;
     }
 
     @Test
