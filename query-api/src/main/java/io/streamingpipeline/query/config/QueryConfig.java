@@ -88,7 +88,7 @@ public interface QueryConfig {
     }
 
     interface Hourly {
-        /** 90 days = at most 2,160 candles from at most 4 month partitions. */
+        /** 90 days = at most 2,160 candles from at most 5 month partitions. */
         @WithName("max-range")
         @WithDefault("90d")
         Duration maxRange();
@@ -99,7 +99,7 @@ public interface QueryConfig {
     }
 
     interface Daily {
-        /** 3 years (1,096 days) = at most 1,096 candles from at most 4 year partitions. */
+        /** 3 years (1,096 days) = at most 1,096 candles from at most 5 year partitions. */
         @WithName("max-range")
         @WithDefault("1096d")
         Duration maxRange();
