@@ -28,7 +28,7 @@ class SparkRestSubmissionIT {
     void pythonClientSubmitsToTheRealMasterAndSeesTheDriversEnd(@TempDir Path dir) throws IOException {
         Pytest pytest = Pytest.require();
         Path jar = Path.of(System.getProperty(
-                        "pipeline.job.jar", "../spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar"))
+                        "pipeline.job.jar", "../spark-streaming/target/spark-streaming-job.jar"))
                 .toAbsolutePath()
                 .normalize();
         assertThat(jar).as("the job jar (build spark-streaming first)").isRegularFile();

@@ -68,8 +68,8 @@ public final class LatencyBenchmark {
         int shufflePartitions = 2;
         String lingerMs = "5";
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
-        Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
-        Path floorJar = Path.of("bench/target/benchmarks-0.1.0-SNAPSHOT-floor.jar");
+        Path jobJar = Path.of("spark-streaming/target/spark-streaming-job.jar");
+        Path floorJar = Path.of("bench/target/benchmarks-floor.jar");
         List<Integer> floorRates; // null: the same as rates
         String ingestorJvm = "-Xmx512m";
         String cassandraHeap = CassandraNode.PIPELINE_HEAP;

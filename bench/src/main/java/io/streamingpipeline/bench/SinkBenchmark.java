@@ -113,7 +113,7 @@ public final class SinkBenchmark {
         List<Integer> ceilingInFlight = List.of(4, 16, 64, 128);
         int ceilingBatchRows = 200;
         Duration timeout = Duration.ofMinutes(15);
-        Path jobJar = Path.of("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        Path jobJar = Path.of("spark-streaming/target/spark-streaming-job.jar");
         boolean keep;
         long seed = 42;
     }

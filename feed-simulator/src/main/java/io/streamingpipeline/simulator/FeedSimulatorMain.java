@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar feed-simulator-*-all.jar [flags]}: runs a {@link FeedSimulator} until SIGTERM or Ctrl-C.
+ * {@code java -jar feed-simulator-all.jar [flags]}: runs a {@link FeedSimulator} until SIGTERM or Ctrl-C.
  * Prints {@code SIMULATOR LISTENING ws://127.0.0.1:<port>/} once ready, then a ground-truth summary every 5 s.
  * Bad flags: one line on stderr and exit code 2.
  */

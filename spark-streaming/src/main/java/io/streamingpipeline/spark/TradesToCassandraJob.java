@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <pre>
- * spark-submit --class io.streamingpipeline.spark.TradesToCassandraJob spark-streaming-0.1.0-SNAPSHOT-job.jar \
+ * spark-submit --class io.streamingpipeline.spark.TradesToCassandraJob spark-streaming-job.jar \
  *     --bootstrap-servers kafka:9092 --checkpoint-location /checkpoints/trades-to-cassandra --cassandra-host cassandra
- * spark-submit --class io.streamingpipeline.spark.TradesToCassandraJob spark-streaming-0.1.0-SNAPSHOT-job.jar \
+ * spark-submit --class io.streamingpipeline.spark.TradesToCassandraJob spark-streaming-job.jar \
  *     --apply-schema --cassandra-host cassandra --replication SimpleStrategy:1
  * </pre>
  */

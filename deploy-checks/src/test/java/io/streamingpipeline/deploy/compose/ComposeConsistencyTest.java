@@ -489,7 +489,7 @@ class ComposeConsistencyTest {
     /** The CQL the schema command applies is the contract's file, byte for byte (checked in the built jar). */
     @Test
     void jobJarCarriesTheContractsCql() throws IOException {
-        Path jar = Repo.path("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        Path jar = Repo.path("spark-streaming/target/spark-streaming-job.jar");
         Repo.require(Files.isRegularFile(jar), "no " + jar + ": build spark-streaming first (./mvnw verify builds it)");
         byte[] contract = Files.readAllBytes(Repo.path("trade-contract/src/main/resources" + CassandraSchema.RESOURCE));
         try (ZipFile zip = new ZipFile(jar.toFile())) {

@@ -918,12 +918,13 @@ class KubernetesConsistencyTest {
                 .map(KubernetesConsistencyTest::withoutRegistry)
                 .filter(i -> i.startsWith("finnhub-pipeline/"))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
+        String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
         assertThat(ours)
                 .containsExactlyInAnyOrder(
-                        "finnhub-pipeline/ingestor:0.1.0",
-                        "finnhub-pipeline/spark-job:0.1.0",
-                        "finnhub-pipeline/feed-simulator:0.1.0",
-                        "finnhub-pipeline/query-api:0.1.0");
+                        "finnhub-pipeline/ingestor:" + version,
+                        "finnhub-pipeline/spark-job:" + version,
+                        "finnhub-pipeline/feed-simulator:" + version,
+                        "finnhub-pipeline/query-api:" + version);
         assertThat(images)
                 .anyMatch(i -> i.matches("apache/kafka:4\\.\\d+\\.\\d+"))
                 .anyMatch(i -> i.matches("cassandra:5\\.0\\.\\d+"));

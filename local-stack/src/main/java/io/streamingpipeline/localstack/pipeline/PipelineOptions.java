@@ -109,7 +109,7 @@ record PipelineOptions(
     }
 
     Path jobJar() {
-        return repoRoot.resolve("spark-streaming/target/spark-streaming-0.1.0-SNAPSHOT-job.jar");
+        return repoRoot.resolve("spark-streaming/target/spark-streaming-job.jar");
     }
 
     static String value(String flag, String inline, Deque<String> rest) {

@@ -9,24 +9,25 @@ import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
-import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
 import io.streamingpipeline.query.domain.CandleInterval;
 import io.streamingpipeline.query.domain.PageToken;
 import io.streamingpipeline.query.domain.RollupCandle;
 import io.streamingpipeline.query.domain.TimeRange;
-import io.streamingpipeline.query.domain.Trade;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The reads of the service, as prepared statements on the partitions a range touches (days of trades and 1-minute
@@ -175,7 +176,7 @@ public class MarketDataStore {
             bound = s.trades().bind(symbol, day, range.from(), to, wanted);
         }
         bound = bound.setPageSize(Math.max(wanted, 1));
-        return readAll(s.session(), bound, row -> trade(symbol, row)).chain(trades -> {
+        return readAll(s.session(), bound, MarketDataStore::trade).chain(trades -> {
             found.addAll(trades);
             return tradesFromDay(s, symbol, range, after, days, index + 1, max, found);
         });
@@ -208,17 +209,12 @@ public class MarketDataStore {
                 row.isNull(RollupColumns.MINUTE_COUNT) ? null : row.getInt(RollupColumns.MINUTE_COUNT));
     }
 
-    private static Trade trade(String symbol, Row row) {
-        UUID id = row.getUuid(TradeColumns.ID);
-        List<String> conditions = row.getList(TradeColumns.CONDITIONS, String.class);
-        return new Trade(
-                id == null ? null : id.toString(),
-                symbol,
-                row.getDouble(TradeColumns.PRICE),
-                row.getDouble(TradeColumns.VOLUME),
-                row.getLong(TradeColumns.TIMESTAMP_UNIX),
-                conditions == null || conditions.isEmpty() ? null : conditions,
-                row.isNull(TradeColumns.INGESTED_AT) ? null : row.getLong(TradeColumns.INGESTED_AT));
+    /** Every field of the contract from its column; Cassandra returns an empty list for null and []: both are null. */
+    private static Trade trade(Row row) {
+        return Trade.of(field -> {
+            Object value = row.getObject(field.cqlName());
+            return value instanceof List<?> list && list.isEmpty() ? null : value;
+        });
     }
 
     /** Every page of a (bounded) result, mapped on the driver's thread. */
@@ -272,14 +268,8 @@ public class MarketDataStore {
 
     private CompletableFuture<Statements> prepare(QuarkusCqlSession session) {
         String trades = keyspace + "." + CassandraSchema.TRADES_TABLE;
-        String tradeColumns = String.join(
-                ", ",
-                TradeColumns.TIMESTAMP_UNIX,
-                TradeColumns.ID,
-                TradeColumns.PRICE,
-                TradeColumns.VOLUME,
-                TradeColumns.CONDITIONS,
-                TradeColumns.INGESTED_AT);
+        String tradeColumns =
+                Arrays.stream(TradeField.values()).map(TradeField::cqlName).collect(Collectors.joining(", "));
         var candlesStatement = session.prepareAsync(candlesCql(keyspace, CandleInterval.ONE_MINUTE))
                 .toCompletableFuture();
         var tradesStatement = session.prepareAsync("SELECT " + tradeColumns + " FROM " + trades

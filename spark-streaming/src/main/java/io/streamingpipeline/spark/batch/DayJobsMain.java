@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The day jobs, one Spark application per run:
  * <pre>
- * spark-submit --class io.streamingpipeline.spark.batch.DayJobsMain spark-streaming-0.1.0-SNAPSHOT-job.jar \
+ * spark-submit --class io.streamingpipeline.spark.batch.DayJobsMain spark-streaming-job.jar \
  *     daily-close --day 2026-01-15 --bootstrap-servers kafka:9092 --cassandra-host cassandra ... \
  *     --ops-jdbc-url jdbc:postgresql://postgres:5432/pipeline_ops --ops-user pipeline_ops --ops-password-file /secrets/ops
  * </pre>
