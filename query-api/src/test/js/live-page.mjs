@@ -1,14 +1,18 @@
 // Browser test of the live page, run by LivePageIT: headless Chromium (Debian's) driven by playwright-core.
-// usage: node live-page.mjs <page url> <screenshot path> <seeded candle count>
+// usage: node live-page.mjs <page url> <screenshot path> <seeded 1-minute candles> <seeded hourly> <seeded daily>
 // Prints WAITING_FOR_NEW_CANDLE once the seeded candles show; the Java side then writes a new candle, and this script
-// waits for it to appear without a reload. Exit 0 = passed; otherwise the reason is on stderr.
+// waits for it to appear without a reload. Then it checks the pipeline panel's feed gaps (the stand-in ingestor's
+// values), and the longer ranges: 7 days shows the hourly candles, 1 year the daily ones, both without the live
+// stream, and 24 hours the 1-minute ones again, live. Exit 0 = passed; otherwise the reason is on stderr.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [url, screenshot, seededText] = process.argv.slice(2);
+const [url, screenshot, seededText, hoursText, daysText] = process.argv.slice(2);
 const seeded = Number(seededText);
+const seededHours = Number(hoursText);
+const seededDays = Number(daysText);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const userDataDir = mkdtempSync(join(tmpdir(), 'query-api-chromium-'));
 const problems = [];
@@ -61,8 +65,31 @@ try {
   await waitFor(page, 'the new candle (live, without reload)', (prev) => window.queryPage.candleCount === prev.candleCount + 1
     && window.queryPage.lastCandleTime > prev.lastCandleTime && window.queryPage.liveUpdates > 0, before, 30000);
   const after = await page.evaluate(() => ({ ...window.queryPage }));
-  await page.screenshot({ path: screenshot, fullPage: true });
   console.log('NEW_CANDLE_SHOWN ' + JSON.stringify(after));
+
+  // the stand-in ingestor: 42.5 s idle, 1.25 s starting, disconnected for 7 s, ETHUSDT without a trade for 95 s
+  await waitFor(page, 'the feed gaps in the pipeline panel', () => {
+    const feed = document.querySelector('#pipeline tr.feed');
+    const text = feed ? feed.textContent : '';
+    return text.includes('feed gaps 44 s (idle 43 s, starting 1 s)') && text.includes('disconnected for 7 s')
+      && text.includes('BINANCE:ETHUSDT 95 s') && !text.includes('BINANCE:BTCUSDT');
+  }, null, 10000);
+  await page.screenshot({ path: screenshot, fullPage: true });
+
+  await page.selectOption('#range', '168');
+  await waitFor(page, `the ${seededHours} hourly candles of the 7-day range, without the live stream`,
+    (n) => window.queryPage.interval === '1h' && window.queryPage.candleCount === n && !window.queryPage.liveOpen
+      && document.getElementById('chart-title').textContent.includes('1-hour candles'), seededHours, 20000);
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-7d.png'), fullPage: true });
+  await page.selectOption('#range', '8760');
+  await waitFor(page, `the ${seededDays} daily candles of the 1-year range`,
+    (n) => window.queryPage.interval === '1d' && window.queryPage.candleCount === n && !window.queryPage.liveOpen,
+    seededDays, 20000);
+  await page.selectOption('#range', '24');
+  await waitFor(page, 'the 1-minute candles again, live',
+    (n) => window.queryPage.interval === '1m' && window.queryPage.candleCount >= n && window.queryPage.liveOpen,
+    seeded + 1, 20000);
+  console.log('RANGES_SHOWN ' + JSON.stringify(await page.evaluate(() => ({ ...window.queryPage }))));
   if (problems.length) throw new Error(problems.join('\n'));
   console.log('PASSED');
 } catch (e) {

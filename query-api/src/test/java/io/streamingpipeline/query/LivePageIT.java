@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
+import io.streamingpipeline.query.testing.FakePipelineResource;
 import io.streamingpipeline.query.testing.TestTables;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,9 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -26,15 +35,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service on the shared Cassandra node, its page in headless Chromium (src/test/js/live-page.mjs with
- * playwright-core): no console errors, the seeded candles on the chart, and a candle written now appears live.
- * Screenshot: target/browser-test/live-page.png. Without node or chromium the test is skipped, and fails under CI=true.
+ * playwright-core): no console errors, the seeded candles on the chart, a candle written now appears live, the 7-day
+ * range shows the hourly candles and the 1-year range the daily ones (without the live stream), and the pipeline panel
+ * shows the ingestor's feed gaps (a stand-in ingestor, {@link FakePipelineResource}). Screenshots:
+ * target/browser-test/live-page.png, live-page-7d.png. Without node or chromium the test is skipped, and fails under
+ * CI=true.
  */
 class LivePageIT {
 
     static final String SYMBOL = "TEST:LIVEPAGE";
     static final String KEYSPACE = "query_api_it";
     static final int SEEDED = 60;
+    /** Hourly candles of the three days before today: the 7-day range shows them. */
+    static final int SEEDED_HOURS = 72;
+    /** Daily candles of the 20 days before today: the 1-year range shows them. */
+    static final int SEEDED_DAYS = 20;
+
     static final Path ARTIFACTS = Path.of(System.getProperty("query.it.artifacts", "target/browser-test"));
+    static final long HOUR = Duration.ofHours(1).toMillis();
+    static final long DAY = Duration.ofDays(1).toMillis();
     static final Path SCRIPT = Path.of(System.getProperty("query.it.browser-script", "src/test/js/live-page.mjs"));
 
     @Test
@@ -71,6 +90,25 @@ class LivePageIT {
             for (int i = 0; i < 20; i++) {
                 tables.trade(SYMBOL, now - i * 1000L, UUID.randomUUID(), price + i * 0.01, 0.1 * (i + 1));
             }
+            long today = now / DAY * DAY;
+            clearRollups(session, today);
+            for (int i = 0; i < SEEDED_HOURS; i++) {
+                double close = price + Math.cos(i / 6.0) * 3;
+                tables.hourlyCandle(
+                        SYMBOL,
+                        today - (SEEDED_HOURS - i) * HOUR,
+                        price,
+                        Math.max(price, close) + 1,
+                        Math.min(price, close) - 1,
+                        close,
+                        600,
+                        close);
+                price = close;
+            }
+            for (int i = 0; i < SEEDED_DAYS; i++) {
+                tables.dailyCandle(
+                        SYMBOL, today - (SEEDED_DAYS - i) * DAY, 100 + i, 104 + i, 98 + i, 101 + i, 9000, 100.5);
+            }
         }
         Path secret = Files.writeString(ARTIFACTS.resolve("cassandra-password"), cassandra.password() + "\n");
         Map<String, String> env = Map.of(
@@ -87,9 +125,14 @@ class LivePageIT {
                 KEYSPACE,
                 "QUERY_SYMBOLS",
                 SYMBOL + ",BINANCE:BTCUSDT");
+        FakePipelineResource ingestor = new FakePipelineResource();
+        Map<String, String> withIngestor = new HashMap<>(env);
+        ingestor.start()
+                .forEach((key, value) ->
+                        withIngestor.put(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app"))
                 .log(ARTIFACTS.resolve("query-api.log"))
-                .env(env)
+                .env(withIngestor)
                 .start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.status("/q/health/ready") == 200);
             String url = "http://127.0.0.1:" + app.httpPort() + "/?symbol=" + SYMBOL + "&hours=2";
@@ -100,7 +143,29 @@ class LivePageIT {
                 }
             });
             assertThat(ARTIFACTS.resolve("live-page.png")).isNotEmptyFile();
+            assertThat(ARTIFACTS.resolve("live-page-7d.png")).isNotEmptyFile();
             assertThat(app.log()).doesNotContain("ERROR");
+        } finally {
+            ingestor.stop();
+        }
+    }
+
+    /** Rollup rows of an earlier run on a kept data dir (-Dlocalstack.shared.cassandra.dir) would change the counts. */
+    private static void clearRollups(CqlSession session, long today) {
+        Set<String> months = new TreeSet<>();
+        Set<String> years = new TreeSet<>();
+        for (int back = 0; back <= SEEDED_DAYS + 1; back++) {
+            ZonedDateTime day = Instant.ofEpochMilli(today - back * DAY).atZone(ZoneOffset.UTC);
+            months.add(YearMonth.from(day).toString());
+            years.add(Integer.toString(day.getYear()));
+        }
+        for (String month : months) {
+            session.execute(
+                    "DELETE FROM " + KEYSPACE + ".crypto_candles_1h WHERE symbol = ? AND month = ?", SYMBOL, month);
+        }
+        for (String year : years) {
+            session.execute(
+                    "DELETE FROM " + KEYSPACE + ".crypto_candles_1d WHERE symbol = ? AND year = ?", SYMBOL, year);
         }
     }
 
@@ -111,7 +176,9 @@ class LivePageIT {
                         SCRIPT.toAbsolutePath().toString(),
                         url,
                         screenshot.toString(),
-                        Integer.toString(SEEDED))
+                        Integer.toString(SEEDED),
+                        Integer.toString(SEEDED_HOURS),
+                        Integer.toString(SEEDED_DAYS))
                 .redirectErrorStream(true);
         pb.environment().put("CHROMIUM", chromium.toString());
         Process node = pb.start();

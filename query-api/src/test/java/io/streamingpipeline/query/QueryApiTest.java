@@ -37,6 +37,20 @@ class QueryApiTest {
     static final long FIRST_TRADE = Instant.parse("2024-03-01T23:59:50Z").toEpochMilli();
 
     static final long MIDNIGHT = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
+    static final String ROLLUP = "TEST:ROLLUP";
+    /** Hour starts 2024-02-29T22:00Z .. 2024-03-01T01:00Z (a leap day, then a new month). */
+    static final List<Long> HOURS = List.of(
+            Instant.parse("2024-02-29T22:00:00Z").toEpochMilli(),
+            Instant.parse("2024-02-29T23:00:00Z").toEpochMilli(),
+            Instant.parse("2024-03-01T00:00:00Z").toEpochMilli(),
+            Instant.parse("2024-03-01T01:00:00Z").toEpochMilli());
+    /** Day starts 2023-12-30 .. 2024-01-02. */
+    static final List<Long> DAYS = List.of(
+            Instant.parse("2023-12-30T00:00:00Z").toEpochMilli(),
+            Instant.parse("2023-12-31T00:00:00Z").toEpochMilli(),
+            Instant.parse("2024-01-01T00:00:00Z").toEpochMilli(),
+            Instant.parse("2024-01-02T00:00:00Z").toEpochMilli());
+
     /** Newest first, as the table orders them: (timestamp_unix DESC, id DESC). */
     static final List<Map.Entry<Long, UUID>> TRADES = new ArrayList<>();
 
@@ -59,6 +73,19 @@ class QueryApiTest {
             tables.candle(SYMBOL, MIDNIGHT, 12, 14, 11, 13, 0, 1, null);
             tables.candle(SYMBOL, MIDNIGHT + minute, 13, 15, 12, 14, 5, 7, 13.2);
             tables.candle(SYMBOL, MIDNIGHT + 10 * minute, 1, 1, 1, 1, 1, 1, 1.0); // outside
+
+            // hourly candles across the month boundary 2024-02 | 2024-03 (partitions (symbol, month))
+            for (int i = 0; i < HOURS.size(); i++) {
+                tables.hourlyCandle(
+                        ROLLUP, HOURS.get(i), 20 + i, 22 + i, 19 + i, 21 + i, 100 + i, i == 1 ? null : 20.5 + i);
+            }
+            tables.hourlyCandle(ROLLUP, Instant.parse("2024-02-01T00:00:00Z").toEpochMilli(), 1, 1, 1, 1, 1, 1.0);
+            // daily candles across the year boundary 2023 | 2024 (partitions (symbol, year))
+            for (int i = 0; i < DAYS.size(); i++) {
+                tables.dailyCandle(ROLLUP, DAYS.get(i), 30 + i, 33 + i, 29 + i, 31 + i, 1000 + i, 30.5 + i);
+            }
+            // a 1-minute candle inside the hourly range: only interval=1m returns it
+            tables.candle(ROLLUP, HOURS.get(1) + 5 * minute, 7, 7, 7, 7, 1, 1, 7.0);
         }
         // Cassandra orders uuid values (other than time-based ones) as unsigned bytes, not as UUID.compareTo does
         Comparator<UUID> asCassandra = Comparator.<UUID>comparingLong(u -> u.getMostSignificantBits() ^ Long.MIN_VALUE)
@@ -150,6 +177,97 @@ class QueryApiTest {
         assertThat(r.jsonPath().getLong("candles[0].trade_count")).isEqualTo(4);
         assertThat(r.jsonPath().getString("candles[2].vwap")).isNull();
         assertThat(r.jsonPath().getLong("from")).isEqualTo(MIDNIGHT - 120_000);
+        assertThat(r.jsonPath().getString("interval")).isEqualTo("1m");
+    }
+
+    @Test
+    void hourlyCandlesAcrossAMonthBoundary() {
+        Response r = given().queryParam("interval", "1h")
+                .queryParam("from", "2024-02-29T22:30:00Z") // after the 22:00 hour starts
+                .queryParam("to", "2024-03-01T01:00:00Z") // exclusive: not the 01:00 hour
+                .get("/api/candles/{symbol}", ROLLUP);
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getString("interval")).isEqualTo("1h");
+        assertThat(r.jsonPath().getList("candles.start", Long.class)).containsExactly(HOURS.get(1), HOURS.get(2));
+        assertThat(r.jsonPath().getDouble("candles[0].open")).isEqualTo(21.0);
+        assertThat(r.jsonPath().getDouble("candles[0].high")).isEqualTo(23.0);
+        assertThat(r.jsonPath().getDouble("candles[0].low")).isEqualTo(20.0);
+        assertThat(r.jsonPath().getDouble("candles[0].close")).isEqualTo(22.0);
+        assertThat(r.jsonPath().getLong("candles[0].trade_count")).isEqualTo(101);
+        assertThat(r.jsonPath().getString("candles[0].vwap")).isNull();
+        assertThat(r.jsonPath().getDouble("candles[1].vwap")).isEqualTo(22.5);
+        assertThat(r.jsonPath().getInt("candles[1].minute_count")).isEqualTo(60);
+        assertThat(r.jsonPath().getString("candles[1].symbol")).isEqualTo(ROLLUP);
+    }
+
+    @Test
+    void dailyCandlesAcrossAYearBoundary() {
+        Response r = given().queryParam("interval", "1d")
+                .queryParam("from", "2023-12-31")
+                .queryParam("to", "2024-01-02")
+                .get("/api/candles/{symbol}", ROLLUP);
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getString("interval")).isEqualTo("1d");
+        assertThat(r.jsonPath().getList("candles.start", Long.class)).containsExactly(DAYS.get(1), DAYS.get(2));
+        assertThat(r.jsonPath().getDouble("candles[1].close")).isEqualTo(33.0);
+        assertThat(r.jsonPath().getLong("candles[1].trade_count")).isEqualTo(1002);
+        assertThat(r.jsonPath().getInt("candles[1].minute_count")).isEqualTo(1440);
+    }
+
+    @Test
+    void eachIntervalReadsItsOwnTable() {
+        Response minutes = given().queryParam("from", "2024-02-29T22:00:00Z")
+                .queryParam("to", "2024-03-01T02:00:00Z")
+                .get("/api/candles/{symbol}", ROLLUP);
+        minutes.then().statusCode(200);
+        assertThat(minutes.jsonPath().getList("candles.minute_start", Long.class))
+                .containsExactly(HOURS.get(1) + 300_000);
+        Response hours = given().queryParam("interval", "1h")
+                .queryParam("from", "2024-02-29T22:00:00Z")
+                .queryParam("to", "2024-03-01T02:00:00Z")
+                .get("/api/candles/{symbol}", ROLLUP);
+        assertThat(hours.jsonPath().getList("candles.start", Long.class)).containsExactlyElementsOf(HOURS);
+        Response days = given().queryParam("interval", "1d")
+                .queryParam("from", "2024-02-29")
+                .queryParam("to", "2024-03-02")
+                .get("/api/candles/{symbol}", ROLLUP);
+        assertThat(days.jsonPath().getList("candles")).isEmpty();
+    }
+
+    /** Without from, each interval goes back its own default range (1h: 7 days, 1d: 30 days). */
+    @Test
+    void eachIntervalHasItsDefaultRange() {
+        long to = Instant.parse("2024-03-01T02:00:00Z").toEpochMilli();
+        Response hours =
+                given().queryParam("interval", "1h").queryParam("to", to).get("/api/candles/{symbol}", ROLLUP);
+        hours.then().statusCode(200);
+        assertThat(hours.jsonPath().getLong("from"))
+                .isEqualTo(to - java.time.Duration.ofDays(7).toMillis());
+        assertThat(hours.jsonPath().getList("candles.start", Long.class)).containsExactlyElementsOf(HOURS);
+        long dayTo = DAYS.get(3);
+        Response days =
+                given().queryParam("interval", "1d").queryParam("to", dayTo).get("/api/candles/{symbol}", ROLLUP);
+        days.then().statusCode(200);
+        assertThat(days.jsonPath().getLong("from"))
+                .isEqualTo(dayTo - java.time.Duration.ofDays(30).toMillis());
+        assertThat(days.jsonPath().getList("candles.start", Long.class)).containsExactlyElementsOf(DAYS.subList(0, 3));
+    }
+
+    /** The widest range of each interval is accepted (90 days of hours, 1096 days of days: four year partitions). */
+    @Test
+    void theWidestRangeOfEachIntervalIsServed() {
+        given().queryParam("interval", "1h")
+                .queryParam("from", "2024-01-01")
+                .queryParam("to", "2024-03-31")
+                .get("/api/candles/{symbol}", ROLLUP)
+                .then()
+                .statusCode(200);
+        Response days = given().queryParam("interval", "1d")
+                .queryParam("from", "2021-01-01")
+                .queryParam("to", "2024-01-02")
+                .get("/api/candles/{symbol}", ROLLUP);
+        days.then().statusCode(200);
+        assertThat(days.jsonPath().getList("candles.start", Long.class)).containsExactlyElementsOf(DAYS.subList(0, 3));
     }
 
     @Test
@@ -185,6 +303,11 @@ class QueryApiTest {
                 "/api/candles/TEST:DAYS        | from=2024-03-01&to=2024-03-01                         | from   | must be before to",
                 "/api/trades/TEST:DAYS         | from=2024-03-01&to=2024-03-09                         | to     | at most 7 days",
                 "/api/candles/TEST:DAYS        | from=2024-01-01&to=2024-02-02                         | to     | at most 31 days",
+                "/api/candles/TEST:DAYS        | interval=5m                                           | interval | is not one of 1m, 1h, 1d",
+                "/api/candles/TEST:DAYS        | interval=1w&from=2024-01-01&to=2024-01-02             | interval | is not one of 1m, 1h, 1d",
+                "/api/candles/TEST:DAYS        | interval=1h&from=2024-01-01&to=2024-04-01             | to     | at most 90 days",
+                "/api/candles/TEST:DAYS        | interval=1d&from=2020-01-01&to=2023-01-02             | to     | at most 1096 days",
+                "/api/candles/TEST:DAYS        | interval=1h&from=2024-03-02&to=2024-03-01             | from   | must be before to",
                 "/api/trades/TEST:DAYS         | from=1709337600&to=1709337700                         | from   | outside 2000-01-01",
                 "/api/trades/TEST:DAYS         | limit=0                                               | limit  | from 1 to 1000",
                 "/api/trades/TEST:DAYS         | limit=1001                                            | limit  | from 1 to 1000",
@@ -241,6 +364,20 @@ class QueryApiTest {
             String rate = r.jsonPath().getString("components.find { it.name == 'ingestor' }.rows_per_second");
             assertThat(rate).as("rows/s after two reads").isNotNull();
             assertThat(Double.parseDouble(rate)).isPositive();
+            assertThat(r.jsonPath().getDouble("components.find { it.name == 'ingestor' }.feed.gap_seconds_total"))
+                    .isEqualTo(43.75);
+            assertThat(r.jsonPath().getMap("components.find { it.name == 'ingestor' }.feed.gap_seconds"))
+                    .containsEntry("idle", 42.5f)
+                    .containsEntry("starting", 1.25f)
+                    .containsEntry("closed", 0.0f);
+            assertThat(r.jsonPath().getDouble("components.find { it.name == 'ingestor' }.feed.disconnected_seconds"))
+                    .isEqualTo(7.0);
+            assertThat(r.jsonPath()
+                            .getMap("components.find { it.name == 'ingestor' }.feed.symbol_last_trade_age_seconds"))
+                    .containsEntry("BINANCE:ETHUSDT", 95.0f)
+                    .containsEntry("BINANCE:BTCUSDT", 0.5f);
+            assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.feed"))
+                    .isNull();
             assertThat(r.jsonPath().getString("components.find { it.name == 'job' }.status"))
                     .isEqualTo("UNREACHABLE");
             assertThat(r.jsonPath().getString("components.find { it.name == 'cassandra' }.status"))
@@ -341,7 +478,7 @@ class QueryApiTest {
                 .statusCode(200);
         given().get("/app.js").then().statusCode(200);
         assertThat(given().get("/q/openapi").then().statusCode(200).extract().asString())
-                .contains("/api/trades/{symbol}");
+                .contains("/api/trades/{symbol}", "interval", "1h", "1d");
         given().get("/q/metrics").then().statusCode(200);
     }
 }

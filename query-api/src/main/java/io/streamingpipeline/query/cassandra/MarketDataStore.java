@@ -8,30 +8,39 @@ import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
+import io.streamingpipeline.query.domain.CandleInterval;
 import io.streamingpipeline.query.domain.PageToken;
+import io.streamingpipeline.query.domain.RollupCandle;
 import io.streamingpipeline.query.domain.TimeRange;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The reads of the service, as prepared statements on the day partitions a range touches: no ALLOW FILTERING, no
- * token scans. Statements are prepared on first use (Cassandra may be down when the service starts) and again after
+ * The reads of the service, as prepared statements on the partitions a range touches (days of trades and 1-minute
+ * candles, months of hourly candles, years of daily candles), each bounded by the range on its clustering column: no
+ * ALLOW FILTERING, no token scans. Statements are prepared on first use (Cassandra may be down when the service starts) and again after
  * a failed attempt. While the session has not connected yet, reads fail at once with
  * {@link CassandraUnavailableException} instead of waiting for it.
  */
 @ApplicationScoped
 public class MarketDataStore {
+
+    /** Rows per page of a candles read (the driver's default, set here so that bench/query's baseline uses it too). */
+    public static final int CANDLES_PAGE_SIZE = 5000;
 
     private final CompletionStage<QuarkusCqlSession> sessionStage;
     private final String keyspace;
@@ -48,28 +57,89 @@ public class MarketDataStore {
             PreparedStatement trades,
             PreparedStatement tradesAfter) {}
 
+    /**
+     * The statements of hourly and daily candles, prepared on their first use, apart from the others: a keyspace
+     * whose schema predates the rollup tables still serves trades and 1-minute candles.
+     */
+    private final Map<CandleInterval, CompletableFuture<PreparedStatement>> rollupStatements =
+            new ConcurrentHashMap<>();
+
+    /**
+     * The CQL of a candles read: the candles of one partition ({@code symbol}, bucket) whose period starts in
+     * {@code [?, ?)}, oldest first.
+     */
+    public static String candlesCql(String keyspace, CandleInterval interval) {
+        List<String> values = interval == CandleInterval.ONE_MINUTE
+                ? CandleColumns.CANDLE.subList(
+                        CandleColumns.CANDLE.indexOf(CandleColumns.OPEN), CandleColumns.CANDLE.size())
+                : RollupColumns.VALUES;
+        String start = interval.startColumn();
+        return "SELECT " + start + ", " + String.join(", ", values)
+                + " FROM " + CassandraSchema.keyspace(keyspace) + "." + interval.table()
+                + " WHERE " + CandleColumns.SYMBOL + " = ? AND " + interval.bucketColumn() + " = ? AND " + start
+                + " >= ? AND " + start + " < ? ORDER BY " + start + " ASC";
+    }
+
     /** Candles of the minutes starting in {@code range}, oldest first (one query per UTC day, run together). */
     public Uni<List<Candle>> candles(String symbol, TimeRange range) {
+        return read(symbol, CandleInterval.ONE_MINUTE, range, row -> candle(symbol, row));
+    }
+
+    /**
+     * Hourly or daily candles of the periods starting in {@code range}, oldest first (one query per month or year
+     * partition, run together).
+     */
+    public Uni<List<RollupCandle>> rollups(String symbol, CandleInterval interval, TimeRange range) {
+        if (interval == CandleInterval.ONE_MINUTE) {
+            throw new IllegalArgumentException("1-minute candles are read by candles()");
+        }
+        return read(symbol, interval, range, row -> rollup(symbol, row));
+    }
+
+    private <T> Uni<List<T>> read(String symbol, CandleInterval interval, TimeRange range, Function<Row, T> mapper) {
         return statements().chain(s -> {
-            List<Uni<List<Candle>>> days = new ArrayList<>();
-            for (String day : range.daysOldestFirst()) {
-                BoundStatement bound = s.candles()
-                        .bind(symbol, day, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to()));
-                days.add(readAll(s.session(), bound, row -> candle(symbol, row)));
-            }
-            if (days.size() == 1) {
-                return days.get(0);
-            }
-            return Uni.combine().all().unis(days).with(lists -> {
-                List<Candle> all = new ArrayList<>();
-                for (Object list : lists) {
-                    @SuppressWarnings("unchecked")
-                    List<Candle> candles = (List<Candle>) list;
-                    all.addAll(candles);
-                }
-                return all;
-            });
+            Uni<PreparedStatement> statement = interval == CandleInterval.ONE_MINUTE
+                    ? Uni.createFrom().item(s.candles())
+                    : rollupStatement(s.session(), interval);
+            return statement.chain(prepared -> read(s.session(), prepared, symbol, interval, range, mapper));
         });
+    }
+
+    private static <T> Uni<List<T>> read(
+            QuarkusCqlSession session,
+            PreparedStatement statement,
+            String symbol,
+            CandleInterval interval,
+            TimeRange range,
+            Function<Row, T> mapper) {
+        List<Uni<List<T>>> partitions = new ArrayList<>();
+        for (String bucket : interval.bucketsOldestFirst(range)) {
+            BoundStatement bound = statement
+                    .bind(symbol, bucket, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to()))
+                    .setPageSize(CANDLES_PAGE_SIZE);
+            partitions.add(readAll(session, bound, mapper));
+        }
+        if (partitions.size() == 1) {
+            return partitions.get(0);
+        }
+        return Uni.combine().all().unis(partitions).with(lists -> {
+            List<T> all = new ArrayList<>();
+            for (Object list : lists) {
+                @SuppressWarnings("unchecked")
+                List<T> rows = (List<T>) list;
+                all.addAll(rows);
+            }
+            return all;
+        });
+    }
+
+    private Uni<PreparedStatement> rollupStatement(QuarkusCqlSession session, CandleInterval interval) {
+        CompletableFuture<PreparedStatement> prepared = rollupStatements.compute(
+                interval,
+                (key, current) -> current == null || current.isCompletedExceptionally()
+                        ? session.prepareAsync(candlesCql(keyspace, key)).toCompletableFuture()
+                        : current);
+        return Uni.createFrom().completionStage(prepared).onFailure().transform(DriverErrors::unwrap);
     }
 
     /**
@@ -123,6 +193,20 @@ public class MarketDataStore {
                 row.getDouble(CandleColumns.VOLUME),
                 row.getLong(CandleColumns.TRADE_COUNT),
                 row.isNull(CandleColumns.VWAP) ? null : row.getDouble(CandleColumns.VWAP));
+    }
+
+    private static RollupCandle rollup(String symbol, Row row) {
+        return new RollupCandle(
+                symbol,
+                row.getInstant(0).toEpochMilli(), // hour_start or day_start
+                row.getDouble(RollupColumns.OPEN),
+                row.getDouble(RollupColumns.HIGH),
+                row.getDouble(RollupColumns.LOW),
+                row.getDouble(RollupColumns.CLOSE),
+                row.getDouble(RollupColumns.VOLUME),
+                row.getLong(RollupColumns.TRADE_COUNT),
+                row.isNull(RollupColumns.VWAP) ? null : row.getDouble(RollupColumns.VWAP),
+                row.isNull(RollupColumns.MINUTE_COUNT) ? null : row.getInt(RollupColumns.MINUTE_COUNT));
     }
 
     /** Every field of the contract from its column; Cassandra returns an empty list for null and []: both are null. */
@@ -184,23 +268,9 @@ public class MarketDataStore {
 
     private CompletableFuture<Statements> prepare(QuarkusCqlSession session) {
         String trades = keyspace + "." + CassandraSchema.TRADES_TABLE;
-        String candles = keyspace + "." + CassandraSchema.CANDLES_TABLE;
         String tradeColumns =
                 Arrays.stream(TradeField.values()).map(TradeField::cqlName).collect(Collectors.joining(", "));
-        var candlesStatement = session.prepareAsync(
-                        "SELECT "
-                                + String.join(
-                                        ", ",
-                                        CandleColumns.MINUTE_START,
-                                        CandleColumns.OPEN,
-                                        CandleColumns.HIGH,
-                                        CandleColumns.LOW,
-                                        CandleColumns.CLOSE,
-                                        CandleColumns.VOLUME,
-                                        CandleColumns.TRADE_COUNT,
-                                        CandleColumns.VWAP)
-                                + " FROM " + candles
-                                + " WHERE symbol = ? AND day = ? AND minute_start >= ? AND minute_start < ? ORDER BY minute_start ASC")
+        var candlesStatement = session.prepareAsync(candlesCql(keyspace, CandleInterval.ONE_MINUTE))
                 .toCompletableFuture();
         var tradesStatement = session.prepareAsync("SELECT " + tradeColumns + " FROM " + trades
                         + " WHERE symbol = ? AND day = ? AND timestamp_unix >= ? AND timestamp_unix < ? LIMIT ?")

@@ -67,14 +67,45 @@ public interface QueryConfig {
         int maxLimit();
     }
 
+    /** Ranges of {@code GET /api/candles}: these keys for 1-minute candles, the groups {@code 1h} and {@code 1d}. */
     interface Candles {
-        /** Widest {@code to - from} of a candles query (31 days = at most 44,640 candles). */
+        /** Widest {@code to - from} of a 1-minute candles query (31 days = at most 44,640 candles). */
         @WithName("max-range")
         @WithDefault("31d")
         Duration maxRange();
 
         @WithName("default-range")
         @WithDefault("6h")
+        Duration defaultRange();
+
+        /** {@code query.candles.1h.*}: hourly candles. */
+        @WithName("1h")
+        Hourly hourly();
+
+        /** {@code query.candles.1d.*}: daily candles. */
+        @WithName("1d")
+        Daily daily();
+    }
+
+    interface Hourly {
+        /** 90 days = at most 2,160 candles from at most 5 month partitions. */
+        @WithName("max-range")
+        @WithDefault("90d")
+        Duration maxRange();
+
+        @WithName("default-range")
+        @WithDefault("7d")
+        Duration defaultRange();
+    }
+
+    interface Daily {
+        /** 3 years (1,096 days) = at most 1,096 candles from at most 5 year partitions. */
+        @WithName("max-range")
+        @WithDefault("1096d")
+        Duration maxRange();
+
+        @WithName("default-range")
+        @WithDefault("30d")
         Duration defaultRange();
     }
 

@@ -6,6 +6,7 @@ import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.query.cassandra.MarketDataStore;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
+import io.streamingpipeline.query.domain.CandleInterval;
 import io.streamingpipeline.query.domain.CandleSeries;
 import io.streamingpipeline.query.domain.PageToken;
 import io.streamingpipeline.query.domain.RequestArguments;
@@ -19,14 +20,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** The read API: symbols, trades (paged), 1-minute candles and their live updates. */
+/** The read API: symbols, trades (paged), 1-minute, hourly and daily candles, and live updates of the 1-minute ones. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class MarketDataResource {
@@ -81,16 +84,56 @@ public class MarketDataResource {
 
     @GET
     @Path("/candles/{symbol}")
-    @Operation(summary = "1-minute candles of a symbol whose minute starts in [from, to), oldest first")
-    public Uni<CandleSeries> candles(
+    @Operation(
+            summary = "Candles of a symbol whose minute, hour or day starts in [from, to), oldest first",
+            description = "interval 1m (default): 1-minute candles, written by the streaming job as trades arrive. "
+                    + "1h and 1d: hourly and daily candles, rolled up from a day's 1-minute candles by the day jobs' "
+                    + "rollups (daily after the day's close): the current day is not in them yet. Each interval has "
+                    + "its own default and widest range (query.candles.*, query.candles.1h.*, query.candles.1d.*); a "
+                    + "wider range or another interval is answered 400.")
+    public Uni<CandleSeries<?>> candles(
             @PathParam("symbol") String symbol,
-            @Parameter(description = "start, inclusive (default: to - 6 h); " + TIME) @QueryParam("from") String from,
-            @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to) {
+            @Parameter(
+                            description = "start, inclusive (default: to - 6 h for 1m, 7 days for 1h, 30 days for 1d); "
+                                    + TIME)
+                    @QueryParam("from")
+                    String from,
+            @Parameter(description = "end, exclusive (default: now); " + TIME) @QueryParam("to") String to,
+            @Parameter(
+                            description = "1m (default), 1h or 1d; widest range by default 31, 90 and 1096 days",
+                            schema =
+                                    @Schema(
+                                            enumeration = {"1m", "1h", "1d"},
+                                            defaultValue = "1m"))
+                    @QueryParam("interval")
+                    String interval) {
         String checkedSymbol = RequestArguments.symbol(symbol);
-        TimeRange range = TimeRange.parse(
-                from, to, config.candles().defaultRange(), config.candles().maxRange(), Instant.now());
-        return store.candles(checkedSymbol, range)
-                .map(candles -> new CandleSeries(checkedSymbol, range.from(), range.to(), candles));
+        CandleInterval checkedInterval = CandleInterval.parse(interval);
+        TimeRange range =
+                TimeRange.parse(from, to, defaultRange(checkedInterval), maxRange(checkedInterval), Instant.now());
+        String label = checkedInterval.label();
+        if (checkedInterval == CandleInterval.ONE_MINUTE) {
+            return store.candles(checkedSymbol, range)
+                    .map(candles -> new CandleSeries<>(checkedSymbol, label, range.from(), range.to(), candles));
+        }
+        return store.rollups(checkedSymbol, checkedInterval, range)
+                .map(candles -> new CandleSeries<>(checkedSymbol, label, range.from(), range.to(), candles));
+    }
+
+    private Duration defaultRange(CandleInterval interval) {
+        return switch (interval) {
+            case ONE_MINUTE -> config.candles().defaultRange();
+            case ONE_HOUR -> config.candles().hourly().defaultRange();
+            case ONE_DAY -> config.candles().daily().defaultRange();
+        };
+    }
+
+    private Duration maxRange(CandleInterval interval) {
+        return switch (interval) {
+            case ONE_MINUTE -> config.candles().maxRange();
+            case ONE_HOUR -> config.candles().hourly().maxRange();
+            case ONE_DAY -> config.candles().daily().maxRange();
+        };
     }
 
     @GET

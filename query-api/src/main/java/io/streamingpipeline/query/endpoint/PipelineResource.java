@@ -22,7 +22,11 @@ public class PipelineResource {
     }
 
     @GET
-    @Operation(summary = "Readiness and rows/s of the ingestor and the Spark job, and whether Cassandra answers")
+    @Operation(
+            summary =
+                    "Readiness and rows/s of the ingestor and the Spark job, the ingestor's feed gaps (seconds without a "
+                            + "subscribed feed by reason, the gap still open, seconds since each symbol's last trade), and whether "
+                            + "Cassandra answers")
     public Uni<Map<String, List<ComponentStatus>>> pipeline() {
         return status.read().map(components -> Map.of("components", components));
     }

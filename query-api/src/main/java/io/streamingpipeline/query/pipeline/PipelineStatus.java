@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The state of the pipeline for the page, read server-side (the browser needs no CORS): the ingestor's and the Spark
- * job's readiness and the rate of one counter of each (rows/s between two reads), and this service's Cassandra. One
+ * job's readiness and the rate of one counter of each (rows/s between two reads), the ingestor's feed gaps
+ * ({@link FeedGaps}), and this service's Cassandra. One
  * reading answers every request for {@code query.pipeline.cache-ttl}, however many viewers ask. The answer names no
  * URL and no exception message: why a component is unreachable goes to the log when its state changes.
  */
@@ -55,18 +56,17 @@ public class PipelineStatus {
 
     private Uni<List<ComponentStatus>> readNow() {
         Uni<ComponentStatus> db =
-                cassandra.check().map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail(), null));
+                cassandra.check().map(r -> new ComponentStatus("cassandra", r.up() ? "UP" : "DOWN", r.detail()));
         return Uni.combine()
                 .all()
-                .unis(component("ingestor", config.ingestor()), component("job", config.job()), db)
+                .unis(component("ingestor", config.ingestor(), true), component("job", config.job(), false), db)
                 .with((ingestor, job, c) -> List.of(ingestor, job, c));
     }
 
-    private Uni<ComponentStatus> component(String name, QueryConfig.Component component) {
+    private Uni<ComponentStatus> component(String name, QueryConfig.Component component, boolean feed) {
         if (component.healthUrl().isEmpty()) {
             return Uni.createFrom()
-                    .item(new ComponentStatus(
-                            name, "NOT_CONFIGURED", "set query.pipeline." + name + ".health-url", null));
+                    .item(new ComponentStatus(name, "NOT_CONFIGURED", "set query.pipeline." + name + ".health-url"));
         }
         Uni<HttpResponse<String>> health = get(component.healthUrl().get());
         Uni<Optional<HttpResponse<String>>> metrics = component.metricsUrl().isEmpty()
@@ -81,11 +81,13 @@ public class PipelineStatus {
                 .unis(health, metrics)
                 .with((h, m) -> {
                     String status = h.statusCode() == 200 ? "UP" : "DOWN";
-                    Double rate = m.filter(r -> r.statusCode() == 200)
-                            .map(r -> rate(name, PrometheusText.sum(r.body(), component.rateMetric())))
+                    Optional<String> text = m.filter(r -> r.statusCode() == 200).map(HttpResponse::body);
+                    Double rate = text.map(body -> rate(name, PrometheusText.sum(body, component.rateMetric())))
                             .orElse(null);
+                    FeedGaps gaps = feed ? text.map(FeedGaps::read).orElse(null) : null;
                     logChange(name, status, healthUrl + " answered HTTP " + h.statusCode());
-                    return new ComponentStatus(name, status, "health check answered HTTP " + h.statusCode(), rate);
+                    return new ComponentStatus(
+                            name, status, "health check answered HTTP " + h.statusCode(), rate, gaps);
                 })
                 .onFailure()
                 .recoverWithItem(e -> {
@@ -94,7 +96,7 @@ public class PipelineStatus {
                             "UNREACHABLE",
                             healthUrl + ": "
                                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-                    return new ComponentStatus(name, "UNREACHABLE", "no answer from its health check", null);
+                    return new ComponentStatus(name, "UNREACHABLE", "no answer from its health check");
                 });
     }
 

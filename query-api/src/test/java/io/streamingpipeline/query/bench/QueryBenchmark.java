@@ -1,12 +1,15 @@
 package io.streamingpipeline.query.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
+import io.streamingpipeline.query.cassandra.MarketDataStore;
+import io.streamingpipeline.query.domain.CandleInterval;
 import io.streamingpipeline.query.domain.TimeRange;
 import io.streamingpipeline.query.testing.TestTables;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,22 +29,26 @@ import java.util.regex.Pattern;
 
 /**
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
- * packaged service on a real Cassandra node, and, in the same run, the same CQL through the driver alone with 32
- * requests in flight. Last line: {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_only_per_s=<n> ratio=<x>}.
+ * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
+ * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size and consistency level, each row
+ * read, at each in-flight count of {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, then last
+ * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
  * <p>Then, after that measurement, the stream cap: {@code --stream-clients} live streams opened at once against a
  * service that allows {@code --stream-cap}; the excess must be answered 429, every accepted stream must get candles,
  * and the same wrk load runs meanwhile. One line: {@code STREAMS cap=<n> clients=<n> accepted=<n> rejected_429=<n>
  * other=<n> with_events=<n> live_polls_per_s=<x> candles_per_s=<n> candles_p99_ms=<x> errors=<...>}.
  *
- * <p>Options: {@code --duration 30} (seconds per measurement), {@code --warmup 10}, {@code --connections 32},
- * {@code --stream-cap 64}, {@code --stream-clients 256}. Run from the query-api directory (it starts
- * {@code target/quarkus-app}).
+ * <p>Options: {@code --duration 30} (seconds per measurement, and per step of the sweep), {@code --warmup 10},
+ * {@code --connections 32}, {@code --driver-in-flight 8,32,64,128}, {@code --stream-cap 64},
+ * {@code --stream-clients 256}. Run from the query-api directory (it starts {@code target/quarkus-app}).
  */
 public final class QueryBenchmark {
 
     static final String SYMBOL = "BENCH:BTCUSDT";
     static final String KEYSPACE = "query_bench";
+    /** Seconds at each new in-flight count before it is measured. */
+    static final int SWEEP_SETTLE_SECONDS = 3;
 
     public static void main(String[] args) throws Exception {
         int duration = intOption(args, "--duration", 30);
@@ -48,6 +56,7 @@ public final class QueryBenchmark {
         int connections = intOption(args, "--connections", 32);
         int streamCap = intOption(args, "--stream-cap", 64);
         int streamClients = intOption(args, "--stream-clients", 256);
+        List<Integer> driverInFlight = intsOption(args, "--driver-in-flight", List.of(8, 32, 64, 128));
 
         CassandraNode cassandra = SharedCassandra.get();
         long to = System.currentTimeMillis() / 60_000 * 60_000;
@@ -114,45 +123,59 @@ public final class QueryBenchmark {
             streams = StreamCapPhase.run(app, url, streamCap, streamClients, connections, Math.min(duration, 15));
         }
 
-        double driverOnly = driverOnly(cassandra, range, connections, warmup, duration);
-        System.err.printf("driver only: %.0f queries/s with %d in flight%n", driverOnly, connections);
-        double ratio = service.perSecond / driverOnly;
+        Map<Integer, Double> sweep = driverSweep(cassandra, range, driverInFlight, warmup, duration);
+        Map.Entry<Integer, Double> best =
+                sweep.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        double ratio = service.perSecond / best.getValue();
         System.out.println(streams);
+        StringBuilder line = new StringBuilder("SWEEP driver queries/s by in flight:");
+        sweep.forEach((inFlight, perSecond) -> line.append(String.format(" %d=%.0f", inFlight, perSecond)));
+        System.out.println(line);
         System.out.printf(
-                "RESULT query_p99_ms=%.2f query_per_s=%.0f driver_only_per_s=%.0f ratio=%.2f%n",
-                service.p99Millis, service.perSecond, driverOnly, ratio);
+                "RESULT query_p99_ms=%.2f query_per_s=%.0f driver_best_per_s=%.0f driver_best_in_flight=%d ratio=%.2f%n",
+                service.p99Millis, service.perSecond, best.getValue(), best.getKey(), ratio);
         System.exit(0); // the shared node's shutdown hook stops Cassandra
     }
 
-    /** The service's CQL (one statement per UTC day of the range, run together), 32 at a time, rows read. */
-    static double driverOnly(CassandraNode cassandra, TimeRange range, int concurrency, int warmup, int duration)
+    /**
+     * The service's query through the driver alone (one statement per UTC day of the range, run together, as the
+     * service runs them), at each in-flight count in turn: a warm-up at the first, then per count
+     * {@link #SWEEP_SETTLE_SECONDS} s unmeasured and {@code duration} s measured. Queries/s by in-flight count.
+     */
+    static Map<Integer, Double> driverSweep(
+            CassandraNode cassandra, TimeRange range, List<Integer> inFlight, int warmup, int duration)
             throws Exception {
+        Map<Integer, Double> rates = new LinkedHashMap<>();
         try (CqlSession session = cassandra.session()) {
-            PreparedStatement candles = session.prepare("SELECT minute_start, open, high, low, close, volume, "
-                    + "trade_count, vwap FROM " + KEYSPACE + ".crypto_candles_1m WHERE symbol = ? AND day = ? "
-                    + "AND minute_start >= ? AND minute_start < ? ORDER BY minute_start ASC");
-            List<String> days = range.daysOldestFirst();
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong completed = new AtomicLong();
-            AtomicLong failed = new AtomicLong();
-            List<CompletableFuture<Void>> workers = new ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                workers.add(done);
-                loop(session, candles, days, range, running, completed, failed, done);
+            PreparedStatement candles =
+                    session.prepare(MarketDataStore.candlesCql(KEYSPACE, CandleInterval.ONE_MINUTE));
+            List<String> days = CandleInterval.ONE_MINUTE.bucketsOldestFirst(range);
+            for (int step = 0; step < inFlight.size(); step++) {
+                int concurrency = inFlight.get(step);
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicLong completed = new AtomicLong();
+                AtomicLong failed = new AtomicLong();
+                List<CompletableFuture<Void>> workers = new ArrayList<>();
+                for (int i = 0; i < concurrency; i++) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    workers.add(done);
+                    loop(session, candles, days, range, running, completed, failed, done);
+                }
+                Thread.sleep((step == 0 ? warmup : SWEEP_SETTLE_SECONDS) * 1000L);
+                long start = completed.get();
+                long startNanos = System.nanoTime();
+                Thread.sleep(duration * 1000L);
+                double perSecond = (completed.get() - start) / ((System.nanoTime() - startNanos) / 1e9);
+                running.set(false);
+                CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
+                        .get();
+                System.err.printf(
+                        "driver only: %.0f queries/s with %d in flight%s%n",
+                        perSecond, concurrency, failed.get() > 0 ? " (" + failed.get() + " queries failed)" : "");
+                rates.put(concurrency, perSecond);
             }
-            Thread.sleep(warmup * 1000L);
-            long start = completed.get();
-            long startNanos = System.nanoTime();
-            Thread.sleep(duration * 1000L);
-            double perSecond = (completed.get() - start) / ((System.nanoTime() - startNanos) / 1e9);
-            running.set(false);
-            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
-            if (failed.get() > 0) {
-                System.err.println("driver only: " + failed.get() + " queries failed");
-            }
-            return perSecond;
         }
+        return rates;
     }
 
     private static void loop(
@@ -170,8 +193,10 @@ public final class QueryBenchmark {
         }
         List<CompletableFuture<Integer>> queries = new ArrayList<>();
         for (String day : days) {
-            CompletionStage<AsyncResultSet> stage = session.executeAsync(
-                    candles.bind(SYMBOL, day, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to())));
+            CompletionStage<AsyncResultSet> stage = session.executeAsync(candles.bind(
+                            SYMBOL, day, Instant.ofEpochMilli(range.from()), Instant.ofEpochMilli(range.to()))
+                    .setPageSize(MarketDataStore.CANDLES_PAGE_SIZE)
+                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_ONE)); // the service's (application.properties)
             queries.add(stage.thenApply(QueryBenchmark::readRows).toCompletableFuture());
         }
         CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
@@ -239,6 +264,19 @@ public final class QueryBenchmark {
             case "s" -> value * 1000;
             default -> value;
         };
+    }
+
+    private static List<Integer> intsOption(String[] args, String name, List<Integer> fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                List<Integer> values = new ArrayList<>();
+                for (String value : args[i + 1].split(",")) {
+                    values.add(Integer.parseInt(value.strip()));
+                }
+                return values;
+            }
+        }
+        return fallback;
     }
 
     private static int intOption(String[] args, String name, int fallback) {

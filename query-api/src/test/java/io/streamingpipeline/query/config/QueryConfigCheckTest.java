@@ -25,4 +25,20 @@ class QueryConfigCheckTest {
                         "query.pipeline.cache-ttl (QUERY_PIPELINE_CACHE_TTL) is PT-1S; set 0 (no cache) or a positive duration "
                                 + "such as 2s");
     }
+
+    @Test
+    void aDefaultRangeWiderThanItsMaximumNamesBothKeysAndVariables() {
+        assertThat(QueryConfigCheck.rangeProblem("query.candles.1h", Duration.ofDays(7), Duration.ofDays(90)))
+                .isNull();
+        assertThat(QueryConfigCheck.rangeProblem("query.candles.1h", Duration.ofDays(100), Duration.ofDays(90)))
+                .isEqualTo("query.candles.1h.default-range (QUERY_CANDLES_1H_DEFAULT_RANGE) is PT2400H, wider than "
+                        + "query.candles.1h.max-range (QUERY_CANDLES_1H_MAX_RANGE) PT2160H, so every request without "
+                        + "from would be refused; set it to at most the maximum, or raise the maximum");
+        assertThat(QueryConfigCheck.rangeProblem("query.candles.1d", Duration.ofDays(1), Duration.ZERO))
+                .isEqualTo("query.candles.1d.max-range (QUERY_CANDLES_1D_MAX_RANGE) is PT0S; set a positive duration "
+                        + "such as 7d");
+        assertThat(QueryConfigCheck.rangeProblem("query.trades", Duration.ofHours(-1), Duration.ofDays(7)))
+                .isEqualTo("query.trades.default-range (QUERY_TRADES_DEFAULT_RANGE) is PT-1H; set a positive duration "
+                        + "such as 1h");
+    }
 }

@@ -9,6 +9,8 @@ import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.query.domain.TimeRange;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +24,8 @@ public final class TestTables {
     private final String keyspace;
     private PreparedStatement insertTrade;
     private PreparedStatement insertCandle;
+    private PreparedStatement insertHourly;
+    private PreparedStatement insertDaily;
 
     public TestTables(CqlSession session, String keyspace) {
         this.session = session;
@@ -93,5 +97,68 @@ public final class TestTables {
                 volume,
                 trades,
                 vwap));
+    }
+
+    /** A row of the hourly table, as the rollups job writes it: partition (symbol, yyyy-MM of the hour, UTC). */
+    public void hourlyCandle(
+            String symbol,
+            long hourStart,
+            double open,
+            double high,
+            double low,
+            double close,
+            long trades,
+            Double vwap) {
+        if (insertHourly == null) {
+            insertHourly = session.prepare(rollupInsert(CassandraSchema.CANDLES_1H_TABLE, "month", "hour_start"));
+        }
+        session.execute(insertHourly.bind(
+                symbol,
+                utc("yyyy-MM", hourStart),
+                Instant.ofEpochMilli(hourStart),
+                open,
+                high,
+                low,
+                close,
+                1.5,
+                trades,
+                vwap,
+                60));
+    }
+
+    /** A row of the daily table, as the rollups job writes it: partition (symbol, yyyy of the day, UTC). */
+    public void dailyCandle(
+            String symbol,
+            long dayStart,
+            double open,
+            double high,
+            double low,
+            double close,
+            long trades,
+            Double vwap) {
+        if (insertDaily == null) {
+            insertDaily = session.prepare(rollupInsert(CassandraSchema.CANDLES_1D_TABLE, "year", "day_start"));
+        }
+        session.execute(insertDaily.bind(
+                symbol,
+                utc("yyyy", dayStart),
+                Instant.ofEpochMilli(dayStart),
+                open,
+                high,
+                low,
+                close,
+                36.0,
+                trades,
+                vwap,
+                1440));
+    }
+
+    private String rollupInsert(String table, String bucket, String start) {
+        return "INSERT INTO " + keyspace + "." + table + " (symbol, " + bucket + ", " + start
+                + ", open, high, low, close, volume, trade_count, vwap, minute_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    private static String utc(String pattern, long unixMillis) {
+        return DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(unixMillis));
     }
 }
