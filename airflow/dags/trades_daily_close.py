@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import DAG, Param, get_current_context, task
 
-from dayjobs.day_job import day_for_run, run_day_job
+from dayjobs.day_job import close_then_roll_up, day_for_run
 
 with DAG(
     dag_id="trades_daily_close",
@@ -39,13 +39,4 @@ with DAG(
         context = get_current_context()
         return day_for_run(context["params"].get("day"), context["dag_run"].run_after)
 
-    @task
-    def daily_close(day: str) -> str:
-        return run_day_job("daily-close", day)
-
-    @task
-    def rollups(day: str) -> str:
-        return run_day_job("rollups", day)
-
-    day = choose_day()
-    daily_close(day) >> rollups(day)
+    close_then_roll_up(task, choose_day())

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import DAG, Param, get_current_context, task
 
-from dayjobs.day_job import parse_day, run_day_job
+from dayjobs.day_job import close_then_roll_up, parse_day, run_day_job
 
 with DAG(
     dag_id="trades_replay_day",
@@ -32,13 +32,4 @@ with DAG(
         run_day_job("replay", day)
         return day
 
-    @task
-    def daily_close(day: str) -> str:
-        return run_day_job("daily-close", day)
-
-    @task
-    def rollups(day: str) -> str:
-        return run_day_job("rollups", day)
-
-    day = replay()
-    daily_close(day) >> rollups(day)
+    close_then_roll_up(task, replay())

@@ -121,3 +121,19 @@ def run_day_job(command: str, day: str, environ: Mapping[str, str] | None = None
         raise e
     log.info("%s: driver %s FINISHED", what, status.submission_id)
     return status.submission_id
+
+
+def close_then_roll_up(task, day):
+    """Adds to the DAG being defined its last two tasks for `day` (a string or the XComArg of an earlier task):
+    daily_close, then rollups. `task` is airflow.sdk.task, passed in so that this package needs only the
+    standard library."""
+
+    @task
+    def daily_close(day: str) -> str:
+        return run_day_job("daily-close", day)
+
+    @task
+    def rollups(day: str) -> str:
+        return run_day_job("rollups", day)
+
+    return daily_close(day) >> rollups(day)

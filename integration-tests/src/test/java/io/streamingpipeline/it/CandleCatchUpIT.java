@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.uuid.Generators;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,14 +75,15 @@ class CandleCatchUpIT {
                 int inMinute = random.nextInt(10) == 0 ? 2 : 1;
                 for (int t = 0; t < inMinute; t++) {
                     long time = firstMinute + m * Candle.MINUTE_MILLIS + random.nextInt(60_000);
-                    trades.add(new Trade(
-                            ids.generate(),
-                            symbol,
-                            100 + random.nextDouble() * 1000,
-                            random.nextDouble() * 5,
-                            time,
-                            null,
-                            time + 5));
+                    trades.add(TradeBuilder.trade()
+                            .id(ids.generate())
+                            .symbol(symbol)
+                            .price(100 + random.nextDouble() * 1000)
+                            .volume(random.nextDouble() * 5)
+                            .timestampUnix(time)
+                            .conditions((List<String>) null)
+                            .ingestedAt(time + 5)
+                            .build());
                 }
             }
         }

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.Trade;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +15,39 @@ import java.util.UUID;
 /** What the job wrote, read back with the driver as the application role. */
 final class CassandraTables {
 
-    /** A row of {@code crypto_trades} (conditions: Cassandra returns an empty list for null and []). */
-    record TradeRow(
-            String symbol,
-            String day,
-            long timestampUnix,
-            UUID id,
-            double price,
-            double volume,
-            List<String> conditions,
-            long ingestedAt) {}
+    /**
+     * A row of {@code crypto_trades}: its day and every field of the contract (conditions: Cassandra returns an empty
+     * list for null and []).
+     */
+    record TradeRow(String day, Trade trade) {
+        String symbol() {
+            return trade.symbol();
+        }
+
+        UUID id() {
+            return trade.id();
+        }
+
+        long timestampUnix() {
+            return trade.timestampUnix();
+        }
+
+        double price() {
+            return trade.price();
+        }
+
+        double volume() {
+            return trade.volume();
+        }
+
+        List<String> conditions() {
+            return trade.conditions();
+        }
+
+        long ingestedAt() {
+            return trade.ingestedAt();
+        }
+    }
 
     private CassandraTables() {}
 
@@ -43,15 +67,7 @@ final class CassandraTables {
         for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", TradeColumns.ALL)
                         + " FROM " + keyspace + "." + CassandraSchema.TRADES_TABLE)
                 .setPageSize(5000))) {
-            rows.add(new TradeRow(
-                    r.getString(TradeColumns.SYMBOL),
-                    r.getString(TradeColumns.DAY),
-                    r.getLong(TradeColumns.TIMESTAMP_UNIX),
-                    r.getUuid(TradeColumns.ID),
-                    r.getDouble(TradeColumns.PRICE),
-                    r.getDouble(TradeColumns.VOLUME),
-                    r.getList(TradeColumns.CONDITIONS, String.class),
-                    r.getLong(TradeColumns.INGESTED_AT)));
+            rows.add(new TradeRow(r.getString(TradeColumns.DAY), Trade.of(f -> r.getObject(f.cqlName()))));
         }
         return rows;
     }

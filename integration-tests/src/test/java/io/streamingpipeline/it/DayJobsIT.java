@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.uuid.Generators;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.localstack.postgres.PostgresServer;
 import io.streamingpipeline.localstack.postgres.SharedPostgres;
 import io.streamingpipeline.localstack.spark.SparkDriver;
@@ -487,6 +488,14 @@ class DayJobsIT {
     }
 
     private static Trade trade(String symbol, long time, double price) {
-        return new Trade(Generators.timeBasedEpochGenerator().generate(), symbol, price, 0.5, time, null, time + 7);
+        return TradeBuilder.trade()
+                .id(Generators.timeBasedEpochGenerator().generate())
+                .symbol(symbol)
+                .price(price)
+                .volume(0.5)
+                .timestampUnix(time)
+                .conditions((List<String>) null)
+                .ingestedAt(time + 7)
+                .build();
     }
 }

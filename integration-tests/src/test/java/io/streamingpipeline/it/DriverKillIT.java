@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.uuid.Generators;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,14 +121,15 @@ class DriverKillIT {
         List<Trade> trades = new ArrayList<>(COUNT);
         for (int i = 0; i < COUNT; i++) {
             long time = i % 10 == 9 ? trades.get(i - 1).timestampUnix() : firstMillis + i * 40L + random.nextInt(2000);
-            trades.add(new Trade(
-                    ids.generate(),
-                    SYMBOLS.get(random.nextInt(SYMBOLS.size())),
-                    1000 + random.nextDouble() * 1000,
-                    random.nextDouble(),
-                    time,
-                    i % 3 == 0 ? null : List.of(Integer.toString(i % 7)),
-                    time + 3));
+            trades.add(TradeBuilder.trade()
+                    .id(ids.generate())
+                    .symbol(SYMBOLS.get(random.nextInt(SYMBOLS.size())))
+                    .price(1000 + random.nextDouble() * 1000)
+                    .volume(random.nextDouble())
+                    .timestampUnix(time)
+                    .conditions(i % 3 == 0 ? null : List.of(Integer.toString(i % 7)))
+                    .ingestedAt(time + 3)
+                    .build());
         }
         return trades;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
@@ -401,7 +402,15 @@ final class PipelineRun implements AutoCloseable {
             List<Trade> withIds = new ArrayList<>(delivered.size());
             for (DeliveredTrade d : delivered) {
                 UUID id = idsByKey.get(TradeKey.of(d)).poll();
-                withIds.add(new Trade(id, d.symbol(), d.price(), d.volume(), d.timestamp(), d.conditions(), 0L));
+                withIds.add(TradeBuilder.trade()
+                        .id(id)
+                        .symbol(d.symbol())
+                        .price(d.price())
+                        .volume(d.volume())
+                        .timestampUnix(d.timestamp())
+                        .conditions(d.conditions())
+                        .ingestedAt(0L)
+                        .build());
             }
             List<Candle> expectedCandles = Candle.expected(withIds);
             candleCount = expectedCandles.size();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -45,14 +46,15 @@ final class TestTrades {
                     : firstMillis + (long) (random.nextDouble() * spanMillis);
             double price = 100 + random.nextDouble() * 50_000;
             double volume = i % 50 == 7 ? 0.0 : random.nextDouble() * 3;
-            trades.add(new Trade(
-                    UUID_V7.generate(),
-                    symbol,
-                    price,
-                    volume,
-                    time,
-                    CONDITIONS.get(random.nextInt(CONDITIONS.size())),
-                    time + 5 + random.nextInt(500)));
+            trades.add(TradeBuilder.trade()
+                    .id(UUID_V7.generate())
+                    .symbol(symbol)
+                    .price(price)
+                    .volume(volume)
+                    .timestampUnix(time)
+                    .conditions(CONDITIONS.get(random.nextInt(CONDITIONS.size())))
+                    .ingestedAt(time + 5 + random.nextInt(500))
+                    .build());
         }
         return trades;
     }

@@ -40,7 +40,7 @@ final class DeadLetterTopicCheck {
         Map<String, String> client = DeadLetterSink.clientConfig(settings.kafkaClientOptions());
         int maxRequestSize = maxRequestSize(client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (maxRequestSize < REQUIRED_BYTES) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " "
+            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTIONS.name() + " "
                     + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
                     + "=" + maxRequestSize + " is too small for the job's largest dead letter (" + REQUIRED_BYTES
                     + " bytes with its framing): remove the option (Kafka's default is "
@@ -103,7 +103,7 @@ final class DeadLetterTopicCheck {
                 + "dead-letter topic '" + settings.deadLetterTopic() + "' ("
                 + cause.getClass().getSimpleName() + ": "
                 + cause.getMessage() + "): check --" + JobSettings.BOOTSTRAP_SERVERS.name() + " and the --"
-                + JobSettings.KAFKA_OPTION + " security settings.");
+                + JobSettings.KAFKA_OPTIONS.name() + " security settings.");
     }
 
     private static int maxRequestSize(String configured) {
@@ -113,7 +113,7 @@ final class DeadLetterTopicCheck {
         try {
             return Integer.parseInt(configured.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTION + " "
+            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTIONS.name() + " "
                     + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " must be a number of bytes, was '" + configured + "'");
         }
     }

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What Spark guarantees either way: a micro-batch is committed only after its sink finished (offsets are
  * written to the checkpoint's offset log before the batch, its commit log entry after). {@code query.stop()}
- * interrupts a running batch; that batch is not committed, and on restart Spark re-runs it with the same offsets
- * and the same aggregation state, so with idempotent upserts nothing is lost or doubled. Waiting for the running
- * batch only avoids doing that work twice. The hook runs in Hadoop's shutdown-hook manager at a priority above
- * Spark's own hook (which stops the SparkContext), with a timeout: Kubernetes' {@code terminationGracePeriodSeconds}
- * must be longer than {@code --graceful-stop-timeout}.
+ * interrupts a running batch; that batch is not committed, and on restart Spark re-runs it with the same offsets:
+ * trades are upserts by primary key and candles skip the offsets they have merged ({@code merged_offsets}), so
+ * nothing is lost or doubled. Waiting for the running batch only avoids doing that work twice. The hook runs in
+ * Hadoop's shutdown-hook manager at a priority above Spark's own hook (which stops the SparkContext), with a
+ * timeout: Kubernetes' {@code terminationGracePeriodSeconds} must be longer than {@code --graceful-stop-timeout}.
  */
 public final class GracefulStop {
 

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.RejectReason;
+import io.streamingpipeline.contract.TradeField;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,15 +57,11 @@ public final class TradeParsing {
     private static final List<Function<TradeRecordCheck.Checked, Object>> TRADE_COLUMN_VALUES =
             TradeColumns.ALL.stream().map(TradeParsing::valueOf).toList();
 
-    /** Spark type of each trade table column. */
+    /** Spark type of each trade table column: the contract's Spark SQL type of its field. */
     private static DataType typeOf(String column) {
-        return switch (column) {
-            case TradeColumns.ID, TradeColumns.SYMBOL, TradeColumns.DAY -> DataTypes.StringType;
-            case TradeColumns.PRICE, TradeColumns.VOLUME -> DataTypes.DoubleType;
-            case TradeColumns.TIMESTAMP_UNIX, TradeColumns.INGESTED_AT -> DataTypes.LongType;
-            case TradeColumns.CONDITIONS -> DataTypes.createArrayType(DataTypes.StringType, true);
-            default -> throw new IllegalStateException("trade column without a Spark type: " + column);
-        };
+        return TradeColumns.DAY.equals(column)
+                ? DataTypes.StringType
+                : DataType.fromDDL(TradeField.ofJsonName(column).type().sparkSql());
     }
 
     private static StructType tradesSchema() {
@@ -205,16 +202,10 @@ public final class TradeParsing {
     }
 
     private static Function<TradeRecordCheck.Checked, Object> valueOf(String column) {
-        return switch (column) {
-            case TradeColumns.ID -> TradeRecordCheck.Checked::id;
-            case TradeColumns.SYMBOL -> TradeRecordCheck.Checked::symbol;
-            case TradeColumns.PRICE -> TradeRecordCheck.Checked::price;
-            case TradeColumns.VOLUME -> TradeRecordCheck.Checked::volume;
-            case TradeColumns.TIMESTAMP_UNIX -> TradeRecordCheck.Checked::timestampUnix;
-            case TradeColumns.CONDITIONS -> TradeRecordCheck.Checked::conditions;
-            case TradeColumns.INGESTED_AT -> TradeRecordCheck.Checked::ingestedAt;
-            case TradeColumns.DAY -> TradeRecordCheck.Checked::day;
-            default -> throw new IllegalStateException("trade column without a value: " + column);
-        };
+        if (TradeColumns.DAY.equals(column)) {
+            return TradeRecordCheck.Checked::day;
+        }
+        TradeField field = TradeField.ofJsonName(column);
+        return checked -> checked.value(field);
     }
 }

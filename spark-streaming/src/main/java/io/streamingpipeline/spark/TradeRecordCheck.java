@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.streamingpipeline.contract.RejectReason;
-import io.streamingpipeline.contract.TradeContract.Fields;
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.contract.TradeValidation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +27,9 @@ import java.util.Map;
  *
  * <p>The record must be one JSON object, each field once ({@code malformed_json} otherwise, also for nesting deeper
  * than Jackson's limit or a number of more than its 1,000 digits). Each field of the contract is read as the JSON value
- * it is (an object or an array only as its type: their content is skipped, except the strings of
- * {@code conditions}), and {@link TradeValidation} checks its type and value.
+ * it is (an object or an array only as its type: their content is skipped, except the strings of a list field such
+ * as {@code conditions}), and {@link TradeValidation} checks its type and value. Fields are the contract's
+ * {@link TradeField}s: a field added there is read, checked and written without a change here.
  */
 final class TradeRecordCheck {
 
@@ -37,27 +39,43 @@ final class TradeRecordCheck {
             .build();
     private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final String NOT_AN_OBJECT = "not one JSON object with each field once";
+    private static final TradeField[] FIELDS = TradeField.values();
 
     private TradeRecordCheck() {}
 
     /**
-     * A checked record: for a valid trade, the contract's fields and its UTC {@code day}; for a rejected record, the
-     * reason and detail (and the fields that had their schema type).
+     * A checked record: for a valid trade, the value of each {@link TradeField} (by its ordinal, as the Spark SQL type
+     * of its field holds it) and its UTC {@code day}; for a rejected record, the reason and detail (and the fields that
+     * had their schema type).
      */
-    record Checked(
-            String id,
-            String symbol,
-            Double price,
-            Double volume,
-            Long timestampUnix,
-            String[] conditions,
-            Long ingestedAt,
-            String day,
-            String rejectReason,
-            String rejectDetail) {
+    record Checked(Object[] values, String day, String rejectReason, String rejectDetail) {
 
         boolean valid() {
             return rejectReason == null;
+        }
+
+        Object value(TradeField field) {
+            return values[field.ordinal()];
+        }
+
+        String id() {
+            return (String) value(TradeField.ID);
+        }
+
+        String symbol() {
+            return (String) value(TradeField.SYMBOL);
+        }
+
+        Double price() {
+            return (Double) value(TradeField.PRICE);
+        }
+
+        Double volume() {
+            return (Double) value(TradeField.VOLUME);
+        }
+
+        Long timestampUnix() {
+            return (Long) value(TradeField.TIMESTAMP_UNIX);
         }
     }
 
@@ -97,24 +115,18 @@ final class TradeRecordCheck {
 
     /** The contract's fields read so far, as JSON values ({@link TradeValidation#ABSENT} until read). */
     private static final class Parsed {
-        Object id = TradeValidation.ABSENT;
-        Object symbol = TradeValidation.ABSENT;
-        Object price = TradeValidation.ABSENT;
-        Object volume = TradeValidation.ABSENT;
-        Object timestampUnix = TradeValidation.ABSENT;
-        Object conditions = TradeValidation.ABSENT;
-        Object ingestedAt = TradeValidation.ABSENT;
+        private final Object[] json = new Object[FIELDS.length];
 
-        void read(String field, JsonParser parser) throws IOException {
-            switch (field) {
-                case Fields.ID -> id = value(parser, false);
-                case Fields.SYMBOL -> symbol = value(parser, false);
-                case Fields.PRICE -> price = value(parser, false);
-                case Fields.VOLUME -> volume = value(parser, false);
-                case Fields.TIMESTAMP_UNIX -> timestampUnix = value(parser, false);
-                case Fields.CONDITIONS -> conditions = value(parser, true);
-                case Fields.INGESTED_AT -> ingestedAt = value(parser, false);
-                default -> parser.skipChildren();
+        Parsed() {
+            Arrays.fill(json, TradeValidation.ABSENT);
+        }
+
+        void read(String name, JsonParser parser) throws IOException {
+            TradeField field = TradeField.ofJsonName(name);
+            if (field == null) {
+                parser.skipChildren();
+            } else {
+                json[field.ordinal()] = value(parser, field.type() == TradeField.Type.TEXT_LIST);
             }
         }
 
@@ -155,42 +167,47 @@ final class TradeRecordCheck {
         }
 
         Checked check(long kafkaTimeMillis, Duration maxFutureSkew) {
-            TradeValidation.Rejection rejection = TradeValidation.check(
-                    id, symbol, price, volume, timestampUnix, conditions, ingestedAt, kafkaTimeMillis, maxFutureSkew);
+            TradeValidation.Rejection rejection =
+                    TradeValidation.check(field -> json[field.ordinal()], kafkaTimeMillis, maxFutureSkew);
             if (rejection != null) {
                 return rejected(rejection.reason(), rejection.detail());
             }
-            long time = (Long) timestampUnix;
-            // no conditions: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
-            String[] someConditions =
-                    conditions instanceof List<?> codes && !codes.isEmpty() ? codes.toArray(String[]::new) : null;
+            Object[] values = new Object[FIELDS.length];
+            for (TradeField field : FIELDS) {
+                values[field.ordinal()] = sparkValue(field.type(), json[field.ordinal()]);
+            }
+            long time = (Long) json[TradeField.TIMESTAMP_UNIX.ordinal()];
             String day =
                     LocalDate.ofEpochDay(Math.floorDiv(time, MILLIS_PER_DAY)).toString();
-            return new Checked(
-                    (String) id,
-                    (String) symbol,
-                    TradeValidation.number(price),
-                    TradeValidation.number(volume),
-                    time,
-                    someConditions,
-                    (Long) ingestedAt,
-                    day,
-                    null,
-                    null);
+            return new Checked(values, day, null, null);
         }
 
         Checked rejected(RejectReason reason, String detail) {
-            return new Checked(
-                    id instanceof String s ? s : null,
-                    symbol instanceof String s ? s : null,
-                    price instanceof Double || price instanceof Long ? TradeValidation.number(price) : null,
-                    volume instanceof Double || volume instanceof Long ? TradeValidation.number(volume) : null,
-                    timestampUnix instanceof Long t ? t : null,
-                    null,
-                    ingestedAt instanceof Long t ? t : null,
-                    null,
-                    reason.label(),
-                    detail);
+            Object[] values = new Object[FIELDS.length];
+            for (TradeField field : FIELDS) {
+                Object value = json[field.ordinal()];
+                boolean ofItsType = switch (field.type()) {
+                    case UUID, TEXT -> value instanceof String;
+                    case DOUBLE -> value instanceof Double || value instanceof Long;
+                    case BIGINT -> value instanceof Long;
+                    case TEXT_LIST -> false;
+                };
+                values[field.ordinal()] = ofItsType ? sparkValue(field.type(), value) : null;
+            }
+            return new Checked(values, null, reason.label(), detail);
+        }
+
+        /** A valid JSON value as the Spark SQL type of its field holds it. */
+        private static Object sparkValue(TradeField.Type type, Object value) {
+            if (value == null || value == TradeValidation.ABSENT) {
+                return null;
+            }
+            return switch (type) {
+                case UUID, TEXT, BIGINT -> value;
+                case DOUBLE -> TradeValidation.number(value);
+                // none: left unset in Cassandra (ignoreNulls), so readers see null for [] and absent alike
+                case TEXT_LIST -> ((List<?>) value).isEmpty() ? null : ((List<?>) value).toArray(String[]::new);
+            };
         }
     }
 }

@@ -8,6 +8,7 @@ import io.streamingpipeline.contract.CassandraSchema.Replication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,12 +201,12 @@ class JobSettingsTest {
 
     @Test
     void durationsInSeveralSpellings() {
-        assertThat(JobSettings.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(JobSettings.duration("10s")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(JobSettings.duration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(JobSettings.duration("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(JobSettings.duration("30d")).isEqualTo(Duration.ofDays(30));
-        assertThat(JobSettings.duration("PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(OptionParsers.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(OptionParsers.duration("10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(OptionParsers.duration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(OptionParsers.duration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(OptionParsers.duration("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(OptionParsers.duration("PT1M")).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
@@ -213,5 +214,43 @@ class JobSettingsTest {
         assertThat(parse("--help").command()).isEqualTo(JobSettings.Command.HELP);
         String usage = JobSettings.usage();
         JobSettings.OPTIONS.forEach(o -> assertThat(usage).contains("--" + o.name()));
+    }
+
+    @Test
+    void helpGivesEachOptionItsConfKeysAndDefaultOnItsOwnLine() {
+        List<String> lines = JobSettings.usage().lines().toList();
+        assertThat(JobSettings.OPTIONS).hasSize(26);
+        for (JobOption<?> option : JobSettings.OPTIONS) {
+            String line = lines.stream()
+                    .filter(l -> l.startsWith("  --" + option.name() + " "))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no line for --" + option.name()));
+            assertThat(line).contains(option.help());
+            if (option.defaultValue() != null) {
+                assertThat(line).contains("Default: " + option.defaultValue() + ".");
+            }
+            if (option.kind() != JobOption.Kind.FLAG) {
+                assertThat(line).contains("Conf: spark.trades." + option.name());
+                option.confAliases().forEach(alias -> assertThat(line).contains(alias));
+            }
+        }
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("  --topic <value>")
+                        .contains("Default: crypto_trades.", "Conf: spark.trades.topic."))
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("  --cassandra-host <value>")
+                        .contains(
+                                "Default: 127.0.0.1.", "spark.trades.cassandra-host, spark.cassandra.connection.host"));
+    }
+
+    @Test
+    void everyDeclaredOptionIsReadAndShownWithoutItsSecret() {
+        JobSettings s = parse(with("--cassandra-username", "u", "--cassandra-password", "pw-never-shown"));
+        String shown = s.toString();
+        JobSettings.OPTIONS.stream()
+                .filter(o -> o.kind() != JobOption.Kind.FLAG)
+                .forEach(o -> assertThat(shown).contains(o.name() + "="));
+        assertThat(shown).contains("cassandra-password=****").doesNotContain("pw-never-shown");
     }
 }

@@ -10,18 +10,24 @@ import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract.Fields;
+import io.streamingpipeline.contract.TradeField;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TradeParsingTest {
 
@@ -130,6 +136,25 @@ class TradeParsingTest {
         assertThat(row.getList(row.fieldIndex(Fields.CONDITIONS))).containsExactly("1", "12", "1");
         assertThat(row.<Long>getAs(Fields.INGESTED_AT)).isEqualTo(T0 + 173);
         assertThat(row.<String>getAs(TradeColumns.DAY)).isEqualTo("2025-11-24");
+    }
+
+    /** A field the job does not read, or reads and does not write, fails here: every column the table gets. */
+    @ParameterizedTest
+    @EnumSource(TradeField.class)
+    void everyFieldOfTheContractIsReadIntoItsColumn(TradeField field) {
+        Trade trade = TradeBuilder.trade().build();
+        Dataset<Row> valid =
+                valid(LocalSpark.kafkaRows(KAFKA_TIME, TradeBuilder.trade().json()));
+        Row row = valid.collectAsList().get(0);
+        int column = row.fieldIndex(field.cqlName());
+        Object written = switch (field.type()) {
+            case UUID -> UUID.fromString(row.getString(column));
+            case TEXT_LIST -> row.getList(column);
+            default -> row.get(column);
+        };
+        assertThat(written).as(field.cqlName()).isNotNull().isEqualTo(trade.value(field));
+        assertThat(valid.schema().apply(field.cqlName()).dataType())
+                .isEqualTo(DataType.fromDDL(field.type().sparkSql()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.streamingpipeline.spark.TestTrades.T0;
 import static io.streamingpipeline.spark.TestTrades.tradeWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.spark.TradeRecordCheck.Checked;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,8 +29,8 @@ class TradeRecordCheckTest {
         assertThat(t.price()).isEqualTo(97000.5);
         assertThat(t.volume()).isEqualTo(0.25);
         assertThat(t.timestampUnix()).isEqualTo(T0);
-        assertThat(t.conditions()).containsExactly("1", "12");
-        assertThat(t.ingestedAt()).isEqualTo(T0 + 50);
+        assertThat((String[]) t.value(TradeField.CONDITIONS)).containsExactly("1", "12");
+        assertThat(t.value(TradeField.INGESTED_AT)).isEqualTo(T0 + 50);
         assertThat(t.day()).isEqualTo("2025-11-24");
     }
 

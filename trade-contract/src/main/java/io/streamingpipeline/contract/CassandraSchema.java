@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,7 @@ public final class CassandraSchema {
         public static final String CANDLES_TTL_SECONDS = "candles_ttl_seconds";
     }
 
-    /** Columns of {@link #TRADES_TABLE}: the contract's trade fields plus the partition's {@code day}. */
+    /** Columns of {@link #TRADES_TABLE}: the contract's {@link TradeField}s plus the partition's {@code day}. */
     public static final class TradeColumns {
         private TradeColumns() {}
 
@@ -66,9 +67,28 @@ public final class CassandraSchema {
         public static final String CONDITIONS = TradeContract.Fields.CONDITIONS;
         public static final String INGESTED_AT = TradeContract.Fields.INGESTED_AT;
 
-        /** In table order: partition key, clustering columns, then the rest. */
-        public static final List<String> ALL =
-                List.of(SYMBOL, DAY, TIMESTAMP_UNIX, ID, PRICE, VOLUME, CONDITIONS, INGESTED_AT);
+        /** The primary key: partition key {@code (symbol, day)}, then the clustering columns. */
+        public static final List<String> PRIMARY_KEY = List.of(SYMBOL, DAY, TIMESTAMP_UNIX, ID);
+
+        /** In table order: the primary key, then the other trade fields in {@link TradeField} order. */
+        public static final List<String> ALL = concat(
+                PRIMARY_KEY,
+                Arrays.stream(TradeField.values())
+                        .map(TradeField::cqlName)
+                        .filter(column -> !PRIMARY_KEY.contains(column))
+                        .toList());
+
+        /** The CQL type of a column of {@link #ALL}. */
+        public static String cqlType(String column) {
+            if (DAY.equals(column)) {
+                return "text";
+            }
+            TradeField field = TradeField.ofJsonName(column);
+            if (field == null) {
+                throw new IllegalArgumentException("not a column of " + TRADES_TABLE + ": " + column);
+            }
+            return field.type().cql();
+        }
     }
 
     /** Columns of {@link #CANDLES_TABLE}: one row per symbol and UTC minute. */
@@ -169,12 +189,12 @@ public final class CassandraSchema {
 
         public static final List<String> HOURLY = concat(List.of(SYMBOL, MONTH, HOUR_START), VALUES);
         public static final List<String> DAILY = concat(List.of(SYMBOL, YEAR, DAY_START), VALUES);
+    }
 
-        private static List<String> concat(List<String> a, List<String> b) {
-            List<String> all = new ArrayList<>(a);
-            all.addAll(b);
-            return List.copyOf(all);
-        }
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One trade as it travels through Kafka (the value of a record on {@link TradeContract#TRADES_TOPIC}); the rules of a
- * valid one are {@link TradeValidation}'s.
+ * valid one are {@link TradeValidation}'s. Its fields are {@link TradeField}'s: stages that read or write every field
+ * go through {@link #of} and {@link #value} rather than the components.
  *
  * @param id            assigned once by the ingestor (UUIDv7, time-ordered); makes every later write idempotent
  * @param symbol        e.g. {@code BINANCE:BTCUSDT}; also the record key
@@ -44,5 +46,50 @@ public record Trade(
 
     public Trade {
         conditions = conditions == null ? null : List.copyOf(conditions);
+    }
+
+    /** The value of a field, as its type's {@link TradeField.Type#java() Java class} (boxed). */
+    public Object value(TradeField field) {
+        return switch (field) {
+            case ID -> id;
+            case SYMBOL -> symbol;
+            case PRICE -> price;
+            case VOLUME -> volume;
+            case TIMESTAMP_UNIX -> timestampUnix;
+            case CONDITIONS -> conditions;
+            case INGESTED_AT -> ingestedAt;
+        };
+    }
+
+    /**
+     * A trade of the value of each field (as its type's {@link TradeField.Type#java() Java class}), e.g. a Cassandra
+     * row's columns.
+     *
+     * @throws IllegalArgumentException naming the field, when a value is null but the field is not nullable, or is of
+     *                                  another class
+     */
+    public static Trade of(Function<TradeField, Object> values) {
+        return new Trade(
+                get(values, TradeField.ID),
+                get(values, TradeField.SYMBOL),
+                get(values, TradeField.PRICE),
+                get(values, TradeField.VOLUME),
+                get(values, TradeField.TIMESTAMP_UNIX),
+                get(values, TradeField.CONDITIONS),
+                get(values, TradeField.INGESTED_AT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T get(Function<TradeField, Object> values, TradeField field) {
+        Object value = values.apply(field);
+        if (value == null && !field.nullable()) {
+            throw new IllegalArgumentException("trade field " + field.jsonName() + " is null");
+        }
+        if (value != null && !field.type().java().isInstance(value)) {
+            throw new IllegalArgumentException("trade field " + field.jsonName() + " must be a "
+                    + field.type().java().getSimpleName() + ", was a "
+                    + value.getClass().getSimpleName());
+        }
+        return (T) value;
     }
 }

@@ -21,7 +21,7 @@ public final class TradeContract {
     /** Classpath location of the JSON schema of a dead-letter record's value. */
     public static final String DEAD_LETTER_SCHEMA_RESOURCE = "/contract/dead-letter.schema.json";
 
-    /** Field names of a trade record's JSON value. */
+    /** Field names of a trade record's JSON value; their types are {@link TradeField}'s. */
     public static final class Fields {
         private Fields() {}
 
@@ -33,9 +33,8 @@ public final class TradeContract {
         public static final String CONDITIONS = "conditions";
         public static final String INGESTED_AT = "ingested_at";
 
-        /** In the order of the JSON schema. */
-        public static final List<String> ALL =
-                List.of(ID, SYMBOL, PRICE, VOLUME, TIMESTAMP_UNIX, CONDITIONS, INGESTED_AT);
+        /** In record order, as {@link TradeField} declares them. */
+        public static final List<String> ALL = TradeField.jsonNames();
     }
 
     /** Field names of a dead-letter record's JSON value. */

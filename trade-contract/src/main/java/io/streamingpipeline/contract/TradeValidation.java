@@ -1,11 +1,18 @@
 package io.streamingpipeline.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.streamingpipeline.contract.TradeContract.Fields;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +31,9 @@ import java.util.regex.Pattern;
  *       ({@code invalid_timestamp});</li>
  *   <li>{@code conditions}: absent, null, or an array of JSON strings ({@code invalid_conditions});</li>
  *   <li>{@code id} (a record on the trades topic): a lower-case UUIDv7 ({@code invalid_id});</li>
- *   <li>{@code ingested_at} (a record on the trades topic): a JSON integer &ge; 0 ({@code malformed_json}).</li>
+ *   <li>{@code ingested_at} (a record on the trades topic): a JSON integer &ge; 0 ({@code malformed_json});</li>
+ *   <li>a {@link TradeField} without a rule of its own: a value of its type, null or absent only if it is nullable
+ *       ({@code malformed_json}).</li>
  * </ol>
  * Values are JSON values as a parser reads them: {@link String}, {@link Long} or {@link BigInteger} (a JSON integer),
  * {@link Double} or {@link BigDecimal} (any other number), {@link Boolean}, a {@link List} (an array), a {@link Map}
@@ -53,6 +62,8 @@ public final class TradeValidation {
      */
     public static final double MAX_NOTIONAL = 1e13;
 
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern UUID_V7 =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final int SHOWN_CODE_POINTS = 40;
@@ -62,62 +73,111 @@ public final class TradeValidation {
     /** Why a trade is rejected; the detail names the field and the rule, and shows at most a short value. */
     public record Rejection(RejectReason reason, String detail) {}
 
+    /** The fields the ingestor assigns to a trade; the feed gives the others. */
+    public static final Set<TradeField> INGESTOR_FIELDS =
+            Collections.unmodifiableSet(EnumSet.of(TradeField.ID, TradeField.INGESTED_AT));
+
     /**
-     * A record on the trades topic, field by field. Null when every rule holds; then the values have the types the
-     * rules name ({@code price} and {@code volume}: {@link #number}).
+     * A record on the trades topic: the JSON value of each field ({@link #ABSENT} for a missing one). Null when every
+     * rule holds; then the values have the types the rules name ({@code price} and {@code volume}: {@link #number}).
      */
-    public static Rejection check(
-            Object id,
-            Object symbol,
-            Object price,
-            Object volume,
-            Object timestampUnix,
-            Object conditions,
-            Object ingestedAt,
-            long referenceMillis,
-            Duration maxFutureSkew) {
-        Rejection r =
-                checkTradeFields(symbol, price, volume, timestampUnix, conditions, referenceMillis, maxFutureSkew);
-        if (r != null) {
-            return r;
+    public static Rejection check(Function<TradeField, Object> values, long referenceMillis, Duration maxFutureSkew) {
+        Rejection r = checkFeedFields(values, referenceMillis, maxFutureSkew);
+        for (Iterator<TradeField> f = INGESTOR_FIELDS.iterator(); r == null && f.hasNext(); ) {
+            r = rule(f.next(), values, referenceMillis, maxFutureSkew);
         }
-        if (!(id instanceof String s) || !UUID_V7.matcher(s).matches()) {
-            return new Rejection(
-                    RejectReason.INVALID_ID,
-                    "\"" + Fields.ID + "\" must be a lower-case UUIDv7 string, was " + describe(id));
-        }
-        if (!(ingestedAt instanceof Long millis) || millis < 0) {
-            return new Rejection(
-                    RejectReason.MALFORMED_JSON,
-                    "\"" + Fields.INGESTED_AT + "\" must be an integer of UNIX milliseconds >= 0, was "
-                            + describe(ingestedAt));
+        return r;
+    }
+
+    /**
+     * The fields a feed gives for a trade (all but {@link #INGESTOR_FIELDS}), in {@link TradeField} order. Null when
+     * every rule holds.
+     */
+    public static Rejection checkFeedFields(
+            Function<TradeField, Object> values, long referenceMillis, Duration maxFutureSkew) {
+        for (TradeField field : TradeField.values()) {
+            if (!INGESTOR_FIELDS.contains(field)) {
+                Rejection r = rule(field, values, referenceMillis, maxFutureSkew);
+                if (r != null) {
+                    return r;
+                }
+            }
         }
         return null;
     }
 
     /**
-     * The fields a feed gives for a trade (no {@code id} or {@code ingested_at} yet), rules 1-5. Null when every
-     * rule holds.
+     * A JSON tree node as the values the rules read; a missing node ({@code object.get(name)} of an absent field) is
+     * {@link #ABSENT}.
      */
-    public static Rejection checkTradeFields(
-            Object symbol,
-            Object price,
-            Object volume,
-            Object timestampUnix,
-            Object conditions,
-            long referenceMillis,
-            Duration maxFutureSkew) {
-        String symbolProblem =
-                symbol instanceof String s ? symbolProblem(s) : "must be a string, was " + describe(symbol);
-        if (symbolProblem != null) {
-            return new Rejection(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" " + symbolProblem);
+    public static Object valueOf(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return ABSENT;
         }
-        double p = number(price);
-        if (!(p > 0 && p <= MAX_PRICE)) {
-            return new Rejection(
-                    RejectReason.INVALID_PRICE,
-                    "\"" + Fields.PRICE + "\" must be a number > 0 and <= " + MAX_PRICE + ", was " + describe(price));
+        if (node.isNull()) {
+            return null;
         }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isArray()) {
+            List<Object> values = new ArrayList<>(node.size());
+            node.forEach(element -> values.add(valueOf(element)));
+            return values;
+        }
+        return Map.of();
+    }
+
+    private static Rejection rule(
+            TradeField field, Function<TradeField, Object> values, long referenceMillis, Duration maxFutureSkew) {
+        Object value = values.apply(field);
+        return switch (field) {
+            case SYMBOL -> {
+                String problem =
+                        value instanceof String s ? symbolProblem(s) : "must be a string, was " + describe(value);
+                yield problem == null
+                        ? null
+                        : new Rejection(RejectReason.MISSING_SYMBOL, "\"" + Fields.SYMBOL + "\" " + problem);
+            }
+            case PRICE -> {
+                double p = number(value);
+                yield p > 0 && p <= MAX_PRICE
+                        ? null
+                        : new Rejection(
+                                RejectReason.INVALID_PRICE,
+                                "\"" + Fields.PRICE + "\" must be a number > 0 and <= " + MAX_PRICE + ", was "
+                                        + describe(value));
+            }
+            case VOLUME -> volumeRule(value, number(values.apply(TradeField.PRICE)));
+            case TIMESTAMP_UNIX -> timestampRule(value, referenceMillis, maxFutureSkew);
+            case CONDITIONS -> typeRule(field, value, RejectReason.INVALID_CONDITIONS);
+            case ID ->
+                value instanceof String s && UUID_V7.matcher(s).matches()
+                        ? null
+                        : new Rejection(
+                                RejectReason.INVALID_ID,
+                                "\"" + Fields.ID + "\" must be a lower-case UUIDv7 string, was " + describe(value));
+            case INGESTED_AT ->
+                value instanceof Long millis && millis >= 0
+                        ? null
+                        : new Rejection(
+                                RejectReason.MALFORMED_JSON,
+                                "\"" + Fields.INGESTED_AT + "\" must be an integer of UNIX milliseconds >= 0, was "
+                                        + describe(value));
+            default -> typeRule(field, value, RejectReason.MALFORMED_JSON);
+        };
+    }
+
+    private static Rejection volumeRule(Object volume, double price) {
         double v = number(volume);
         if (!(v >= 0 && v <= MAX_VOLUME)) {
             return new Rejection(
@@ -125,19 +185,22 @@ public final class TradeValidation {
                     "\"" + Fields.VOLUME + "\" must be a number >= 0 and <= " + MAX_VOLUME + ", was "
                             + describe(volume));
         }
-        if (p * v > MAX_NOTIONAL) {
+        if (price * v > MAX_NOTIONAL) {
             return new Rejection(
                     RejectReason.INVALID_VOLUME,
-                    "\"" + Fields.PRICE + "\" x \"" + Fields.VOLUME + "\" = " + (p * v) + " is above " + MAX_NOTIONAL
-                            + ", not a plausible trade");
+                    "\"" + Fields.PRICE + "\" x \"" + Fields.VOLUME + "\" = " + (price * v) + " is above "
+                            + MAX_NOTIONAL + ", not a plausible trade");
         }
-        if (!(timestampUnix instanceof Long)) {
+        return null;
+    }
+
+    private static Rejection timestampRule(Object timestampUnix, long referenceMillis, Duration maxFutureSkew) {
+        if (!(timestampUnix instanceof Long t)) {
             return new Rejection(
                     RejectReason.INVALID_TIMESTAMP,
                     "\"" + Fields.TIMESTAMP_UNIX + "\" must be an integer of UNIX milliseconds, was "
                             + describe(timestampUnix));
         }
-        long t = (Long) timestampUnix;
         if (t < Trade.EARLIEST_PLAUSIBLE_MILLIS || t > referenceMillis + maxFutureSkew.toMillis()) {
             return new Rejection(
                     RejectReason.INVALID_TIMESTAMP,
@@ -145,22 +208,49 @@ public final class TradeValidation {
                             + " is not a plausible time in UNIX milliseconds (before 2000 or more than " + maxFutureSkew
                             + " after " + referenceMillis + ")");
         }
-        if (conditions != ABSENT && conditions != null) {
-            if (!(conditions instanceof List<?> codes)) {
-                return new Rejection(
-                        RejectReason.INVALID_CONDITIONS,
-                        "\"" + Fields.CONDITIONS + "\" must be an array of strings or null, was "
-                                + describe(conditions));
-            }
-            for (Object code : codes) {
-                if (!(code instanceof String)) {
+        return null;
+    }
+
+    /**
+     * The rule of a field without rules of its own: a JSON value of its type's JSON type, or null or absent when it is
+     * nullable.
+     */
+    private static Rejection typeRule(TradeField field, Object value, RejectReason reason) {
+        TradeField.Type type = field.type();
+        String expected = switch (type) {
+                    case UUID -> "a UUID string";
+                    case TEXT -> "a string";
+                    case DOUBLE -> "a finite number";
+                    case BIGINT -> "an integer";
+                    case TEXT_LIST -> "an array of strings";
+                }
+                + (field.nullable() ? " or null" : "");
+        if (value == ABSENT || value == null) {
+            return field.nullable() ? null : typeRejection(field, reason, expected, value);
+        }
+        boolean ok = switch (type) {
+            case UUID -> value instanceof String s && UUID_TEXT.matcher(s).matches();
+            case TEXT -> value instanceof String;
+            case DOUBLE -> Double.isFinite(number(value));
+            case BIGINT -> value instanceof Long;
+            case TEXT_LIST -> value instanceof List<?>;
+        };
+        if (!ok) {
+            return typeRejection(field, reason, expected, value);
+        }
+        if (value instanceof List<?> elements) {
+            for (Object element : elements) {
+                if (!(element instanceof String)) {
                     return new Rejection(
-                            RejectReason.INVALID_CONDITIONS,
-                            "\"" + Fields.CONDITIONS + "\" must hold strings only, found " + describe(code));
+                            reason, "\"" + field.jsonName() + "\" must hold strings only, found " + describe(element));
                 }
             }
         }
         return null;
+    }
+
+    private static Rejection typeRejection(TradeField field, RejectReason reason, String expected, Object value) {
+        return new Rejection(reason, "\"" + field.jsonName() + "\" must be " + expected + ", was " + describe(value));
     }
 
     /**

@@ -9,6 +9,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,8 +31,12 @@ class TradeContractTest {
 
     @Test
     void aTradeSerialisesToExactlyTheContractFieldsInOrder() throws Exception {
-        Trade trade =
-                new Trade(V7, "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, List.of("1", "12"), 1764000000200L);
+        Trade trade = TradeBuilder.trade()
+                .id(V7)
+                .price(97123.45)
+                .volume(0.0123)
+                .conditions("1", "12")
+                .build();
         JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(trade));
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
@@ -44,8 +49,12 @@ class TradeContractTest {
     @Test
     void serialisedTradesValidateAgainstTheSchema() throws Exception {
         for (Trade t : List.of(
-                new Trade(V7, "AAPL", 231.0, 0.0, 1764000000123L, null, 1764000000200L),
-                new Trade(V7, "BINANCE:BTCUSDT", 1e-8, 5, 1764000000123L, List.of(), 1764000000200L))) {
+                TradeBuilder.trade()
+                        .symbol("AAPL")
+                        .volume(0.0)
+                        .conditions((List<String>) null)
+                        .build(),
+                TradeBuilder.trade().price(1e-8).volume(5).conditions().build())) {
             assertThat(TRADE_SCHEMA.validate(MAPPER.writeValueAsString(t), InputFormat.JSON))
                     .isEmpty();
         }

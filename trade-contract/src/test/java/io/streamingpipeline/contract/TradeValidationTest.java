@@ -12,11 +12,11 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import java.util.ArrayList;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The table of trade cases against the contract's validation (records read by Jackson's tree model) and schema. */
@@ -68,19 +68,36 @@ class TradeValidationTest {
     }
 
     @Test
-    void aDetailShowsAtMostFortyCharactersOfAValueAndNoControlCharacter() {
-        TradeValidation.Rejection r = TradeValidation.check(
-                "\u0000".repeat(100_000),
-                "BINANCE:BTCUSDT",
-                1.0,
-                1.0,
-                TABLE.referenceMillis(),
-                null,
-                1L,
-                TABLE.referenceMillis(),
-                TABLE.maxFutureSkew());
+    void aDetailShowsAtMostFortyCharactersOfAValueAndNoControlCharacter() throws Exception {
+        String record =
+                TradeBuilder.trade().jsonWith(TradeField.ID.jsonName(), "\"" + "\\u0000".repeat(100_000) + "\"");
+        TradeValidation.Rejection r = check(MAPPER.readTree(record));
         assertThat(r.reason()).isEqualTo(RejectReason.INVALID_ID);
         assertThat(r.detail()).hasSizeLessThan(400).doesNotContain("\u0000").contains("\\u0000");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TradeField.class)
+    void aFieldMissingFromARecordIsAcceptedOnlyIfItIsNullable(TradeField field) throws Exception {
+        TradeValidation.Rejection absent =
+                check(MAPPER.readTree(TradeBuilder.trade().jsonWith(field.jsonName(), null)));
+        TradeValidation.Rejection isNull =
+                check(MAPPER.readTree(TradeBuilder.trade().jsonWith(field.jsonName(), "null")));
+        if (field.nullable()) {
+            assertThat(absent).isNull();
+            assertThat(isNull).isNull();
+        } else {
+            assertThat(absent).isNotNull();
+            assertThat(absent.detail()).startsWith("\"" + field.jsonName() + "\"");
+            assertThat(isNull).isNotNull();
+        }
+    }
+
+    @Test
+    void theBuildersTradeIsValidAndValidatesAgainstTheSchema() throws Exception {
+        String json = TradeBuilder.trade().json();
+        assertThat(check(MAPPER.readTree(json))).isNull();
+        assertThat(SCHEMA.validate(json, InputFormat.JSON)).isEmpty();
     }
 
     private static String reason(String record) {
@@ -93,45 +110,14 @@ class TradeValidationTest {
         if (node == null || !node.isObject()) {
             return RejectReason.MALFORMED_JSON.label();
         }
-        TradeValidation.Rejection r = TradeValidation.check(
-                value(node, "id"),
-                value(node, "symbol"),
-                value(node, "price"),
-                value(node, "volume"),
-                value(node, "timestamp_unix"),
-                value(node, "conditions"),
-                value(node, "ingested_at"),
-                TABLE.referenceMillis(),
-                TABLE.maxFutureSkew());
+        TradeValidation.Rejection r = check(node);
         return r == null ? null : r.reason().label();
     }
 
-    private static Object value(JsonNode object, String field) {
-        return object.has(field) ? json(object.get(field)) : TradeValidation.ABSENT;
-    }
-
-    /** A tree node as the JSON value types {@link TradeValidation} reads. */
-    private static Object json(JsonNode n) {
-        if (n.isNull()) {
-            return null;
-        }
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isIntegralNumber()) {
-            return n.canConvertToLong() ? (Object) n.longValue() : n.bigIntegerValue();
-        }
-        if (n.isNumber()) {
-            return n.doubleValue();
-        }
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        if (n.isArray()) {
-            List<Object> values = new ArrayList<>();
-            n.forEach(e -> values.add(json(e)));
-            return values;
-        }
-        return Map.of();
+    private static TradeValidation.Rejection check(JsonNode record) {
+        return TradeValidation.check(
+                field -> TradeValidation.valueOf(record.get(field.jsonName())),
+                TABLE.referenceMillis(),
+                TABLE.maxFutureSkew());
     }
 }

@@ -1,5 +1,6 @@
 package io.streamingpipeline.deploy.compose;
 
+import io.streamingpipeline.spark.JobSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -26,7 +27,6 @@ public final class CodeFacts {
     static final String INGESTOR_PROPERTIES = "ingestor/src/main/resources/application.properties";
     static final String INGESTOR_SOURCES = "ingestor/src/main/java";
     static final String FEED_CONFIG = "ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java";
-    static final String JOB_SETTINGS = "spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java";
     static final String JOB_HEALTH_SERVER =
             "spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java";
     static final String LOCAL_STACK_MAIN =
@@ -257,34 +257,10 @@ public final class CodeFacts {
 
     // ------------------------------------------------------------------ Spark job
 
-    private static final Pattern JOB_OPTION = Pattern.compile("option\\(\"([a-z0-9-]+)\",\\s*(\"[^\"]*\"|[\\w.]+)");
-    private static final Pattern JOB_FLAG_OPTION =
-            Pattern.compile("new Option\\(\\s*(?:KAFKA_OPTION|\"([a-z0-9-]+)\")");
-    private static final Pattern KAFKA_OPTION_NAME = Pattern.compile("KAFKA_OPTION\\s*=\\s*\"([a-z0-9-]+)\"");
-
-    /** The job's options (name without {@code --}) and their default as written in JobSettings (null: none). */
+    /** The job's options (name without {@code --}) and their defaults (null: none), as the job declares them. */
     public static Map<String, String> jobOptions() {
-        String source = Repo.read(JOB_SETTINGS);
         Map<String, String> options = new LinkedHashMap<>();
-        Matcher m = JOB_OPTION.matcher(source);
-        while (m.find()) {
-            String value = m.group(2);
-            options.put(
-                    m.group(1),
-                    value.equals("null")
-                            ? null
-                            : value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
-        }
-        Matcher flags = JOB_FLAG_OPTION.matcher(source);
-        while (flags.find()) {
-            if (flags.group(1) != null) {
-                options.put(flags.group(1), null);
-            }
-        }
-        Matcher kafka = KAFKA_OPTION_NAME.matcher(source);
-        if (kafka.find()) {
-            options.put(kafka.group(1), null);
-        }
+        JobSettings.OPTIONS.forEach(o -> options.put(o.name(), o.defaultValue()));
         return options;
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -22,8 +23,6 @@ final class SourceFacts {
     static final Path INGESTOR_PROPERTIES = Path.of("ingestor/src/main/resources/application.properties");
     static final Path FEED_CONFIG =
             Path.of("ingestor/src/main/java/io/streamingpipeline/ingestor/config/FeedConfig.java");
-    static final Path JOB_SETTINGS =
-            Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/JobSettings.java");
     static final Path HEALTH_SERVER =
             Path.of("spark-streaming/src/main/java/io/streamingpipeline/spark/health/HealthServer.java");
     static final Path JOB_MAIN =
@@ -128,43 +127,16 @@ final class SourceFacts {
 
     /** Every option name of the Spark job ({@code --name}). */
     static Set<String> jobOptions() {
-        Set<String> names = new LinkedHashSet<>();
-        Matcher m =
-                Pattern.compile("(?:option|new Option)\\(\\s*\"([a-z0-9-]+)\"").matcher(read(JOB_SETTINGS));
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        String kafkaOption = constant(read(JOB_SETTINGS), "KAFKA_OPTION");
-        names.add(kafkaOption);
-        return names;
+        return CodeFacts.jobOptions().keySet();
     }
 
-    /**
-     * Default value of a job option, as written in JobSettings: a string literal, or a constant of the contract
-     * ({@code TradeContract.TRADES_TOPIC}, {@code CassandraSchema.DEFAULT_KEYSPACE}) read from the contract itself.
-     */
+    /** Default value of a job option, as the job declares it. */
     static String jobOptionDefault(String option) {
-        Matcher m = Pattern.compile("option\\(\\s*\"" + Pattern.quote(option) + "\"\\s*,\\s*([^,]+),")
-                .matcher(read(JOB_SETTINGS));
-        if (!m.find()) {
-            throw new AssertionError(JOB_SETTINGS + " has no option --" + option);
+        Map<String, String> options = CodeFacts.jobOptions();
+        if (!options.containsKey(option)) {
+            throw new AssertionError("the Spark job has no option --" + option);
         }
-        String value = m.group(1).strip();
-        if (value.startsWith("\"") && value.endsWith("\"")) {
-            return value.substring(1, value.length() - 1);
-        }
-        Matcher constant = Pattern.compile("(\\w+)\\.(\\w+)").matcher(value);
-        if (!constant.matches()) {
-            throw new AssertionError(
-                    JOB_SETTINGS + ": default of --" + option + " is neither a literal nor a constant: " + value);
-        }
-        try {
-            Class<?> owner = Class.forName("io.streamingpipeline.contract." + constant.group(1));
-            return String.valueOf(owner.getField(constant.group(2)).get(null));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(
-                    JOB_SETTINGS + ": default of --" + option + " (" + value + ") is not a contract constant", e);
-        }
+        return options.get(option);
     }
 
     /** A {@code static final String NAME = "value"} of a source file. */

@@ -1,16 +1,17 @@
 package io.streamingpipeline.ingestor.config;
 
+import io.quarkus.runtime.configuration.TrimmedStringConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The ingestor's own settings (prefix {@code finnhub}). Each key is also an environment variable by Quarkus'
- * usual mapping, e.g. {@code finnhub.symbols} = {@code FINNHUB_SYMBOLS}; the README lists them all.
- * Values are checked at start-up by {@link FeedSettings#from(FeedConfig)}.
+ * usual mapping, e.g. {@code finnhub.symbols} = {@code FINNHUB_SYMBOLS}; ingestor/README.md lists them all.
+ * {@link FeedConfigCheck} checks the values while the application starts.
  */
 @ConfigMapping(prefix = "finnhub")
 public interface FeedConfig {
@@ -23,11 +24,11 @@ public interface FeedConfig {
     Optional<String> token();
 
     /** A file holding the API token (a Docker or Kubernetes secret). */
-    @WithName("token-file")
     Optional<String> tokenFile();
 
-    /** Symbols to subscribe to, comma separated; at most 50 (the free plan's cap). */
+    /** Symbols to subscribe to, comma separated, each trimmed; at most 50 (the free plan's cap). */
     @WithDefault("BINANCE:BTCUSDT,BINANCE:ETHUSDT")
+    @WithConverter(TrimmedStringConverter.class)
     List<String> symbols();
 
     Reconnect reconnect();
@@ -39,26 +40,21 @@ public interface FeedConfig {
      * frames are tens of KB (a few hundred trades of 60-90 bytes): 1 MiB leaves an order of magnitude of headroom,
      * and bounds the memory a message can take.
      */
-    @WithName("max-message-bytes")
     @WithDefault("1048576")
     int maxMessageBytes();
 
     /** How long the websocket handshake may take. */
-    @WithName("connect-timeout")
     @WithDefault("15s")
     Duration connectTimeout();
 
     /** A trade whose time is further than this in the future is rejected as implausible. */
-    @WithName("max-future-skew")
     @WithDefault("1h")
     Duration maxFutureSkew();
 
     interface Reconnect {
-        @WithName("initial-backoff")
         @WithDefault("500ms")
         Duration initialBackoff();
 
-        @WithName("max-backoff")
         @WithDefault("30s")
         Duration maxBackoff();
 
@@ -69,7 +65,6 @@ public interface FeedConfig {
 
     interface Watchdog {
         /** Reconnect when nothing (no trade, no ping) arrived for this long. Finnhub pings every minute or two. */
-        @WithName("idle-timeout")
         @WithDefault("150s")
         Duration idleTimeout();
     }

@@ -2,7 +2,7 @@ package io.streamingpipeline.ingestor.feed;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.streamingpipeline.ingestor.config.FeedSettings;
+import io.streamingpipeline.ingestor.config.FeedConfig;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -46,7 +46,7 @@ public class FeedGaps {
     private long openSinceNanos;
     private Reason nextReason;
 
-    public FeedGaps(IngestorMetrics metrics, FeedSettings settings) {
+    public FeedGaps(IngestorMetrics metrics, FeedConfig settings) {
         for (Reason r : Reason.values()) {
             gapSeconds.put(
                     r,

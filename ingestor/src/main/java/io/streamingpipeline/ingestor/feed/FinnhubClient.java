@@ -7,7 +7,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.streamingpipeline.ingestor.config.FeedSettings;
+import io.streamingpipeline.ingestor.config.FeedConfig;
+import io.streamingpipeline.ingestor.config.FeedEndpoint;
 import io.streamingpipeline.ingestor.logging.SecretRedaction;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.publish.TradePublisher;
@@ -62,7 +63,8 @@ public class FinnhubClient {
     static final int CLOSING_TIMEOUT_SECONDS = 5;
 
     private final Vertx vertx;
-    private final FeedSettings settings;
+    private final FeedConfig config;
+    private final FeedEndpoint endpoint;
     private final FrameHandler frames;
     private final IngestorMetrics metrics;
     private final TradePublisher publisher;
@@ -82,7 +84,8 @@ public class FinnhubClient {
 
     public FinnhubClient(
             Vertx vertx,
-            FeedSettings settings,
+            FeedConfig config,
+            FeedEndpoint endpoint,
             FrameHandler frames,
             IngestorMetrics metrics,
             TradePublisher publisher,
@@ -90,7 +93,8 @@ public class FinnhubClient {
             FeedGaps gaps,
             @ConfigProperty(name = "ingestor.shutdown.flush-timeout", defaultValue = "30s") Duration flushTimeout) {
         this.vertx = vertx;
-        this.settings = settings;
+        this.config = config;
+        this.endpoint = endpoint;
         this.frames = frames;
         this.metrics = metrics;
         this.publisher = publisher;
@@ -98,11 +102,11 @@ public class FinnhubClient {
         this.gaps = gaps;
         this.flushTimeout = flushTimeout;
         this.backoff = new Backoff(
-                settings.initialBackoff(),
-                settings.maxBackoff(),
-                settings.jitter(),
+                config.reconnect().initialBackoff(),
+                config.reconnect().maxBackoff(),
+                config.reconnect().jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        SecretRedaction.register(settings.token());
+        SecretRedaction.register(endpoint.token());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -118,18 +122,17 @@ public class FinnhubClient {
         Gauge.builder(
                         "ingestor.feed.subscribed.symbols",
                         state,
-                        s -> s.get() == State.SUBSCRIBED ? settings.symbols().size() : 0)
+                        s -> s.get() == State.SUBSCRIBED ? config.symbols().size() : 0)
                 .description("Symbols subscribed on the current connection")
                 .register(metrics.registry());
         Gauge.builder("ingestor.publish.pending", publisher, TradePublisher::pending)
                 .description("Trades sent to Kafka and not yet acknowledged")
                 .register(metrics.registry());
-        Log.infof(
-                "Feed %s, %d symbol(s): %s", settings.url(), settings.symbols().size(), settings.symbols());
+        Log.infof("Feed %s, %d symbol(s): %s", endpoint.url(), config.symbols().size(), config.symbols());
         client = vertx.createWebSocketClient(new WebSocketClientOptions()
-                .setMaxFrameSize(settings.maxMessageBytes())
-                .setMaxMessageSize(settings.maxMessageBytes())
-                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setMaxFrameSize(config.maxMessageBytes())
+                .setMaxMessageSize(config.maxMessageBytes())
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setClosingTimeout(CLOSING_TIMEOUT_SECONDS)
                 .setVerifyHost(true));
         watchdogTimer = vertx.setPeriodic(1000, id -> checkIdle());
@@ -181,7 +184,7 @@ public class FinnhubClient {
         }
         long gen = generation.incrementAndGet();
         state.set(State.CONNECTING);
-        URI uri = settings.connectUri();
+        URI uri = endpoint.connectUri();
         boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -190,7 +193,7 @@ public class FinnhubClient {
                 .setPort(uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80)
                 .setSsl(tls)
                 .setURI(path + query)
-                .setTimeout(settings.connectTimeout().toMillis());
+                .setTimeout(config.connectTimeout().toMillis());
         client.connect(options).onComplete(result -> {
             if (result.succeeded()) {
                 onOpen(gen, result.result());
@@ -213,7 +216,7 @@ public class FinnhubClient {
         ws.exceptionHandler(t -> onException(gen, t));
         ws.closeHandler(ignored -> onClose(gen, ws));
         List<Future<Void>> subscriptions = new ArrayList<>();
-        for (String symbol : settings.symbols()) {
+        for (String symbol : config.symbols()) {
             subscriptions.add(ws.writeTextMessage(subscribeMessage(symbol)));
         }
         Future.all(subscriptions).onComplete(done -> {
@@ -224,7 +227,7 @@ public class FinnhubClient {
                 gaps.connected();
                 Log.infof(
                         "Connected to %s and subscribed to %d symbol(s)",
-                        settings.url(), settings.symbols().size());
+                        endpoint.url(), config.symbols().size());
             }
         });
     }
@@ -273,7 +276,7 @@ public class FinnhubClient {
                     "A feed message larger than finnhub.max-message-bytes (FINNHUB_MAX_MESSAGE_BYTES = %d) was dropped unread; "
                             + "its trades are lost (counted in ingestor_frames_dropped_total{reason=\"too_large\"}). "
                             + "Raise FINNHUB_MAX_MESSAGE_BYTES if the feed sends such messages.",
-                    settings.maxMessageBytes());
+                    config.maxMessageBytes());
         } else {
             Log.warnf("Feed connection error: %s", SecretRedaction.describe(t));
         }
@@ -318,7 +321,7 @@ public class FinnhubClient {
         } else {
             Log.warnf(
                     "Cannot connect to %s (%s); retrying in %d ms",
-                    settings.url(), SecretRedaction.describe(failure), delay.toMillis());
+                    endpoint.url(), SecretRedaction.describe(failure), delay.toMillis());
         }
         vertx.setTimer(delay.toMillis(), id -> connect());
     }
@@ -334,12 +337,12 @@ public class FinnhubClient {
             return;
         }
         long idleNanos = System.nanoTime() - lastMessageNanos.get();
-        if (idleNanos < settings.idleTimeout().toNanos()) {
+        if (idleNanos < config.watchdog().idleTimeout().toNanos()) {
             return;
         }
         Log.warnf(
                 "Nothing from the feed for %d s (watchdog timeout %s): closing the connection, then reconnecting",
-                Duration.ofNanos(idleNanos).toSeconds(), settings.idleTimeout());
+                Duration.ofNanos(idleNanos).toSeconds(), config.watchdog().idleTimeout());
         metrics.reconnect("idle");
         // From here on, whatever the stale connection still delivers is discarded and counted.
         generation.incrementAndGet();
@@ -369,6 +372,6 @@ public class FinnhubClient {
     }
 
     public int subscribedSymbols() {
-        return state.get() == State.SUBSCRIBED ? settings.symbols().size() : 0;
+        return state.get() == State.SUBSCRIBED ? config.symbols().size() : 0;
     }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.quarkus.logging.Log;
 import io.streamingpipeline.contract.Trade;
-import io.streamingpipeline.ingestor.config.FeedSettings;
+import io.streamingpipeline.ingestor.config.FeedConfig;
+import io.streamingpipeline.ingestor.config.FeedConfigCheck;
 import io.streamingpipeline.ingestor.metrics.IngestorMetrics;
 import io.streamingpipeline.ingestor.publish.TradePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,14 +30,14 @@ public class FrameHandler {
     private final FrameParser parser;
     private final TradePublisher publisher;
     private final IngestorMetrics metrics;
-    private final FeedSettings settings;
+    private final FeedConfig settings;
     private final FeedGaps gaps;
 
     public FrameHandler(
             ObjectMapper mapper,
             TradePublisher publisher,
             IngestorMetrics metrics,
-            FeedSettings settings,
+            FeedConfig settings,
             FeedGaps gaps) {
         // RFC 9562 version 7: time-ordered, so ids of one symbol sort roughly by arrival.
         TimeBasedEpochGenerator uuids = Generators.timeBasedEpochGenerator();
@@ -144,7 +145,7 @@ public class FrameHandler {
             Log.errorf(
                     "Finnhub refused a subscription: \"%s\". This ingestor subscribes to %d symbols; the plan of this token "
                             + "allows fewer (the free plan: %d per connection). Reduce FINNHUB_SYMBOLS.",
-                    safe, settings.symbols().size(), FeedSettings.MAX_SYMBOLS);
+                    safe, settings.symbols().size(), FeedConfigCheck.MAX_SYMBOLS);
         } else {
             metrics.errorFrame("other");
             Log.errorf("Finnhub sent an error: \"%s\"", safe);

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.contract.TradeValidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
 public final class FrameParser {
 
     private static final Pattern TYPE_LABEL = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final String FINNHUB_FIELDS = " (Finnhub fields " + String.join(", ", FinnhubFields.keys()) + ")";
 
     private final ObjectMapper mapper;
     private final Supplier<UUID> ids;
@@ -78,61 +80,20 @@ public final class FrameParser {
         if (!e.isObject()) {
             return reject(RejectReason.MALFORMED_FRAME, "a \"data\" element is not an object", e);
         }
-        TradeValidation.Rejection rejection = TradeValidation.checkTradeFields(
-                json(e.get("s")),
-                json(e.get("p")),
-                json(e.get("v")),
-                json(e.get("t")),
-                json(e.get("c")),
-                receivedAtMillis,
-                maxFutureSkew);
+        Function<TradeField, Object> feed = field -> {
+            String key = FinnhubFields.key(field);
+            return key == null ? TradeValidation.ABSENT : TradeValidation.valueOf(e.get(key));
+        };
+        TradeValidation.Rejection rejection = TradeValidation.checkFeedFields(feed, receivedAtMillis, maxFutureSkew);
         if (rejection != null) {
-            return reject(rejection.reason(), rejection.detail() + " (Finnhub fields s, p, v, t, c)", e);
+            return reject(rejection.reason(), rejection.detail() + FINNHUB_FIELDS, e);
         }
-        JsonNode c = e.get("c");
-        List<String> conditions = null;
-        if (c != null && !c.isNull()) {
-            conditions = new ArrayList<>(c.size());
-            for (JsonNode code : c) {
-                conditions.add(code.textValue());
-            }
-        }
-        return new Trade(
-                ids.get(),
-                e.get("s").textValue(),
-                e.get("p").doubleValue(),
-                e.get("v").doubleValue(),
-                e.get("t").longValue(),
-                conditions,
-                receivedAtMillis);
-    }
-
-    /** A tree node as the JSON value types {@link TradeValidation} reads; a missing field is {@code ABSENT}. */
-    private static Object json(JsonNode n) {
-        if (n == null) {
-            return TradeValidation.ABSENT;
-        }
-        if (n.isNull()) {
-            return null;
-        }
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isIntegralNumber()) {
-            return n.canConvertToLong() ? (Object) n.longValue() : n.bigIntegerValue();
-        }
-        if (n.isNumber()) {
-            return n.doubleValue();
-        }
-        if (n.isBoolean()) {
-            return n.booleanValue();
-        }
-        if (n.isArray()) {
-            List<Object> values = new ArrayList<>(n.size());
-            n.forEach(v -> values.add(json(v)));
-            return values;
-        }
-        return Map.of();
+        UUID id = ids.get();
+        return Trade.of(field -> switch (field) {
+            case ID -> id;
+            case INGESTED_AT -> receivedAtMillis;
+            default -> field.fromJson(feed.apply(field));
+        });
     }
 
     private static Rejection reject(RejectReason reason, String detail, JsonNode element) {

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
+import io.streamingpipeline.contract.TradeValidation;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FrameParserTest {
 
     private static final long NOW = 1_764_000_000_500L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private final AtomicLong ids = new AtomicLong();
     private final FrameParser parser = new FrameParser(
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
@@ -38,9 +43,49 @@ class FrameParserTest {
         assertThat(trades.rejected()).isEmpty();
         assertThat(trades.valid())
                 .containsExactly(
-                        new Trade(new UUID(0x7000, 1), "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L, null, NOW),
-                        new Trade(new UUID(0x7000, 2), "AAPL", 231.0, 0.0, 1764000000100L, List.of("1", "12"), NOW),
-                        new Trade(new UUID(0x7000, 3), "COINBASE:BTC-USD", 1e-8, 5.0, 1764000000001L, null, NOW));
+                        ingested(1, "BINANCE:BTCUSDT", 97123.45, 0.0123, 1764000000123L)
+                                .conditions((List<String>) null)
+                                .build(),
+                        ingested(2, "AAPL", 231.0, 0.0, 1764000000100L)
+                                .conditions("1", "12")
+                                .build(),
+                        ingested(3, "COINBASE:BTC-USD", 1e-8, 5.0, 1764000000001L)
+                                .conditions((List<String>) null)
+                                .build());
+    }
+
+    /** A field the parser does not take from the feed, or an ingestor field it does not set, fails here. */
+    @Test
+    void everyFieldOfTheContractIsTakenFromTheFeedOrSetByTheIngestor() throws Exception {
+        Trade expected = TradeBuilder.trade()
+                .id(new UUID(0x7000, 1))
+                .timestampUnix(NOW - 400)
+                .ingestedAt(NOW)
+                .build();
+        ObjectNode element = MAPPER.createObjectNode();
+        for (TradeField field : TradeField.values()) {
+            String key = FinnhubFields.key(field);
+            assertThat(key == null).as(field.jsonName()).isEqualTo(TradeValidation.INGESTOR_FIELDS.contains(field));
+            if (key != null) {
+                element.set(key, MAPPER.valueToTree(expected.value(field)));
+            }
+        }
+        Frame.Trades trades = (Frame.Trades) parser.parse("{\"type\":\"trade\",\"data\":[" + element + "]}", NOW);
+        assertThat(trades.rejected()).isEmpty();
+        Trade trade = trades.valid().get(0);
+        for (TradeField field : TradeField.values()) {
+            assertThat(trade.value(field)).as(field.jsonName()).isNotNull().isEqualTo(expected.value(field));
+        }
+    }
+
+    private static TradeBuilder ingested(int id, String symbol, double price, double volume, long timestampUnix) {
+        return TradeBuilder.trade()
+                .id(new UUID(0x7000, id))
+                .symbol(symbol)
+                .price(price)
+                .volume(volume)
+                .timestampUnix(timestampUnix)
+                .ingestedAt(NOW);
     }
 
     @Test

@@ -6,19 +6,22 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamingpipeline.contract.TradeField;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract's table of trade cases ({@code /contract/trade-cases.json}, also run against the contract and the
- * Spark job) against the frame parser: every case that changes only fields a feed sends ({@code s p v t c}), as one
+ * Spark job) against the frame parser: every case that changes only fields a feed sends ({@link FinnhubFields}), as one
  * trade of a frame, gets the table's reason (valid: one trade).
  */
 class FrameParserTradeCasesTest {
@@ -26,8 +29,9 @@ class FrameParserTradeCasesTest {
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Contract field -> Finnhub field. */
-    private static final Map<String, String> FEED_FIELDS =
-            Map.of("symbol", "s", "price", "p", "volume", "v", "timestamp_unix", "t", "conditions", "c");
+    private static final Map<String, String> FEED_FIELDS = Arrays.stream(TradeField.values())
+            .filter(f -> FinnhubFields.key(f) != null)
+            .collect(Collectors.toMap(TradeField::jsonName, FinnhubFields::key));
 
     record FeedCase(String name, String element, String reason) {
         @Override

@@ -8,20 +8,21 @@ import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import io.smallrye.mutiny.Uni;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
-import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
 import io.streamingpipeline.query.domain.PageToken;
 import io.streamingpipeline.query.domain.TimeRange;
-import io.streamingpipeline.query.domain.Trade;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The reads of the service, as prepared statements on the day partitions a range touches: no ALLOW FILTERING, no
@@ -105,7 +106,7 @@ public class MarketDataStore {
             bound = s.trades().bind(symbol, day, range.from(), to, wanted);
         }
         bound = bound.setPageSize(Math.max(wanted, 1));
-        return readAll(s.session(), bound, row -> trade(symbol, row)).chain(trades -> {
+        return readAll(s.session(), bound, MarketDataStore::trade).chain(trades -> {
             found.addAll(trades);
             return tradesFromDay(s, symbol, range, after, days, index + 1, max, found);
         });
@@ -124,17 +125,12 @@ public class MarketDataStore {
                 row.isNull(CandleColumns.VWAP) ? null : row.getDouble(CandleColumns.VWAP));
     }
 
-    private static Trade trade(String symbol, Row row) {
-        UUID id = row.getUuid(TradeColumns.ID);
-        List<String> conditions = row.getList(TradeColumns.CONDITIONS, String.class);
-        return new Trade(
-                id == null ? null : id.toString(),
-                symbol,
-                row.getDouble(TradeColumns.PRICE),
-                row.getDouble(TradeColumns.VOLUME),
-                row.getLong(TradeColumns.TIMESTAMP_UNIX),
-                conditions == null || conditions.isEmpty() ? null : conditions,
-                row.isNull(TradeColumns.INGESTED_AT) ? null : row.getLong(TradeColumns.INGESTED_AT));
+    /** Every field of the contract from its column; Cassandra returns an empty list for null and []: both are null. */
+    private static Trade trade(Row row) {
+        return Trade.of(field -> {
+            Object value = row.getObject(field.cqlName());
+            return value instanceof List<?> list && list.isEmpty() ? null : value;
+        });
     }
 
     /** Every page of a (bounded) result, mapped on the driver's thread. */
@@ -189,14 +185,8 @@ public class MarketDataStore {
     private CompletableFuture<Statements> prepare(QuarkusCqlSession session) {
         String trades = keyspace + "." + CassandraSchema.TRADES_TABLE;
         String candles = keyspace + "." + CassandraSchema.CANDLES_TABLE;
-        String tradeColumns = String.join(
-                ", ",
-                TradeColumns.TIMESTAMP_UNIX,
-                TradeColumns.ID,
-                TradeColumns.PRICE,
-                TradeColumns.VOLUME,
-                TradeColumns.CONDITIONS,
-                TradeColumns.INGESTED_AT);
+        String tradeColumns =
+                Arrays.stream(TradeField.values()).map(TradeField::cqlName).collect(Collectors.joining(", "));
         var candlesStatement = session.prepareAsync(
                         "SELECT "
                                 + String.join(

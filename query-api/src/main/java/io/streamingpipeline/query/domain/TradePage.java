@@ -1,5 +1,6 @@
 package io.streamingpipeline.query.domain;
 
+import io.streamingpipeline.contract.Trade;
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package io.streamingpipeline.query.endpoint;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.query.cassandra.MarketDataStore;
 import io.streamingpipeline.query.config.QueryConfig;
 import io.streamingpipeline.query.domain.Candle;
@@ -9,7 +10,6 @@ import io.streamingpipeline.query.domain.CandleSeries;
 import io.streamingpipeline.query.domain.PageToken;
 import io.streamingpipeline.query.domain.RequestArguments;
 import io.streamingpipeline.query.domain.TimeRange;
-import io.streamingpipeline.query.domain.Trade;
 import io.streamingpipeline.query.domain.TradePage;
 import io.streamingpipeline.query.live.LiveCandles;
 import io.streamingpipeline.query.live.LiveStreamLimit;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -74,7 +73,7 @@ public class MarketDataResource {
             String next = null;
             if (found.size() > max) {
                 Trade last = trades.get(trades.size() - 1);
-                next = new PageToken(last.timestampUnix(), UUID.fromString(last.id())).encode();
+                next = new PageToken(last.timestampUnix(), last.id()).encode();
             }
             return new TradePage(checkedSymbol, range.from(), range.to(), max, List.copyOf(trades), next);
         });

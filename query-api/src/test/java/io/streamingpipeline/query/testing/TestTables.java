@@ -3,9 +3,15 @@ package io.streamingpipeline.query.testing;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
+import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.query.domain.TimeRange;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,20 +38,33 @@ public final class TestTables {
     }
 
     public void trade(String symbol, long timestampUnix, UUID id, double price, double volume) {
+        trade(TradeBuilder.trade()
+                .symbol(symbol)
+                .timestampUnix(timestampUnix)
+                .id(id)
+                .price(price)
+                .volume(volume)
+                .conditions("1")
+                .ingestedAt(timestampUnix + 5)
+                .build());
+    }
+
+    /** A row with every field of the trade, as the job writes it. */
+    public void trade(Trade trade) {
         if (insertTrade == null) {
-            insertTrade = session.prepare(
-                    "INSERT INTO " + keyspace + "." + CassandraSchema.TRADES_TABLE
-                            + " (symbol, day, timestamp_unix, id, price, volume, conditions, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            List<String> columns = new ArrayList<>(List.of(CassandraSchema.TradeColumns.DAY));
+            columns.addAll(
+                    Arrays.stream(TradeField.values()).map(TradeField::cqlName).toList());
+            insertTrade = session.prepare("INSERT INTO " + keyspace + "." + CassandraSchema.TRADES_TABLE + " ("
+                    + String.join(", ", columns) + ") VALUES ("
+                    + String.join(", ", Collections.nCopies(columns.size(), "?"))
+                    + ")");
         }
-        session.execute(insertTrade.bind(
-                symbol,
-                TimeRange.day(timestampUnix),
-                timestampUnix,
-                id,
-                price,
-                volume,
-                List.of("1"),
-                timestampUnix + 5));
+        List<Object> values = new ArrayList<>(List.of(TimeRange.day(trade.timestampUnix())));
+        for (TradeField field : TradeField.values()) {
+            values.add(trade.value(field));
+        }
+        session.execute(insertTrade.bind(values.toArray()));
     }
 
     public void candle(

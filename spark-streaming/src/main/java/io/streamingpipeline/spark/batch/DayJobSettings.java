@@ -1,27 +1,24 @@
 package io.streamingpipeline.spark.batch;
 
 import io.streamingpipeline.spark.InvalidSettingsException;
+import io.streamingpipeline.spark.JobOption;
 import io.streamingpipeline.spark.JobSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.streamingpipeline.spark.OptionParsers;
+import io.streamingpipeline.spark.OptionReader;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The settings of a day job: {@code <command> --day YYYY-MM-DD}, the Postgres connection of the run records
  * ({@code --ops-*}), and the streaming job's own Kafka and Cassandra options ({@code --bootstrap-servers},
- * {@code --cassandra-host}, ...), read by {@link JobSettings} with the same names, conf keys and checks.
+ * {@code --cassandra-host}, ...), read by {@link JobSettings} with the same names, conf keys and checks. Each
+ * option of its own is declared once below.
  * All problems are reported together; the passwords are never shown.
  */
 public final class DayJobSettings {
@@ -69,30 +66,32 @@ public final class DayJobSettings {
         }
     }
 
-    public static final String DAY = "day";
-    public static final String OPS_JDBC_URL = "ops-jdbc-url";
-    public static final String OPS_USER = "ops-user";
-    public static final String OPS_PASSWORD_FILE = "ops-password-file";
-    public static final String KAFKA_MARGIN = "kafka-margin";
-    static final String DEFAULT_KAFKA_MARGIN = "1h";
+    public static final JobOption<LocalDate> DAY =
+            JobOption.value("day", null, OptionParsers::day, "The UTC day, YYYY-MM-DD. Required.");
+    public static final JobOption<String> OPS_JDBC_URL = JobOption.value(
+            "ops-jdbc-url",
+            null,
+            OptionParsers::postgresJdbcUrl,
+            "JDBC URL of the Postgres database of the run records, e.g. "
+                    + "jdbc:postgresql://postgres:5432/pipeline_ops. Required by daily-close and replay.");
+    public static final JobOption<String> OPS_USER =
+            JobOption.value("ops-user", null, OptionParsers::nonBlank, "Postgres user (e.g. pipeline_ops).");
+    public static final JobOption<String> OPS_PASSWORD_FILE = JobOption.value(
+            "ops-password-file",
+            null,
+            OptionParsers::nonBlank,
+            "File holding the Postgres password (e.g. a mounted secret).");
+    public static final JobOption<Duration> KAFKA_MARGIN = JobOption.value(
+            "kafka-margin",
+            "1h",
+            OptionParsers::duration,
+            "Kafka records are read by their record time from D's start minus this to D's end plus this, and kept "
+                    + "when the trade time is in D.");
 
-    private static final List<String[]> OWN_OPTIONS = List.of(
-            new String[] {DAY, "The UTC day, YYYY-MM-DD. Required."},
-            new String[] {
-                OPS_JDBC_URL,
-                "JDBC URL of the Postgres database of the run records, e.g. "
-                        + "jdbc:postgresql://postgres:5432/pipeline_ops. Required by daily-close and replay."
-            },
-            new String[] {OPS_USER, "Postgres user (e.g. pipeline_ops)."},
-            new String[] {OPS_PASSWORD_FILE, "File holding the Postgres password (e.g. a mounted secret)."},
-            new String[] {
-                KAFKA_MARGIN,
-                "Kafka records are read by their record time from D's start minus this to "
-                        + "D's end plus this, and kept when the trade time is in D. Default: " + DEFAULT_KAFKA_MARGIN
-                        + "."
-            });
+    private static final List<JobOption<?>> OWN_OPTIONS =
+            List.of(DAY, OPS_JDBC_URL, OPS_USER, OPS_PASSWORD_FILE, KAFKA_MARGIN);
     /** The streaming job's options that a day job uses. */
-    private static final List<JobSettings.Option> CONNECTION_OPTIONS = List.of(
+    private static final List<JobOption<?>> CONNECTION_OPTIONS = List.of(
             JobSettings.BOOTSTRAP_SERVERS,
             JobSettings.TOPIC,
             JobSettings.DEAD_LETTER_TOPIC,
@@ -107,46 +106,38 @@ public final class DayJobSettings {
             JobSettings.KEYSPACE,
             JobSettings.CANDLES_TTL);
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)");
-
     private final Command command;
     private final boolean help;
     private final LocalDate day;
-    private final String opsJdbcUrl;
-    private final String opsUser;
-    private final String opsPassword;
     private final Duration kafkaMargin;
+    private final OpsDatabase opsDatabase;
     private final JobSettings connections;
 
     private DayJobSettings(
             Command command,
             boolean help,
             LocalDate day,
-            String opsJdbcUrl,
-            String opsUser,
-            String opsPassword,
             Duration kafkaMargin,
+            OpsDatabase opsDatabase,
             JobSettings connections) {
         this.command = command;
         this.help = help;
         this.day = day;
-        this.opsJdbcUrl = opsJdbcUrl;
-        this.opsUser = opsUser;
-        this.opsPassword = opsPassword;
         this.kafkaMargin = kafkaMargin;
+        this.opsDatabase = opsDatabase;
         this.connections = connections;
     }
 
     /**
-     * Reads {@code <command> [--help] --day D [options]}.
+     * Reads {@code <command> [--help] --day D [options]}: the day job's own options and the streaming job's
+     * ({@link JobSettings#OPTIONS}; the others are not used), from arguments or conf as the streaming job does.
      *
-     * @return empty for {@code --help} without a command
+     * @return help without a command for {@code --help} alone
      * @throws InvalidSettingsException naming every problem
      */
     public static DayJobSettings parse(String[] args, Map<String, String> sparkConf) {
-        List<String> problems = new ArrayList<>();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            return new DayJobSettings(null, true, null, null, null, null, null, null);
+            return new DayJobSettings(null, true, null, null, null, null);
         }
         Command command = Command.of(args[0]).orElse(null);
         if (command == null) {
@@ -156,125 +147,31 @@ public final class DayJobSettings {
                             ", ",
                             Arrays.stream(Command.values()).map(Command::label).toList())));
         }
-        String dayText = null;
-        String jdbcUrl = null;
-        String user = null;
-        String passwordFile = null;
-        String marginText = DEFAULT_KAFKA_MARGIN;
-        List<String> rest = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return new DayJobSettings(command, true, null, null, null, null, null, null);
-            }
-            String name = arg.startsWith("--") ? arg.substring(2) : "";
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            String optionName = name;
-            if (OWN_OPTIONS.stream().noneMatch(o -> o[0].equals(optionName))) {
-                rest.add(arg);
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                    problems.add("--" + name + " needs a value");
-                    continue;
-                }
-                value = args[++i];
-            }
-            switch (name) {
-                case DAY -> dayText = value;
-                case OPS_JDBC_URL -> jdbcUrl = value.strip();
-                case OPS_USER -> user = value.strip();
-                case OPS_PASSWORD_FILE -> passwordFile = value.strip();
-                default -> marginText = value;
-            }
+        String[] options = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.stream(options).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            return new DayJobSettings(command, true, null, null, null, null);
         }
-
-        LocalDate day = null;
-        if (dayText == null) {
-            problems.add("--" + DAY + " is required: the UTC day to work on, e.g. --day 2026-01-15");
-        } else {
-            try {
-                day = LocalDate.parse(dayText.strip());
-            } catch (DateTimeParseException e) {
-                problems.add("--" + DAY + " must be a date YYYY-MM-DD, was '" + dayText + "'");
-            }
+        List<JobOption<?>> known = new ArrayList<>(OWN_OPTIONS);
+        known.addAll(JobSettings.OPTIONS);
+        OptionReader r = new OptionReader(options, sparkConf, known);
+        r.require(DAY, "");
+        r.require(JobSettings.BOOTSTRAP_SERVERS, "");
+        LocalDate day = r.value(DAY);
+        Duration margin = r.value(KAFKA_MARGIN);
+        String jdbcUrl = r.value(OPS_JDBC_URL);
+        if (command.needsOps) {
+            r.require(OPS_JDBC_URL, " by " + command.label);
         }
-        Duration margin = null;
-        try {
-            margin = duration(marginText);
-        } catch (IllegalArgumentException e) {
-            problems.add("--" + KAFKA_MARGIN + " must be " + e.getMessage() + ", was '" + marginText + "'");
+        OpsDatabase ops = null;
+        if (r.given(OPS_JDBC_URL)) {
+            r.require(OPS_USER, " with --" + OPS_JDBC_URL.name());
+            r.require(OPS_PASSWORD_FILE, " with --" + OPS_JDBC_URL.name());
+            String password = r.secretFile(OPS_PASSWORD_FILE);
+            ops = jdbcUrl == null ? null : new OpsDatabase(jdbcUrl, r.value(OPS_USER), password);
         }
-        if (jdbcUrl != null && !jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
-            problems.add("--" + OPS_JDBC_URL + " must be a PostgreSQL JDBC URL such as "
-                    + "jdbc:postgresql://postgres:5432/pipeline_ops, was '" + jdbcUrl + "'");
-        }
-        if (command.needsOps && jdbcUrl == null) {
-            problems.add("--" + OPS_JDBC_URL + " is required by " + command.label + ": the Postgres database that "
-                    + "keeps the results, e.g. jdbc:postgresql://postgres:5432/pipeline_ops");
-        }
-        if (jdbcUrl != null && user == null) {
-            problems.add(
-                    "--" + OPS_USER + " is required with --" + OPS_JDBC_URL + ", e.g. --" + OPS_USER + " pipeline_ops");
-        }
-        String password = null;
-        if (passwordFile != null) {
-            try {
-                password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8)
-                        .strip();
-                if (password.isEmpty()) {
-                    problems.add("--" + OPS_PASSWORD_FILE + " names an empty file: " + passwordFile);
-                }
-            } catch (IOException | RuntimeException e) {
-                problems.add("--" + OPS_PASSWORD_FILE + " cannot be read: " + passwordFile + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
-        } else if (jdbcUrl != null) {
-            problems.add("--" + OPS_PASSWORD_FILE + " is required with --" + OPS_JDBC_URL
-                    + ": a file holding the Postgres password");
-        }
-
-        JobSettings connections = null;
-        try {
-            // The streaming job's parser reads and checks the Kafka and Cassandra options. With --apply-schema it
-            // needs no checkpoint (a day job runs no streaming query), nor the bootstrap servers: checked below.
-            List<String> jobArgs = new ArrayList<>(rest);
-            jobArgs.add("--" + JobSettings.APPLY_SCHEMA.name());
-            connections = JobSettings.parse(jobArgs.toArray(String[]::new), sparkConf);
-        } catch (InvalidSettingsException e) {
-            problems.addAll(e.problems());
-        }
-        String bootstrap = JobSettings.BOOTSTRAP_SERVERS.name();
-        boolean bootstrapGiven = sparkConf.containsKey(JobSettings.BOOTSTRAP_SERVERS.confKey())
-                || rest.stream().anyMatch(a -> a.equals("--" + bootstrap) || a.startsWith("--" + bootstrap + "="));
-        if (!bootstrapGiven) {
-            problems.add("--" + bootstrap + " is required: " + JobSettings.BOOTSTRAP_SERVERS.help() + " Set it with --"
-                    + bootstrap + " <value> or --conf " + JobSettings.BOOTSTRAP_SERVERS.confKey() + "=<value>.");
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidSettingsException(problems);
-        }
-        return new DayJobSettings(command, false, day, jdbcUrl, user, password, margin, connections);
-    }
-
-    /** {@code 30m}, {@code 1h}, {@code 90s} (as the streaming job's durations). */
-    private static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("a duration such as 30m, 1h or 90s");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        JobSettings connections = JobSettings.connections(r);
+        r.failIfProblems();
+        return new DayJobSettings(command, false, day, margin, ops, connections);
     }
 
     /** {@code --help}: the commands, or one command's options. */
@@ -299,19 +196,12 @@ public final class DayJobSettings {
                 .append(" --day YYYY-MM-DD [options]\n\n")
                 .append(command.help)
                 .append("\n\nOptions:\n");
-        for (String[] o : OWN_OPTIONS) {
-            if (command.needsOps || !o[0].startsWith("ops-")) {
-                out.append(String.format(Locale.ROOT, "  --%-26s %s%n", o[0] + " <value>", o[1]));
+        for (JobOption<?> o : OWN_OPTIONS) {
+            if (command.needsOps || !o.name().startsWith("ops-")) {
+                out.append(o.usageLine()).append('\n');
             }
         }
-        for (JobSettings.Option o : CONNECTION_OPTIONS) {
-            out.append(String.format(Locale.ROOT, "  --%-26s %s", o.name() + " <value>", o.help()));
-            if (o.defaultValue() != null) {
-                out.append(" Default: ").append(o.defaultValue()).append('.');
-            }
-            out.append('\n');
-        }
-        out.append("  (or --conf spark.trades.<name>=<value> for these, as for the streaming job)\n");
+        CONNECTION_OPTIONS.forEach(o -> out.append(o.usageLine()).append('\n'));
         return out.toString();
     }
 
@@ -338,13 +228,13 @@ public final class DayJobSettings {
 
     /** The Postgres database of the run records; empty when no {@code --ops-jdbc-url} was given. */
     public Optional<OpsDatabase> opsDatabase() {
-        return opsJdbcUrl == null ? Optional.empty() : Optional.of(new OpsDatabase(opsJdbcUrl, opsUser, opsPassword));
+        return Optional.ofNullable(opsDatabase);
     }
 
     @Override
     public String toString() {
         return "DayJobSettings{command=" + (command == null ? null : command.label) + ", day=" + day
-                + ", ops=" + opsJdbcUrl + " as " + opsUser + (opsPassword == null ? "" : " (password ****)")
+                + ", ops=" + opsDatabase
                 + ", kafka-margin=" + kafkaMargin + ", " + connections + "}";
     }
 }

@@ -59,6 +59,12 @@ public final class OpsDatabase {
         this.password = password;
     }
 
+    /** The URL and user; the password only as {@code ****}. */
+    @Override
+    public String toString() {
+        return jdbcUrl + " as " + user + (password == null ? "" : " (password ****)");
+    }
+
     /** Creates the tables if they are missing. */
     public void createTables() {
         run(c -> {

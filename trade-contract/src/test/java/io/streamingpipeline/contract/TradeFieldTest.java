@@ -1,0 +1,137 @@
+package io.streamingpipeline.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.CassandraSchema.Replication;
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
+import io.streamingpipeline.contract.testing.TradeBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The JSON schema file, the CQL file and the {@link Trade} record against the one list of fields. */
+class TradeFieldTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+([a-z<>, ]+?),?$", Pattern.MULTILINE);
+    private static final Pattern PRIMARY_KEY = Pattern.compile("PRIMARY KEY \\(\\(([a-z_, ]+)\\),\\s*([a-z_, ]+)\\)");
+
+    @Test
+    void theJsonSchemaHasExactlyTheFieldsInOrderAllRequired() throws Exception {
+        JsonNode schema = schema();
+        List<String> properties = new ArrayList<>();
+        schema.get("properties").fieldNames().forEachRemaining(properties::add);
+        assertThat(properties).containsExactlyElementsOf(TradeField.jsonNames());
+        List<String> required = new ArrayList<>();
+        schema.get("required").forEach(n -> required.add(n.asText()));
+        assertThat(required).containsExactlyElementsOf(TradeField.jsonNames());
+        assertThat(schema.get("additionalProperties").asBoolean(true)).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TradeField.class)
+    void theJsonSchemaTypeOfEachFieldIsItsTypeAndNullability(TradeField field) throws Exception {
+        JsonNode property = schema().get("properties").get(field.jsonName());
+        List<String> types = new ArrayList<>();
+        if (property.get("type").isArray()) {
+            property.get("type").forEach(t -> types.add(t.asText()));
+        } else {
+            types.add(property.get("type").asText());
+        }
+        List<String> expected = new ArrayList<>(List.of(field.type().json()));
+        if (field.nullable()) {
+            expected.add("null");
+        }
+        assertThat(types).as(field.jsonName()).containsExactlyElementsOf(expected);
+        if (field.type() == TradeField.Type.TEXT_LIST) {
+            assertThat(property.at("/items/type").asText()).isEqualTo("string");
+        }
+    }
+
+    @Test
+    void theCqlTradesTableHasExactlyTheTradeColumnsWithTheirTypes() {
+        Map<String, String> columns = tradeColumnsInCql();
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String column : TradeColumns.ALL) {
+            expected.put(column, TradeColumns.cqlType(column));
+        }
+        assertThat(columns).containsExactlyInAnyOrderEntriesOf(expected);
+    }
+
+    @Test
+    void theCqlPrimaryKeyIsTheDeclaredOne() {
+        Matcher key = PRIMARY_KEY.matcher(createTradesTable(true));
+        assertThat(key.find()).isTrue();
+        List<String> columns = new ArrayList<>();
+        for (String group : List.of(key.group(1), key.group(2))) {
+            for (String column : group.split(",")) {
+                columns.add(column.strip());
+            }
+        }
+        assertThat(columns).containsExactlyElementsOf(TradeColumns.PRIMARY_KEY);
+        assertThat(TradeColumns.ALL.subList(0, TradeColumns.PRIMARY_KEY.size()))
+                .containsExactlyElementsOf(TradeColumns.PRIMARY_KEY);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TradeField.class)
+    void theRecordHoldsEveryFieldAndJacksonWritesIt(TradeField field) throws Exception {
+        Trade trade = TradeBuilder.trade().build();
+        assertThat(trade.value(field))
+                .as(field.jsonName())
+                .isNotNull()
+                .isInstanceOf(field.type().java());
+        assertThat(Trade.of(trade::value)).isEqualTo(trade);
+        JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(trade));
+        assertThat(json.get(field.jsonName())).as(field.jsonName()).isEqualTo(MAPPER.valueToTree(trade.value(field)));
+    }
+
+    @Test
+    void noTwoFieldsOfTheBuildersTradeAreAlike() {
+        Trade trade = TradeBuilder.trade().build();
+        List<String> texts = new ArrayList<>();
+        for (TradeField field : TradeField.values()) {
+            texts.add(String.valueOf(trade.value(field)));
+        }
+        assertThat(texts).doesNotHaveDuplicates();
+    }
+
+    /** The columns of the trades table as the CQL file's statements create or add them. */
+    private static Map<String, String> tradeColumnsInCql() {
+        Map<String, String> columns = new LinkedHashMap<>();
+        Matcher m = COLUMN.matcher(createTradesTable(false));
+        while (m.find()) {
+            columns.put(m.group(1), m.group(2).strip());
+        }
+        Pattern added = Pattern.compile(
+                "^ALTER TABLE \\S+\\." + CassandraSchema.TRADES_TABLE + " ADD IF NOT EXISTS ([a-z_]+) (.+)$");
+        for (String statement : CassandraSchema.statements(Replication.simple(1))) {
+            Matcher a = added.matcher(statement);
+            if (a.matches()) {
+                columns.put(a.group(1), a.group(2).strip());
+            }
+        }
+        return columns;
+    }
+
+    private static String createTradesTable(boolean withKey) {
+        String create = CassandraSchema.statements(Replication.simple(1)).stream()
+                .filter(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + CassandraSchema.DEFAULT_KEYSPACE + "."
+                        + CassandraSchema.TRADES_TABLE + " "))
+                .findFirst()
+                .orElseThrow();
+        return withKey ? create : create.replaceAll("(?s)PRIMARY KEY.*", "");
+    }
+
+    private static JsonNode schema() throws Exception {
+        return MAPPER.readTree(TradeFieldTest.class.getResourceAsStream(TradeContract.TRADE_SCHEMA_RESOURCE));
+    }
+}
