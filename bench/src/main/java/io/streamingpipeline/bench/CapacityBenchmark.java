@@ -8,7 +8,6 @@ import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,14 +41,14 @@ public final class CapacityBenchmark {
             """;
 
     /** A step's verdict. */
-    record Step(LatencyBenchmark.PhaseResult result, List<String> reasons) {
+    record Step(PhaseResult result, List<String> reasons) {
         boolean keptUp() {
             return reasons.isEmpty();
         }
     }
 
     public static void main(String[] args) throws Exception {
-        LatencyBenchmark.Options o = new LatencyBenchmark.Options();
+        LatencyOptions o = new LatencyOptions();
         o.rates = List.of(10_000, 20_000, 40_000, 60_000, 80_000);
         o.duration = Duration.ofSeconds(180);
         o.warmup = Duration.ofSeconds(120);
@@ -85,7 +84,7 @@ public final class CapacityBenchmark {
                     }
                 }
             }
-            LatencyBenchmark.parse(latencyArgs.toArray(String[]::new), o);
+            LatencyOptions.parse(latencyArgs.toArray(String[]::new), o);
             if (o.rates.isEmpty() || o.rates.stream().anyMatch(r -> r <= o.probeRate)) {
                 throw new IllegalArgumentException("each rate must be above --probe-rate " + o.probeRate);
             }
@@ -99,12 +98,12 @@ public final class CapacityBenchmark {
         System.exit(new CapacityBenchmark(o, stepWarmup, maxP99, maxBacklogGrowth).run());
     }
 
-    private final LatencyBenchmark.Options o;
+    private final LatencyOptions o;
     private final Duration stepWarmup;
     private final long maxP99;
     private final double maxBacklogGrowth;
 
-    private CapacityBenchmark(LatencyBenchmark.Options o, Duration stepWarmup, long maxP99, double maxBacklogGrowth) {
+    private CapacityBenchmark(LatencyOptions o, Duration stepWarmup, long maxP99, double maxBacklogGrowth) {
         this.o = o;
         this.stepWarmup = stepWarmup;
         this.maxP99 = maxP99;
@@ -112,15 +111,16 @@ public final class CapacityBenchmark {
     }
 
     int run() throws IOException {
-        LatencyBenchmark bench = new LatencyBenchmark(o);
-        bench.work = Files.createTempDirectory("bench-capacity");
+        LatencyEngines engines = new LatencyEngines(o, "bench-capacity");
+        LatencySubmissions submissions = new LatencySubmissions(o, engines);
+        LatencyPhases phases = new LatencyPhases(o, engines.work());
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(
                 Locale.ROOT,
                 "bench/capacity %s UTC: steps %s trades/s, %d s measured each (warm-up %d s first, %d s "
                         + "after); kept up with = delivered >= 95 %%, nothing lost, backlog growth <= %.0f s of input, "
                         + "p99 <= %d ms; %d cores, %s; load average %s; work dir %s%n",
-                LatencyBenchmark.now(),
+                Machine.now(),
                 o.rates,
                 o.duration.toSeconds(),
                 o.warmup.toSeconds(),
@@ -128,9 +128,9 @@ public final class CapacityBenchmark {
                 maxBacklogGrowth,
                 maxP99,
                 cores,
-                SinkBenchmark.cpuModel(),
-                SinkBenchmark.loadAverage(),
-                bench.work);
+                Machine.cpuModel(),
+                Machine.loadAverages(),
+                engines.work());
         System.out.printf(
                 Locale.ROOT,
                 "settings: job --trigger-interval %s --max-offsets-per-trigger %d; worker %s; "
@@ -141,16 +141,15 @@ public final class CapacityBenchmark {
                 o.lingerMs,
                 o.ingestorJvm,
                 o.cassandraHeap);
-        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll, "bench-capacity-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(engines::stopAll, "bench-capacity-stop"));
         List<Step> steps = new ArrayList<>();
         try {
-            LatencyBenchmark.requireFile(o.ingestorApp.resolve("quarkus-run.jar"));
-            LatencyBenchmark.requireFile(o.jobJar);
-            KafkaBroker kafka = bench.startKafka();
-            CassandraNode cassandra = bench.startCassandra();
-            SparkCluster spark = bench.startSpark();
+            o.requireBuilt();
+            KafkaBroker kafka = engines.startKafka();
+            CassandraNode cassandra = engines.startCassandra();
+            SparkCluster spark = engines.startSpark();
             int healthPort = FreePorts.pick();
-            SparkDriver job = bench.submitJob(kafka, cassandra, spark, healthPort);
+            SparkDriver job = submissions.submitJob(kafka, cassandra, spark, healthPort);
             try (CqlSession session = cassandra.session();
                     ProbeTracker tracker = new ProbeTracker(
                             kafka.bootstrapServers(),
@@ -159,10 +158,10 @@ public final class CapacityBenchmark {
                             ProbeSink.cassandra(session, LatencyBenchmark.PROBE_SYMBOL),
                             LatencyBenchmark.PROBE_SYMBOL,
                             o.pollMillis)) {
-                LatencyBenchmark.Stack stack = LatencyBenchmark.Stack.job(
+                PipelineUnderTest stack = PipelineUnderTest.job(
                         kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
                 for (int rate : o.rates) {
-                    LatencyBenchmark.PhaseResult r = bench.runPhase(stack, rate);
+                    PhaseResult r = phases.runPhase(stack, rate);
                     r.print();
                     Step step = new Step(r, verdict(r));
                     steps.add(step);
@@ -175,18 +174,18 @@ public final class CapacityBenchmark {
                         break;
                     }
                     o.warmup = stepWarmup;
-                    bench.awaitCatchUp(stack);
+                    phases.awaitCatchUp(stack);
                 }
             }
         } catch (RuntimeException e) {
             System.out.println("bench/capacity FAILED: " + e.getMessage());
             e.printStackTrace(System.out);
-            bench.stopAll();
+            engines.stopAll();
             return 1;
         }
-        bench.stopAll();
+        engines.stopAll();
         if (!o.keep) {
-            LatencyBenchmark.deleteTree(bench.work);
+            engines.deleteWorkDir();
         }
         System.out.println("summary:");
         for (Step s : steps) {
@@ -230,7 +229,7 @@ public final class CapacityBenchmark {
     }
 
     /** Why a step was not kept up with; empty when it was. */
-    List<String> verdict(LatencyBenchmark.PhaseResult r) {
+    List<String> verdict(PhaseResult r) {
         List<String> reasons = new ArrayList<>();
         if (r.deliveredPerS < 0.95 * r.rate) {
             reasons.add(String.format(Locale.ROOT, "delivered %,.0f/s of %,d/s", r.deliveredPerS, r.rate));

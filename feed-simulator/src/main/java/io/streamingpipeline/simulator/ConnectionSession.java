@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * One accepted websocket: its subscriptions, its trade stream and its faults. Every method runs on the event loop
@@ -22,13 +21,8 @@ import java.util.SplittableRandom;
  */
 final class ConnectionSession {
 
-    static final String PING_FRAME = "{\"type\":\"ping\"}";
-    static final String TOO_MANY_SYMBOLS_FRAME = "{\"type\":\"error\",\"msg\":\"Subscribing to too many symbols\"}";
-    static final String INJECTED_ERROR_FRAME = "{\"type\":\"error\",\"msg\":\"Simulated upstream error\"}";
-
     private static final int FRAMES_PER_TURN = 16;
     private static final long PACE_TICK_MS = 20;
-    private static final int TIMESTAMP_JITTER_MS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private enum State {
@@ -47,8 +41,7 @@ final class ConnectionSession {
     private final ReplayScript replay;
     private final Vertx vertx;
     private final Context context;
-    private final SplittableRandom frameRandom;
-    private final StringBuilder text = new StringBuilder(16 * 1024);
+    private final FeedFrames frames;
     private final Map<String, PriceWalk> walksBySymbol = new HashMap<>();
 
     private PriceWalk[] subscribed = new PriceWalk[0];
@@ -78,7 +71,7 @@ final class ConnectionSession {
         this.ordinal = ordinal;
         this.vertx = simulator.vertx();
         this.context = vertx.getOrCreateContext();
-        this.frameRandom = new SplittableRandom(config.seed() ^ (ordinal * 0xD1B54A32D192ED03L));
+        this.frames = new FeedFrames(config.seed(), ordinal);
     }
 
     String token() {
@@ -151,7 +144,7 @@ final class ConnectionSession {
             return;
         }
         if (subscribed.length >= config.maxSymbolsPerConnection()) {
-            send(TOO_MANY_SYMBOLS_FRAME, ledger::tooManySymbolsErrorDelivered);
+            send(FeedFrames.TOO_MANY_SYMBOLS_FRAME, ledger::tooManySymbolsErrorDelivered);
             return;
         }
         PriceWalk walk = walksBySymbol.computeIfAbsent(
@@ -222,7 +215,7 @@ final class ConnectionSession {
             budget -= size;
         }
         TradeBatch batch = new TradeBatch(subscribed, config.recordTrades(), size);
-        String frame = buildTradeFrame(batch, size);
+        String frame = frames.trades(batch, size);
         tradesSent += size;
         tradeFramesSent++;
         send(frame, () -> ledger.tradeBatchDelivered(batch));
@@ -233,24 +226,6 @@ final class ConnectionSession {
         return true;
     }
 
-    private String buildTradeFrame(TradeBatch batch, int size) {
-        text.setLength(0);
-        text.append("{\"type\":\"trade\",\"data\":[");
-        long now = System.currentTimeMillis();
-        PriceWalk[] walks = batch.walks;
-        for (int i = 0; i < size; i++) {
-            if (i > 0) {
-                text.append(',');
-            }
-            int slot = walks.length == 1 ? 0 : frameRandom.nextInt(walks.length);
-            walks[slot].appendNextTrade(text, now - frameRandom.nextInt(TIMESTAMP_JITTER_MS), batch.recorded);
-            batch.tradesByWalk[slot]++;
-        }
-        batch.size = size;
-        text.append("]}");
-        return text.toString();
-    }
-
     private void injectAfterTradeFrame() {
         if (isNth(config.malformedEveryFrames())) {
             MalformedKind kind = simulator.nextMalformedKind();
@@ -258,14 +233,10 @@ final class ConnectionSession {
             send(kind.render(walk, System.currentTimeMillis()), () -> ledger.malformedDelivered(kind.expectedReason()));
         }
         if (isNth(config.unknownTypeEveryFrames())) {
-            send(
-                    "{\"type\":\"news\",\"data\":[{\"category\":\"crypto\",\"datetime\":"
-                            + System.currentTimeMillis() / 1000 + ",\"headline\":\"Simulated headline\",\"id\":"
-                            + tradeFramesSent + ",\"source\":\"feed-simulator\"}]}",
-                    ledger::unknownTypeFrameDelivered);
+            send(FeedFrames.news(tradeFramesSent), ledger::unknownTypeFrameDelivered);
         }
         if (isNth(config.errorEveryFrames())) {
-            send(INJECTED_ERROR_FRAME, ledger::errorFrameDelivered);
+            send(FeedFrames.INJECTED_ERROR_FRAME, ledger::errorFrameDelivered);
         }
     }
 
@@ -294,7 +265,7 @@ final class ConnectionSession {
 
     private void sendPing() {
         if (state == State.STREAMING) {
-            send(PING_FRAME, ledger::pingDelivered);
+            send(FeedFrames.PING_FRAME, ledger::pingDelivered);
         }
     }
 
@@ -368,7 +339,7 @@ final class ConnectionSession {
         state = State.STREAMING;
         for (int i = 0; i < SimulatorConfig.STALL_BURST_FRAMES && subscribed.length > 0; i++) {
             TradeBatch batch = new TradeBatch(subscribed, config.recordTrades(), config.tradesPerFrame());
-            String frame = buildTradeFrame(batch, config.tradesPerFrame());
+            String frame = frames.trades(batch, config.tradesPerFrame());
             tradesSent += config.tradesPerFrame();
             tradeFramesSent++;
             send(frame, () -> ledger.tradeBatchDelivered(batch));

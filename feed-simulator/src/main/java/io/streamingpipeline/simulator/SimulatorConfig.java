@@ -2,6 +2,7 @@ package io.streamingpipeline.simulator;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link FeedSimulator} can be told. Start from {@link #defaults()} and change fields with the
@@ -106,464 +107,93 @@ public record SimulatorConfig(
     }
 
     public SimulatorConfig withHost(String host) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.host = host);
     }
 
     public SimulatorConfig withPort(int port) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.port = port);
     }
 
     public SimulatorConfig withToken(String token) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.token = token);
     }
 
     public SimulatorConfig withSeed(long seed) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.seed = seed);
     }
 
     /** 0 = as fast as the client reads. */
     public SimulatorConfig withTradesPerSecond(int tradesPerSecond) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.tradesPerSecond = tradesPerSecond);
     }
 
     public SimulatorConfig withTradesPerFrame(int tradesPerFrame) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.tradesPerFrame = tradesPerFrame);
     }
 
     public SimulatorConfig withPingInterval(Duration pingInterval) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.pingInterval = pingInterval);
     }
 
     public SimulatorConfig withMaxSymbolsPerConnection(int maxSymbolsPerConnection) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.maxSymbolsPerConnection = maxSymbolsPerConnection);
     }
 
     /** Drop each connection after it has been sent {@code trades} trades, in the given mode. */
     public SimulatorConfig withDropEveryTrades(long trades, DropMode mode) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                trades,
-                dropEvery,
-                mode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> {
+            d.dropEveryTrades = trades;
+            d.dropMode = mode;
+        });
     }
 
     /** Drop each connection once it has been open for {@code every}, in the given mode. */
     public SimulatorConfig withDropEvery(Duration every, DropMode mode) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                every,
-                mode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> {
+            d.dropEvery = every;
+            d.dropMode = mode;
+        });
     }
 
     public SimulatorConfig withDropMode(DropMode dropMode) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.dropMode = dropMode);
     }
 
     public SimulatorConfig withMaxDrops(int maxDrops) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.maxDrops = maxDrops);
     }
 
     public SimulatorConfig withMalformedEveryFrames(int malformedEveryFrames) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.malformedEveryFrames = malformedEveryFrames);
     }
 
     public SimulatorConfig withUnknownTypeEveryFrames(int unknownTypeEveryFrames) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.unknownTypeEveryFrames = unknownTypeEveryFrames);
     }
 
     public SimulatorConfig withErrorEveryFrames(int errorEveryFrames) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.errorEveryFrames = errorEveryFrames);
     }
 
     public SimulatorConfig withDuplicateProbability(double duplicateProbability) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.duplicateProbability = duplicateProbability);
     }
 
     /** Replay the frames of a JSON-lines file (one frame a line) instead of generating trades. */
     public SimulatorConfig withReplay(Path replayFile, double framesPerSecond) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                framesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> {
+            d.replayFile = replayFile;
+            d.replayFramesPerSecond = framesPerSecond;
+        });
     }
 
     public SimulatorConfig withRecordTrades(boolean recordTrades) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                stallResumeAfter);
+        return changed(d -> d.recordTrades = recordTrades);
     }
 
     /** A {@link DropMode#STALL} that ends after {@code after}, see {@code stallResumeAfter}. */
     public SimulatorConfig withStallResumeAfter(Duration after) {
-        return new SimulatorConfig(
-                host,
-                port,
-                token,
-                seed,
-                tradesPerSecond,
-                tradesPerFrame,
-                pingInterval,
-                maxSymbolsPerConnection,
-                dropEveryTrades,
-                dropEvery,
-                dropMode,
-                maxDrops,
-                malformedEveryFrames,
-                unknownTypeEveryFrames,
-                errorEveryFrames,
-                duplicateProbability,
-                replayFile,
-                replayFramesPerSecond,
-                recordTrades,
-                after);
+        return changed(d -> d.stallResumeAfter = after);
     }
 
     /** Whether connections are ever dropped. */
@@ -584,6 +214,13 @@ public record SimulatorConfig(
                 + ", errorEveryFrames=" + errorEveryFrames + ", duplicateProbability=" + duplicateProbability
                 + ", replayFile=" + replayFile + ", replayFramesPerSecond=" + replayFramesPerSecond
                 + ", recordTrades=" + recordTrades + ", stallResumeAfter=" + stallResumeAfter + ']';
+    }
+
+    /** This config with what {@code change} sets on a draft of it. */
+    private SimulatorConfig changed(Consumer<SimulatorConfigDraft> change) {
+        SimulatorConfigDraft draft = new SimulatorConfigDraft(this);
+        change.accept(draft);
+        return draft.build();
     }
 
     private static void require(boolean condition, String message) {

@@ -84,7 +84,7 @@ class InjectionTest extends SimulatorTestBase {
                     .filteredOn(frame -> frame.kind() == FrameClassifier.Kind.UNKNOWN_TYPE)
                     .allSatisfy(frame ->
                             assertThat(frame.json().path("type").asText()).isEqualTo("news"));
-            assertThat(client.frames()).contains(ConnectionSession.INJECTED_ERROR_FRAME);
+            assertThat(client.frames()).contains(FeedFrames.INJECTED_ERROR_FRAME);
         }
     }
 

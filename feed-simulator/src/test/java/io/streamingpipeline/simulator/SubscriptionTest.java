@@ -41,9 +41,9 @@ class SubscriptionTest extends SimulatorTestBase {
             client.subscribe(symbols.toArray(String[]::new));
             await().atMost(PATIENCE)
                     .until(() -> client.totalTrades() > 5_000
-                            && client.frames().contains(ConnectionSession.TOO_MANY_SYMBOLS_FRAME));
+                            && client.frames().contains(FeedFrames.TOO_MANY_SYMBOLS_FRAME));
 
-            assertThat(ConnectionSession.TOO_MANY_SYMBOLS_FRAME)
+            assertThat(FeedFrames.TOO_MANY_SYMBOLS_FRAME)
                     .isEqualTo("{\"type\":\"error\",\"msg\":\"Subscribing to too many symbols\"}");
             assertThat(client.tradesBySymbol()).doesNotContainKey("SYM51").hasSize(50);
             assertThat(simulator.groundTruth().subscribes()).isEqualTo(50);
@@ -56,11 +56,11 @@ class SubscriptionTest extends SimulatorTestBase {
         try (FeedSimulator simulator = FeedSimulator.start(quietConfig().withMaxSymbolsPerConnection(2));
                 FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC, ETH, BTC, AAPL);
-            await().atMost(PATIENCE).until(() -> client.frames().contains(ConnectionSession.TOO_MANY_SYMBOLS_FRAME));
+            await().atMost(PATIENCE).until(() -> client.frames().contains(FeedFrames.TOO_MANY_SYMBOLS_FRAME));
             await().atMost(PATIENCE).until(() -> client.totalTrades() > 100);
             assertThat(client.tradesBySymbol()).containsOnlyKeys(BTC, ETH);
             assertThat(client.frames())
-                    .filteredOn(ConnectionSession.TOO_MANY_SYMBOLS_FRAME::equals)
+                    .filteredOn(FeedFrames.TOO_MANY_SYMBOLS_FRAME::equals)
                     .hasSize(1);
         }
     }

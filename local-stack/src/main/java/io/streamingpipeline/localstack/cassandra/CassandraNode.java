@@ -2,14 +2,12 @@ package io.streamingpipeline.localstack.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.localstack.EngineLibraries;
 import io.streamingpipeline.localstack.process.EngineProcess;
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
-import io.streamingpipeline.localstack.process.JavaProcess;
 import io.streamingpipeline.localstack.process.PortInUseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Apache Cassandra 5.0 running as a child JVM from the jars of
@@ -70,49 +66,7 @@ public final class CassandraNode extends EngineProcess {
     /** Default password of the read-only role (a local development credential, not a secret). */
     public static final String DEFAULT_READER_PASSWORD = "pipeline-reader-local";
 
-    static final String SUPERUSER = "cassandra";
-    static final String SUPERUSER_PASSWORD = "cassandra";
-
-    /**
-     * The options of Cassandra 5.0's {@code conf/jvm17-server.options} that it needs to run on JDK 17, and the
-     * ones of {@code jvm-server.options} that matter on a small machine (see shared/versions.md).
-     */
-    public static final List<String> JDK17_OPTIONS = List.of(
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
-            "--add-exports=java.sql/java.sql=ALL-UNNAMED",
-            "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-            "-Dio.netty.tryReflectionSetAccessible=true",
-            "-Djdk.attach.allowAttachSelf=true",
-            "-Djava.net.preferIPv4Stack=true",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-XX:+UseG1GC",
-            "-XX:+ParallelRefProcEnabled",
-            "-XX:MaxTenuringThreshold=1",
-            "-Xss256k");
-
     private static final String HOST = FreePorts.HOST;
-    private static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
-    private static final Pattern ROLE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
     private final Path libDir;
     private final int nativePort;
@@ -258,19 +212,7 @@ public final class CassandraNode extends EngineProcess {
     }
 
     private CqlSessionBuilder sessionBuilder(String user, String pass, boolean logServerWarnings) {
-        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
-                .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, Duration.ofSeconds(10))
-                // close() in milliseconds instead of Netty's 2 s quiet period (tests open many short sessions)
-                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-                .withBoolean(DefaultDriverOption.REQUEST_LOG_WARNINGS, logServerWarnings)
-                .build();
+        DriverConfigLoader config = LocalDriverConfig.of(logServerWarnings);
         return CqlSession.builder()
                 .addContactPoint(new InetSocketAddress(HOST, nativePort))
                 .withLocalDatacenter(DATACENTER)
@@ -285,8 +227,6 @@ public final class CassandraNode extends EngineProcess {
         FreePorts.requireFree(storagePort, "Cassandra storage (internode)");
         Path dataDir = dataDir();
         Path conf = dataDir.resolve("conf");
-        Path yaml = conf.resolve("cassandra.yaml");
-        Path logback = conf.resolve("logback.xml");
         Path triggers = dataDir.resolve("triggers");
         try {
             Files.createDirectories(conf);
@@ -295,44 +235,14 @@ public final class CassandraNode extends EngineProcess {
             throw new UncheckedIOException("Could not create the directories of " + dataDir, e);
         }
         CassandraConfigFiles.writeYaml(
-                yaml, CassandraConfigFiles.settings(clusterName, dataDir, HOST, nativePort, storagePort, overrides));
-        CassandraConfigFiles.writeLogback(logback, logFile());
+                conf.resolve("cassandra.yaml"),
+                CassandraConfigFiles.settings(clusterName, dataDir, HOST, nativePort, storagePort, overrides));
+        CassandraConfigFiles.writeLogback(conf.resolve("logback.xml"), logFile());
 
-        JavaProcess.Builder builder = JavaProcess.builder(MAIN_CLASS)
-                .name("cassandra")
-                .classpathEntry(conf)
-                .jarsIn(libDir)
-                .jvmOptions("-Xmx" + heap, "-javaagent:" + jammJar())
-                .jvmOptions(JDK17_OPTIONS)
-                .jvmOptions(jvmOptions)
-                .systemProperty("cassandra.config", yaml.toUri().toString())
-                .systemProperty("cassandra.storagedir", dataDir.toString())
-                .systemProperty("cassandra.logdir", dataDir.toString())
-                .systemProperty("cassandra.triggers_dir", triggers.toString())
-                .systemProperty("logback.configurationFile", logback.toUri().toString())
-                .systemProperty("cassandra-foreground", "yes")
-                // one node: no need to wait for a ring to form or gossip to settle (50 s instead of 17 s otherwise)
-                .systemProperty("cassandra.ring_delay_ms", "1000")
-                .systemProperty("cassandra.skip_wait_for_gossip_to_settle", "0")
-                // the default superuser is created 10 s after start by default; nobody else can create it here
-                .systemProperty("cassandra.superuser_setup_delay_ms", "0")
-                .systemProperty("java.awt.headless", "true")
-                .workingDirectory(dataDir)
-                .output(outFile());
-        running(builder.start());
+        running(CassandraJvm.daemon(libDir, dataDir, heap, jvmOptions, outFile())
+                .start());
         awaitReady(started);
         lastStartDuration = Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    private Path jammJar() {
-        try (Stream<Path> files = Files.list(libDir)) {
-            return files.filter(f -> f.getFileName().toString().matches("jamm-[0-9.]+\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new EngineStartException(
-                            "No jamm-*.jar in " + libDir + " (Cassandra needs it as -javaagent)"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void awaitReady(long started) {
@@ -348,9 +258,9 @@ public final class CassandraNode extends EngineProcess {
         Exception last = null;
         while (true) {
             checkAlive();
-            try (CqlSession admin =
-                    sessionBuilder(SUPERUSER, SUPERUSER_PASSWORD, false).build()) {
-                provisionRoles(admin);
+            try (CqlSession admin = sessionBuilder(CassandraRoles.SUPERUSER, CassandraRoles.SUPERUSER_PASSWORD, false)
+                    .build()) {
+                CassandraRoles.provision(admin, username, password, readerUsername, readerPassword);
                 break;
             } catch (RuntimeException e) {
                 // AuthenticationException until the superuser exists; also "unavailable" while system_auth settles
@@ -363,30 +273,6 @@ public final class CassandraNode extends EngineProcess {
         try (CqlSession app = session()) {
             app.execute("SELECT release_version FROM system.local");
         }
-    }
-
-    /**
-     * Creates the application role and the read-only role, or sets their passwords and LOGIN again; grants the
-     * application role all data permissions and reading {@code system_views} (again: a no-op whose server warning
-     * "already granted" is not logged).
-     * The read-only role gets no permission here: its keyspace may not exist yet ({@link #grantReadOnly(String)}).
-     */
-    private void provisionRoles(CqlSession admin) {
-        loginRole(admin, username, password);
-        admin.execute("GRANT ALL PERMISSIONS ON ALL KEYSPACES TO " + username);
-        // the node's own counters (e.g. reads per table) for tests and benchmarks; "all keyspaces" excludes them
-        admin.execute("GRANT SELECT ON KEYSPACE system_views TO " + username);
-        loginRole(admin, readerUsername, readerPassword);
-    }
-
-    private static void loginRole(CqlSession admin, String role, String rolePassword) {
-        String pass = cqlString(rolePassword);
-        admin.execute("CREATE ROLE IF NOT EXISTS " + role + " WITH PASSWORD = " + pass + " AND LOGIN = true");
-        admin.execute("ALTER ROLE " + role + " WITH PASSWORD = " + pass + " AND LOGIN = true");
-    }
-
-    private static String cqlString(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 
     /** How to start a {@link CassandraNode}. */
@@ -436,7 +322,7 @@ public final class CassandraNode extends EngineProcess {
 
         /** The application role created at start (default {@code pipeline} / {@code pipeline-local}). */
         public Builder credentials(String user, String pass) {
-            checkRole(user, pass, "application");
+            CassandraRoles.check(user, pass, "application");
             this.username = user;
             this.password = pass;
             return this;
@@ -444,23 +330,10 @@ public final class CassandraNode extends EngineProcess {
 
         /** The read-only role created at start (default {@code pipeline_reader} / {@code pipeline-reader-local}). */
         public Builder readerCredentials(String user, String pass) {
-            checkRole(user, pass, "read-only");
+            CassandraRoles.check(user, pass, "read-only");
             this.readerUsername = user;
             this.readerPassword = pass;
             return this;
-        }
-
-        private static void checkRole(String user, String pass, String which) {
-            if (user == null || !ROLE_NAME.matcher(user).matches()) {
-                throw new IllegalArgumentException("role name must be a lowercase letter followed by at most 47 "
-                        + "lowercase letters, digits or underscores, was '" + user + "'");
-            }
-            if (user.equals(SUPERUSER)) {
-                throw new IllegalArgumentException("the " + which + " role must not be the default superuser");
-            }
-            if (pass == null || pass.isEmpty()) {
-                throw new IllegalArgumentException("the " + which + " role needs a password");
-            }
         }
 
         /** Maximum heap of the node's JVM, as for {@code -Xmx} (default {@code 512m}: RSS about 1 GB). */

@@ -19,23 +19,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A real single-node Apache Kafka (KRaft, broker and controller in one process) running as a child JVM from the jars
@@ -62,12 +51,12 @@ public final class KafkaBroker extends EngineProcess {
 
     private static final String HOST = FreePorts.HOST;
     private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Path libDir;
     private final int port;
     private final int controllerPort;
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
+    private final TopicAdmin topicAdmin;
     private volatile Duration lastStartDuration = Duration.ZERO;
     private volatile Duration lastFormatDuration = Duration.ZERO;
 
@@ -78,6 +67,7 @@ public final class KafkaBroker extends EngineProcess {
         this.controllerPort = controllerPort;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.overrides = Map.copyOf(builder.overrides);
+        this.topicAdmin = new TopicAdmin(bootstrapServers());
     }
 
     /** Starts a broker on free ports with its files in {@code dataDir} (created if needed); returns once it is ready. */
@@ -142,52 +132,22 @@ public final class KafkaBroker extends EngineProcess {
 
     /** {@link #createTopic} for several topics (name to partitions), in one request. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
-        withAdmin(admin -> {
-            List<NewTopic> topics = partitionsByTopic.entrySet().stream()
-                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
-                    .toList();
-            var results = admin.createTopics(topics).values();
-            for (var entry : results.entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + entry.getKey(), e.getCause());
-                    }
-                }
-            }
-            awaitLeaders(admin, partitionsByTopic);
-            return null;
-        });
+        topicAdmin.createTopics(partitionsByTopic);
     }
 
     /** Names of the topics (internal ones excluded). */
     public Set<String> topics() {
-        return withAdmin(admin -> admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        return topicAdmin.topics();
     }
 
     /** The log-end offset of each partition of {@code topic} (partition to offset, ordered by partition). */
     public Map<Integer, Long> endOffsets(String topic) {
-        return withAdmin(admin -> endOffsets(admin, topic));
-    }
-
-    static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
-        TopicDescription description = admin.describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(topic);
-        Map<TopicPartition, OffsetSpec> request = description.partitions().stream()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets =
-                admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
-        Map<Integer, Long> result = new TreeMap<>();
-        offsets.forEach((tp, info) -> result.put(tp.partition(), info.offset()));
-        return result;
+        return topicAdmin.endOffsets(topic);
     }
 
     /** A new Admin client on this broker; the caller closes it. */
     public Admin newAdmin() {
-        return Admin.create(adminProperties(Duration.ofSeconds(30)));
+        return topicAdmin.newAdmin();
     }
 
     @Override
@@ -248,55 +208,9 @@ public final class KafkaBroker extends EngineProcess {
         }
     }
 
-    /** A JavaProcess builder for a Kafka main class; {@code start(mainClass)} launches it. */
-    private ProcessSpec javaProcess(String name, Path log4j2) {
-        return new ProcessSpec(name, log4j2);
-    }
-
-    private final class ProcessSpec {
-        private final String name;
-        private final Path log4j2;
-        private final List<String> options = new ArrayList<>();
-        private final Map<String, String> properties = new LinkedHashMap<>();
-        private String[] args = new String[0];
-
-        ProcessSpec(String name, Path log4j2) {
-            this.name = name;
-            this.log4j2 = log4j2;
-        }
-
-        ProcessSpec jvmOptions(List<String> opts) {
-            options.addAll(opts);
-            return this;
-        }
-
-        ProcessSpec jvmOptions(String... opts) {
-            return jvmOptions(List.of(opts));
-        }
-
-        ProcessSpec systemProperty(String key, String value) {
-            properties.put(key, value);
-            return this;
-        }
-
-        ProcessSpec args(String... arguments) {
-            this.args = arguments;
-            return this;
-        }
-
-        JavaProcess start(String mainClass) {
-            JavaProcess.Builder builder = JavaProcess.builder(mainClass)
-                    .name(name)
-                    .jarsIn(libDir)
-                    .jvmOptions(options)
-                    .systemProperty("log4j2.configurationFile", log4j2.toUri().toString())
-                    .systemProperty("java.awt.headless", "true")
-                    .workingDirectory(dataDir())
-                    .output(outFile())
-                    .args(args);
-            properties.forEach(builder::systemProperty);
-            return builder.start();
-        }
+    /** A JVM for a Kafka main class; {@code start(mainClass)} launches it. */
+    private KafkaJvm javaProcess(String name, Path log4j2) {
+        return new KafkaJvm(libDir, dataDir(), outFile(), name, log4j2);
     }
 
     private void awaitReady() {
@@ -309,7 +223,7 @@ public final class KafkaBroker extends EngineProcess {
         }
         // 2. an Admin client sees the broker registered and unfenced
         Exception last = null;
-        try (Admin admin = Admin.create(adminProperties(Duration.ofSeconds(2)))) {
+        try (Admin admin = Admin.create(topicAdmin.adminProperties(Duration.ofSeconds(2)))) {
             while (true) {
                 checkAlive();
                 try {
@@ -347,62 +261,6 @@ public final class KafkaBroker extends EngineProcess {
             }
         }
         super.checkAlive();
-    }
-
-    private void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(partitionsByTopic.keySet())
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
-            boolean ready = true;
-            for (var entry : partitionsByTopic.entrySet()) {
-                List<TopicPartitionInfo> partitions =
-                        descriptions.get(entry.getKey()).partitions();
-                if (partitions.size() != entry.getValue()) {
-                    throw new IllegalStateException("Topic " + entry.getKey() + " already exists with "
-                            + partitions.size() + " partitions, not " + entry.getValue());
-                }
-                ready &= partitions.stream()
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Partitions of " + partitionsByTopic.keySet() + " have no leader");
-            }
-            sleep(50);
-        }
-    }
-
-    private interface AdminCall<T> {
-        T apply(Admin admin) throws Exception;
-    }
-
-    private <T> T withAdmin(AdminCall<T> call) {
-        try (Admin admin = newAdmin()) {
-            return call.apply(admin);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        } catch (Exception e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("Admin call on Kafka " + bootstrapServers() + " failed: " + cause, cause);
-        }
-    }
-
-    private Properties adminProperties(Duration requestTimeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestTimeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(requestTimeout.toMillis(), 5000));
-        props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        return props;
     }
 
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as {@code kafka-storage random-uuid}). */

@@ -13,14 +13,12 @@ import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * {@code ./pipeline run}: the whole pipeline on the local stack's real engines, started in the order data flows —
@@ -93,10 +90,11 @@ public final class PipelineMain {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             checkArtifactsAndPorts();
-            prepareDataDir();
-            KafkaBroker kafka = startKafka();
-            CassandraNode cassandra = startCassandra();
-            SparkCluster spark = startSpark();
+            PipelineEngines engines = new PipelineEngines(options, out, stops);
+            engines.prepareDataDir();
+            KafkaBroker kafka = engines.startKafka();
+            CassandraNode cassandra = engines.startCassandra();
+            SparkCluster spark = engines.startSpark();
             AtomicReference<SparkDriver> job = new AtomicReference<>(submitJob(kafka, cassandra, spark));
             stops.push(() -> {
                 out.println("stopping the job (SIGTERM: the current micro-batch completes)");
@@ -171,94 +169,6 @@ public final class PipelineMain {
                     "Ports already in use on 127.0.0.1: " + String.join(", ", taken)
                             + ". Is another pipeline (or a Kafka/Cassandra/Spark) running? Stop it, or choose other ports with the options named.");
         }
-    }
-
-    private void prepareDataDir() {
-        try {
-            if (options.fresh() && Files.exists(options.dataDir())) {
-                out.println("--fresh: deleting " + options.dataDir());
-                try (Stream<Path> walk = Files.walk(options.dataDir())) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            Files.createDirectories(options.dataDir().resolve("logs"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare the data dir " + options.dataDir(), e);
-        }
-    }
-
-    private KafkaBroker startKafka() {
-        out.printf("starting Kafka on 127.0.0.1:%d ...%n", options.kafkaPort());
-        KafkaBroker kafka = KafkaBroker.builder(options.dataDir().resolve("kafka"))
-                .port(options.kafkaPort())
-                .start();
-        stops.push(() -> {
-            out.println("stopping Kafka");
-            kafka.stop();
-        });
-        kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-        out.printf(
-                "  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n",
-                seconds(kafka.lastStartDuration()),
-                kafka.pid(),
-                TradeContract.TRADES_TOPIC,
-                TradeContract.DEAD_LETTER_TOPIC,
-                kafka.logFile());
-        return kafka;
-    }
-
-    private CassandraNode startCassandra() {
-        out.printf("starting Cassandra on 127.0.0.1:%d (first start: ~20-60 s) ...%n", options.cassandraPort());
-        PipelineConnection connection =
-                PipelineConnection.create(options.dataDir(), options.cassandraPort(), cassandraPassword());
-        CassandraNode cassandra = CassandraNode.builder(options.dataDir().resolve("cassandra"))
-                .heap(CassandraNode.PIPELINE_HEAP)
-                .port(options.cassandraPort())
-                .credentials(connection.username(), connection.password())
-                .readerCredentials(
-                        CassandraNode.READER_USERNAME,
-                        SecretFile.readOrCreate(options.dataDir().resolve(READER_PASSWORD_FILE)))
-                .start();
-        stops.push(() -> {
-            out.println("stopping Cassandra");
-            cassandra.stop();
-        });
-        try (CqlSession session = cassandra.session()) {
-            for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {
-                session.execute(statement);
-            }
-        }
-        cassandra.grantReadOnly(CassandraSchema.DEFAULT_KEYSPACE); // the query service's role
-        connection.save();
-        out.printf(
-                "  Cassandra ready in %.1f s (pid %d), schema %s applied; log %s%n",
-                seconds(cassandra.lastStartDuration()),
-                cassandra.pid(),
-                CassandraSchema.DEFAULT_KEYSPACE,
-                cassandra.logFile());
-        return cassandra;
-    }
-
-    private String cassandraPassword() {
-        return SecretFile.readOrCreate(options.dataDir().resolve("secrets/cassandra-password"));
-    }
-
-    private SparkCluster startSpark() {
-        out.printf("starting Spark master on 127.0.0.1:%d and a worker ...%n", options.sparkPort());
-        SparkCluster spark = SparkCluster.builder(options.dataDir().resolve("spark"))
-                .masterPort(options.sparkPort())
-                .workerCoresForPipeline()
-                .start();
-        stops.push(() -> {
-            out.println("stopping Spark master and worker");
-            spark.stop();
-        });
-        out.printf(
-                "  Spark ready (master %.1f s, worker %.1f s); UI %s%n",
-                seconds(spark.masterStartDuration()), seconds(spark.workerStartDuration()), spark.webUiUrl());
-        return spark;
     }
 
     private SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {

@@ -1,30 +1,19 @@
 package io.streamingpipeline.localstack.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.localstack.EngineLibraries;
 import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.JavaProcess;
-import io.streamingpipeline.localstack.process.LogTail;
 import io.streamingpipeline.localstack.process.PortInUseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real Spark 3.5 standalone cluster on 127.0.0.1: one master and one worker (2 cores, 2 GiB for executors by
@@ -73,17 +62,10 @@ public final class SparkCluster implements AutoCloseable {
     public static final String WORKER_LOG = "worker.log";
 
     private static final String HOST = FreePorts.HOST;
-    private static final String SCALA_VERSION = "2.12";
-    private static final int LOG_LINES_IN_ERRORS = 40;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
     private final Path libDir;
-    private final int masterPort;
-    private final int webUiPort;
-    private final int workerPort;
-    private final int workerWebUiPort;
-    private final int restPort;
+    private final SparkPorts ports;
     private final int workerCores;
     private final String workerMemory;
     private final String daemonHeap;
@@ -91,21 +73,14 @@ public final class SparkCluster implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicInteger submissions = new AtomicInteger();
+    private final SparkDaemons daemons = new SparkDaemons(this);
 
     private volatile Path sparkHome;
-    private volatile JavaProcess master;
-    private volatile JavaProcess worker;
-    private volatile Duration masterStartDuration = Duration.ZERO;
-    private volatile Duration workerStartDuration = Duration.ZERO;
 
-    private SparkCluster(Builder b, int[] ports) {
+    private SparkCluster(Builder b, SparkPorts ports) {
         this.dataDir = b.dataDir.toAbsolutePath().normalize();
         this.libDir = b.libDir != null ? b.libDir : EngineLibraries.spark();
-        this.masterPort = ports[0];
-        this.webUiPort = ports[1];
-        this.workerPort = ports[2];
-        this.workerWebUiPort = ports[3];
-        this.restPort = ports[4];
+        this.ports = ports;
         this.workerCores = b.workerCores;
         this.workerMemory = b.workerMemory;
         this.daemonHeap = b.daemonHeap;
@@ -124,17 +99,17 @@ public final class SparkCluster implements AutoCloseable {
 
     /** {@code spark://127.0.0.1:<port>}. */
     public String masterUrl() {
-        return "spark://" + HOST + ":" + masterPort;
+        return "spark://" + HOST + ":" + ports.master();
     }
 
     /** The master's web UI, {@code http://127.0.0.1:<port>} ({@code /json/} is its machine-readable status). */
     public String webUiUrl() {
-        return "http://" + HOST + ":" + webUiPort;
+        return "http://" + HOST + ":" + ports.webUi();
     }
 
     /** The worker's web UI. */
     public String workerWebUiUrl() {
-        return "http://" + HOST + ":" + workerWebUiPort;
+        return "http://" + HOST + ":" + ports.workerWebUi();
     }
 
     /**
@@ -142,23 +117,23 @@ public final class SparkCluster implements AutoCloseable {
      * when the builder asked for it with {@link Builder#restSubmission()}.
      */
     public Optional<String> restUrl() {
-        return restPort == 0 ? Optional.empty() : Optional.of("http://" + HOST + ":" + restPort);
+        return ports.rest() == 0 ? Optional.empty() : Optional.of("http://" + HOST + ":" + ports.rest());
     }
 
     public int masterPort() {
-        return masterPort;
+        return ports.master();
     }
 
     public int webUiPort() {
-        return webUiPort;
+        return ports.webUi();
     }
 
     public long masterPid() {
-        return requireStarted(master).pid();
+        return requireStarted(daemons.master()).pid();
     }
 
     public long workerPid() {
-        return requireStarted(worker).pid();
+        return requireStarted(daemons.worker()).pid();
     }
 
     /** The {@code SPARK_HOME} the cluster runs from ({@code jars/} = the engine's jars). */
@@ -189,24 +164,24 @@ public final class SparkCluster implements AutoCloseable {
 
     /** How long the master took to start (until its status page said ALIVE). */
     public Duration masterStartDuration() {
-        return masterStartDuration;
+        return daemons.masterStartDuration();
     }
 
     /** How long the worker took to start (until the master listed it ALIVE). */
     public Duration workerStartDuration() {
-        return workerStartDuration;
+        return daemons.workerStartDuration();
     }
 
     /** Whether master and worker are both running. */
     public boolean isRunning() {
-        JavaProcess m = master;
-        JavaProcess w = worker;
+        JavaProcess m = daemons.master();
+        JavaProcess w = daemons.worker();
         return m != null && m.isAlive() && w != null && w.isAlive();
     }
 
     /** The JVMs of the worker's executors right now (child processes of the worker). */
     public List<ProcessHandle> executorProcesses() {
-        JavaProcess w = worker;
+        JavaProcess w = daemons.worker();
         if (w == null) {
             return List.of();
         }
@@ -240,36 +215,8 @@ public final class SparkCluster implements AutoCloseable {
                 ? submission.logFile().toAbsolutePath()
                 : drivers.resolve(submission.name() + "-" + n + ".log");
         mkdirs(drivers);
-
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.driver.host", HOST);
-        conf.put("spark.driver.bindAddress", HOST);
-        conf.put("spark.ui.port", Integer.toString(FreePorts.pick()));
-        conf.put("spark.local.dir", dataDir.resolve("local").toString());
-        conf.putAll(submission.conf());
-        String jdkOptions = String.join(" ", JDK17_OPTIONS);
-        for (String key : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
-            String given = submission.conf().get(key);
-            conf.put(key, given == null ? jdkOptions : jdkOptions + " " + given);
-        }
-
-        List<String> args = new ArrayList<>(List.of(
-                "--master",
-                masterUrl(),
-                "--deploy-mode",
-                "client",
-                "--class",
-                submission.mainClass(),
-                "--name",
-                submission.name()));
-        conf.forEach((k, v) -> {
-            args.add("--conf");
-            args.add(k + "=" + v);
-        });
-        args.add(submission.jar().toString());
-        args.addAll(submission.args());
-
-        JavaProcess.Builder builder = sparkProcess(
+        List<String> args = SparkSubmitArguments.of(submission, masterUrl(), localDir());
+        JavaProcess.Builder builder = daemons.sparkProcess(
                         "org.apache.spark.deploy.SparkSubmit", "spark-driver-" + submission.name())
                 .jvmOptions("-Xmx" + submission.driverHeap())
                 .jvmOptions(submission.driverJvmOptions())
@@ -285,14 +232,7 @@ public final class SparkCluster implements AutoCloseable {
      * Running drivers are not stopped (they are the submitter's): stop them first.
      */
     public void stop() {
-        JavaProcess w = worker;
-        JavaProcess m = master;
-        if (w != null) {
-            w.stop(Duration.ofSeconds(20));
-        }
-        if (m != null) {
-            m.stop(Duration.ofSeconds(20));
-        }
+        daemons.stop();
     }
 
     /** Same as {@link #stop()}. */
@@ -304,136 +244,43 @@ public final class SparkCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "SparkCluster[" + masterUrl() + ", ui " + webUiUrl() + ", "
-                + (isRunning() ? "running pids " + master.pid() + "," + worker.pid() : "stopped") + ", " + dataDir
+                + (isRunning() ? "running pids " + masterPid() + "," + workerPid() : "stopped") + ", " + dataDir
                 + "]";
     }
 
-    private synchronized void launch() {
-        for (int port : List.of(masterPort, webUiPort, workerPort, workerWebUiPort)) {
-            FreePorts.requireFree(port, "Spark standalone cluster");
-        }
-        if (restPort != 0) {
-            FreePorts.requireFree(restPort, "Spark master REST submission endpoint");
-        }
+    // what SparkDaemons starts the master and worker with
+
+    SparkPorts ports() {
+        return ports;
+    }
+
+    String workerMemory() {
+        return workerMemory;
+    }
+
+    String daemonHeap() {
+        return daemonHeap;
+    }
+
+    Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /** Spark's scratch space ({@code spark.local.dir}) of the daemons and drivers. */
+    Path localDir() {
+        return dataDir.resolve("local");
+    }
+
+    Optional<MasterStatus> status(Duration timeout) {
+        return MasterStatus.fetch(http, webUiUrl(), timeout);
+    }
+
+    private void launch() {
+        ports.requireFree();
         sparkHome = SparkHome.create(dataDir.resolve("spark-home"), libDir);
         mkdirs(workerWorkDir());
-        mkdirs(dataDir.resolve("local"));
-
-        long started = System.nanoTime();
-        JavaProcess.Builder masterProcess = sparkProcess("org.apache.spark.deploy.master.Master", "spark-master");
-        if (restPort != 0) {
-            masterProcess
-                    .systemProperty("spark.master.rest.enabled", "true")
-                    .systemProperty("spark.master.rest.port", Integer.toString(restPort));
-        }
-        master = masterProcess
-                .jvmOptions("-Xmx" + daemonHeap)
-                .workingDirectory(dataDir)
-                .output(masterLog())
-                .args(
-                        "--host",
-                        HOST,
-                        "--port",
-                        Integer.toString(masterPort),
-                        "--webui-port",
-                        Integer.toString(webUiPort))
-                .start();
-        try {
-            awaitStatus(started, "the master's status page did not say ALIVE", s -> "ALIVE".equals(s.masterState()));
-            masterStartDuration = Duration.ofNanos(System.nanoTime() - started);
-
-            long workerStarted = System.nanoTime();
-            worker = sparkProcess("org.apache.spark.deploy.worker.Worker", "spark-worker")
-                    .jvmOptions("-Xmx" + daemonHeap)
-                    .workingDirectory(dataDir)
-                    .output(workerLog())
-                    .args(
-                            "--host",
-                            HOST,
-                            "--port",
-                            Integer.toString(workerPort),
-                            "--webui-port",
-                            Integer.toString(workerWebUiPort),
-                            "--cores",
-                            Integer.toString(workerCores),
-                            "--memory",
-                            workerMemory,
-                            "--work-dir",
-                            workerWorkDir().toString(),
-                            masterUrl())
-                    .start();
-            awaitStatus(started, "the worker did not register with the master", s -> s.aliveWorkers() >= 1);
-            workerStartDuration = Duration.ofNanos(System.nanoTime() - workerStarted);
-        } catch (RuntimeException e) {
-            if (worker != null) {
-                worker.kill();
-            }
-            master.kill();
-            throw e;
-        }
-    }
-
-    /** A child JVM running a Spark main class from this cluster's SPARK_HOME, with its environment. */
-    private JavaProcess.Builder sparkProcess(String mainClass, String name) {
-        return JavaProcess.builder(mainClass)
-                .name(name)
-                .classpathEntry(sparkHome.resolve("conf"))
-                .jarsIn(sparkHome.resolve("jars"))
-                .jvmOptions(JDK17_OPTIONS)
-                .systemProperty("spark.local.dir", dataDir.resolve("local").toString())
-                .systemProperty("java.awt.headless", "true")
-                .environment("SPARK_HOME", sparkHome.toString())
-                .environment("SPARK_CONF_DIR", sparkHome.resolve("conf").toString())
-                .environment("SPARK_SCALA_VERSION", SCALA_VERSION)
-                .environment("SPARK_LOCAL_IP", HOST)
-                .environment(
-                        "JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
-    }
-
-    private void awaitStatus(long started, String what, java.util.function.Predicate<MasterStatus> ready) {
-        long deadline = started + startTimeout.toNanos();
-        while (true) {
-            checkAlive(master, masterLog());
-            if (worker != null) {
-                checkAlive(worker, workerLog());
-            }
-            Optional<MasterStatus> status = status(Duration.ofSeconds(2));
-            if (status.isPresent() && ready.test(status.get())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new EngineStartException("Spark cluster did not become ready within " + startTimeout.toSeconds()
-                        + " s: " + what + LogTail.section(masterLog(), LOG_LINES_IN_ERRORS)
-                        + LogTail.section(workerLog(), LOG_LINES_IN_ERRORS));
-            }
-            sleep(250);
-        }
-    }
-
-    private Optional<MasterStatus> status(Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(webUiUrl() + "/json/"))
-                .timeout(timeout)
-                .GET()
-                .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return Optional.empty();
-            }
-            return Optional.of(MasterStatus.parse(JSON.readTree(response.body())));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineStartException("Interrupted while asking the Spark master for its status", e);
-        }
-    }
-
-    private static void checkAlive(JavaProcess process, Path log) {
-        if (!process.isAlive()) {
-            throw new EngineStartException(process.name() + " (pid " + process.pid() + ") exited with code "
-                    + process.exitCode().orElse(-1) + " while starting" + LogTail.section(log, LOG_LINES_IN_ERRORS));
-        }
+        mkdirs(localDir());
+        daemons.start();
     }
 
     private JavaProcess requireStarted(JavaProcess process) {
@@ -450,67 +297,6 @@ public final class SparkCluster implements AutoCloseable {
             throw new UncheckedIOException("Could not create " + dir, e);
         }
     }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineStartException("Interrupted while waiting for the Spark cluster", e);
-        }
-    }
-
-    /**
-     * The master's status page: its state, the workers it considers alive, and the applications.
-     *
-     * @param masterState   ALIVE once the master is up
-     * @param aliveWorkers  workers registered and ALIVE
-     * @param cores         cores of the alive workers
-     * @param coresUsed     cores given to running applications
-     * @param activeApps    running (or waiting) applications
-     * @param completedApps finished, killed or failed applications
-     */
-    public record MasterStatus(
-            String masterState,
-            int aliveWorkers,
-            int cores,
-            int coresUsed,
-            List<Application> activeApps,
-            List<Application> completedApps) {
-
-        static MasterStatus parse(JsonNode json) {
-            return new MasterStatus(
-                    json.path("status").asText(""),
-                    json.path("aliveworkers").asInt(0),
-                    json.path("cores").asInt(0),
-                    json.path("coresused").asInt(0),
-                    apps(json.path("activeapps")),
-                    apps(json.path("completedapps")));
-        }
-
-        private static List<Application> apps(JsonNode array) {
-            List<Application> apps = new ArrayList<>();
-            array.forEach(a -> apps.add(new Application(
-                    a.path("id").asText(),
-                    a.path("name").asText(),
-                    a.path("state").asText(),
-                    a.path("cores").asInt(0))));
-            return List.copyOf(apps);
-        }
-
-        /** The active application named {@code name}, if any. */
-        public Optional<Application> activeApp(String name) {
-            return activeApps.stream().filter(a -> a.name().equals(name)).findFirst();
-        }
-
-        /** The names of the active applications. */
-        public List<String> activeAppNames() {
-            return activeApps.stream().map(Application::name).collect(Collectors.toList());
-        }
-    }
-
-    /** An application as the master lists it ({@code state}: WAITING, RUNNING, FINISHED, KILLED, FAILED...). */
-    public record Application(String id, String name, String state, int cores) {}
 
     /** How to start a {@link SparkCluster}. */
     public static final class Builder {
@@ -598,21 +384,7 @@ public final class SparkCluster implements AutoCloseable {
          * tails of the logs) if the cluster does not come up in time.
          */
         public SparkCluster start() {
-            int[] free = FreePorts.pick(5);
-            int[] ports = {
-                masterPort != 0 ? masterPort : free[0],
-                webUiPort != 0 ? webUiPort : free[1],
-                free[2],
-                free[3],
-                restSubmission ? free[4] : 0
-            };
-            if (Stream.of(ports[0], ports[1], ports[2], ports[3]).distinct().count() != 4
-                    || restSubmission
-                            && Stream.of(ports[0], ports[1], ports[2], ports[3]).anyMatch(p -> p == ports[4])) {
-                throw new IllegalArgumentException(
-                        "Spark ports must differ, were " + List.of(ports[0], ports[1], ports[2], ports[3], ports[4]));
-            }
-            SparkCluster cluster = new SparkCluster(this, ports);
+            SparkCluster cluster = new SparkCluster(this, SparkPorts.pick(masterPort, webUiPort, restSubmission));
             cluster.launch();
             return cluster;
         }

@@ -36,7 +36,7 @@ class SparkClusterIT {
 
     @Test
     void masterListsTheWorkerAliveWithItsCores() {
-        SparkCluster.MasterStatus status = cluster.status();
+        MasterStatus status = cluster.status();
 
         assertThat(status.masterState()).isEqualTo("ALIVE");
         assertThat(status.aliveWorkers()).isEqualTo(1);

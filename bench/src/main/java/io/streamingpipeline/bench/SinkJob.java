@@ -1,0 +1,188 @@
+package io.streamingpipeline.bench;
+
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
+import io.streamingpipeline.localstack.ingestor.PrometheusText;
+import io.streamingpipeline.localstack.kafka.KafkaBroker;
+import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.spark.SparkCluster;
+import io.streamingpipeline.localstack.spark.SparkDriver;
+import io.streamingpipeline.localstack.spark.SparkSubmission;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * bench/sink's job: {@code TradesToCassandraJob} submitted to the local cluster, its metrics polled every 100 ms until it
+ * wrote all the preloaded trades; then stopped.
+ */
+final class SinkJob {
+
+    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    static final String SINK = CassandraSchema.TRADES_TABLE;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final SinkOptions o;
+    private final Path work;
+
+    SinkJob(SinkOptions o, Path work) {
+        this.o = o;
+        this.work = work;
+    }
+
+    SinkRun run(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark)
+            throws IOException, InterruptedException {
+        Path passwordFile = work.resolve("cassandra-password");
+        Files.writeString(passwordFile, cassandra.password() + "\n");
+        int healthPort = FreePorts.pick();
+        SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
+                .name("sink-bench")
+                .logFile(work.resolve("spark-driver.log"))
+                .driverHeap(o.driverHeap)
+                .executorMemory(o.executorMemory)
+                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
+        o.sparkConf.forEach(submission::conf);
+        if (!o.jobJvm.isBlank()) {
+            submission
+                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
+                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
+        }
+        List<String> jobArgs = List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-location",
+                work.resolve("checkpoints").toUri().toString(),
+                "--starting-offsets",
+                "earliest",
+                "--max-offsets-per-trigger",
+                Long.toString(o.maxOffsetsPerTrigger),
+                "--trigger-interval",
+                o.triggerInterval,
+                "--cassandra-host",
+                cassandra.host(),
+                "--cassandra-port",
+                Integer.toString(cassandra.port()),
+                "--cassandra-local-dc",
+                cassandra.datacenter(),
+                "--cassandra-username",
+                cassandra.username(),
+                "--cassandra-password-file",
+                passwordFile.toString(),
+                "--health-port",
+                Integer.toString(healthPort),
+                "--health-bind-address",
+                "127.0.0.1");
+        submission.args(jobArgs);
+        SparkSubmission built = submission.build();
+        System.out.printf(
+                Locale.ROOT,
+                "job settings: max-offsets-per-trigger %,d, trigger-interval %s, driver -Xmx%s, executor memory %s "
+                        + "(worker: %d cores), %s%s; %s%n",
+                o.maxOffsetsPerTrigger,
+                o.triggerInterval,
+                o.driverHeap,
+                o.executorMemory,
+                spark.workerCores(),
+                built.conf().entrySet().stream()
+                        .filter(e -> !e.getKey().endsWith("extraJavaOptions"))
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList(),
+                o.jobJvm.isBlank() ? "" : ", JVM " + o.jobJvm,
+                SinkOptions.CONNECTOR_DEFAULTS);
+
+        long submitted = System.nanoTime();
+        SparkDriver driver = spark.submit(built);
+        try {
+            long deadline = submitted + o.timeout.toNanos();
+            long live = -1;
+            long first = -1;
+            long firstRows = 0;
+            long lastWritten = 0;
+            int batches = 0;
+            PrometheusText metrics = null;
+            while (true) {
+                if (!driver.isAlive()) {
+                    throw new IllegalStateException("the Spark job exited; its log ends with:\n" + driver.logTail(40));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not all trades written within " + o.timeout + " (" + lastWritten
+                            + " of " + o.trades + "); the job's log ends with:\n" + driver.logTail(40));
+                }
+                String text = get(healthPort, "/metrics");
+                long now = System.nanoTime();
+                if (text != null) {
+                    metrics = new PrometheusText(text);
+                    if (live < 0) {
+                        live = now;
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  job up (metrics answer) %.1f s after submit (driver pid %d)%n",
+                                (live - submitted) / 1e9,
+                                driver.pid());
+                    }
+                    long written = (long) metrics.value("trades_job_rows_written_total", "sink", SINK);
+                    if (written > lastWritten) {
+                        batches++;
+                        if (first < 0) {
+                            first = now;
+                            firstRows = written;
+                        }
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  +%5.1f s: %,9d trades written; load %s%n",
+                                (now - live) / 1e9,
+                                written,
+                                Machine.loadAverages());
+                        lastWritten = written;
+                    }
+                    if (written >= o.trades) {
+                        SinkRun run = new SinkRun(
+                                submitted,
+                                live,
+                                first,
+                                firstRows,
+                                now,
+                                written,
+                                batches,
+                                metrics.value("trades_job_rows_written_total", "sink", CassandraSchema.CANDLES_TABLE),
+                                metrics.value("trades_job_rejected_total"));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  all %,d trades written %.1f s after the job came up, %.1f s after the first batch%n",
+                                written,
+                                run.fromStartSeconds(),
+                                run.steadySeconds());
+                        return run;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        } finally {
+            driver.stop(Duration.ofSeconds(60));
+        }
+    }
+
+    private static String get(int port, String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.streamingpipeline.bench;
+
+/** What bench/sink saw of the job: when it came up, wrote its first batch and the last row; its counters then. */
+record SinkRun(
+        long submitNanos,
+        long liveNanos,
+        long firstNanos,
+        long firstRows,
+        long doneNanos,
+        long total,
+        int batches,
+        double candles,
+        double rejected) {
+    long steadyRows() {
+        return total - firstRows;
+    }
+
+    double steadySeconds() {
+        return (doneNanos - firstNanos) / 1e9;
+    }
+
+    /** From the first written batch; falls back to the rate from the job's start when one batch wrote everything. */
+    double steadyRate() {
+        return steadyRows() > 0 ? steadyRows() / steadySeconds() : fromStartRate();
+    }
+
+    double fromStartSeconds() {
+        return (doneNanos - liveNanos) / 1e9;
+    }
+
+    double fromStartRate() {
+        return total / fromStartSeconds();
+    }
+}
