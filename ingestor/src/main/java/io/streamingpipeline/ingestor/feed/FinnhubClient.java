@@ -91,7 +91,7 @@ public class FinnhubClient {
             TradePublisher publisher,
             ObjectMapper mapper,
             FeedGaps gaps,
-            @ConfigProperty(name = "ingestor.shutdown.flush-timeout", defaultValue = "30s") Duration flushTimeout) {
+            @ConfigProperty(name = "ingestor.shutdown.flush-timeout") Duration flushTimeout) {
         this.vertx = vertx;
         this.config = config;
         this.endpoint = endpoint;
