@@ -27,8 +27,7 @@ class SparkRestSubmissionIT {
     @Test
     void pythonClientSubmitsToTheRealMasterAndSeesTheDriversEnd(@TempDir Path dir) throws IOException {
         Pytest pytest = Pytest.require();
-        Path jar = Path.of(System.getProperty(
-                        "pipeline.job.jar", "../spark-streaming/target/spark-streaming-job.jar"))
+        Path jar = Path.of(System.getProperty("pipeline.job.jar", "../spark-streaming/target/spark-streaming-job.jar"))
                 .toAbsolutePath()
                 .normalize();
         assertThat(jar).as("the job jar (build spark-streaming first)").isRegularFile();
