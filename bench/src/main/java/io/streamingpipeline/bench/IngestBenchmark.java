@@ -85,7 +85,7 @@ public final class IngestBenchmark {
                 warmup.toSeconds(),
                 rate == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d trades/s", rate),
                 Runtime.getRuntime().availableProcessors(),
-                cpuModel(),
+                Machine.cpuModel(),
                 work);
 
         try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka"))
@@ -242,17 +242,5 @@ public final class IngestBenchmark {
                     "No summary line in the ProducerPerformance output:\n" + LogTail.of(out, 20));
         }
         return last;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
     }
 }
