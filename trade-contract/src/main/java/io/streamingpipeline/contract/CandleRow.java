@@ -65,17 +65,11 @@ public record CandleRow(
         };
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T get(Function<CandleField, Object> values, CandleField field) {
-        Object value = values.apply(field);
-        if (value == null && !field.nullable()) {
-            throw new IllegalArgumentException("candle column " + field.cqlName() + " is null");
-        }
-        if (value != null && !field.type().java().isInstance(value)) {
-            throw new IllegalArgumentException("candle column " + field.cqlName() + " must be a "
-                    + field.type().java().getSimpleName() + ", was a "
-                    + value.getClass().getSimpleName());
-        }
-        return (T) value;
+        return ColumnValue.checked(
+                values.apply(field),
+                "candle column " + field.cqlName(),
+                field.nullable(),
+                field.type().java());
     }
 }
