@@ -1,7 +1,9 @@
 package io.streamingpipeline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,8 +59,8 @@ final class ProbeTracker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    ProbeTracker(
-            String bootstrapServers, String topic, int partitions, ProbeSink sink, String symbol, long pollMillis) {
+    /** Follows {@code symbol} on the contract's trades topic (its default name and partitions) into {@code sink}. */
+    ProbeTracker(String bootstrapServers, ProbeSink sink, String symbol, long pollMillis) {
         this.symbol = symbol;
         this.pollMillis = pollMillis;
         this.sink = sink;
@@ -71,7 +73,8 @@ final class ProbeTracker implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "latency-probe");
         consumer = new KafkaConsumer<>(props);
-        TopicPartition partition = new TopicPartition(topic, partitionOf(symbol, partitions));
+        TopicPartition partition =
+                new TopicPartition(TradeContract.TRADES_TOPIC, partitionOf(symbol, Topic.TRADES.partitions()));
         consumer.assign(List.of(partition));
         consumer.seekToEnd(List.of(partition));
         consumer.position(partition);
