@@ -2,7 +2,7 @@ package io.streamingpipeline.deploy.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamingpipeline.deploy.compose.CodeFacts;
+import io.streamingpipeline.deploy.code.Pom;
 import io.streamingpipeline.deploy.compose.ComposeFile;
 import io.streamingpipeline.deploy.compose.ExampleEnv;
 import io.streamingpipeline.deploy.compose.Repo;
@@ -67,15 +67,15 @@ class KustomizationImagesTest {
                 .forEach(k -> imageEntries(k).stream()
                         .filter(e -> e.get("newTag") != null)
                         .forEach(e -> tags.put(String.valueOf(e.get("name")), String.valueOf(e.get("newTag")))));
-        String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
+        String version = Pom.imageTag();
         tags.forEach((name, tag) -> {
             if (name.startsWith("finnhub-pipeline/")) {
                 assertThat(tag).as(name).isEqualTo(version);
             }
         });
-        assertThat(tags.get("apache/kafka")).isEqualTo(CodeFacts.pomProperty("pom.xml", "kafka.version"));
+        assertThat(tags.get("apache/kafka")).isEqualTo(Pom.of("pom.xml").property("kafka.version"));
         assertThat(tags.get("cassandra"))
-                .isEqualTo(CodeFacts.pomProperty("local-stack/engines/cassandra/pom.xml", "cassandra.engine.version"));
+                .isEqualTo(Pom.of("local-stack/engines/cassandra/pom.xml").property("cassandra.engine.version"));
         ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ExampleEnv.filledIn());
         assertThat("postgres:" + tags.get("postgres"))
                 .isEqualTo(compose.service("postgres").get("image"));
