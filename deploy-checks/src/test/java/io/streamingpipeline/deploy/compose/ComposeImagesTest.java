@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +15,6 @@ import org.junit.jupiter.api.Test;
 class ComposeImagesTest {
 
     static final String SPARK_DOCKERFILE = "src/main/docker/Dockerfile.spark-job";
-    /** How compose.yaml names an image this repository builds: one variable, its default the project version. */
-    static final Pattern BUILT_IMAGE =
-            Pattern.compile("finnhub-pipeline/([a-z0-9-]+):\\$\\{PIPELINE_IMAGE_TAG:-([A-Za-z0-9._-]+)}");
 
     private static ComposeFile compose;
 
@@ -89,13 +84,13 @@ class ComposeImagesTest {
      */
     @Test
     void builtImagesAreTaggedByOneVariableDefaultingToTheProjectVersion() {
-        Map<String, String> defaults = builtImageDefaultTags();
+        Map<String, String> defaults = ComposeImageTags.defaults();
         assertThat(defaults.keySet()).contains("ingestor", "query-api", "spark-job", "feed-simulator", "airflow");
         defaults.forEach((image, tag) ->
                 assertThat(tag).as("default tag of finnhub-pipeline/" + image).isEqualTo(Pom.imageTag()));
 
         Map<String, String> env = new LinkedHashMap<>(ExampleEnv.filledIn());
-        env.put("PIPELINE_IMAGE_TAG", "1.2.3-rc1");
+        env.put(ComposeImageTags.VARIABLE, "1.2.3-rc1");
         ComposeFile retagged = ComposeFile.load(Repo.path(ExampleEnv.COMPOSE), env);
         retagged.services().forEach((name, value) -> {
             String image = String.valueOf(ComposeFile.castMap(value).get("image"));
@@ -103,26 +98,6 @@ class ComposeImagesTest {
                 assertThat(image).as(name).endsWith(":1.2.3-rc1");
             }
         });
-    }
-
-    /**
-     * Image name (without {@code finnhub-pipeline/}) -> the default of its PIPELINE_IMAGE_TAG, for every image of
-     * this repository in compose.yaml as written (before interpolation). Fails on one tagged any other way.
-     */
-    static Map<String, String> builtImageDefaultTags() {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        Map<String, Object> raw = ComposeFile.parse(Repo.read(ExampleEnv.COMPOSE));
-        ComposeFile.castMap(raw.get("services")).forEach((name, value) -> {
-            String image = String.valueOf(ComposeFile.castMap(value).get("image"));
-            if (image.startsWith("finnhub-pipeline/")) {
-                Matcher m = BUILT_IMAGE.matcher(image);
-                assertThat(m.matches())
-                        .as("%s: image %s is tagged ${PIPELINE_IMAGE_TAG:-<project version>}", name, image)
-                        .isTrue();
-                defaults.put(m.group(1), m.group(2));
-            }
-        });
-        return defaults;
     }
 
     @Test

@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KubernetesTopicsJobTest {
 
+    /** The topics prod sizes itself: one Kafka partition per executor core. */
+    private static final Set<Topic> SIZED_BY_PROD = Set.of(Topic.TRADES);
+
     @ParameterizedTest(name = "{0}")
     @FieldSource(Manifests.OVERLAY_DIRECTORIES)
     void replicationAndPartitionsFitTheBrokersAndExecutors(String overlay) {
@@ -52,7 +55,7 @@ class KubernetesTopicsJobTest {
         int workerCores = Integer.parseInt(r.configValue("pipeline-config", "spark-worker-cores"));
         int workers = r.workload(WORKER).replicas();
         if (overlay.endsWith("dev")) {
-            assertThat(partitions).as("the local stack's partitions").isEqualTo(3);
+            assertThat(partitions).as("the contract's partitions").isEqualTo(Topic.TRADES.partitions());
         } else {
             assertThat(brokers).isEqualTo(3);
             assertThat(rf).isEqualTo(3);
@@ -75,9 +78,6 @@ class KubernetesTopicsJobTest {
                 .isGreaterThan(Sizes.bytes(r.configValue("pipeline-config", "spark-worker-memory"))
                         + Sizes.bytes(r.env(worker).get("SPARK_DAEMON_MEMORY")));
     }
-
-    /** The topics prod sizes itself: one Kafka partition per executor core. */
-    private static final Set<Topic> SIZED_BY_PROD = Set.of(Topic.TRADES);
 
     /** Each kustomization with each topic of the contract: {@code (directory, Topic, name, partitions, variable)}. */
     static Stream<Arguments> directoriesAndTopics() {

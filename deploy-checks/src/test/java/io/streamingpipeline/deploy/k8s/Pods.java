@@ -17,6 +17,7 @@ final class Pods {
 
     private Pods() {}
 
+    /** An httpGet probe's target: {@code "<container port> <path>"}. */
     static String httpGet(Container c, Probe probe) {
         assertThat(probe).as("probe of %s", c.getName()).isNotNull();
         assertThat(probe.getHttpGet()).as("httpGet probe of %s", c.getName()).isNotNull();
