@@ -37,6 +37,7 @@ public final class QuarkusService {
     private final String module;
     private final Class<?> anyClass;
     private final List<Class<?>> extensionMappings;
+    private ModuleOutput output;
     private Index index;
     private Set<String> configKeys;
 
@@ -52,12 +53,19 @@ public final class QuarkusService {
 
     /** The packaged application.properties, profile-prefixed keys ({@code %test.x}) as written. */
     public Properties properties() {
-        return ModuleOutput.of(anyClass).properties("application.properties");
+        return output().properties("application.properties");
+    }
+
+    private synchronized ModuleOutput output() {
+        if (output == null) {
+            output = ModuleOutput.of(anyClass);
+        }
+        return output;
     }
 
     private synchronized Index index() {
         if (index == null) {
-            index = ModuleOutput.of(anyClass).index();
+            index = output().index();
         }
         return index;
     }
