@@ -48,7 +48,7 @@ class ComposeTopicsTest {
 
     @ParameterizedTest(name = "Compose creates topic {1} with {2} partitions")
     @MethodSource(TOPICS)
-    void topicIsCreatedWithItsPartitions(Topic topic, String name, int partitions) {
+    void topicIsCreatedWithItsPartitions(Topic topic, String name, int partitions, String variable) {
         assertThat(created()).containsEntry(name, partitions);
         Matcher describe = DESCRIBE.matcher(command());
         assertThat(describe.find()).as("kafka-topics describes what it created").isTrue();
@@ -57,13 +57,13 @@ class ComposeTopicsTest {
 
     @ParameterizedTest(name = "Compose gives the ingestor {3}={1}")
     @MethodSource(TOPICS)
-    void ingestorIsGivenTheTopic(Topic topic, String name, int partitions, String env) {
-        assertThat(compose.environment("ingestor")).containsEntry(env, name);
+    void ingestorIsGivenTheTopic(Topic topic, String name, int partitions, String variable) {
+        assertThat(compose.environment("ingestor")).containsEntry(variable, name);
     }
 
     @ParameterizedTest(name = "Compose runs the job on topic {1}")
     @MethodSource(TOPICS)
-    void jobIsGivenTheTopic(Topic topic, String name) {
+    void jobIsGivenTheTopic(Topic topic, String name, int partitions, String variable) {
         SparkJob.topicOption(topic)
                 .ifPresent(option -> assertThat(ComposeJobCommand.jobOptions(compose, "spark-submit"))
                         .containsEntry(option.name(), name));

@@ -123,7 +123,7 @@ class KubernetesTopicsJobTest {
     /** The driver reads each topic the job touches under the contract's name (its option, or the option's default). */
     @ParameterizedTest(name = "k8s {0} runs the job on topic {2}")
     @MethodSource("directoriesAndTopics")
-    void driverIsGivenTheTopic(String dir, Topic topic, String name) {
+    void driverIsGivenTheTopic(String dir, Topic topic, String name, int partitions, String variable) {
         Rendered r = Rendered.of(dir);
         List<String> jobArgs =
                 SparkSubmitLine.jobArguments(r, r.workload(DRIVER).container(DRIVER));
