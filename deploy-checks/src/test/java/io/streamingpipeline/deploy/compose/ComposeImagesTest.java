@@ -85,9 +85,15 @@ class ComposeImagesTest {
     @Test
     void builtImagesAreTaggedByOneVariableDefaultingToTheProjectVersion() {
         Map<String, String> defaults = ComposeImageTags.defaults();
-        assertThat(defaults.keySet()).contains("ingestor", "query-api", "spark-job", "feed-simulator", "airflow");
-        defaults.forEach((image, tag) ->
-                assertThat(tag).as("default tag of finnhub-pipeline/" + image).isEqualTo(Pom.imageTag()));
+        assertThat(defaults.keySet())
+                .contains(
+                        "finnhub-pipeline/ingestor",
+                        "finnhub-pipeline/query-api",
+                        "finnhub-pipeline/spark-job",
+                        "finnhub-pipeline/feed-simulator",
+                        "finnhub-pipeline/airflow");
+        defaults.forEach(
+                (image, tag) -> assertThat(tag).as("default tag of " + image).isEqualTo(Pom.imageTag()));
 
         Map<String, String> env = new LinkedHashMap<>(ExampleEnv.filledIn());
         env.put(ComposeImageTags.VARIABLE, "1.2.3-rc1");
