@@ -16,7 +16,9 @@ create() {
     echo "WARNING: topic $1 has ${actual} partitions, ${2} configured; grow it with kafka-topics.sh --alter --partitions ${2}"
   fi
 }
-create "${TRADES_TOPIC}" "${TRADES_PARTITIONS}"
-create "${TRADES_DLQ_TOPIC}" "${DLQ_PARTITIONS}"
+# One line per topic of the contract (io.streamingpipeline.contract.Topic): its name in the variable the contract
+# names (TRADES_TOPIC), its partitions in the same name + _PARTITIONS.
+create "${TRADES_TOPIC}" "${TRADES_TOPIC_PARTITIONS}"
+create "${TRADES_DLQ_TOPIC}" "${TRADES_DLQ_TOPIC_PARTITIONS}"
 "${topics[@]}" --describe --topic "${TRADES_TOPIC}"
 "${topics[@]}" --describe --topic "${TRADES_DLQ_TOPIC}"

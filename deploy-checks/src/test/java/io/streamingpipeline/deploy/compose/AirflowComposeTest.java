@@ -2,11 +2,13 @@ package io.streamingpipeline.deploy.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.deploy.code.Pom;
+import io.streamingpipeline.deploy.docker.Dockerfile;
+import io.streamingpipeline.spark.batch.DayJobsMain;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,9 @@ class AirflowComposeTest {
 
     @BeforeAll
     static void load() {
-        compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
+        compose = ComposeFile.load(Repo.path(ExampleEnv.COMPOSE), ExampleEnv.filledIn());
         raw = ComposeFile.castMap(
-                ComposeFile.parse(Repo.read(ComposeConsistencyTest.COMPOSE)).get("services"));
+                ComposeFile.parse(Repo.read(ExampleEnv.COMPOSE)).get("services"));
     }
 
     private static Map<String, String> rawEnvironment(String service) {
@@ -51,8 +53,14 @@ class AirflowComposeTest {
         }
         // and the pipeline starts without any of their variables (Compose interpolates inactive services too)
         ComposeFile.load(
-                Repo.path(ComposeConsistencyTest.COMPOSE),
+                Repo.path(ExampleEnv.COMPOSE),
                 Map.of("CASSANDRA_PASSWORD", "x", "CASSANDRA_ADMIN_PASSWORD", "y", "CASSANDRA_READER_PASSWORD", "z"));
+    }
+
+    /** The class the DAGs submit (day_job.py) is the compiled day jobs' main class. */
+    @Test
+    void dagsSubmitTheDayJobsMainClass() {
+        assertThat(AirflowFacts.mainClass()).isEqualTo(DayJobsMain.class.getName());
     }
 
     @Test
@@ -60,13 +68,12 @@ class AirflowComposeTest {
         assertThat(String.valueOf(compose.service("postgres").get("image"))).matches("postgres:16\\.\\d+");
         // the Postgres the day jobs are tested on (local-stack's embedded binaries, 16.x.0), once the local stack has
         // one
-        Matcher binaries = Pattern.compile("<postgres-binaries.version>(16\\.\\d+)\\.0</postgres-binaries.version>")
-                .matcher(Repo.read("local-stack/pom.xml"));
-        if (binaries.find()) {
-            assertThat(compose.service("postgres").get("image")).isEqualTo("postgres:" + binaries.group(1));
-        }
+        String binaries = Pom.of("local-stack/pom.xml").property("postgres-binaries.version");
+        assertThat(binaries).matches("16\\.\\d+\\.0");
+        assertThat(compose.service("postgres").get("image"))
+                .isEqualTo("postgres:" + binaries.substring(0, binaries.length() - ".0".length()));
         assertThat(AirflowFacts.airflowBaseImage()).matches("apache/airflow:3\\.\\d+\\.\\d+");
-        String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
+        String version = Pom.imageTag();
         for (String service : AIRFLOW) {
             assertThat(compose.service(service).get("image"))
                     .as(service)
@@ -167,7 +174,7 @@ class AirflowComposeTest {
         for (String variable : List.of("AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_DB_PASSWORD")) {
             assertThat(initCommand).contains("missing=\"$missing " + variable + "\"");
         }
-        Set<String> documented = ComposeFile.documentedVariables(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE));
+        Set<String> documented = ComposeFile.documentedVariables(Repo.path(ExampleEnv.FILE));
         assertThat(documented)
                 .contains(
                         "POSTGRES_ADMIN_PASSWORD",
@@ -185,14 +192,14 @@ class AirflowComposeTest {
                 .keySet()
                 .forEach(service ->
                         assertThat(compose.containerPorts(service)).as(service).doesNotContain(AirflowFacts.REST_PORT));
-        assertThat(Repo.read(ComposeConsistencyTest.COMPOSE)).doesNotContain(":" + AirflowFacts.REST_PORT + "\"");
+        assertThat(Repo.read(ExampleEnv.COMPOSE)).doesNotContain(":" + AirflowFacts.REST_PORT + "\"");
         assertThat(compose.environment("spark-master").get("SPARK_MASTER_OPTS"))
                 .isEqualTo("-Dspark.master.rest.enabled=false -Dspark.master.rest.port=" + AirflowFacts.REST_PORT);
         assertThat(rawEnvironment("spark-master").get("SPARK_MASTER_OPTS"))
                 .contains("${SPARK_MASTER_REST_ENABLED:-false}");
-        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.ENV_EXAMPLE)))
+        assertThat(ComposeFile.readEnvFile(Repo.path(ExampleEnv.FILE)))
                 .containsEntry("SPARK_MASTER_REST_ENABLED", "false");
-        assertThat(ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV)))
+        assertThat(ComposeFile.readEnvFile(Repo.path(ExampleEnv.SIMULATOR_ENV)))
                 .containsEntry("SPARK_MASTER_REST_ENABLED", "true");
         URI rest = URI.create(compose.environment("airflow-scheduler").get("SPARK_MASTER_REST_URL"));
         assertThat(rest.getHost()).isEqualTo("spark-master");
@@ -218,10 +225,13 @@ class AirflowComposeTest {
         assertThat(env.get("DAYJOBS_CASSANDRA_LOCAL_DC")).isEqualTo(streaming.get("--cassandra-local-dc"));
         assertThat(env.get("DAYJOBS_CASSANDRA_USERNAME")).isEqualTo(streaming.get("--cassandra-username"));
         // the jar: where the Spark image puts it, which is where the worker (running the driver) finds it
-        Matcher copy = Pattern.compile("(?m)^COPY\\s+\\S+\\.jar\\s+(\\S+)$")
-                .matcher(Repo.read(ComposeConsistencyTest.SPARK_DOCKERFILE));
-        assertThat(copy.find()).isTrue();
-        assertThat(env.get("DAYJOBS_JAR")).isEqualTo("file:" + copy.group(1));
+        List<String> jarCopy =
+                Dockerfile.parse(Repo.read(ComposeImagesTest.SPARK_DOCKERFILE)).inFinalStage("COPY").stream()
+                        .map(Dockerfile.Instruction::words)
+                        .filter(words -> words.size() == 2 && words.get(0).endsWith(".jar"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no job jar in " + ComposeImagesTest.SPARK_DOCKERFILE));
+        assertThat(env.get("DAYJOBS_JAR")).isEqualTo("file:" + jarCopy.get(1));
         // the password files are the ones the worker's entrypoint writes
         String worker = String.join(
                 " ", ComposeFile.strings(compose.service("spark-worker").get("entrypoint")));

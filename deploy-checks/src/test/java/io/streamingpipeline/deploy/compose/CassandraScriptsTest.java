@@ -95,7 +95,7 @@ class CassandraScriptsTest {
         ExternalTool.Result syntax = bash.run(Repo.root(), Map.of(), "-n", path);
         assertThat(syntax.exitCode()).as(syntax.output()).isZero();
         String script = Repo.read(path);
-        ComposeFile compose = ComposeFile.load(Repo.path(ComposeConsistencyTest.COMPOSE), ExampleEnv.filledIn());
+        ComposeFile compose = ComposeFile.load(Repo.path(ExampleEnv.COMPOSE), ExampleEnv.filledIn());
         for (String service : java.util.List.of("cassandra-roles", "cassandra-grants")) {
             assertThat(compose.volumes(service))
                     .containsEntry("/opt/pipeline/cassandra-bootstrap-roles.sh", "../" + path);

@@ -15,7 +15,7 @@ class ComposeModesTest {
     @Test
     void theTwoEnvFilesNameDifferentProjects() {
         Map<String, String> example = ComposeFile.readEnvFile(Repo.path(ExampleEnv.FILE));
-        Map<String, String> simulator = ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV));
+        Map<String, String> simulator = ComposeFile.readEnvFile(Repo.path(ExampleEnv.SIMULATOR_ENV));
         assertThat(example.get("COMPOSE_PROJECT_NAME")).isNotBlank();
         assertThat(simulator.get("COMPOSE_PROJECT_NAME"))
                 .isNotBlank()
@@ -32,8 +32,8 @@ class ComposeModesTest {
     @Test
     void theExampleLeavesEveryPasswordEmptyAndTheSimulatorSetsThemAll() {
         Map<String, String> example = ComposeFile.readEnvFile(Repo.path(ExampleEnv.FILE));
-        Map<String, String> simulator = ComposeFile.readEnvFile(Repo.path(ComposeConsistencyTest.SIMULATOR_ENV));
-        String compose = Repo.read(ComposeConsistencyTest.COMPOSE);
+        Map<String, String> simulator = ComposeFile.readEnvFile(Repo.path(ExampleEnv.SIMULATOR_ENV));
+        String compose = Repo.read(ExampleEnv.COMPOSE);
         for (String password : ExampleEnv.PASSWORDS) {
             assertThat(example).containsEntry(password, "");
             assertThat(simulator.get(password)).as(password).isNotBlank();

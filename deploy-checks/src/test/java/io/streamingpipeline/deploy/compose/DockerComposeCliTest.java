@@ -41,6 +41,7 @@ class DockerComposeCliTest {
                 "CASSANDRA_READER_PASSWORD",
                 "CASSANDRA_USERNAME",
                 "QUERY_API_PORT",
+                ComposeImageTags.VARIABLE,
                 "COMPOSE_PROFILES",
                 "COMPOSE_FILE",
                 "COMPOSE_PROJECT_NAME")) {

@@ -9,6 +9,9 @@ import java.util.Map;
 public final class ExampleEnv {
 
     public static final String FILE = "compose/.env.example";
+    public static final String COMPOSE = "compose/compose.yaml";
+    /** The env file of a run without a Finnhub key: the feed simulator stands in. */
+    public static final String SIMULATOR_ENV = "compose/simulator.env";
 
     /** The variables .env.example leaves empty. */
     public static final List<String> PASSWORDS =
@@ -21,5 +24,10 @@ public final class ExampleEnv {
         Map<String, String> env = new LinkedHashMap<>(ComposeFile.readEnvFile(Repo.path(FILE)));
         PASSWORDS.forEach(name -> env.put(name, "filled-in-" + name.toLowerCase(Locale.ROOT)));
         return env;
+    }
+
+    /** compose/compose.yaml as Compose reads it with the filled-in .env.example. */
+    public static ComposeFile compose() {
+        return ComposeFile.load(Repo.path(COMPOSE), filledIn());
     }
 }

@@ -2,7 +2,8 @@ package io.streamingpipeline.deploy.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamingpipeline.deploy.compose.CodeFacts;
+import io.streamingpipeline.deploy.code.QuarkusService;
+import io.streamingpipeline.deploy.code.SparkJob;
 import io.streamingpipeline.deploy.compose.Repo;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -68,8 +69,8 @@ class DockerfileRulesTest {
 
     @Test
     void exposeOnlyTheServicesPorts() {
-        String ingestor = String.valueOf(CodeFacts.ingestorHttpPort());
-        String jobHealth = CodeFacts.jobOptions().get("health-port");
+        String ingestor = String.valueOf(QuarkusService.INGESTOR.httpPort());
+        String jobHealth = SparkJob.optionDefault("health-port");
         Matcher simulatorPort =
                 Pattern.compile("\"--port\", \"(\\d+)\"").matcher(Repo.read(DIR + "Dockerfile.feed-simulator"));
         assertThat(simulatorPort.find())
@@ -85,7 +86,7 @@ class DockerfileRulesTest {
                 "Dockerfile.feed-simulator",
                 simulatorPort.group(1),
                 "Dockerfile.query-api",
-                String.valueOf(CodeFacts.queryApiHttpPort()),
+                String.valueOf(QuarkusService.QUERY_API.httpPort()),
                 "Dockerfile.airflow",
                 "8080");
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(DOCKERFILES);

@@ -2,8 +2,9 @@ package io.streamingpipeline.deploy.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamingpipeline.deploy.compose.CodeFacts;
+import io.streamingpipeline.deploy.code.Pom;
 import io.streamingpipeline.deploy.compose.ComposeFile;
+import io.streamingpipeline.deploy.compose.ComposeImageTags;
 import io.streamingpipeline.deploy.compose.ExampleEnv;
 import io.streamingpipeline.deploy.compose.Repo;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Image tags are written once, in the {@code images:} of {@code k8s/base/kustomization.yaml} and of the components
  * that add images; the manifests name images without a tag. Read from the files themselves (no kubectl needed); the
- * rendered images are checked by {@link KubernetesConsistencyTest}.
+ * rendered images are checked by {@link RenderedImagesTest}.
  */
 class KustomizationImagesTest {
 
@@ -67,18 +68,35 @@ class KustomizationImagesTest {
                 .forEach(k -> imageEntries(k).stream()
                         .filter(e -> e.get("newTag") != null)
                         .forEach(e -> tags.put(String.valueOf(e.get("name")), String.valueOf(e.get("newTag")))));
-        String version = CodeFacts.pomProperty("pom.xml", "version").replace("-SNAPSHOT", "");
+        String version = Pom.imageTag();
         tags.forEach((name, tag) -> {
             if (name.startsWith("finnhub-pipeline/")) {
                 assertThat(tag).as(name).isEqualTo(version);
             }
         });
-        assertThat(tags.get("apache/kafka")).isEqualTo(CodeFacts.pomProperty("pom.xml", "kafka.version"));
+        assertThat(tags.get("apache/kafka")).isEqualTo(Pom.of("pom.xml").property("kafka.version"));
         assertThat(tags.get("cassandra"))
-                .isEqualTo(CodeFacts.pomProperty("local-stack/engines/cassandra/pom.xml", "cassandra.engine.version"));
+                .isEqualTo(Pom.of("local-stack/engines/cassandra/pom.xml").property("cassandra.engine.version"));
         ComposeFile compose = ComposeFile.load(Repo.path("compose/compose.yaml"), ExampleEnv.filledIn());
         assertThat("postgres:" + tags.get("postgres"))
                 .isEqualTo(compose.service("postgres").get("image"));
+    }
+
+    /** An image both build and run is tagged alike: Compose's default tag (PIPELINE_IMAGE_TAG) is k8s' newTag. */
+    @Test
+    void composeTagsTheImagesItSharesWithKubernetesAlike() {
+        Map<String, String> tags = new TreeMap<>();
+        kustomizations()
+                .forEach(k -> imageEntries(k).stream()
+                        .filter(e -> e.get("newTag") != null)
+                        .forEach(e -> tags.put(String.valueOf(e.get("name")), String.valueOf(e.get("newTag")))));
+        Map<String, String> compose = ComposeImageTags.defaults();
+        List<String> shared = tags.keySet().stream()
+                .filter(name -> name.startsWith("finnhub-pipeline/"))
+                .toList();
+        assertThat(shared).as("this repository's images in k8s/").isNotEmpty();
+        assertThat(compose).as("compose/compose.yaml builds each of them").containsKeys(shared.toArray(String[]::new));
+        shared.forEach(name -> assertThat(compose.get(name)).as(name).isEqualTo(tags.get(name)));
     }
 
     /** Each manifest file of k8s/ (not the kustomizations, not the scripts) and the images its containers name. */

@@ -223,4 +223,22 @@ final class Rendered {
                 .anyMatch(s -> s.getMetadata().getName().equals(name)
                         || s.getMetadata().getName().matches(Pattern.quote(name) + "-[a-z0-9]{10}"));
     }
+
+    /** {@code registry.example.com/finnhub-pipeline/x:1} -> {@code finnhub-pipeline/x:1} (prod's images: entries). */
+    static String withoutRegistry(String image) {
+        return image.replaceFirst("^[^/]+\\.[^/]+/(finnhub-pipeline/)", "$1");
+    }
+
+    /** A generated name without kustomize's hash suffix. */
+    static String baseName(String name) {
+        return name.replaceFirst("-[a-z0-9]{10}$", "");
+    }
+
+    static String generated(Rendered r, String base) {
+        return r.all(Secret.class).stream()
+                .map(s -> s.getMetadata().getName())
+                .filter(n -> baseName(n).equals(base))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Secret " + base));
+    }
 }
