@@ -2,8 +2,8 @@ package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
-import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -83,7 +82,7 @@ public final class SinkBenchmark {
                     .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
                     .start();
             stops.push(kafka::stop);
-            kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
+            kafka.createTopics(Topic.defaultPartitionsByName());
             System.out.printf(
                     Locale.ROOT,
                     "  Kafka ready in %.1f s (pid %d)%n",
