@@ -103,27 +103,6 @@ class TradesJobLaunchTest {
     }
 
     @Test
-    void jvmOptionsGoToTheDriverAndTheExecutors() throws IOException {
-        Path jar = Files.createFile(dir.resolve("job.jar"));
-
-        SparkSubmission submission = TradesJobLaunch.of(jar)
-                .submission("jvm")
-                .jvmOptions(" -XX:TieredStopAtLevel=1  -Dx=y ")
-                .driverJvmOptions("-Dfault=1")
-                .build();
-
-        assertThat(submission.driverJvmOptions()).containsExactly("-XX:TieredStopAtLevel=1", "-Dx=y", "-Dfault=1");
-        assertThat(submission.conf())
-                .containsEntry("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1  -Dx=y");
-        assertThat(TradesJobLaunch.of(jar)
-                        .submission("none")
-                        .jvmOptions("")
-                        .build()
-                        .conf())
-                .doesNotContainKey("spark.executor.extraJavaOptions");
-    }
-
-    @Test
     void thePasswordFileIsOwnerOnlyAndThePasswordIsNoArgument() throws IOException {
         Path file = dir.resolve("job/cassandra-password");
 
