@@ -36,7 +36,11 @@ public final class TradesJobLaunch {
 
     public static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
-    /** The job's options this launcher passes; each one's name is the job's ({@code BOOTSTRAP_SERVERS} = {@code --bootstrap-servers}). */
+    /**
+     * The job's options this launcher passes, each under the job's name for it: {@code BOOTSTRAP_SERVERS} is
+     * {@code --bootstrap-servers}. integration-tests' {@code TradesJobLaunchArgumentsTest} fails when the job does not
+     * declare one, or does not read back what {@link #arguments()} renders.
+     */
     public enum Option {
         BOOTSTRAP_SERVERS,
         TOPIC,
@@ -103,7 +107,7 @@ public final class TradesJobLaunch {
         return set(Option.TRIGGER_INTERVAL, interval);
     }
 
-    /** A local-stack node as the application role; its password in {@code passwordFile} (see {@link #writePasswordFile}). */
+    /** A local-stack node as its application role, the password in {@code passwordFile} (see writePasswordFile). */
     public TradesJobLaunch cassandra(CassandraNode node, Path passwordFile) {
         return cassandra(node.host(), node.port(), node.datacenter(), node.username(), passwordFile);
     }
