@@ -18,7 +18,7 @@ final class LatencyOptions {
     Duration drainTimeout = Duration.ofSeconds(120);
     int probeRate = 20;
     long pollMillis = 20;
-    String triggerInterval = "250ms";
+    String triggerInterval = "100ms";
     Duration catchUpTimeout = Duration.ofSeconds(180);
     int workerCores; // 0: as ./pipeline run, 2 task slots per core
     long maxOffsetsPerTrigger = 50_000;
@@ -43,7 +43,7 @@ final class LatencyOptions {
               --drain-timeout 120         seconds to wait after a phase for its probe rows (and the job's catch-up)
               --probe-rate 20             trades/s of the probe symbol (part of the rate)
               --poll-ms 20                Cassandra poll interval for the probe rows
-              --trigger-interval 250ms    the job's micro-batch trigger
+              --trigger-interval 100ms    the job's micro-batch trigger
               --worker-cores N            task slots the Spark worker offers; default as ./pipeline run: 2 per core
               --max-offsets-per-trigger 50000
               --shuffle-partitions 2      spark.sql.shuffle.partitions of the job

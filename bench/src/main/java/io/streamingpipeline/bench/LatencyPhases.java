@@ -1,5 +1,6 @@
 package io.streamingpipeline.bench;
 
+import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
@@ -104,8 +105,12 @@ final class LatencyPhases {
             PhaseCounters before = PhaseCounters.read(stack, ingestor, load, probe);
             String loadBefore = Machine.loadAverage();
             ProcessCpu.Sample cpuBefore = cpu.sample();
+            PrometheusText jobBefore = stack.floor() ? null : stack.metrics();
             List<Double> batchDurations = progress(stack, ingestor, load, probe, o.duration, "measure");
             long windowEnd = System.currentTimeMillis();
+            if (jobBefore != null) {
+                System.out.println("  " + sinkWriteTimes(jobBefore, stack.metrics()));
+            }
             PhaseCounters after = PhaseCounters.read(stack, ingestor, load, probe);
             String loadAfter = Machine.loadAverage();
             String cores = cpu.sample().coresSince(cpuBefore);
@@ -242,6 +247,24 @@ final class LatencyPhases {
             }
         }
         return n;
+    }
+
+    /** The job's mean write time per batch and sink between two scrapes of its metrics. */
+    private static String sinkWriteTimes(PrometheusText before, PrometheusText after) {
+        StringBuilder line = new StringBuilder("job write time per batch over the window:");
+        for (String sink :
+                List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE, TradeContract.DEAD_LETTER_TOPIC)) {
+            double count = after.value("trades_job_sink_write_seconds_count", "sink", sink)
+                    - before.value("trades_job_sink_write_seconds_count", "sink", sink);
+            double sum = after.value("trades_job_sink_write_seconds_sum", "sink", sink)
+                    - before.value("trades_job_sink_write_seconds_sum", "sink", sink);
+            line.append(String.format(
+                    Locale.ROOT,
+                    " %s %s",
+                    sink,
+                    count > 0 ? String.format(Locale.ROOT, "%.0f ms", sum * 1000 / count) : "-"));
+        }
+        return line.toString();
     }
 
     /** Sleeps {@code length}, printing a line every 10 s; returns the durations (s) of the trades query's batches seen. */

@@ -73,7 +73,7 @@ public final class JobSettings {
                     + "directory resumes where the job stopped.");
     public static final JobOption<Duration> TRIGGER_INTERVAL = option(
             "trigger-interval",
-            "250ms",
+            "100ms",
             OptionParsers::positiveDuration,
             "Processing-time trigger: how often a micro-batch starts (at once if the last one took longer); bounds "
                     + "the latency to Cassandra, of trades and candles alike.");

@@ -84,17 +84,23 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         // once, and nothing is cached.
         BatchTally.Accumulator tallied =
                 BatchTally.register(kafkaRows.sparkSession().sparkContext());
+        long started = System.nanoTime();
         trades.write(TradeParsing.trades(kafkaRows, maxFutureSkew, tallied));
         BatchTally tally = tallied.value();
+        long tradesWritten = System.nanoTime();
+        metrics.writeTook(tradesSinkName, tradesWritten - started);
         // after the trades: a candle never holds a trade that the trade table does not
         List<MergedCandle> candlesWritten = Candles.mergeInto(
                 candles, tally.candles(), topic, straddling -> tradesAbove(kafkaRows, straddling), query, batchId);
+        metrics.writeTook(candlesSinkName, System.nanoTime() - tradesWritten);
         FaultInjection.afterCandlesOf(batchId);
         long rejectedCount = tally.rejectedCount();
         if (rejectedCount > 0) {
             // rare: the batch is read from Kafka a second time, for its rejected records
+            long deadLettersStarted = System.nanoTime();
             deadLetters.write(DeadLetters.records(
                     TradeParsing.rejected(TradeParsing.classify(kafkaRows, maxFutureSkew)), clockMillis.getAsLong()));
+            metrics.writeTook(deadLettersSinkName, System.nanoTime() - deadLettersStarted);
         }
 
         metrics.written(tradesSinkName, tally.validCount());

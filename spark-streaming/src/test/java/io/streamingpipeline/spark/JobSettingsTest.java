@@ -37,7 +37,7 @@ class JobSettingsTest {
         assertThat(s.startingOffsets()).isEqualTo("earliest");
         assertThat(s.maxOffsetsPerTrigger()).isEqualTo(100_000);
         assertThat(s.failOnDataLoss()).isTrue();
-        assertThat(s.triggerInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.triggerInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(s.keyspace()).isEqualTo("spark_streaming");
         assertThat(s.cassandraHost()).isEqualTo("127.0.0.1");
         assertThat(s.cassandraPort()).isEqualTo(9042);

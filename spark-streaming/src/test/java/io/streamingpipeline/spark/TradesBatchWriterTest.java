@@ -53,6 +53,12 @@ class TradesBatchWriterTest {
         assertThat(a.open()).isEqualTo(100);
         assertThat(a.close()).isEqualTo(101);
         assertThat(metrics.rowsWrittenBySink()).containsEntry("crypto_candles_1m", 1L);
+        assertThat(metrics.writeTimeBySink())
+                .containsOnlyKeys("crypto_trades", "crypto_candles_1m", "crypto_trades_dlq");
+        assertThat(metrics.writeTimeBySink().values()).allSatisfy(t -> {
+            assertThat(t.batches()).isEqualTo(1);
+            assertThat(t.nanos()).isPositive();
+        });
     }
 
     @Test

@@ -14,6 +14,10 @@ public final class PipelineMetrics {
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rowsWrittenBySink = new ConcurrentHashMap<>();
     private final AtomicLong deadLettersUnwritten = new AtomicLong();
+    private final Map<String, WriteTime> writeTimeBySink = new ConcurrentHashMap<>();
+
+    /** Time spent writing to one sink: the sum over batches, and how many batches wrote to it. */
+    public record WriteTime(long nanos, long batches) {}
 
     public void rejected(String reason, long count) {
         add(rejectedByReason, reason, count);
@@ -22,6 +26,15 @@ public final class PipelineMetrics {
     /** @param sink a table or topic name, e.g. {@code crypto_trades} */
     public void written(String sink, long rows) {
         add(rowsWrittenBySink, sink, rows);
+    }
+
+    /** One batch's write to a sink took this long (its Spark job, or for candles the reads and transactions). */
+    public void writeTook(String sink, long nanos) {
+        writeTimeBySink.merge(sink, new WriteTime(nanos, 1), (a, b) -> new WriteTime(a.nanos + b.nanos, a.batches + 1));
+    }
+
+    public Map<String, WriteTime> writeTimeBySink() {
+        return new TreeMap<>(writeTimeBySink);
     }
 
     /** Dead letters that Kafka refused for good (too large, not authorised, ...): skipped, not retried. */

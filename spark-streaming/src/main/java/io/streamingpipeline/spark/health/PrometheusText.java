@@ -67,6 +67,14 @@ public final class PrometheusText {
         metrics.rowsWrittenBySink()
                 .forEach((sink, n) -> out.sample("trades_job_rows_written_total", label("sink", sink), n));
         out.type(
+                "trades_job_sink_write_seconds",
+                "summary",
+                "Time the micro-batches spent writing, by sink: sum, and the number of batches that wrote to it.");
+        metrics.writeTimeBySink().forEach((sink, t) -> {
+            out.sample("trades_job_sink_write_seconds_sum", label("sink", sink), t.nanos() / 1e9);
+            out.sample("trades_job_sink_write_seconds_count", label("sink", sink), t.batches());
+        });
+        out.type(
                 "trades_job_dead_letters_unwritten_total",
                 "counter",
                 "Rejected records whose dead letter Kafka refused for good (logged, skipped; the job goes on).");

@@ -118,6 +118,8 @@ class HealthEndpointTest {
         metrics.rejected("malformed_json", 1);
         metrics.written("crypto_trades", 1500);
         metrics.written("crypto_candles_1m", 12);
+        metrics.writeTook("crypto_trades", 500_000_000L);
+        metrics.writeTook("crypto_trades", 250_000_000L);
         clock.advance(Duration.ofSeconds(5));
 
         HttpResponse<String> response = get("/metrics");
@@ -139,7 +141,10 @@ class HealthEndpointTest {
                 .contains("trades_job_rejected_total{reason=\"invalid_price\"} 2\n")
                 .contains("trades_job_rejected_total{reason=\"malformed_json\"} 1\n")
                 .contains("trades_job_rows_written_total{sink=\"crypto_trades\"} 1500\n")
-                .contains("trades_job_rows_written_total{sink=\"crypto_candles_1m\"} 12\n");
+                .contains("trades_job_rows_written_total{sink=\"crypto_candles_1m\"} 12\n")
+                .contains("# TYPE trades_job_sink_write_seconds summary\n")
+                .contains("trades_job_sink_write_seconds_sum{sink=\"crypto_trades\"} 0.75\n")
+                .contains("trades_job_sink_write_seconds_count{sink=\"crypto_trades\"} 2\n");
     }
 
     @Test
