@@ -20,7 +20,8 @@ COMMANDS = ("daily-close", "rollups", "replay")
 #: The Spark the cluster runs (spark-streaming/pom.xml, the apache/spark image of Dockerfile.spark-job).
 SPARK_VERSION = "3.5.7"
 #: Spark 3.5 on JDK 17, for the driver and the executors (spark-submit would take them from spark-defaults.conf;
-#: a REST submission carries them itself). The same list as the local stack's SparkCluster.JDK17_OPTIONS.
+#: a REST submission carries them itself). A copy of local-stack/src/main/resources/spark/jdk17-options.txt, the one
+#: list: local-stack's SparkJdk17OptionsTest compares them.
 JDK17_OPTIONS = (
     "-Djdk.reflect.useDirectMethodHandle=false",
     "-Dio.netty.tryReflectionSetAccessible=true",

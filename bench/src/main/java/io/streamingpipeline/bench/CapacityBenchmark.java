@@ -1,7 +1,6 @@
 package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.FreePorts;
@@ -153,8 +152,6 @@ public final class CapacityBenchmark {
             try (CqlSession session = cassandra.session();
                     ProbeTracker tracker = new ProbeTracker(
                             kafka.bootstrapServers(),
-                            TradeContract.TRADES_TOPIC,
-                            3,
                             ProbeSink.cassandra(session, LatencyBenchmark.PROBE_SYMBOL),
                             LatencyBenchmark.PROBE_SYMBOL,
                             o.pollMillis)) {

@@ -7,12 +7,18 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeField;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +35,6 @@ import java.util.concurrent.Semaphore;
 final class DriverCeiling {
 
     static final String SINK = CassandraSchema.TRADES_TABLE;
-    static final String INSERT =
-            "INSERT INTO %s.%s (symbol, day, timestamp_unix, id, price, volume, conditions, ingested_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final SinkOptions o;
 
@@ -76,7 +79,7 @@ final class DriverCeiling {
         boolean warm = false;
         for (int inFlight : o.ceilingInFlight) {
             String keyspace = ceilingKeyspace(when, inFlight);
-            PreparedStatement insert = session.prepare(String.format(Locale.ROOT, INSERT, keyspace, SINK));
+            PreparedStatement insert = session.prepare(insertCql(keyspace));
             if (!warm) {
                 writeAll(
                         session,
@@ -125,13 +128,14 @@ final class DriverCeiling {
 
     private long writeAll(CqlSession session, PreparedStatement insert, List<Trade> trades, int inFlightCount)
             throws InterruptedException {
+        List<TypeCodec<Object>> codecs = codecs(session, insert);
         Semaphore inFlight = new Semaphore(inFlightCount);
         ConcurrentLinkedQueue<BatchStatement> failed = new ConcurrentLinkedQueue<>();
         for (List<Trade> rows : partitionBatches(trades, o.ceilingBatchRows)) {
             BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED)
                     .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM);
             for (Trade t : rows) {
-                batch.addStatement(bind(insert, t));
+                batch.addStatement(bind(insert, codecs, t));
             }
             BatchStatement statement = batch.build();
             inFlight.acquire();
@@ -158,16 +162,43 @@ final class DriverCeiling {
         return failed.size();
     }
 
-    /** One row; a null column stays unset (no tombstone), as the job writes it. */
-    private static BoundStatement bind(PreparedStatement insert, Trade t) {
-        BoundStatementBuilder row = insert.boundStatementBuilder(
-                t.symbol(), SinkTrades.day(t.timestampUnix()), t.timestampUnix(), t.id(), t.price(), t.volume());
-        if (t.conditions() != null) {
-            row.setList(6, t.conditions(), String.class);
-        } else {
-            row.unset(6);
+    /** An INSERT of every column of the trades table, in the order of {@link TradeColumns#ALL}. */
+    static String insertCql(String keyspace) {
+        return "INSERT INTO " + keyspace + "." + SINK + " (" + String.join(", ", TradeColumns.ALL) + ") VALUES ("
+                + String.join(", ", Collections.nCopies(TradeColumns.ALL.size(), "?")) + ")";
+    }
+
+    /** The value of a trade's column: the partition's day, or the value of its {@link TradeField} (null: absent). */
+    static Object value(Trade t, String column) {
+        if (TradeColumns.DAY.equals(column)) {
+            return SinkTrades.day(t.timestampUnix());
         }
-        return row.setLong(7, t.ingestedAt()).build();
+        TradeField field = TradeField.ofJsonName(column);
+        if (field == null) {
+            throw new IllegalArgumentException("the ceiling has no value for column " + column + " of " + SINK);
+        }
+        return t.value(field);
+    }
+
+    /** The codecs of the INSERT's columns, by the types Cassandra gave its bind markers. */
+    @SuppressWarnings("unchecked")
+    private static List<TypeCodec<Object>> codecs(CqlSession session, PreparedStatement insert) {
+        CodecRegistry registry = session.getContext().getCodecRegistry();
+        List<TypeCodec<Object>> codecs = new ArrayList<>();
+        for (ColumnDefinition column : insert.getVariableDefinitions()) {
+            codecs.add((TypeCodec<Object>) registry.codecFor(column.getType()));
+        }
+        return codecs;
+    }
+
+    /** One row; a null column stays unset (no tombstone), as the job writes it. */
+    private static BoundStatement bind(PreparedStatement insert, List<TypeCodec<Object>> codecs, Trade t) {
+        BoundStatementBuilder row = insert.boundStatementBuilder();
+        for (int i = 0; i < TradeColumns.ALL.size(); i++) {
+            Object value = value(t, TradeColumns.ALL.get(i));
+            row = value == null ? row.unset(i) : row.set(i, value, codecs.get(i));
+        }
+        return row.build();
     }
 
     static long count(CqlSession session, String keyspace, Set<List<String>> partitions) {

@@ -103,8 +103,6 @@ public final class LatencyBenchmark {
             try (CqlSession session = cassandra.session();
                     ProbeTracker tracker = new ProbeTracker(
                             kafka.bootstrapServers(),
-                            TradeContract.TRADES_TOPIC,
-                            3,
                             ProbeSink.cassandra(session, PROBE_SYMBOL),
                             PROBE_SYMBOL,
                             o.pollMillis)) {
@@ -130,8 +128,6 @@ public final class LatencyBenchmark {
                         .sum();
                 try (ProbeTracker tracker = new ProbeTracker(
                         kafka.bootstrapServers(),
-                        TradeContract.TRADES_TOPIC,
-                        3,
                         ProbeSink.appendedJsonLines(probesFile),
                         PROBE_SYMBOL,
                         o.pollMillis)) {

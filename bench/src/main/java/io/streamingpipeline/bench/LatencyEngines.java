@@ -12,23 +12,34 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The engines of bench/latency and bench/capacity, fresh in a temporary work dir: Kafka with the contract's topics,
- * Cassandra with the contract's schema, a Spark master and worker. Everything started here (and every driver
+ * The engines of bench/latency, bench/capacity and bench/sink, fresh in a temporary work dir: Kafka with the contract's
+ * topics, Cassandra with the contract's schema, a Spark master and worker. Everything started here (and every driver
  * registered with {@link #onStop}) is stopped by {@link #stopAll}, newest first, each by its own PID through the local
  * stack's handles.
  */
 final class LatencyEngines {
 
-    private final LatencyOptions o;
     private final Path work;
+    private final String cassandraHeap;
+    private final int workerCores;
     private final Deque<Runnable> stops = new ArrayDeque<>();
 
     LatencyEngines(LatencyOptions o, String workDirPrefix) throws IOException {
-        this.o = o;
+        this(workDirPrefix, o.cassandraHeap, o.workerCores);
+    }
+
+    /**
+     * @param cassandraHeap the node's {@code -Xmx}
+     * @param workerCores   the Spark worker's cores; 0 for {@link SparkCluster.Builder#workerCoresForPipeline()}
+     */
+    LatencyEngines(String workDirPrefix, String cassandraHeap, int workerCores) throws IOException {
         this.work = Files.createTempDirectory(workDirPrefix);
+        this.cassandraHeap = cassandraHeap;
+        this.workerCores = workerCores;
     }
 
     Path work() {
@@ -54,36 +65,51 @@ final class LatencyEngines {
         return kafka;
     }
 
+    /** Cassandra with the contract's schema in its default keyspace. */
     CassandraNode startCassandra() {
+        return startCassandra(List.of(CassandraSchema.DEFAULT_KEYSPACE));
+    }
+
+    /** Cassandra with the contract's schema in each of {@code keyspaces}. */
+    CassandraNode startCassandra(List<String> keyspaces) {
         CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra"))
-                .heap(o.cassandraHeap)
+                .heap(cassandraHeap)
                 .start();
         stops.push(cassandra::stop);
         try (CqlSession session = cassandra.session()) {
-            for (String statement : CassandraSchema.statements(CassandraSchema.Replication.simple(1))) {
-                session.execute(statement);
+            for (String keyspace : keyspaces) {
+                for (String statement : CassandraSchema.statements(
+                        keyspace,
+                        CassandraSchema.Replication.simple(1),
+                        CassandraSchema.DEFAULT_TRADES_TTL,
+                        CassandraSchema.DEFAULT_CANDLES_TTL)) {
+                    session.execute(statement);
+                }
             }
         }
         System.out.printf(
                 Locale.ROOT,
-                "  Cassandra ready in %.1f s (pid %d), schema applied%n",
+                "  Cassandra ready in %.1f s (pid %d, -Xmx%s, commitlog_sync group), schema applied to %s%n",
                 cassandra.lastStartDuration().toMillis() / 1000.0,
-                cassandra.pid());
+                cassandra.pid(),
+                cassandraHeap,
+                keyspaces);
         return cassandra;
     }
 
     SparkCluster startSpark() {
         SparkCluster.Builder builder = SparkCluster.builder(work.resolve("spark"));
         SparkCluster spark =
-                (o.workerCores > 0 ? builder.workerCores(o.workerCores) : builder.workerCoresForPipeline()).start();
+                (workerCores > 0 ? builder.workerCores(workerCores) : builder.workerCoresForPipeline()).start();
         stops.push(spark::stop);
         System.out.printf(
                 Locale.ROOT,
-                "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d)%n",
+                "  Spark ready (master %.1f s, worker %.1f s, pids %d, %d; worker %d cores)%n",
                 spark.masterStartDuration().toMillis() / 1000.0,
                 spark.workerStartDuration().toMillis() / 1000.0,
                 spark.masterPid(),
-                spark.workerPid());
+                spark.workerPid(),
+                spark.workerCores());
         return spark;
     }
 

@@ -1,8 +1,9 @@
 package io.streamingpipeline.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingpipeline.contract.TradeContract.Fields;
+import io.streamingpipeline.contract.Topic;
+import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.contract.TradeContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.utils.Utils;
  * <ul>
  *   <li>Kafka: a consumer on the one partition the probe symbol's key hashes to (the producer's murmur2 partitioner),
  *   from its end at start; for each probe record: the wall-clock time it was first read, its CreateTime (set by the
- *   ingestor's producer at {@code send}), and {@code id}, {@code timestamp_unix}, {@code ingested_at} of its value;</li>
+ *   ingestor's producer at {@code send}), and the id, trade time and ingestion time of its value (a {@link Trade});</li>
  *   <li>the sink ({@link ProbeSink}: the job's Cassandra table, or the floor query's file): polled every
  *   {@code pollMillis} from the oldest probe trade read from Kafka and not yet seen there (rows of one micro-batch land
  *   in any order); the first time a trade's id shows up is its "readable in the sink" time.</li>
@@ -58,8 +59,8 @@ final class ProbeTracker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    ProbeTracker(
-            String bootstrapServers, String topic, int partitions, ProbeSink sink, String symbol, long pollMillis) {
+    /** Follows {@code symbol} on the contract's trades topic (its default name and partitions) into {@code sink}. */
+    ProbeTracker(String bootstrapServers, ProbeSink sink, String symbol, long pollMillis) {
         this.symbol = symbol;
         this.pollMillis = pollMillis;
         this.sink = sink;
@@ -72,7 +73,8 @@ final class ProbeTracker implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "latency-probe");
         consumer = new KafkaConsumer<>(props);
-        TopicPartition partition = new TopicPartition(topic, partitionOf(symbol, partitions));
+        TopicPartition partition =
+                new TopicPartition(TradeContract.TRADES_TOPIC, partitionOf(symbol, Topic.TRADES.partitions()));
         consumer.assign(List.of(partition));
         consumer.seekToEnd(List.of(partition));
         consumer.position(partition);
@@ -98,16 +100,10 @@ final class ProbeTracker implements AutoCloseable {
                     if (!symbol.equals(r.key())) {
                         continue;
                     }
-                    JsonNode value = JSON.readTree(r.value());
-                    UUID id = UUID.fromString(value.path(Fields.ID).asText());
+                    Trade trade = JSON.readValue(r.value(), Trade.class);
                     fromKafka.putIfAbsent(
-                            id,
-                            new KafkaProbe(
-                                    id,
-                                    value.path(Fields.TIMESTAMP_UNIX).asLong(),
-                                    value.path(Fields.INGESTED_AT).asLong(),
-                                    r.timestamp(),
-                                    now));
+                            trade.id(),
+                            new KafkaProbe(trade.id(), trade.timestampUnix(), trade.ingestedAt(), r.timestamp(), now));
                 }
             }
         } catch (WakeupException stopping) {

@@ -2,22 +2,16 @@ package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.CassandraSchema;
-import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkCluster;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * bench/sink: M contract-valid trades preloaded into Kafka, then the Spark job ({@code TradesToCassandraJob}, both of
@@ -33,6 +27,11 @@ import java.util.stream.Stream;
  * JIT). The rate from the job's start (its metrics endpoint answering, queries starting) is printed too.
  */
 public final class SinkBenchmark {
+
+    /** The Cassandra node's heap: the local stack's default. */
+    private static final String CASSANDRA_HEAP = "512m";
+    /** The Spark worker's cores: the local stack's default. */
+    private static final int WORKER_CORES = 2;
 
     public static void main(String[] args) throws Exception {
         SinkOptions o;
@@ -59,15 +58,14 @@ public final class SinkBenchmark {
     }
 
     private final SinkOptions o;
-    private final Deque<Runnable> stops = new ArrayDeque<>();
-    private Path work;
 
     private SinkBenchmark(SinkOptions o) {
         this.o = o;
     }
 
     int run() throws Exception {
-        work = Files.createTempDirectory("bench-sink");
+        LatencyEngines engines = new LatencyEngines("bench-sink", CASSANDRA_HEAP, WORKER_CORES);
+        Path work = engines.work();
         String loadBefore = Machine.loadAverages();
         System.out.printf(
                 Locale.ROOT,
@@ -77,33 +75,14 @@ public final class SinkBenchmark {
                 Machine.cpuModel(),
                 loadBefore,
                 work);
+        List<String> keyspaces = new ArrayList<>(List.of(CassandraSchema.DEFAULT_KEYSPACE));
+        for (String when : List.of("before", "after")) {
+            o.ceilingInFlight.forEach(n -> keyspaces.add(DriverCeiling.ceilingKeyspace(when, n)));
+        }
         try {
-            KafkaBroker kafka = KafkaBroker.builder(work.resolve("kafka"))
-                    .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
-                    .start();
-            stops.push(kafka::stop);
-            kafka.createTopics(Topic.defaultPartitionsByName());
-            System.out.printf(
-                    Locale.ROOT,
-                    "  Kafka ready in %.1f s (pid %d)%n",
-                    kafka.lastStartDuration().toMillis() / 1000.0,
-                    kafka.pid());
-            CassandraNode cassandra =
-                    CassandraNode.builder(work.resolve("cassandra")).start();
-            stops.push(cassandra::stop);
-            System.out.printf(
-                    Locale.ROOT,
-                    "  Cassandra ready in %.1f s (pid %d, -Xmx512m, commitlog_sync group)%n",
-                    cassandra.lastStartDuration().toMillis() / 1000.0,
-                    cassandra.pid());
-            SparkCluster spark = SparkCluster.builder(work.resolve("spark")).start();
-            stops.push(spark::stop);
-            System.out.printf(
-                    Locale.ROOT,
-                    "  Spark ready (master %.1f s, worker %.1f s; worker %d cores)%n",
-                    spark.masterStartDuration().toMillis() / 1000.0,
-                    spark.workerStartDuration().toMillis() / 1000.0,
-                    spark.workerCores());
+            KafkaBroker kafka = engines.startKafka();
+            CassandraNode cassandra = engines.startCassandra(keyspaces);
+            SparkCluster spark = engines.startSpark();
 
             List<Trade> trades = SinkTrades.trades(o.trades, o.seed, IngestBenchmark.SYMBOLS);
             Set<List<String>> partitions = SinkTrades.partitions(trades);
@@ -111,24 +90,7 @@ public final class SinkBenchmark {
 
             DriverCeiling driverCeiling = new DriverCeiling(o);
             try (CqlSession session = cassandra.session()) {
-                List<String> keyspaces = new ArrayList<>(List.of(CassandraSchema.DEFAULT_KEYSPACE));
-                for (String when : List.of("before", "after")) {
-                    o.ceilingInFlight.forEach(n -> keyspaces.add(DriverCeiling.ceilingKeyspace(when, n)));
-                }
-                for (String ks : keyspaces) {
-                    for (String statement : CassandraSchema.statements(
-                            ks,
-                            CassandraSchema.Replication.simple(1),
-                            CassandraSchema.DEFAULT_TRADES_TTL,
-                            CassandraSchema.DEFAULT_CANDLES_TTL)) {
-                        session.execute(statement);
-                    }
-                }
-                System.out.printf(
-                        Locale.ROOT,
-                        "  schema applied (same CQL): %s; %d (symbol, day) partitions%n",
-                        keyspaces,
-                        partitions.size());
+                System.out.printf(Locale.ROOT, "  %d (symbol, day) partitions%n", partitions.size());
 
                 System.out.println("ceiling sweep before the job:");
                 DriverCeiling.Sweep before = driverCeiling.sweep(session, "before", trades);
@@ -200,27 +162,10 @@ public final class SinkBenchmark {
             o.keep = true;
             return 1;
         } finally {
-            Runnable stop;
-            while ((stop = stops.poll()) != null) {
-                try {
-                    stop.run();
-                } catch (RuntimeException e) {
-                    System.out.println("  (while stopping: " + e + ")");
-                }
-            }
+            engines.stopAll();
             if (!o.keep) {
-                deleteRecursively(work);
+                engines.deleteWorkDir();
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.out.println("  (could not delete " + dir + ": " + e.getMessage() + ")");
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.contract.TradeField;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ final class SinkTrades {
 
     /**
      * {@code n} contract-valid trades over {@code symbols}, trade times in order over the last ten minutes (a feed's
-     * order), UUIDv7 ids generated now (as the ingestor assigns them), every kind of conditions.
+     * order), UUIDv7 ids generated now (as the ingestor assigns them), every kind of conditions; a field of the contract
+     * without a value of its own here gets its {@link TradeField#sampleValue}.
      */
     static List<Trade> trades(int n, long seed, List<String> symbols) {
         Random random = new Random(seed);
@@ -43,17 +45,16 @@ final class SinkTrades {
         List<Trade> trades = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long time = end - span + (long) ((double) i / n * span);
-            String symbol = symbols.get(random.nextInt(symbols.size()));
-            double price = 100 + random.nextDouble() * 50_000;
-            double volume = random.nextDouble() * 3;
-            trades.add(new Trade(
-                    uuid.generate(),
-                    symbol,
-                    price,
-                    volume,
-                    time,
-                    CONDITIONS.get(random.nextInt(CONDITIONS.size())),
-                    time + 5 + random.nextInt(200)));
+            trades.add(Trade.of(field -> switch (field) {
+                case ID -> uuid.generate();
+                case SYMBOL -> symbols.get(random.nextInt(symbols.size()));
+                case PRICE -> 100 + random.nextDouble() * 50_000;
+                case VOLUME -> random.nextDouble() * 3;
+                case TIMESTAMP_UNIX -> time;
+                case CONDITIONS -> CONDITIONS.get(random.nextInt(CONDITIONS.size()));
+                case INGESTED_AT -> time + 5 + random.nextInt(200);
+                default -> field.sampleValue(time);
+            }));
         }
         return trades;
     }

@@ -40,7 +40,7 @@ class CandleCatchUpIT {
         }
         List<Trade> trades = everyMinuteOfADay(
                 System.currentTimeMillis() - Duration.ofHours(25).toMillis());
-        long keys = Candle.expected(trades).size();
+        long keys = ExpectedCandles.of(trades).size();
         assertThat(keys).isEqualTo((long) SYMBOLS * MINUTES);
         TestTrades.produce(stack.kafka.bootstrapServers(), TOPIC, trades);
 
@@ -64,7 +64,7 @@ class CandleCatchUpIT {
 
     /** One trade in each minute of 24 hours for each symbol, plus a tenth more at random (ties included). */
     private static List<Trade> everyMinuteOfADay(long fromMillis) {
-        long firstMinute = Math.floorDiv(fromMillis, Candle.MINUTE_MILLIS) * Candle.MINUTE_MILLIS;
+        long firstMinute = Math.floorDiv(fromMillis, ExpectedCandles.MINUTE_MILLIS) * ExpectedCandles.MINUTE_MILLIS;
         Random random = new Random(61);
         var ids = Generators.timeBasedEpochGenerator();
         List<Trade> trades = new ArrayList<>();
@@ -73,7 +73,7 @@ class CandleCatchUpIT {
             for (int m = 0; m < MINUTES; m++) {
                 int inMinute = random.nextInt(10) == 0 ? 2 : 1;
                 for (int t = 0; t < inMinute; t++) {
-                    long time = firstMinute + m * Candle.MINUTE_MILLIS + random.nextInt(60_000);
+                    long time = firstMinute + m * ExpectedCandles.MINUTE_MILLIS + random.nextInt(60_000);
                     trades.add(TradeBuilder.trade()
                             .id(ids.generate())
                             .symbol(symbol)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class CandleReplayIT {
                     .contains("halting the driver after the candles of batch 0");
             // batch 0 is in both tables, and not committed
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), batch0);
-            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), Candle.expected(batch0));
+            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), ExpectedCandles.of(batch0));
             awaitApplicationGone(stack, "it-candle-crash");
 
             resumed = job.submit();
@@ -114,7 +115,7 @@ class CandleReplayIT {
                     .contains("Candles held in part by earlier merges");
             // a while later, still exact (nothing merged again)
             Thread.sleep(5_000);
-            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), Candle.expected(all));
+            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), ExpectedCandles.of(all));
         } finally {
             firstDriver.kill();
             if (secondDriver != null) {
@@ -167,7 +168,7 @@ class CandleReplayIT {
             System.out.printf(
                     "driver A after the release: %s%n", held.isAlive() ? "running" : "exited " + held.exitCode());
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), all);
-            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), Candle.expected(all));
+            PipelineAssertions.assertCandles(CassandraTables.candles(session, keyspace), ExpectedCandles.of(all));
         } finally {
             held.stop(Duration.ofSeconds(30));
             if (other != null) {
@@ -185,7 +186,7 @@ class CandleReplayIT {
 
     /** Waits until the tables hold exactly these trades and their candles (fails fast if the driver exits). */
     static void awaitExact(CqlSession session, String keyspace, List<Trade> trades, SparkDriver driver) {
-        List<Candle> expected = Candle.expected(trades);
+        List<CandleRow> expected = ExpectedCandles.of(trades);
         await().atMost(Duration.ofMinutes(5))
                 .pollInterval(Duration.ofSeconds(1))
                 .failFast("driver exited: " + driver, () -> !driver.isAlive())

@@ -3,6 +3,7 @@ package io.streamingpipeline.it;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
@@ -84,22 +85,12 @@ final class CassandraTables {
         return count;
     }
 
-    static List<Candle> candles(CqlSession session, String keyspace) {
-        List<Candle> candles = new ArrayList<>();
+    static List<CandleRow> candles(CqlSession session, String keyspace) {
+        List<CandleRow> candles = new ArrayList<>();
         for (Row r : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", CandleColumns.CANDLE)
                         + " FROM " + keyspace + "." + CassandraSchema.CANDLES_TABLE)
                 .setPageSize(5000))) {
-            candles.add(new Candle(
-                    r.getString(CandleColumns.SYMBOL),
-                    r.getString(CandleColumns.DAY),
-                    r.getInstant(CandleColumns.MINUTE_START),
-                    r.getDouble(CandleColumns.OPEN),
-                    r.getDouble(CandleColumns.HIGH),
-                    r.getDouble(CandleColumns.LOW),
-                    r.getDouble(CandleColumns.CLOSE),
-                    r.getDouble(CandleColumns.VOLUME),
-                    r.getLong(CandleColumns.TRADE_COUNT),
-                    r.isNull(CandleColumns.VWAP) ? null : r.getDouble(CandleColumns.VWAP)));
+            candles.add(CandleRow.of(field -> r.getObject(field.cqlName())));
         }
         return candles;
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.uuid.Generators;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.localstack.postgres.PostgresServer;
@@ -152,7 +153,7 @@ class DayJobsIT {
                     .failFast("driver exited: " + driver.logTail(30), () -> !driver.isAlive())
                     .until(() -> CassandraTables.tradeCount(session, KEYSPACE) >= stored
                             && CassandraTables.candles(session, KEYSPACE).stream()
-                                            .mapToLong(Candle::tradeCount)
+                                            .mapToLong(CandleRow::tradeCount)
                                             .sum()
                                     >= stored);
         } finally {
@@ -284,10 +285,10 @@ class DayJobsIT {
             assertThat(r.next()).as("one run").isFalse();
         }
         try (CqlSession session = stack.cassandra.session()) {
-            List<Candle> candles = CassandraTables.candles(session, KEYSPACE).stream()
+            List<CandleRow> candles = CassandraTables.candles(session, KEYSPACE).stream()
                     .filter(c -> c.day().equals(DAY.toString()))
                     .toList();
-            PipelineAssertions.assertCandles(candles, Candle.expected(dayTrades));
+            PipelineAssertions.assertCandles(candles, ExpectedCandles.of(dayTrades));
         }
 
         SparkDriver close = run("daily-close");
@@ -309,8 +310,8 @@ class DayJobsIT {
             assertThat(Files.readString(rollups.logFile()))
                     .contains("ROLLUPS 2026-01-15: 8 hourly and 4 daily candles written");
             try (CqlSession session = stack.cassandra.session()) {
-                List<Candle> hourly = new ArrayList<>();
-                List<Candle> daily = new ArrayList<>();
+                List<CandleRow> hourly = new ArrayList<>();
+                List<CandleRow> daily = new ArrayList<>();
                 for (String symbol : SYMBOLS) {
                     session.execute(
                                     "SELECT symbol, month, hour_start, open, high, low, close, volume, trade_count, vwap "
@@ -333,20 +334,20 @@ class DayJobsIT {
         }
     }
 
-    /** Candles of the day's trades per period, computed from the trades (Candle.expected with a wider "minute"). */
-    private List<Candle> periodCandles(long periodMillis, String bucket) {
+    /** Candles of the day's trades per period, computed from the trades (ExpectedCandles.of with a wider "minute"). */
+    private List<CandleRow> periodCandles(long periodMillis, String bucket) {
         Map<String, List<Trade>> byPeriod = dayTrades.stream()
                 .collect(Collectors.groupingBy(
                         t -> t.symbol() + "|" + Math.floorDiv(t.timestampUnix(), periodMillis),
                         TreeMap::new,
                         Collectors.toList()));
-        List<Candle> candles = new ArrayList<>();
+        List<CandleRow> candles = new ArrayList<>();
         byPeriod.forEach((key, trades) -> {
-            Candle all = null;
-            for (Candle minute : Candle.expected(trades)) {
+            CandleRow all = null;
+            for (CandleRow minute : ExpectedCandles.of(trades)) {
                 all = all == null
                         ? minute
-                        : new Candle(
+                        : new CandleRow(
                                 all.symbol(),
                                 all.day(),
                                 all.minuteStart(),
@@ -362,7 +363,7 @@ class DayJobsIT {
             double notional =
                     trades.stream().mapToDouble(t -> t.price() * t.volume()).sum();
             long start = Math.floorDiv(trades.get(0).timestampUnix(), periodMillis) * periodMillis;
-            candles.add(new Candle(
+            candles.add(new CandleRow(
                     all.symbol(),
                     bucket,
                     Instant.ofEpochMilli(start),
@@ -377,8 +378,8 @@ class DayJobsIT {
         return candles;
     }
 
-    private static Candle rollupRow(Row r) {
-        return new Candle(
+    private static CandleRow rollupRow(Row r) {
+        return new CandleRow(
                 r.getString(0),
                 r.getString(1),
                 r.getInstant(2),

@@ -102,7 +102,7 @@ class DriverKillIT {
             await().atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> PipelineAssertions.assertCandles(
-                            CassandraTables.candles(session, KEYSPACE), Candle.expected(trades)));
+                            CassandraTables.candles(session, KEYSPACE), ExpectedCandles.of(trades)));
             assertThat(Files.readString(second.logFile())).contains("Resuming at batch");
         } finally {
             first.kill();

@@ -139,7 +139,7 @@ class HostileRecordsIT {
                             CassandraTables.candles(session, KEYSPACE).stream()
                                     .filter(c -> SYMBOLS.contains(c.symbol()))
                                     .toList(),
-                            Candle.expected(valid)));
+                            ExpectedCandles.of(valid)));
             assertThat(CassandraTables.candles(session, KEYSPACE))
                     .allMatch(c -> Double.isFinite(c.volume()) && (c.vwap() == null || Double.isFinite(c.vwap())));
         }

@@ -3,6 +3,7 @@ package io.streamingpipeline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeField;
 import java.time.Instant;
@@ -51,27 +52,32 @@ final class PipelineAssertions {
     }
 
     /** The same candles; prices and counts exact, volume and VWAP within {@link #RELATIVE}. */
-    static void assertCandles(List<Candle> actual, List<Candle> expected) {
+    static void assertCandles(List<CandleRow> actual, List<CandleRow> expected) {
         assertThat(actual)
-                .extracting(Candle::key)
+                .extracting(ExpectedCandles::key)
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(
-                        expected.stream().map(Candle::key).toList());
-        Map<String, Candle> byKey = actual.stream().collect(Collectors.toMap(Candle::key, Function.identity()));
-        for (Candle e : expected) {
-            Candle a = byKey.get(e.key());
-            assertThat(a.day()).as("day of %s", e.key()).isEqualTo(e.day());
-            assertThat(a.open()).as("open of %s", e.key()).isEqualTo(e.open());
-            assertThat(a.high()).as("high of %s", e.key()).isEqualTo(e.high());
-            assertThat(a.low()).as("low of %s", e.key()).isEqualTo(e.low());
-            assertThat(a.close()).as("close of %s", e.key()).isEqualTo(e.close());
-            assertThat(a.tradeCount()).as("trade_count of %s", e.key()).isEqualTo(e.tradeCount());
-            assertRelative(a.volume(), e.volume(), "volume of " + e.key());
+                        expected.stream().map(ExpectedCandles::key).toList());
+        Map<String, CandleRow> byKey =
+                actual.stream().collect(Collectors.toMap(ExpectedCandles::key, Function.identity()));
+        for (CandleRow e : expected) {
+            CandleRow a = byKey.get(ExpectedCandles.key(e));
+            assertThat(a.day()).as("day of %s", ExpectedCandles.key(e)).isEqualTo(e.day());
+            assertThat(a.open()).as("open of %s", ExpectedCandles.key(e)).isEqualTo(e.open());
+            assertThat(a.high()).as("high of %s", ExpectedCandles.key(e)).isEqualTo(e.high());
+            assertThat(a.low()).as("low of %s", ExpectedCandles.key(e)).isEqualTo(e.low());
+            assertThat(a.close()).as("close of %s", ExpectedCandles.key(e)).isEqualTo(e.close());
+            assertThat(a.tradeCount())
+                    .as("trade_count of %s", ExpectedCandles.key(e))
+                    .isEqualTo(e.tradeCount());
+            assertRelative(a.volume(), e.volume(), "volume of " + ExpectedCandles.key(e));
             if (e.vwap() == null) {
-                assertThat(a.vwap()).as("vwap of %s (volume 0)", e.key()).isNull();
+                assertThat(a.vwap())
+                        .as("vwap of %s (volume 0)", ExpectedCandles.key(e))
+                        .isNull();
             } else {
-                assertThat(a.vwap()).as("vwap of %s", e.key()).isNotNull();
-                assertRelative(a.vwap(), e.vwap(), "vwap of " + e.key());
+                assertThat(a.vwap()).as("vwap of %s", ExpectedCandles.key(e)).isNotNull();
+                assertRelative(a.vwap(), e.vwap(), "vwap of " + ExpectedCandles.key(e));
             }
         }
     }

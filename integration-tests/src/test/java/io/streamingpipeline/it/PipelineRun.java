@@ -2,6 +2,7 @@ package io.streamingpipeline.it;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
@@ -412,7 +413,7 @@ final class PipelineRun implements AutoCloseable {
                         .ingestedAt(0L)
                         .build());
             }
-            List<Candle> expectedCandles = Candle.expected(withIds);
+            List<CandleRow> expectedCandles = ExpectedCandles.of(withIds);
             candleCount = expectedCandles.size();
             AssertionError last = null;
             long deadline = System.nanoTime() + candleTimeout.toNanos();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.RejectReason;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
@@ -101,7 +102,7 @@ class TradesToCassandraIT {
 
     @Test
     void candlesEqualAnIndependentComputationFromTheSameTrades() {
-        List<Candle> expected = Candle.expected(trades);
+        List<CandleRow> expected = ExpectedCandles.of(trades);
         assertThat(expected)
                 .hasSizeGreaterThanOrEqualTo(SYMBOLS.size() * 4)
                 .anyMatch(c -> c.vwap() == null || c.tradeCount() > 100);

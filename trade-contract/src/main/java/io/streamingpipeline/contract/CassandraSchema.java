@@ -91,7 +91,7 @@ public final class CassandraSchema {
         }
     }
 
-    /** Columns of {@link #CANDLES_TABLE}: one row per symbol and UTC minute. */
+    /** Columns of {@link #CANDLES_TABLE}: one row per symbol and UTC minute; their types are {@link CandleField}'s. */
     public static final class CandleColumns {
         private CandleColumns() {}
 
@@ -130,28 +130,11 @@ public final class CassandraSchema {
          */
         public static final String MERGED_OFFSETS = "merged_offsets";
 
-        /** What readers of candles need. */
+        /** What readers of candles need: the key and the candle ({@link CandleField.Part}). */
         public static final List<String> CANDLE =
-                List.of(SYMBOL, DAY, MINUTE_START, OPEN, HIGH, LOW, CLOSE, VOLUME, TRADE_COUNT, VWAP);
+                CandleField.names(CandleField.of(CandleField.Part.KEY, CandleField.Part.CANDLE));
         /** In table order: the candle, then what the job needs to merge more trades into it. */
-        public static final List<String> ALL = List.of(
-                SYMBOL,
-                DAY,
-                MINUTE_START,
-                OPEN,
-                HIGH,
-                LOW,
-                CLOSE,
-                VOLUME,
-                TRADE_COUNT,
-                VWAP,
-                OPEN_TIME,
-                OPEN_ID,
-                CLOSE_TIME,
-                CLOSE_ID,
-                MERGED_QUERY,
-                MERGED_BATCH,
-                MERGED_OFFSETS);
+        public static final List<String> ALL = CandleField.names(List.of(CandleField.values()));
     }
 
     /**

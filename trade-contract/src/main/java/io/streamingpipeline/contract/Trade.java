@@ -79,17 +79,11 @@ public record Trade(
                 get(values, TradeField.INGESTED_AT));
     }
 
-    @SuppressWarnings("unchecked")
     private static <T> T get(Function<TradeField, Object> values, TradeField field) {
-        Object value = values.apply(field);
-        if (value == null && !field.nullable()) {
-            throw new IllegalArgumentException("trade field " + field.jsonName() + " is null");
-        }
-        if (value != null && !field.type().java().isInstance(value)) {
-            throw new IllegalArgumentException("trade field " + field.jsonName() + " must be a "
-                    + field.type().java().getSimpleName() + ", was a "
-                    + value.getClass().getSimpleName());
-        }
-        return (T) value;
+        return ColumnValue.checked(
+                values.apply(field),
+                "trade field " + field.jsonName(),
+                field.nullable(),
+                field.type().java());
     }
 }

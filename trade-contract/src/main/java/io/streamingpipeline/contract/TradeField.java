@@ -1,6 +1,7 @@
 package io.streamingpipeline.contract;
 
 import io.streamingpipeline.contract.TradeContract.Fields;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,21 @@ public enum TradeField {
     /** Whether the value may be JSON null (and null in {@link Trade}); the field is present in every record. */
     public boolean nullable() {
         return nullable;
+    }
+
+    /**
+     * A valid value of this field, derived from its name and type, for a generator of trades that has no value of its
+     * own for it (the test-data builder, the benchmarks' load): a field added here needs no change in them. Values of
+     * two fields differ; a {@link Type#BIGINT} is a time {@code 10 × ordinal} ms after {@code tradeTimeMillis}.
+     */
+    public Object sampleValue(long tradeTimeMillis) {
+        return switch (type) {
+            case UUID -> java.util.UUID.nameUUIDFromBytes(jsonName.getBytes(StandardCharsets.UTF_8));
+            case TEXT -> jsonName + "-value";
+            case DOUBLE -> 1.0 + ordinal();
+            case BIGINT -> tradeTimeMillis + 10L * ordinal();
+            case TEXT_LIST -> List.of(jsonName + "-value");
+        };
     }
 
     /** The field of this JSON name, or null when the contract has none. */

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingpipeline.contract.CassandraSchema.Replication;
 import io.streamingpipeline.contract.CassandraSchema.TradeColumns;
 import io.streamingpipeline.contract.testing.TradeBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,8 +18,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TradeFieldTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern COLUMN = Pattern.compile("^\\s+([a-z_]+)\\s+([a-z<>, ]+?),?$", Pattern.MULTILINE);
-    private static final Pattern PRIMARY_KEY = Pattern.compile("PRIMARY KEY \\(\\(([a-z_, ]+)\\),\\s*([a-z_, ]+)\\)");
 
     @Test
     void theJsonSchemaHasExactlyTheFieldsInOrderAllRequired() throws Exception {
@@ -58,7 +53,7 @@ class TradeFieldTest {
 
     @Test
     void theCqlTradesTableHasExactlyTheTradeColumnsWithTheirTypes() {
-        Map<String, String> columns = tradeColumnsInCql();
+        Map<String, String> columns = CqlTable.columns(CassandraSchema.TRADES_TABLE);
         Map<String, String> expected = new LinkedHashMap<>();
         for (String column : TradeColumns.ALL) {
             expected.put(column, TradeColumns.cqlType(column));
@@ -68,15 +63,8 @@ class TradeFieldTest {
 
     @Test
     void theCqlPrimaryKeyIsTheDeclaredOne() {
-        Matcher key = PRIMARY_KEY.matcher(createTradesTable(true));
-        assertThat(key.find()).isTrue();
-        List<String> columns = new ArrayList<>();
-        for (String group : List.of(key.group(1), key.group(2))) {
-            for (String column : group.split(",")) {
-                columns.add(column.strip());
-            }
-        }
-        assertThat(columns).containsExactlyElementsOf(TradeColumns.PRIMARY_KEY);
+        assertThat(CqlTable.primaryKey(CassandraSchema.TRADES_TABLE))
+                .containsExactlyElementsOf(TradeColumns.PRIMARY_KEY);
         assertThat(TradeColumns.ALL.subList(0, TradeColumns.PRIMARY_KEY.size()))
                 .containsExactlyElementsOf(TradeColumns.PRIMARY_KEY);
     }
@@ -102,33 +90,6 @@ class TradeFieldTest {
             texts.add(String.valueOf(trade.value(field)));
         }
         assertThat(texts).doesNotHaveDuplicates();
-    }
-
-    /** The columns of the trades table as the CQL file's statements create or add them. */
-    private static Map<String, String> tradeColumnsInCql() {
-        Map<String, String> columns = new LinkedHashMap<>();
-        Matcher m = COLUMN.matcher(createTradesTable(false));
-        while (m.find()) {
-            columns.put(m.group(1), m.group(2).strip());
-        }
-        Pattern added = Pattern.compile(
-                "^ALTER TABLE \\S+\\." + CassandraSchema.TRADES_TABLE + " ADD IF NOT EXISTS ([a-z_]+) (.+)$");
-        for (String statement : CassandraSchema.statements(Replication.simple(1))) {
-            Matcher a = added.matcher(statement);
-            if (a.matches()) {
-                columns.put(a.group(1), a.group(2).strip());
-            }
-        }
-        return columns;
-    }
-
-    private static String createTradesTable(boolean withKey) {
-        String create = CassandraSchema.statements(Replication.simple(1)).stream()
-                .filter(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + CassandraSchema.DEFAULT_KEYSPACE + "."
-                        + CassandraSchema.TRADES_TABLE + " "))
-                .findFirst()
-                .orElseThrow();
-        return withKey ? create : create.replaceAll("(?s)PRIMARY KEY.*", "");
     }
 
     private static JsonNode schema() throws Exception {

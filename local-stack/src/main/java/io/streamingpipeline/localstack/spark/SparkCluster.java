@@ -6,8 +6,10 @@ import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.process.JavaProcess;
 import io.streamingpipeline.localstack.process.PortInUseException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,27 +36,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SparkCluster implements AutoCloseable {
 
+    /** Classpath location of {@link #JDK17_OPTIONS}: one option a line, {@code #} comments. */
+    public static final String JDK17_OPTIONS_RESOURCE = "/spark/jdk17-options.txt";
+
     /**
      * What Spark 3.5 needs on JDK 17 (shared/versions.md): for the master, the worker, the driver and, through
-     * {@code spark.executor.extraJavaOptions}, the executors.
+     * {@code spark.executor.extraJavaOptions}, the executors. Read from {@link #JDK17_OPTIONS_RESOURCE}, the one list.
      */
-    public static final List<String> JDK17_OPTIONS = List.of(
-            "-Djdk.reflect.useDirectMethodHandle=false",
-            "-Dio.netty.tryReflectionSetAccessible=true",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
+    public static final List<String> JDK17_OPTIONS = jdk17Options();
 
     /** Name of the master's log file (its JVM's stdout/stderr) in the data directory. */
     public static final String MASTER_LOG = "master.log";
@@ -387,6 +376,22 @@ public final class SparkCluster implements AutoCloseable {
             SparkCluster cluster = new SparkCluster(this, SparkPorts.pick(masterPort, webUiPort, restSubmission));
             cluster.launch();
             return cluster;
+        }
+    }
+
+    private static List<String> jdk17Options() {
+        try (InputStream in = SparkCluster.class.getResourceAsStream(JDK17_OPTIONS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        JDK17_OPTIONS_RESOURCE + " is not on the classpath (local-stack's jar)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

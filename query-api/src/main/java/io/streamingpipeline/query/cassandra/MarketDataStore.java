@@ -6,6 +6,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import io.smallrye.mutiny.Uni;
+import io.streamingpipeline.contract.CandleField;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import io.streamingpipeline.contract.CassandraSchema.RollupColumns;
@@ -28,6 +30,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The reads of the service, as prepared statements on the partitions a range touches (days of trades and 1-minute
@@ -69,12 +72,11 @@ public class MarketDataStore {
      * {@code [?, ?)}, oldest first.
      */
     public static String candlesCql(String keyspace, CandleInterval interval) {
-        List<String> values = interval == CandleInterval.ONE_MINUTE
-                ? CandleColumns.CANDLE.subList(
-                        CandleColumns.CANDLE.indexOf(CandleColumns.OPEN), CandleColumns.CANDLE.size())
-                : RollupColumns.VALUES;
         String start = interval.startColumn();
-        return "SELECT " + start + ", " + String.join(", ", values)
+        List<String> columns = interval == CandleInterval.ONE_MINUTE
+                ? CandleColumns.CANDLE
+                : Stream.concat(Stream.of(start), RollupColumns.VALUES.stream()).toList();
+        return "SELECT " + String.join(", ", columns)
                 + " FROM " + CassandraSchema.keyspace(keyspace) + "." + interval.table()
                 + " WHERE " + CandleColumns.SYMBOL + " = ? AND " + interval.bucketColumn() + " = ? AND " + start
                 + " >= ? AND " + start + " < ? ORDER BY " + start + " ASC";
@@ -82,7 +84,7 @@ public class MarketDataStore {
 
     /** Candles of the minutes starting in {@code range}, oldest first (one query per UTC day, run together). */
     public Uni<List<Candle>> candles(String symbol, TimeRange range) {
-        return read(symbol, CandleInterval.ONE_MINUTE, range, row -> candle(symbol, row));
+        return read(symbol, CandleInterval.ONE_MINUTE, range, MarketDataStore::candle);
     }
 
     /**
@@ -182,17 +184,9 @@ public class MarketDataStore {
         });
     }
 
-    private static Candle candle(String symbol, Row row) {
-        return new Candle(
-                symbol,
-                row.getInstant(CandleColumns.MINUTE_START).toEpochMilli(),
-                row.getDouble(CandleColumns.OPEN),
-                row.getDouble(CandleColumns.HIGH),
-                row.getDouble(CandleColumns.LOW),
-                row.getDouble(CandleColumns.CLOSE),
-                row.getDouble(CandleColumns.VOLUME),
-                row.getLong(CandleColumns.TRADE_COUNT),
-                row.isNull(CandleColumns.VWAP) ? null : row.getDouble(CandleColumns.VWAP));
+    /** Every column of the key and the candle ({@link CandleRow}), by the contract's {@link CandleField}s. */
+    private static Candle candle(Row row) {
+        return Candle.of(CandleRow.of(field -> row.getObject(field.cqlName())));
     }
 
     private static RollupCandle rollup(String symbol, Row row) {

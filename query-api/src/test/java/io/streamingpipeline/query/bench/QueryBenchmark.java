@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
  * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
  * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size and consistency level, each row
- * read, at each in-flight count of {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, then last
+ * read as the service reads it ({@link CandleRow#of}), at each in-flight count of {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
  * <p>Then, after that measurement, the stream cap: {@code --stream-clients} live streams opened at once against a
@@ -213,14 +214,8 @@ public final class QueryBenchmark {
         int n = 0;
         double sum = 0;
         for (Row row : rs.currentPage()) {
-            sum += row.getInstant(0).toEpochMilli()
-                    + row.getDouble(1)
-                    + row.getDouble(2)
-                    + row.getDouble(3)
-                    + row.getDouble(4)
-                    + row.getDouble(5)
-                    + row.getLong(6)
-                    + row.getDouble(7);
+            CandleRow candle = CandleRow.of(field -> row.getObject(field.cqlName()));
+            sum += candle.minuteStart().toEpochMilli() + candle.close() + candle.tradeCount();
             n++;
         }
         return sum == 0 ? -n : n;

@@ -2,6 +2,8 @@ package io.streamingpipeline.query.testing;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.streamingpipeline.contract.CandleField;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeField;
@@ -19,6 +21,10 @@ import java.util.UUID;
 
 /** The contract's schema in a test keyspace, and rows written as the Spark job writes them. */
 public final class TestTables {
+
+    /** The columns a test candle has: its key and its values. */
+    private static final List<CandleField> CANDLE_FIELDS =
+            CandleField.of(CandleField.Part.KEY, CandleField.Part.CANDLE);
 
     private final CqlSession session;
     private final String keyspace;
@@ -82,11 +88,11 @@ public final class TestTables {
             long trades,
             Double vwap) {
         if (insertCandle == null) {
-            insertCandle = session.prepare("INSERT INTO " + keyspace + "." + CassandraSchema.CANDLES_TABLE
-                    + " (symbol, day, minute_start, open, high, low, close, volume, trade_count, vwap)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            insertCandle = session.prepare("INSERT INTO " + keyspace + "." + CassandraSchema.CANDLES_TABLE + " ("
+                    + String.join(", ", CandleField.names(CANDLE_FIELDS)) + ") VALUES ("
+                    + String.join(", ", Collections.nCopies(CANDLE_FIELDS.size(), "?")) + ")");
         }
-        session.execute(insertCandle.bind(
+        CandleRow row = new CandleRow(
                 symbol,
                 TimeRange.day(minuteStart),
                 Instant.ofEpochMilli(minuteStart),
@@ -96,7 +102,8 @@ public final class TestTables {
                 close,
                 volume,
                 trades,
-                vwap));
+                vwap);
+        session.execute(insertCandle.bind(CANDLE_FIELDS.stream().map(row::value).toArray()));
     }
 
     /** A row of the hourly table, as the rollups job writes it: partition (symbol, yyyy-MM of the hour, UTC). */

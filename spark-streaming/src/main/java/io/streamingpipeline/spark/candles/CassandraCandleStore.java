@@ -6,16 +6,23 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import com.datastax.spark.connector.cql.CassandraConnector;
+import io.streamingpipeline.contract.CandleField;
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -72,8 +79,7 @@ public final class CassandraCandleStore implements CandleStore {
     private static final String EXPECTED_OFFSETS = "expected_" + CandleColumns.MERGED_OFFSETS;
     private static final String FROM_MINUTE = "from_minute";
     private static final String TO_MINUTE = "to_minute";
-    private static final List<String> KEY =
-            List.of(CandleColumns.SYMBOL, CandleColumns.DAY, CandleColumns.MINUTE_START);
+    private static final List<String> KEY = CandleField.names(CandleField.of(CandleField.Part.KEY));
 
     private final CassandraConnector connector;
     private final String table;
@@ -168,6 +174,7 @@ public final class CassandraCandleStore implements CandleStore {
                     + values.stream().map(c -> c + " = :" + c).collect(Collectors.joining(", "))
                     + " WHERE " + KEY.stream().map(c -> c + " = :" + c).collect(Collectors.joining(" AND "))
                     + " IF " + CandleColumns.MERGED_OFFSETS + " = :" + EXPECTED_OFFSETS);
+            Map<CandleField, TypeCodec<Object>> codecs = codecs(session, update);
             // Waves: the i-th group of every partition's candles, each group one conditional batch (one Paxos round
             // for up to WRITES_PER_TRANSACTION candles of one partition); never two transactions on one partition at
             // once, which would contend for its Paxos ballot.
@@ -196,7 +203,7 @@ public final class CassandraCandleStore implements CandleStore {
                     BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED)
                             .setConsistencyLevel(CONSISTENCY)
                             .setSerialConsistencyLevel(SERIAL);
-                    transaction.forEach(w -> batch.addStatement(bind(update, w)));
+                    transaction.forEach(w -> batch.addStatement(bind(update, codecs, w)));
                     sent.send(() -> applied(session.executeAsync(batch.build()).toCompletableFuture()));
                 }
                 List<Boolean> applied = sent.awaitAll();
@@ -242,58 +249,83 @@ public final class CassandraCandleStore implements CandleStore {
         }
     }
 
-    private static com.datastax.oss.driver.api.core.cql.BoundStatement bind(
-            PreparedStatement update, CandleWrite write) {
-        MergedCandle merged = write.after();
+    /** The codec of each column's bind marker, by the type Cassandra gave it. */
+    @SuppressWarnings("unchecked")
+    private static Map<CandleField, TypeCodec<Object>> codecs(CqlSession session, PreparedStatement update) {
+        CodecRegistry registry = session.getContext().getCodecRegistry();
+        Map<CandleField, TypeCodec<Object>> codecs = new EnumMap<>(CandleField.class);
+        for (CandleField field : CandleField.values()) {
+            DataType type = update.getVariableDefinitions().get(field.cqlName()).getType();
+            codecs.put(field, (TypeCodec<Object>) registry.codecFor(type));
+        }
+        return codecs;
+    }
+
+    /**
+     * The value a write gives a column, as the driver writes it (the column's {@link CandleField.Type#java()}): every
+     * column of the table, so that a column added to {@link CandleField} does not compile here until it is written.
+     */
+    static Object value(CandleField field, MergedCandle merged) {
         Candle c = merged.candle();
-        BoundStatementBuilder b = update.boundStatementBuilder()
-                .setString(CandleColumns.SYMBOL, c.symbol())
-                .setString(CandleColumns.DAY, c.key().day())
-                .setInstant(CandleColumns.MINUTE_START, Instant.ofEpochMilli(c.minuteStart()))
-                .setDouble(CandleColumns.OPEN, c.open())
-                .setDouble(CandleColumns.HIGH, c.high())
-                .setDouble(CandleColumns.LOW, c.low())
-                .setDouble(CandleColumns.CLOSE, c.close())
-                .setDouble(CandleColumns.VOLUME, c.volume())
-                .setLong(CandleColumns.TRADE_COUNT, c.tradeCount())
-                .setLong(CandleColumns.OPEN_TIME, c.openTime())
-                .setUuid(CandleColumns.OPEN_ID, UUID.fromString(c.openId()))
-                .setLong(CandleColumns.CLOSE_TIME, c.closeTime())
-                .setUuid(CandleColumns.CLOSE_ID, UUID.fromString(c.closeId()))
-                .setUuid(CandleColumns.MERGED_QUERY, merged.query())
-                .setLong(CandleColumns.MERGED_BATCH, merged.batch())
-                .setMap(CandleColumns.MERGED_OFFSETS, merged.mergedOffsets(), String.class, Long.class);
+        return switch (field) {
+            case SYMBOL -> c.symbol();
+            case DAY -> c.key().day();
+            case MINUTE_START -> Instant.ofEpochMilli(c.minuteStart());
+            case OPEN -> c.open();
+            case HIGH -> c.high();
+            case LOW -> c.low();
+            case CLOSE -> c.close();
+            case VOLUME -> c.volume();
+            case TRADE_COUNT -> c.tradeCount();
+            case VWAP -> c.vwap();
+            case OPEN_TIME -> c.openTime();
+            case OPEN_ID -> UUID.fromString(c.openId());
+            case CLOSE_TIME -> c.closeTime();
+            case CLOSE_ID -> UUID.fromString(c.closeId());
+            case MERGED_QUERY -> merged.query();
+            case MERGED_BATCH -> merged.batch();
+            case MERGED_OFFSETS -> merged.mergedOffsets();
+        };
+    }
+
+    private static BoundStatement bind(
+            PreparedStatement update, Map<CandleField, TypeCodec<Object>> codecs, CandleWrite write) {
+        BoundStatementBuilder b = update.boundStatementBuilder();
+        for (CandleField field : CandleField.values()) {
+            Object value = value(field, write.after());
+            if (value != null) {
+                b = b.set(field.cqlName(), value, codecs.get(field));
+            } else if (field != CandleField.VWAP) {
+                b = b.setToNull(field.cqlName());
+            }
+            // a null VWAP (the minute has no volume) stays unset: no tombstone, and once set it stays set
+        }
         Map<String, Long> expected = write.expectedOffsets();
         b = expected == null
                 ? b.setToNull(EXPECTED_OFFSETS)
                 : b.setMap(EXPECTED_OFFSETS, expected, String.class, Long.class);
-        Double vwap = c.vwap();
-        // left unset while the minute has no volume: no tombstone (once set, it stays set: volume only grows)
-        if (vwap != null) {
-            b = b.setDouble(CandleColumns.VWAP, vwap);
-        }
         return b.setConsistencyLevel(CONSISTENCY)
                 .setSerialConsistencyLevel(SERIAL)
                 .build();
     }
 
     private static MergedCandle fromRow(Row r) {
-        double volume = r.getDouble(CandleColumns.VOLUME);
+        CandleRow row = CandleRow.of(field -> r.getObject(field.cqlName()));
         // the table keeps the VWAP, not the notional: notional = VWAP × volume (0 while the minute has no volume)
-        double notional = r.isNull(CandleColumns.VWAP) ? 0.0 : r.getDouble(CandleColumns.VWAP) * volume;
+        double notional = row.vwap() == null ? 0.0 : row.vwap() * row.volume();
         Candle candle = new Candle(
-                r.getString(CandleColumns.SYMBOL),
-                r.getInstant(CandleColumns.MINUTE_START).toEpochMilli(),
+                row.symbol(),
+                row.minuteStart().toEpochMilli(),
                 r.getLong(CandleColumns.OPEN_TIME),
                 r.getUuid(CandleColumns.OPEN_ID).toString(),
-                r.getDouble(CandleColumns.OPEN),
-                r.getDouble(CandleColumns.HIGH),
-                r.getDouble(CandleColumns.LOW),
+                row.open(),
+                row.high(),
+                row.low(),
                 r.getLong(CandleColumns.CLOSE_TIME),
                 r.getUuid(CandleColumns.CLOSE_ID).toString(),
-                r.getDouble(CandleColumns.CLOSE),
-                volume,
-                r.getLong(CandleColumns.TRADE_COUNT),
+                row.close(),
+                row.volume(),
+                row.tradeCount(),
                 notional);
         Map<String, Long> offsets = r.isNull(CandleColumns.MERGED_OFFSETS)
                 ? null

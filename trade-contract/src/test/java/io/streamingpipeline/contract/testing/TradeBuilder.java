@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Trades for tests, in every module (the contract's test-jar): a valid trade with every field set and no two fields
  * alike, any field changed, as a {@link Trade}, as the JSON the ingestor writes, or as that JSON with one field's text
- * replaced or removed. A field without a default of its own gets one from its type, so a new field needs no change
- * here.
+ * replaced or removed. A field without a default of its own gets {@link TradeField#sampleValue}, so a new field needs
+ * no change here.
  */
 public final class TradeBuilder {
 
@@ -147,14 +147,7 @@ public final class TradeBuilder {
             case VOLUME -> 0.25;
             case TIMESTAMP_UNIX -> T0;
             case CONDITIONS -> List.of("1", "12");
-            default ->
-                switch (field.type()) {
-                    case UUID -> UUID.nameUUIDFromBytes(field.jsonName().getBytes(StandardCharsets.UTF_8));
-                    case TEXT -> field.jsonName() + "-value";
-                    case DOUBLE -> 1.0 + field.ordinal();
-                    case BIGINT -> T0 + 10L * field.ordinal();
-                    case TEXT_LIST -> List.of(field.jsonName() + "-value");
-                };
+            default -> field.sampleValue(T0);
         };
     }
 

@@ -1,5 +1,6 @@
 package io.streamingpipeline.it;
 
+import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.Trade;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,26 +11,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A one-minute candle as in {@code crypto_candles_1m}, and {@link #expected} — the same candles computed in plain
+ * The one-minute candles of trades ({@link #of}) as rows of {@code crypto_candles_1m} would hold them, computed in plain
  * Java, independently of Spark: open/close = price of the first/last trade by (trade time, id as lower-case text),
  * high, low, volume, count, VWAP = Σ price·volume / Σ volume (null when the volume is 0).
  */
-record Candle(
-        String symbol,
-        String day,
-        Instant minuteStart,
-        double open,
-        double high,
-        double low,
-        double close,
-        double volume,
-        long tradeCount,
-        Double vwap) {
+final class ExpectedCandles {
 
     static final long MINUTE_MILLIS = 60_000L;
 
+    private ExpectedCandles() {}
+
     /** Candles of {@code trades}, sorted by symbol and minute. */
-    static List<Candle> expected(List<Trade> trades) {
+    static List<CandleRow> of(List<Trade> trades) {
         Map<String, List<Trade>> byMinute = new TreeMap<>();
         for (Trade t : trades) {
             long minute = Math.floorDiv(t.timestampUnix(), MINUTE_MILLIS) * MINUTE_MILLIS;
@@ -38,7 +31,7 @@ record Candle(
         }
         Comparator<Trade> byTradeTime =
                 Comparator.comparingLong(Trade::timestampUnix).thenComparing(t -> t.id().toString());
-        List<Candle> candles = new ArrayList<>();
+        List<CandleRow> candles = new ArrayList<>();
         byMinute.forEach((key, minuteTrades) -> {
             Trade first = minuteTrades.stream().min(byTradeTime).orElseThrow();
             Trade last = minuteTrades.stream().max(byTradeTime).orElseThrow();
@@ -54,7 +47,7 @@ record Candle(
                 low = Math.min(low, t.price());
             }
             Instant start = Instant.ofEpochMilli(minute);
-            candles.add(new Candle(
+            candles.add(new CandleRow(
                     first.symbol(),
                     start.atOffset(ZoneOffset.UTC).toLocalDate().toString(),
                     start,
@@ -70,7 +63,7 @@ record Candle(
     }
 
     /** symbol|minute, to match candles up. */
-    String key() {
-        return symbol + "|" + minuteStart;
+    static String key(CandleRow candle) {
+        return candle.symbol() + "|" + candle.minuteStart();
     }
 }
