@@ -1,5 +1,6 @@
 package io.streamingpipeline.bench;
 
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.localstack.EngineLibraries;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +53,9 @@ public final class IngestBenchmark {
             "COINBASE:BTC-USD",
             "COINBASE:ETH-USD",
             "OANDA:EUR_USD");
+    /** Kafka's ProducerPerformance writes here: the broker's ceiling for records of the trades' size. */
+    static final String BASELINE_TOPIC = "perf_baseline";
+
     private static final Pattern PERF_SUMMARY = Pattern.compile(
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency, "
                     + "(\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th");
@@ -91,8 +96,9 @@ public final class IngestBenchmark {
         try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka"))
                 .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
                 .start()) {
-            broker.createTopics(
-                    Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1, "perf_baseline", 3));
+            Map<String, Integer> topics = new LinkedHashMap<>(Topic.defaultPartitionsByName());
+            topics.put(BASELINE_TOPIC, Topic.TRADES.partitions()); // the baseline producer's, shaped like the trades'
+            broker.createTopics(topics);
             IngestResult ingest = runIngestor(broker, ingestorApp, ingestorJvm, work, duration, warmup, rate);
             int recordSize = averageRecordSize(broker);
             System.out.printf(
@@ -208,7 +214,7 @@ public final class IngestBenchmark {
             throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--topic",
-                "perf_baseline",
+                BASELINE_TOPIC,
                 "--num-records",
                 Long.toString(records),
                 "--record-size",

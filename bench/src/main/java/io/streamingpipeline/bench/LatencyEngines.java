@@ -2,7 +2,7 @@ package io.streamingpipeline.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.CassandraSchema;
-import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The engines of bench/latency, bench/capacity and bench/sink, fresh in a temporary work dir: Kafka with the contract's
@@ -57,7 +56,7 @@ final class LatencyEngines {
                 .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
                 .start();
         stops.push(kafka::stop);
-        kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
+        kafka.createTopics(Topic.defaultPartitionsByName());
         System.out.printf(
                 Locale.ROOT,
                 "  Kafka ready in %.1f s (pid %d)%n",

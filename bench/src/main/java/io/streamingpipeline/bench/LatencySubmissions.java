@@ -6,8 +6,6 @@ import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,60 +16,31 @@ import java.util.Locale;
  */
 final class LatencySubmissions {
 
-    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
     static final String FLOOR_MAIN_CLASS = "io.streamingpipeline.bench.floor.SparkFloorQuery";
 
     private final LatencyOptions o;
     private final LatencyEngines engines;
     private final Path work;
+    private final JobTuning tuning;
 
     LatencySubmissions(LatencyOptions o, LatencyEngines engines) {
         this.o = o;
         this.engines = engines;
         this.work = engines.work();
+        // bench/latency's driver and executors: 1g each
+        this.tuning = new JobTuning(
+                o.jobJar,
+                o.triggerInterval,
+                o.maxOffsetsPerTrigger,
+                o.shufflePartitions,
+                "1g",
+                "1g",
+                o.sparkConf,
+                o.jobJvm);
     }
 
-    SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort)
-            throws IOException {
-        Path passwordFile = work.resolve("cassandra-password");
-        Files.writeString(passwordFile, cassandra.password() + "\n");
-        SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
-                .name("latency-bench")
-                .logFile(work.resolve("spark-driver.log"))
-                .driverHeap("1g")
-                .executorMemory("1g")
-                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
-        o.sparkConf.forEach(submission::conf);
-        if (!o.jobJvm.isBlank()) {
-            submission
-                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
-                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
-        }
-        submission.args(
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--checkpoint-location",
-                work.resolve("checkpoints").toUri().toString(),
-                "--starting-offsets",
-                "earliest",
-                "--cassandra-host",
-                cassandra.host(),
-                "--cassandra-port",
-                Integer.toString(cassandra.port()),
-                "--cassandra-local-dc",
-                cassandra.datacenter(),
-                "--cassandra-username",
-                cassandra.username(),
-                "--cassandra-password-file",
-                passwordFile.toString(),
-                "--trigger-interval",
-                o.triggerInterval,
-                "--max-offsets-per-trigger",
-                Long.toString(o.maxOffsetsPerTrigger),
-                "--health-port",
-                Integer.toString(healthPort),
-                "--health-bind-address",
-                "127.0.0.1");
+    SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, int healthPort) {
+        SparkSubmission.Builder submission = tuning.job("latency-bench", work, kafka, cassandra, healthPort);
         long t0 = System.nanoTime();
         SparkDriver driver = spark.submit(submission.build());
         engines.onStop(() -> driver.stop(Duration.ofSeconds(60)));
@@ -87,19 +56,11 @@ final class LatencySubmissions {
      * its first batch).
      */
     SparkDriver submitFloor(KafkaBroker kafka, SparkCluster spark, int metricsPort, Path probesFile) {
-        SparkSubmission.Builder submission = SparkSubmission.builder(FLOOR_MAIN_CLASS, o.floorJar.toAbsolutePath())
-                .name("latency-floor")
-                .logFile(work.resolve("spark-floor-driver.log"))
-                .driverHeap("1g")
-                .executorMemory("1g")
-                .conf("spark.jars", o.jobJar.toAbsolutePath().toString())
-                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
-        o.sparkConf.forEach(submission::conf);
-        if (!o.jobJvm.isBlank()) {
-            submission
-                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
-                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
-        }
+        SparkSubmission.Builder submission =
+                tuning.sparkSide(SparkSubmission.builder(FLOOR_MAIN_CLASS, o.floorJar.toAbsolutePath())
+                        .name("latency-floor")
+                        .logFile(work.resolve("spark-floor-driver.log"))
+                        .conf("spark.jars", o.jobJar.toAbsolutePath().toString()));
         submission.args(
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),

@@ -13,19 +13,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * bench/sink's job: {@code TradesToCassandraJob} submitted to the local cluster, its metrics polled every 100 ms until it
- * wrote all the preloaded trades; then stopped.
+ * bench/sink's job: {@code TradesToCassandraJob} submitted to the local cluster with bench/sink's {@link JobTuning},
+ * its metrics polled every 100 ms until it wrote all the preloaded trades; then stopped.
  */
 final class SinkJob {
 
-    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
     static final String SINK = CassandraSchema.TRADES_TABLE;
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -40,48 +37,18 @@ final class SinkJob {
 
     SinkRun run(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark)
             throws IOException, InterruptedException {
-        Path passwordFile = work.resolve("cassandra-password");
-        Files.writeString(passwordFile, cassandra.password() + "\n");
         int healthPort = FreePorts.pick();
-        SparkSubmission.Builder submission = SparkSubmission.builder(JOB_MAIN_CLASS, o.jobJar.toAbsolutePath())
-                .name("sink-bench")
-                .logFile(work.resolve("spark-driver.log"))
-                .driverHeap(o.driverHeap)
-                .executorMemory(o.executorMemory)
-                .conf("spark.sql.shuffle.partitions", Integer.toString(o.shufflePartitions));
-        o.sparkConf.forEach(submission::conf);
-        if (!o.jobJvm.isBlank()) {
-            submission
-                    .driverJvmOptions(o.jobJvm.trim().split("\\s+"))
-                    .conf("spark.executor.extraJavaOptions", o.jobJvm.trim());
-        }
-        List<String> jobArgs = List.of(
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--checkpoint-location",
-                work.resolve("checkpoints").toUri().toString(),
-                "--starting-offsets",
-                "earliest",
-                "--max-offsets-per-trigger",
-                Long.toString(o.maxOffsetsPerTrigger),
-                "--trigger-interval",
-                o.triggerInterval,
-                "--cassandra-host",
-                cassandra.host(),
-                "--cassandra-port",
-                Integer.toString(cassandra.port()),
-                "--cassandra-local-dc",
-                cassandra.datacenter(),
-                "--cassandra-username",
-                cassandra.username(),
-                "--cassandra-password-file",
-                passwordFile.toString(),
-                "--health-port",
-                Integer.toString(healthPort),
-                "--health-bind-address",
-                "127.0.0.1");
-        submission.args(jobArgs);
-        SparkSubmission built = submission.build();
+        SparkSubmission built = new JobTuning(
+                        o.jobJar,
+                        o.triggerInterval,
+                        o.maxOffsetsPerTrigger,
+                        o.shufflePartitions,
+                        o.driverHeap,
+                        o.executorMemory,
+                        o.sparkConf,
+                        o.jobJvm)
+                .job("sink-bench", work, kafka, cassandra, healthPort)
+                .build();
         System.out.printf(
                 Locale.ROOT,
                 "job settings: max-offsets-per-trigger %,d, trigger-interval %s, driver -Xmx%s, executor memory %s "

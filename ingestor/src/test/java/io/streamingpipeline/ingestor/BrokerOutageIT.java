@@ -3,6 +3,7 @@ package io.streamingpipeline.ingestor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
@@ -30,7 +31,7 @@ class BrokerOutageIT {
                         .withTradesPerFrame(10)
                         .withPingInterval(Duration.ofSeconds(1))
                         .withRecordTrades(true))) {
-            broker.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
+            broker.createTopics(Topic.defaultPartitionsByName());
             Map<String, String> env = new LinkedHashMap<>();
             env.put("FINNHUB_URL", simulator.uri().toString());
             env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);

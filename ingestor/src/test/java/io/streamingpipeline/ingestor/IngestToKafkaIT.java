@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingpipeline.contract.DeadLetter;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
@@ -147,7 +148,8 @@ class IngestToKafkaIT {
                     SharedKafka.bootstrapServers(),
                     TradeContract.TRADES_TOPIC + "_" + name,
                     TradeContract.DEAD_LETTER_TOPIC + "_" + name);
-            SharedKafka.createTopics(Map.of(t.trades, 3, t.deadLetters, 1));
+            SharedKafka.createTopics(
+                    Map.of(t.trades, Topic.TRADES.partitions(), t.deadLetters, Topic.DEAD_LETTERS.partitions()));
             return t;
         }
     }

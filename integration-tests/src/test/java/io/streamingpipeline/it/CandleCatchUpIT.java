@@ -10,7 +10,6 @@ import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,7 @@ class CandleCatchUpIT {
     @Test
     void oneBatchTouchingSeventyTwoThousandCandlesStoresThemExactly() throws Exception {
         PipelineStack stack = PipelineStack.get();
-        stack.kafka.createTopics(Map.of(TOPIC, 3, TOPIC + "-dlq", 1));
+        PipelineStack.createTopics(stack.kafka, TOPIC, TOPIC + "-dlq");
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }

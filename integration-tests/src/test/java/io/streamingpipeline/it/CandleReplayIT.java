@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -179,7 +178,7 @@ class CandleReplayIT {
     }
 
     private static void prepare(PipelineStack stack, String topic, String keyspace) {
-        stack.kafka.createTopics(Map.of(topic, 3, topic + "-dlq", 1));
+        PipelineStack.createTopics(stack.kafka, topic, topic + "-dlq");
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, keyspace);
         }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +37,7 @@ class DriverKillIT {
     @Test
     void killNineMidStreamThenResubmitWithTheSameCheckpointLosesAndDuplicatesNothing() throws Exception {
         PipelineStack stack = PipelineStack.get();
-        stack.kafka.createTopics(Map.of(TOPIC, 3, TOPIC + "-dlq", 1));
+        PipelineStack.createTopics(stack.kafka, TOPIC, TOPIC + "-dlq");
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }

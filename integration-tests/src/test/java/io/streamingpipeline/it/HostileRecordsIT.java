@@ -77,7 +77,7 @@ class HostileRecordsIT {
     @BeforeAll
     void startTheJobOnHostileRecordsAndLiveTrades() throws Exception {
         stack = PipelineStack.get();
-        stack.kafka.createTopics(Map.of(TOPIC, 3, DLQ, 1));
+        PipelineStack.createTopics(stack.kafka, TOPIC, DLQ);
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }

@@ -102,10 +102,10 @@ final class PipelineRun implements AutoCloseable {
         return new PipelineRun(name, stack.kafka, stack.cassandra, symbols, workDir);
     }
 
-    /** Topics (3 partitions, DLQ 1), schema, then spark-submit (the driver needs ~20 s to its first batch). */
+    /** Topics, schema, then spark-submit (the driver needs ~20 s to its first batch). */
     PipelineRun prepareAndSubmit() {
         started = System.nanoTime();
-        kafka.createTopics(Map.of(topic, 3, deadLetterTopic, 1));
+        PipelineStack.createTopics(kafka, topic, deadLetterTopic);
         CassandraTables.createSchema(session(), keyspace);
         submit();
         return this;

@@ -1,5 +1,6 @@
 package io.streamingpipeline.it;
 
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.cassandra.SharedCassandra;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
@@ -8,6 +9,7 @@ import io.streamingpipeline.localstack.spark.SharedSpark;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -68,6 +70,11 @@ final class PipelineStack {
                     + "`./mvnw -pl spark-streaming -am package -DskipTests` or run this module in the reactor.");
         }
         return Path.of(path);
+    }
+
+    /** The pipeline's topics under a test's own names, with the partitions the contract declares for them. */
+    static void createTopics(KafkaBroker kafka, String trades, String deadLetters) {
+        kafka.createTopics(Map.of(trades, Topic.TRADES.partitions(), deadLetters, Topic.DEAD_LETTERS.partitions()));
     }
 
     /** Resident memory of a process in MiB (Linux), -1 if unknown. */

@@ -2,30 +2,26 @@ package io.streamingpipeline.it;
 
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
+import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import io.streamingpipeline.localstack.spark.SparkSubmission;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Submits {@code io.streamingpipeline.spark.TradesToCassandraJob} (the shaded jar of spark-streaming) to the shared
- * cluster with spark-submit, wired to the shared Kafka and Cassandra, with test-sized settings: 1 s trigger,
- * 2 shuffle partitions, the health endpoint on a free port of 127.0.0.1.
+ * Submits the streaming job (the shaded jar of spark-streaming, launched by local-stack's {@link TradesJobLaunch}) to
+ * the shared cluster, wired to the shared Kafka and Cassandra, with test-sized settings: 1 s trigger, 2 shuffle
+ * partitions, the health endpoint on a free port of 127.0.0.1.
  */
 final class TradesJob {
-
-    static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
     private final String name;
     private final String topic;
@@ -71,88 +67,52 @@ final class TradesJob {
     }
 
     /** Starts the streaming job (returns at once; the driver then needs ~20 s to its first batch). */
-    SparkDriver submit(String... extraArgs) {
-        return submit(List.of(), 0, extraArgs);
+    SparkDriver submit() {
+        return submit(List.of(), 0);
     }
 
     /**
-     * Like {@link #submit(String...)}, with driver JVM options (e.g. a fault injection's system property) and at
-     * most {@code maxCores} cores for the application (0: all the worker offers), so that two can run at once.
+     * Like {@link #submit()}, with driver JVM options (e.g. a fault injection's system property) and at most
+     * {@code maxCores} cores for the application (0: all the worker offers), so that two can run at once.
      */
-    SparkDriver submit(List<String> driverJvmOptions, int maxCores, String... extraArgs) {
-        List<String> args = new ArrayList<>(commonArgs());
-        args.addAll(List.of(
-                "--bootstrap-servers",
-                kafka().bootstrapServers(),
-                "--topic",
-                topic,
-                "--dead-letter-topic",
-                deadLetterTopic,
-                "--checkpoint-location",
-                checkpoint.toUri().toString(),
-                "--starting-offsets",
-                "earliest",
-                "--trigger-interval",
-                "1s",
-                "--health-port",
-                Integer.toString(healthPort),
-                "--health-bind-address",
-                "127.0.0.1"));
-        args.addAll(List.of(extraArgs));
-        SparkSubmission.Builder submission =
-                submission(name).args(args).driverJvmOptions(driverJvmOptions.toArray(String[]::new));
+    SparkDriver submit(List<String> driverJvmOptions, int maxCores) {
+        SparkSubmission.Builder submission = cassandraLaunch()
+                .bootstrapServers(kafka().bootstrapServers())
+                .topics(topic, deadLetterTopic)
+                .checkpoint(checkpoint)
+                .startingOffsets("earliest")
+                .triggerInterval("1s")
+                .health(healthPort)
+                .submission(name)
+                .driverJvmOptions(driverJvmOptions.toArray(String[]::new));
         if (maxCores > 0) {
             submission.maxCores(maxCores);
         }
-        return PipelineStack.get().spark.submit(submission.build());
+        return PipelineStack.get().spark.submit(testSized(submission).build());
     }
 
     /** {@code --apply-schema} for this job's keyspace; returns the driver (it exits by itself). */
     SparkDriver applySchema() {
-        List<String> args = new ArrayList<>(commonArgs());
-        args.addAll(List.of("--apply-schema", "--replication", "SimpleStrategy:1"));
-        return PipelineStack.get()
-                .spark
-                .submit(submission(name + "-schema").args(args).build());
+        SparkSubmission.Builder submission =
+                cassandraLaunch().applySchema("SimpleStrategy:1").submission(name + "-schema");
+        return PipelineStack.get().spark.submit(testSized(submission).build());
     }
 
-    private SparkSubmission.Builder submission(String appName) {
-        return SparkSubmission.builder(MAIN_CLASS, PipelineStack.jobJar())
-                .name(appName)
+    private static SparkSubmission.Builder testSized(SparkSubmission.Builder submission) {
+        return submission
                 .driverHeap("1g")
                 .executorMemory("1g")
-                .conf("spark.sql.shuffle.partitions", "2")
+                .shufflePartitions(2)
                 // short runs on 2 cores: C1 only warms up faster (less JIT work competing with the first batches)
-                .driverJvmOptions("-XX:TieredStopAtLevel=1")
-                .conf("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1");
+                .jvmOptions("-XX:TieredStopAtLevel=1");
     }
 
-    private List<String> commonArgs() {
-        var cassandra = cassandra();
-        return List.of(
-                "--cassandra-host",
-                cassandra.host(),
-                "--cassandra-port",
-                Integer.toString(cassandra.port()),
-                "--cassandra-local-dc",
-                cassandra.datacenter(),
-                "--cassandra-username",
-                cassandra.username(),
-                "--cassandra-password-file",
-                passwordFile(cassandra.password()).toString(),
-                "--keyspace",
-                keyspace);
-    }
-
-    private Path passwordFile(String password) {
-        Path file = workDir.resolve("cassandra-password");
-        try {
-            Files.createDirectories(workDir);
-            Files.writeString(file, password + "\n");
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private TradesJobLaunch cassandraLaunch() {
+        CassandraNode node = cassandra();
+        Path passwordFile = TradesJobLaunch.writePasswordFile(node.password(), workDir.resolve("cassandra-password"));
+        return TradesJobLaunch.of(PipelineStack.jobJar())
+                .cassandra(node, passwordFile)
+                .keyspace(keyspace);
     }
 
     private KafkaBroker kafka() {

@@ -50,7 +50,7 @@ class TradesToCassandraIT {
     @BeforeAll
     void produceTradesAndStartTheJob() {
         stack = PipelineStack.get();
-        stack.kafka.createTopics(Map.of(TOPIC, 3, DLQ, 1));
+        PipelineStack.createTopics(stack.kafka, TOPIC, DLQ);
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, KEYSPACE);
         }

@@ -1,6 +1,6 @@
 package io.streamingpipeline.localstack;
 
-import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.EngineStartException;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The local stack's command line. {@code kafka --data-dir <dir> [--port N] [--controller-port N] [--topics
@@ -33,7 +34,7 @@ public final class LocalStackMain {
               --data-dir         broker's files (data, server.properties, kafka.log); kept, reused on the next start
               --port             broker listener on 127.0.0.1 (default 0: a free port, printed in the READY line)
               --controller-port  KRaft controller listener (default 0: a free port)
-              --topics           topics to create if missing (default %s:3,%s:1; "" for none)
+              --topics           topics to create if missing (default %s; "" for none)
                    LocalStackMain cassandra --data-dir <dir> [--port <n>] [--storage-port <n>] [--user <role>]
                                   [--password <pw>] [--heap <size>]
               --data-dir         node's files (data, commit log, cassandra.yaml, cassandra.log); kept, reused
@@ -47,8 +48,9 @@ public final class LocalStackMain {
               --webui-port       master web UI port (default 0: a free port)
               --cores, --memory  what the one worker offers to applications (default 2, 2g)
             """.formatted(
-                    TradeContract.TRADES_TOPIC,
-                    TradeContract.DEAD_LETTER_TOPIC,
+                    Topic.defaultPartitionsByName().entrySet().stream()
+                            .map(t -> t.getKey() + ":" + t.getValue())
+                            .collect(Collectors.joining(",")),
                     CassandraNode.DEFAULT_USERNAME,
                     CassandraNode.DEFAULT_PASSWORD);
 
@@ -241,7 +243,7 @@ public final class LocalStackMain {
             Path dataDir = null;
             int port = 0;
             int controllerPort = 0;
-            Map<String, Integer> topics = defaultTopics();
+            Map<String, Integer> topics = Topic.defaultPartitionsByName();
             while (!args.isEmpty()) {
                 String option = args.poll();
                 String value = args.poll();
@@ -260,13 +262,6 @@ public final class LocalStackMain {
                 throw new IllegalArgumentException("--data-dir is required");
             }
             return new KafkaOptions(dataDir, port, controllerPort, topics);
-        }
-
-        static Map<String, Integer> defaultTopics() {
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(TradeContract.TRADES_TOPIC, 3);
-            topics.put(TradeContract.DEAD_LETTER_TOPIC, 1);
-            return topics;
         }
 
         static Map<String, Integer> topics(String value) {

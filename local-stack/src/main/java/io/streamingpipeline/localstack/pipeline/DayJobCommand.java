@@ -231,7 +231,7 @@ final class DayJobCommand {
                 "--cassandra-username",
                 connection.username(),
                 "--cassandra-password-file",
-                dataDir.resolve("secrets/cassandra-password").toString(),
+                dataDir.resolve(PipelineMain.PASSWORD_FILE).toString(),
                 "--ops-jdbc-url",
                 p.jdbcUrl(OPS_DATABASE),
                 "--ops-user",

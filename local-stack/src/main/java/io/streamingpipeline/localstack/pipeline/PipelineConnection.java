@@ -28,7 +28,7 @@ record PipelineConnection(Path dataDir, String host, int port, String username, 
         p.setProperty("cassandra.username", username);
         p.setProperty(
                 "cassandra.password-file",
-                dataDir.resolve("secrets/cassandra-password").toString());
+                dataDir.resolve(PipelineMain.PASSWORD_FILE).toString());
         try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE))) {
             p.store(w, "written by ./pipeline run; read by ./pipeline cql");
         } catch (IOException e) {

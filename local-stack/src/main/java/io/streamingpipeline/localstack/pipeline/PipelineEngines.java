@@ -2,7 +2,7 @@ package io.streamingpipeline.localstack.pipeline;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.CassandraSchema;
-import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -58,14 +58,11 @@ final class PipelineEngines {
             out.println("stopping Kafka");
             kafka.stop();
         });
-        kafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
+        Map<String, Integer> topics = Topic.defaultPartitionsByName();
+        kafka.createTopics(topics);
         out.printf(
-                "  Kafka ready in %.1f s (pid %d), topics %s, %s; log %s%n",
-                seconds(kafka.lastStartDuration()),
-                kafka.pid(),
-                TradeContract.TRADES_TOPIC,
-                TradeContract.DEAD_LETTER_TOPIC,
-                kafka.logFile());
+                "  Kafka ready in %.1f s (pid %d), topics %s; log %s%n",
+                seconds(kafka.lastStartDuration()), kafka.pid(), String.join(", ", topics.keySet()), kafka.logFile());
         return kafka;
     }
 
@@ -102,7 +99,7 @@ final class PipelineEngines {
     }
 
     private String cassandraPassword() {
-        return SecretFile.readOrCreate(options.dataDir().resolve("secrets/cassandra-password"));
+        return SecretFile.readOrCreate(options.dataDir().resolve(PipelineMain.PASSWORD_FILE));
     }
 
     SparkCluster startSpark() {

@@ -10,7 +10,6 @@ import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-import io.streamingpipeline.localstack.spark.SparkSubmission;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.SimulatorConfig;
 import java.io.PrintStream;
@@ -36,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class PipelineMain {
 
-    static final String JOB_MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+    /** The password of the pipeline's Cassandra role, in the data dir. */
+    static final String PASSWORD_FILE = "secrets/cassandra-password";
     /** The password of the query service's read-only Cassandra role, in the data dir. */
     static final String READER_PASSWORD_FILE = "secrets/cassandra-reader-password";
 
@@ -173,29 +173,13 @@ public final class PipelineMain {
 
     private SparkDriver submitJob(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {
         out.println("submitting the job (spark-submit, client mode) ...");
-        SparkDriver driver = spark.submit(SparkSubmission.builder(JOB_MAIN_CLASS, options.jobJar())
-                .name("trades-to-cassandra")
+        SparkDriver driver = spark.submit(TradesJobLaunch.of(options.jobJar())
+                .bootstrapServers(kafka.bootstrapServers())
+                .checkpoint(options.dataDir().resolve("checkpoints/trades-to-cassandra"))
+                .cassandra(cassandra, options.dataDir().resolve(PASSWORD_FILE))
+                .health(options.jobHealthPort())
+                .submission("trades-to-cassandra")
                 .logFile(options.dataDir().resolve("logs/spark-driver.log"))
-                .args(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--checkpoint-location",
-                        options.dataDir()
-                                .resolve("checkpoints/trades-to-cassandra")
-                                .toUri()
-                                .toString(),
-                        "--cassandra-host",
-                        cassandra.host(),
-                        "--cassandra-port",
-                        Integer.toString(cassandra.port()),
-                        "--cassandra-username",
-                        cassandra.username(),
-                        "--cassandra-password-file",
-                        options.dataDir().resolve("secrets/cassandra-password").toString(),
-                        "--health-port",
-                        Integer.toString(options.jobHealthPort()),
-                        "--health-bind-address",
-                        "127.0.0.1")
                 .build());
         JobEndpoint endpoint = new JobEndpoint(options.jobHealthPort());
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();

@@ -139,6 +139,29 @@ public final class SparkSubmission {
             return this;
         }
 
+        /** Several {@code --conf key=value}, in their order; over the cluster's defaults. */
+        public Builder conf(Map<String, String> settings) {
+            settings.forEach(this::conf);
+            return this;
+        }
+
+        /** {@code spark.sql.shuffle.partitions} (Spark's default: 200). */
+        public Builder shufflePartitions(int partitions) {
+            return conf("spark.sql.shuffle.partitions", Integer.toString(partitions));
+        }
+
+        /**
+         * Options of the driver's JVM and, in {@code spark.executor.extraJavaOptions}, of the executors' (blank: none),
+         * separated by white space.
+         */
+        public Builder jvmOptions(String options) {
+            if (options.isBlank()) {
+                return this;
+            }
+            driverJvmOptions(options.trim().split("\\s+"));
+            return conf("spark.executor.extraJavaOptions", options.trim());
+        }
+
         /** {@code spark.executor.memory} (Spark's default: 1g; the worker offers 2g in all). */
         public Builder executorMemory(String size) {
             return conf("spark.executor.memory", size);

@@ -2,9 +2,9 @@ package io.streamingpipeline.localstack.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SharedKafkaIT {
@@ -17,8 +17,8 @@ class SharedKafkaIT {
                 .isEqualTo(broker.bootstrapServers())
                 .startsWith("127.0.0.1:");
 
-        SharedKafka.createTopics(Map.of(TradeContract.TRADES_TOPIC, 3, TradeContract.DEAD_LETTER_TOPIC, 1));
-        SharedKafka.createTopic(TradeContract.TRADES_TOPIC, 3);
+        SharedKafka.createTopics(Topic.defaultPartitionsByName());
+        SharedKafka.createTopic(TradeContract.TRADES_TOPIC, Topic.TRADES.partitions());
         TestRecords.produce(SharedKafka.bootstrapServers(), TradeContract.TRADES_TOPIC, "sh", 0, 30);
 
         assertThat(SharedKafka.endOffsets(TradeContract.TRADES_TOPIC)).containsOnlyKeys(0, 1, 2);

@@ -1,0 +1,182 @@
+package io.streamingpipeline.localstack.pipeline;
+
+import io.streamingpipeline.localstack.cassandra.CassandraNode;
+import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.spark.SparkSubmission;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The streaming job ({@value #MAIN_CLASS}, in spark-streaming's shaded jar) as the local stack submits it, for
+ * {@code ./pipeline run}, the benchmarks and the integration tests: the job's settings, rendered as its program
+ * arguments under the names the job declares ({@code JobSettings} in spark-streaming). An option that is not set is not
+ * passed, so the job's own default applies. The Cassandra password goes in a file, never on the command line.
+ *
+ * <pre>{@code
+ * SparkDriver driver = spark.submit(TradesJobLaunch.of(jobJar)
+ *         .bootstrapServers(kafka.bootstrapServers())
+ *         .checkpoint(workDir.resolve("checkpoint"))
+ *         .cassandra(cassandra, TradesJobLaunch.writePasswordFile(cassandra.password(), workDir.resolve("pw")))
+ *         .health(healthPort)
+ *         .submission("trades-it")   // the Spark side from here on: heap, conf, JVM options
+ *         .driverHeap("1g")
+ *         .build());
+ * }</pre>
+ */
+public final class TradesJobLaunch {
+
+    public static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
+
+    /**
+     * The job's options this launcher passes, each under the job's name for it: {@code BOOTSTRAP_SERVERS} is
+     * {@code --bootstrap-servers}. integration-tests' {@code TradesJobLaunchArgumentsTest} fails when the job does not
+     * declare one, or does not read back what {@link #arguments()} renders.
+     */
+    public enum Option {
+        BOOTSTRAP_SERVERS,
+        TOPIC,
+        DEAD_LETTER_TOPIC,
+        CHECKPOINT_LOCATION,
+        STARTING_OFFSETS,
+        MAX_OFFSETS_PER_TRIGGER,
+        TRIGGER_INTERVAL,
+        CASSANDRA_HOST,
+        CASSANDRA_PORT,
+        CASSANDRA_LOCAL_DC,
+        CASSANDRA_USERNAME,
+        CASSANDRA_PASSWORD_FILE,
+        KEYSPACE,
+        HEALTH_PORT,
+        HEALTH_BIND_ADDRESS,
+        APPLY_SCHEMA,
+        REPLICATION;
+
+        /** The name the job declares the option under, without {@code --}. */
+        public String jobName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final Path jobJar;
+    /** Value of each option set; null for a flag. */
+    private final Map<Option, String> options = new EnumMap<>(Option.class);
+
+    private TradesJobLaunch(Path jobJar) {
+        this.jobJar = Objects.requireNonNull(jobJar, "jobJar");
+    }
+
+    /** A launch of the job in {@code jobJar} with none of its options set. */
+    public static TradesJobLaunch of(Path jobJar) {
+        return new TradesJobLaunch(jobJar);
+    }
+
+    public TradesJobLaunch bootstrapServers(String servers) {
+        return set(Option.BOOTSTRAP_SERVERS, servers);
+    }
+
+    /** The topic the job reads and the one it dead-letters to (the job's default: the contract's topics). */
+    public TradesJobLaunch topics(String trades, String deadLetters) {
+        return set(Option.TOPIC, trades).set(Option.DEAD_LETTER_TOPIC, deadLetters);
+    }
+
+    /** The query's checkpoint, a local directory (passed as a {@code file:} URI). */
+    public TradesJobLaunch checkpoint(Path dir) {
+        return set(Option.CHECKPOINT_LOCATION, dir.toAbsolutePath().toUri().toString());
+    }
+
+    /** {@code earliest}, {@code latest} or a JSON map of offsets; only used when the checkpoint is new. */
+    public TradesJobLaunch startingOffsets(String offsets) {
+        return set(Option.STARTING_OFFSETS, offsets);
+    }
+
+    public TradesJobLaunch maxOffsetsPerTrigger(long records) {
+        return set(Option.MAX_OFFSETS_PER_TRIGGER, Long.toString(records));
+    }
+
+    /** A duration as the job reads it: {@code 250ms}, {@code 1s}. */
+    public TradesJobLaunch triggerInterval(String interval) {
+        return set(Option.TRIGGER_INTERVAL, interval);
+    }
+
+    /** A local-stack node as its application role, the password in {@code passwordFile} (see writePasswordFile). */
+    public TradesJobLaunch cassandra(CassandraNode node, Path passwordFile) {
+        return cassandra(node.host(), node.port(), node.datacenter(), node.username(), passwordFile);
+    }
+
+    public TradesJobLaunch cassandra(String host, int port, String datacenter, String username, Path passwordFile) {
+        return set(Option.CASSANDRA_HOST, host)
+                .set(Option.CASSANDRA_PORT, Integer.toString(port))
+                .set(Option.CASSANDRA_LOCAL_DC, datacenter)
+                .set(Option.CASSANDRA_USERNAME, username)
+                .set(Option.CASSANDRA_PASSWORD_FILE, passwordFile.toString());
+    }
+
+    public TradesJobLaunch keyspace(String keyspace) {
+        return set(Option.KEYSPACE, keyspace);
+    }
+
+    /** The driver's health and metrics endpoint on {@code port} of 127.0.0.1. */
+    public TradesJobLaunch health(int port) {
+        return set(Option.HEALTH_PORT, Integer.toString(port)).set(Option.HEALTH_BIND_ADDRESS, FreePorts.HOST);
+    }
+
+    /** The schema command instead of the streaming query: create keyspace and tables with this replication, exit. */
+    public TradesJobLaunch applySchema(String replication) {
+        options.put(Option.APPLY_SCHEMA, null);
+        return set(Option.REPLICATION, replication);
+    }
+
+    /** The job's program arguments, {@code --name value} (a flag alone), in {@link Option} order. */
+    public List<String> arguments() {
+        List<String> args = new ArrayList<>();
+        options.forEach((option, value) -> {
+            args.add("--" + option.jobName());
+            if (value != null) {
+                args.add(value);
+            }
+        });
+        return args;
+    }
+
+    /**
+     * The submission of the job with these arguments, named {@code appName}; the Spark side (heap, executor memory,
+     * conf, JVM options, log file) is set on the builder returned, then {@code SparkCluster.submit(builder.build())}.
+     */
+    public SparkSubmission.Builder submission(String appName) {
+        return SparkSubmission.builder(MAIN_CLASS, jobJar.toAbsolutePath())
+                .name(appName)
+                .args(arguments());
+    }
+
+    /** Writes {@code password} to {@code file} (owner-only, its directory created) and returns the file. */
+    public static Path writePasswordFile(String password, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(file, password + "\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the Cassandra password file " + file, e);
+        }
+    }
+
+    private TradesJobLaunch set(Option option, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + option.jobName() + " needs a value, was '" + value + "'");
+        }
+        options.put(option, value);
+        return this;
+    }
+}
