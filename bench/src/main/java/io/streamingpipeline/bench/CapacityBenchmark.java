@@ -110,7 +110,7 @@ public final class CapacityBenchmark {
     }
 
     int run() throws IOException {
-        LatencyEngines engines = new LatencyEngines(o, "bench-capacity");
+        BenchEngines engines = new BenchEngines(o, "bench-capacity");
         LatencySubmissions submissions = new LatencySubmissions(o, engines);
         LatencyPhases phases = new LatencyPhases(o, engines.work());
         int cores = Runtime.getRuntime().availableProcessors();

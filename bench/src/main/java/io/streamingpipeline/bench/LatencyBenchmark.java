@@ -57,7 +57,7 @@ public final class LatencyBenchmark {
     }
 
     int run() throws IOException {
-        LatencyEngines engines = new LatencyEngines(o, "bench-latency");
+        BenchEngines engines = new BenchEngines(o, "bench-latency");
         Path work = engines.work();
         System.out.printf(
                 Locale.ROOT,

@@ -19,11 +19,11 @@ final class LatencySubmissions {
     static final String FLOOR_MAIN_CLASS = "io.streamingpipeline.bench.floor.SparkFloorQuery";
 
     private final LatencyOptions o;
-    private final LatencyEngines engines;
+    private final BenchEngines engines;
     private final Path work;
     private final JobTuning tuning;
 
-    LatencySubmissions(LatencyOptions o, LatencyEngines engines) {
+    LatencySubmissions(LatencyOptions o, BenchEngines engines) {
         this.o = o;
         this.engines = engines;
         this.work = engines.work();

@@ -64,7 +64,7 @@ public final class SinkBenchmark {
     }
 
     int run() throws Exception {
-        LatencyEngines engines = new LatencyEngines("bench-sink", CASSANDRA_HEAP, WORKER_CORES);
+        BenchEngines engines = new BenchEngines("bench-sink", CASSANDRA_HEAP, WORKER_CORES);
         Path work = engines.work();
         String loadBefore = Machine.loadAverages();
         System.out.printf(

@@ -21,14 +21,14 @@ import java.util.Locale;
  * registered with {@link #onStop}) is stopped by {@link #stopAll}, newest first, each by its own PID through the local
  * stack's handles.
  */
-final class LatencyEngines {
+final class BenchEngines {
 
     private final Path work;
     private final String cassandraHeap;
     private final int workerCores;
     private final Deque<Runnable> stops = new ArrayDeque<>();
 
-    LatencyEngines(LatencyOptions o, String workDirPrefix) throws IOException {
+    BenchEngines(LatencyOptions o, String workDirPrefix) throws IOException {
         this(workDirPrefix, o.cassandraHeap, o.workerCores);
     }
 
@@ -36,7 +36,7 @@ final class LatencyEngines {
      * @param cassandraHeap the node's {@code -Xmx}
      * @param workerCores   the Spark worker's cores; 0 for {@link SparkCluster.Builder#workerCoresForPipeline()}
      */
-    LatencyEngines(String workDirPrefix, String cassandraHeap, int workerCores) throws IOException {
+    BenchEngines(String workDirPrefix, String cassandraHeap, int workerCores) throws IOException {
         this.work = Files.createTempDirectory(workDirPrefix);
         this.cassandraHeap = cassandraHeap;
         this.workerCores = workerCores;
