@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * other=<n> with_events=<n> live_polls_per_s=<x> candles_per_s=<n> candles_p99_ms=<x> errors=<...>}.
  *
  * <p>Options: {@code --duration 30} (seconds per measurement, and per step of the sweep), {@code --warmup 10},
- * {@code --connections 32}, {@code --driver-in-flight 8,32,64,128}, {@code --stream-cap 64},
+ * {@code --connections 32}, {@code --driver-in-flight 8,32,64,128,256}, {@code --stream-cap 64},
  * {@code --stream-clients 256}. Run from the query-api directory (it starts {@code target/quarkus-app}).
  */
 public final class QueryBenchmark {
@@ -57,7 +57,7 @@ public final class QueryBenchmark {
         int connections = intOption(args, "--connections", 32);
         int streamCap = intOption(args, "--stream-cap", 64);
         int streamClients = intOption(args, "--stream-clients", 256);
-        List<Integer> driverInFlight = intsOption(args, "--driver-in-flight", List.of(8, 32, 64, 128));
+        List<Integer> driverInFlight = intsOption(args, "--driver-in-flight", List.of(8, 32, 64, 128, 256));
 
         CassandraNode cassandra = SharedCassandra.get();
         long to = System.currentTimeMillis() / 60_000 * 60_000;
