@@ -1,10 +1,7 @@
 package io.streamingpipeline.deploy.k8s;
 
 import static io.streamingpipeline.deploy.k8s.Manifests.INGESTOR;
-import static io.streamingpipeline.deploy.k8s.Manifests.OVERLAYS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -13,7 +10,6 @@ import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.deploy.code.QuarkusService;
 import io.streamingpipeline.deploy.k8s.Rendered.Workload;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.TestFactory;
@@ -69,16 +65,6 @@ class KubernetesIngestorTest {
     /** Each variable an overlay gives the ingestor is a test of its own: a misspelt one fails by name. */
     @TestFactory
     Stream<DynamicContainer> eachVariableIsOneTheIngestorReads() {
-        Set<String> readable = QuarkusService.INGESTOR.envNames();
-        return OVERLAYS.stream().map(overlay -> {
-            Rendered r = Rendered.of(overlay);
-            Map<String, String> env = r.env(r.workload(INGESTOR).container(INGESTOR));
-            return dynamicContainer(
-                    overlay,
-                    env.keySet().stream()
-                            .map(name -> dynamicTest(
-                                    "k8s " + overlay + " sets " + name + " on the ingestor, which reads it",
-                                    () -> assertThat(readable).contains(name))));
-        });
+        return ServiceVariables.eachIsOneTheServiceReads(QuarkusService.INGESTOR, INGESTOR, "the ingestor");
     }
 }

@@ -5,8 +5,6 @@ import static io.streamingpipeline.deploy.k8s.Manifests.INGESTOR;
 import static io.streamingpipeline.deploy.k8s.Manifests.OVERLAYS;
 import static io.streamingpipeline.deploy.k8s.Manifests.QUERY_API;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
@@ -56,13 +54,7 @@ class KubernetesQueryApiTest {
         // the nodes, data centre and role of the driver's --cassandra-* options
         StatefulSet cassandra = r.get(StatefulSet.class, "cassandra");
         Map<String, String> cassandraPods = cassandra.getSpec().getSelector().getMatchLabels();
-        String dc = r.env(cassandra
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0))
-                .get("CASSANDRA_DC");
+        String dc = r.cassandraDc();
         List<String> jobArgs =
                 SparkSubmitLine.jobArguments(r, r.workload(DRIVER).container(DRIVER));
         List<String> hosts = new ArrayList<>();
@@ -198,16 +190,6 @@ class KubernetesQueryApiTest {
     /** Each variable an overlay gives the query service is a test of its own: a misspelt one fails by name. */
     @TestFactory
     Stream<DynamicContainer> eachVariableIsOneTheQueryApiReads() {
-        Set<String> readable = QuarkusService.QUERY_API.envNames();
-        return OVERLAYS.stream().map(overlay -> {
-            Rendered r = Rendered.of(overlay);
-            Map<String, String> env = r.env(r.workload(QUERY_API).container(QUERY_API));
-            return dynamicContainer(
-                    overlay,
-                    env.keySet().stream()
-                            .map(name -> dynamicTest(
-                                    "k8s " + overlay + " sets " + name + " on the query service, which reads it",
-                                    () -> assertThat(readable).contains(name))));
-        });
+        return ServiceVariables.eachIsOneTheServiceReads(QuarkusService.QUERY_API, QUERY_API, "the query service");
     }
 }

@@ -48,13 +48,7 @@ class KubernetesSchemaJobTest {
                 Rendered.option(jobArgs, "--replication").orElse(SparkJob.optionDefault("replication")));
         StatefulSet cassandra = r.get(StatefulSet.class, "cassandra");
         int nodes = cassandra.getSpec().getReplicas();
-        String dc = r.env(cassandra
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0))
-                .get("CASSANDRA_DC");
+        String dc = r.cassandraDc();
         if (overlay.endsWith("dev")) {
             assertThat(replication).isEqualTo(Replication.simple(1));
         } else {

@@ -149,6 +149,13 @@ final class Rendered {
         return value;
     }
 
+    /** The data centre the Cassandra StatefulSet's nodes join ({@code CASSANDRA_DC} of its container). */
+    String cassandraDc() {
+        StatefulSet cassandra = get(StatefulSet.class, "cassandra");
+        return env(cassandra.getSpec().getTemplate().getSpec().getContainers().get(0))
+                .get("CASSANDRA_DC");
+    }
+
     /**
      * The container's environment as the kubelet would set it: literal values ($(VAR) expanded), ConfigMap keys
      * resolved; secrets and downward-API fields as {@code <secret name/key>} / {@code <field path>}.

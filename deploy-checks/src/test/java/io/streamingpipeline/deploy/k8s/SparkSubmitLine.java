@@ -42,13 +42,7 @@ final class SparkSubmitLine {
 
     static void assertCassandraConnection(Rendered r, List<String> jobArgs, Workload w, Container c) {
         StatefulSet cassandra = r.get(StatefulSet.class, "cassandra");
-        String dc = r.env(cassandra
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0))
-                .get("CASSANDRA_DC");
+        String dc = r.cassandraDc();
         assertThat(Rendered.option(jobArgs, "--cassandra-local-dc")).contains(dc);
         int cql = Integer.parseInt(
                 Rendered.option(jobArgs, "--cassandra-port").orElse(SparkJob.optionDefault("cassandra-port")));
