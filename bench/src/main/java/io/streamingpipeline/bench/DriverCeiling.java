@@ -74,7 +74,7 @@ final class DriverCeiling {
      * pass into its own keyspace, after a warm-up of the first tenth (at most 30,000 rows). Failed batches (timeouts
      * on a loaded machine) are retried one by one (up to 5 times each), inside the timed pass.
      */
-    Sweep sweep(CqlSession session, String when, List<Trade> trades) throws InterruptedException {
+    Sweep sweep(CqlSession session, String when, List<Trade> trades, ProcessCpu cpu) throws InterruptedException {
         List<Pass> passes = new ArrayList<>();
         boolean warm = false;
         for (int inFlight : o.ceilingInFlight) {
@@ -88,15 +88,20 @@ final class DriverCeiling {
                         inFlight);
                 warm = true;
             }
+            ProcessCpu.Sample cpuBefore = cpu.sample();
+            long requestsBefore = NodeRequests.total(session);
             long t0 = System.nanoTime();
             long retried = writeAll(session, insert, trades, inFlight);
             double secs = (System.nanoTime() - t0) / 1e9;
+            ProcessCpu.Sample cpuAfter = cpu.sample();
+            long requests = NodeRequests.total(session) - requestsBefore - 1;
             Pass pass = new Pass(keyspace, inFlight, trades.size() / secs, retried);
             passes.add(pass);
             System.out.printf(
                     Locale.ROOT,
                     "  ceiling %s: %,d rows in %.1f s = %,.0f rows/s (batches of <= %d rows of one "
-                            + "partition, %d batches in flight, %d batches retried); load %s%n",
+                            + "partition, %d batches in flight, %d batches retried); load %s%n"
+                            + "    CPU in cores: %s; Cassandra %.1f µs of CPU per row; %,d requests (%.1f rows each)%n",
                     keyspace,
                     trades.size(),
                     secs,
@@ -104,7 +109,11 @@ final class DriverCeiling {
                     o.ceilingBatchRows,
                     inFlight,
                     retried,
-                    Machine.loadAverages());
+                    Machine.loadAverages(),
+                    cpuAfter.coresSince(cpuBefore),
+                    cpuAfter.cpuSecondsSince(cpuBefore, SinkBenchmark.CASSANDRA) * 1e6 / trades.size(),
+                    requests,
+                    (double) trades.size() / Math.max(1, requests));
         }
         return new Sweep(passes);
     }

@@ -14,24 +14,25 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * bench/sink: M contract-valid trades preloaded into Kafka, then the Spark job ({@code TradesToCassandraJob}, both of
- * its queries) on the local standalone cluster until all M are in {@code spark_streaming.crypto_trades}. Ceiling in
- * the same run, same Cassandra node: the same M rows written by the Java driver itself as the connector writes them
- * (unlogged batches of one {@code (symbol, day)} partition, prepared, same consistency level), at each in-flight count
- * of a short sweep, before and after the job, each pass into its own keyspace with the same schema; the best pass is
- * the ceiling. The last line printed is the {@code RESULT} line.
+ * bench/sink: W + M contract-valid trades preloaded into Kafka, then the Spark job ({@code TradesToCassandraJob}) on
+ * the local standalone cluster until all are in {@code spark_streaming.crypto_trades}, measured over the last M after
+ * the W of its warm-up. Ceiling in the same run, same Cassandra node: the same M rows written by the Java driver itself
+ * as the connector writes them (unlogged batches of one {@code (symbol, day)} partition, prepared, same consistency
+ * level), at each in-flight count of a short sweep, before and after the job, each pass into its own keyspace with
+ * the same schema; the best pass is the ceiling. Each phase prints the CPU of each process and the requests the node
+ * served. The last line printed is the {@code RESULT} line.
  *
- * <p>Sink rate: {@code (M - rows written by the first micro-batch) / (time the counter reached M - time it first
- * moved)}, from the job's {@code trades_job_rows_written_total{sink="crypto_trades"}} polled every 100 ms, i.e. the
- * steady state after the first batch (which carries the executor's class loading, code generation, connections and
- * JIT). The rate from the job's start (its metrics endpoint answering, queries starting) is printed too.
+ * <p>Sink rate: {@code (W + M - rows written when the counter first reached W) / (time it reached W + M - that
+ * time)}, from the job's {@code trades_job_rows_written_total{sink="crypto_trades"}} polled every 100 ms: the steady
+ * state after the warm-up (the executor's and driver's class loading, code generation, connections and JIT). The rate
+ * from the job's start (its metrics endpoint answering, queries starting) is printed too.
  */
 public final class SinkBenchmark {
 
-    /** The Cassandra node's heap: the local stack's default. */
-    private static final String CASSANDRA_HEAP = "512m";
     /** The Spark worker's cores: the local stack's default. */
     private static final int WORKER_CORES = 2;
+    /** The label of the Cassandra node's CPU ({@link ProcessCpu}). */
+    static final String CASSANDRA = "Cassandra";
 
     public static void main(String[] args) throws Exception {
         SinkOptions o;
@@ -45,9 +46,6 @@ public final class SinkBenchmark {
             System.err.print(SinkOptions.USAGE);
             System.exit(2);
             return;
-        }
-        if (o.maxOffsetsPerTrigger < 0) {
-            o.maxOffsetsPerTrigger = Math.max(10_000, (o.trades + 5) / 6);
         }
         if (!Files.isRegularFile(o.jobJar)) {
             System.err.println("no job jar at " + o.jobJar + ": build it (./mvnw -DskipTests -pl bench -am package)");
@@ -64,13 +62,14 @@ public final class SinkBenchmark {
     }
 
     int run() throws Exception {
-        BenchEngines engines = new BenchEngines("bench-sink", CASSANDRA_HEAP, WORKER_CORES);
+        BenchEngines engines = new BenchEngines("bench-sink", o.cassandraHeap, WORKER_CORES);
         Path work = engines.work();
         String loadBefore = Machine.loadAverages();
         System.out.printf(
                 Locale.ROOT,
-                "bench/sink: %,d trades; %d cores, %s; load average %s; work dir %s%n",
+                "bench/sink: %,d trades measured after %,d of warm-up; %d cores, %s; load average %s; work dir %s%n",
                 o.trades,
+                o.warmupTrades,
                 Runtime.getRuntime().availableProcessors(),
                 Machine.cpuModel(),
                 loadBefore,
@@ -83,20 +82,28 @@ public final class SinkBenchmark {
             KafkaBroker kafka = engines.startKafka();
             CassandraNode cassandra = engines.startCassandra(keyspaces);
             SparkCluster spark = engines.startSpark();
+            // the job's driver is added by SinkJob once it is submitted
+            ProcessCpu cpu = new ProcessCpu()
+                    .add(CASSANDRA, cassandra.pid())
+                    .add("Kafka", kafka.pid())
+                    .addDescendants("executor", spark.workerPid())
+                    .addCurrent("benchmark");
 
-            List<Trade> trades = SinkTrades.trades(o.trades, o.seed, IngestBenchmark.SYMBOLS);
-            Set<List<String>> partitions = SinkTrades.partitions(trades);
-            SinkTrades.preload(kafka, trades);
+            List<Trade> all = SinkTrades.trades(o.warmupTrades + o.trades, o.seed, IngestBenchmark.SYMBOLS);
+            // the job writes all of them and is measured over the last o.trades; the ceiling writes those
+            List<Trade> trades = all.subList(o.warmupTrades, all.size());
+            Set<List<String>> partitions = SinkTrades.partitions(all);
+            SinkTrades.preload(kafka, all);
 
             DriverCeiling driverCeiling = new DriverCeiling(o);
             try (CqlSession session = cassandra.session()) {
                 System.out.printf(Locale.ROOT, "  %d (symbol, day) partitions%n", partitions.size());
 
                 System.out.println("ceiling sweep before the job:");
-                DriverCeiling.Sweep before = driverCeiling.sweep(session, "before", trades);
-                SinkRun sink = new SinkJob(o, work).run(kafka, cassandra, spark);
+                DriverCeiling.Sweep before = driverCeiling.sweep(session, "before", trades, cpu);
+                SinkRun sink = new SinkJob(o, work).run(kafka, cassandra, spark, cpu, session);
                 System.out.println("ceiling sweep after the job:");
-                DriverCeiling.Sweep after = driverCeiling.sweep(session, "after", trades);
+                DriverCeiling.Sweep after = driverCeiling.sweep(session, "after", trades, cpu);
 
                 DriverCeiling.Pass best =
                         before.best().rowsPerSecond() >= after.best().rowsPerSecond() ? before.best() : after.best();
@@ -104,15 +111,16 @@ public final class SinkBenchmark {
                 long storedCeiling = DriverCeiling.count(session, best.keyspace(), partitions);
                 System.out.printf(
                         Locale.ROOT,
-                        "check: rows in %s.%s: %,d; in %s.%s: %,d (expected %,d each)%n",
+                        "check: rows in %s.%s: %,d (expected %,d); in %s.%s: %,d (expected %,d)%n",
                         CassandraSchema.DEFAULT_KEYSPACE,
                         DriverCeiling.SINK,
                         stored,
+                        all.size(),
                         best.keyspace(),
                         DriverCeiling.SINK,
                         storedCeiling,
                         o.trades);
-                if (stored != o.trades || storedCeiling != o.trades) {
+                if (stored != all.size() || storedCeiling != o.trades) {
                     throw new IllegalStateException("row counts differ from the trades sent");
                 }
 
@@ -120,10 +128,10 @@ public final class SinkBenchmark {
                 String loadAfter = Machine.loadAverages();
                 System.out.printf(
                         Locale.ROOT,
-                        "job: %,d trades in %s.%s: %,.0f trades/s from its first written batch "
+                        "job: %,d trades in %s.%s: %,.0f trades/s after the warm-up "
                                 + "(%,d rows over %.1f s, %d batches), %,.0f trades/s from the job's start (%.1f s); "
                                 + "candle rows %,.0f, rejected %,.0f%n",
-                        o.trades,
+                        all.size(),
                         CassandraSchema.DEFAULT_KEYSPACE,
                         DriverCeiling.SINK,
                         sink.steadyRate(),

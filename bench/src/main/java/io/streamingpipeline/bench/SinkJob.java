@@ -1,5 +1,6 @@
 package io.streamingpipeline.bench;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
@@ -35,7 +36,7 @@ final class SinkJob {
         this.work = work;
     }
 
-    SinkRun run(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark)
+    SinkRun run(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark, ProcessCpu cpu, CqlSession session)
             throws IOException, InterruptedException {
         int healthPort = FreePorts.pick();
         SparkSubmission built = new JobTuning(
@@ -67,6 +68,9 @@ final class SinkJob {
 
         long submitted = System.nanoTime();
         SparkDriver driver = spark.submit(built);
+        cpu.add("driver", driver.pid());
+        ProcessCpu.Sample cpuAtFirst = null;
+        long requestsAtFirst = 0;
         try {
             long deadline = submitted + o.timeout.toNanos();
             long live = -1;
@@ -81,7 +85,8 @@ final class SinkJob {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not all trades written within " + o.timeout + " (" + lastWritten
-                            + " of " + o.trades + "); the job's log ends with:\n" + driver.logTail(40));
+                            + " of " + (o.warmupTrades + o.trades) + "); the job's log ends with:\n"
+                            + driver.logTail(40));
                 }
                 String text = get(healthPort, "/metrics");
                 long now = System.nanoTime();
@@ -98,9 +103,11 @@ final class SinkJob {
                     long written = (long) metrics.value("trades_job_rows_written_total", "sink", SINK);
                     if (written > lastWritten) {
                         batches++;
-                        if (first < 0) {
+                        if (first < 0 && written >= o.warmupTrades) {
                             first = now;
                             firstRows = written;
+                            cpuAtFirst = cpu.sample();
+                            requestsAtFirst = NodeRequests.total(session);
                         }
                         System.out.printf(
                                 Locale.ROOT,
@@ -110,7 +117,9 @@ final class SinkJob {
                                 Machine.loadAverages());
                         lastWritten = written;
                     }
-                    if (written >= o.trades) {
+                    if (written >= o.warmupTrades + o.trades) {
+                        ProcessCpu.Sample cpuAtDone = cpu.sample();
+                        long requests = NodeRequests.total(session) - requestsAtFirst - 1;
                         SinkRun run = new SinkRun(
                                 submitted,
                                 live,
@@ -123,10 +132,20 @@ final class SinkJob {
                                 metrics.value("trades_job_rejected_total"));
                         System.out.printf(
                                 Locale.ROOT,
-                                "  all %,d trades written %.1f s after the job came up, %.1f s after the first batch%n",
+                                "  all %,d trades written %.1f s after the job came up, %.1f s after the warm-up%n",
                                 written,
                                 run.fromStartSeconds(),
                                 run.steadySeconds());
+                        System.out.printf(
+                                Locale.ROOT,
+                                "    CPU in cores after the warm-up: %s; Cassandra %.1f µs of CPU per row; "
+                                        + "%,d requests (%.1f rows each)%n",
+                                cpuAtDone.coresSince(cpuAtFirst),
+                                cpuAtDone.cpuSecondsSince(cpuAtFirst, SinkBenchmark.CASSANDRA)
+                                        * 1e6
+                                        / Math.max(1, run.steadyRows()),
+                                requests,
+                                (double) run.steadyRows() / Math.max(1, requests));
                         return run;
                     }
                 }

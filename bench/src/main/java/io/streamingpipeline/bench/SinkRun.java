@@ -1,6 +1,9 @@
 package io.streamingpipeline.bench;
 
-/** What bench/sink saw of the job: when it came up, wrote its first batch and the last row; its counters then. */
+/**
+ * What bench/sink saw of the job: when it came up, when its written rows first reached the warm-up's count (with no
+ * warm-up: its first batch) and the last row; its counters then.
+ */
 record SinkRun(
         long submitNanos,
         long liveNanos,
@@ -19,7 +22,7 @@ record SinkRun(
         return (doneNanos - firstNanos) / 1e9;
     }
 
-    /** From the first written batch; falls back to the rate from the job's start when one batch wrote everything. */
+    /** After the warm-up; falls back to the rate from the job's start when one batch wrote everything measured. */
     double steadyRate() {
         return steadyRows() > 0 ? steadyRows() / steadySeconds() : fromStartRate();
     }
