@@ -18,10 +18,13 @@ import java.util.OptionalDouble;
 
 /**
  * Submits the streaming job (the shaded jar of spark-streaming, launched by local-stack's {@link TradesJobLaunch}) to
- * the shared cluster, wired to the shared Kafka and Cassandra, with test-sized settings: 1 s trigger, 2 shuffle
- * partitions, the health endpoint on a free port of 127.0.0.1.
+ * the shared cluster, wired to the shared Kafka and Cassandra, with test-sized settings: 1 s trigger (system property
+ * {@value #TRIGGER_PROPERTY} to run the tests with another, e.g. the job's default), 2 shuffle partitions, the health
+ * endpoint on a free port of 127.0.0.1.
  */
 final class TradesJob {
+
+    static final String TRIGGER_PROPERTY = "pipeline.it.trigger-interval";
 
     private final String name;
     private final String topic;
@@ -81,7 +84,7 @@ final class TradesJob {
                 .topics(topic, deadLetterTopic)
                 .checkpoint(checkpoint)
                 .startingOffsets("earliest")
-                .triggerInterval("1s")
+                .triggerInterval(System.getProperty(TRIGGER_PROPERTY, "1s"))
                 .health(healthPort)
                 .submission(name)
                 .driverJvmOptions(driverJvmOptions.toArray(String[]::new));
