@@ -88,20 +88,18 @@ final class DriverCeiling {
                         inFlight);
                 warm = true;
             }
-            ProcessCpu.Sample cpuBefore = cpu.sample();
-            long requestsBefore = NodeRequests.total(session);
+            PhaseLoad load = PhaseLoad.start(cpu, session);
             long t0 = System.nanoTime();
             long retried = writeAll(session, insert, trades, inFlight);
             double secs = (System.nanoTime() - t0) / 1e9;
-            ProcessCpu.Sample cpuAfter = cpu.sample();
-            long requests = NodeRequests.total(session) - requestsBefore - 1;
+            String loadText = load.since(trades.size());
             Pass pass = new Pass(keyspace, inFlight, trades.size() / secs, retried);
             passes.add(pass);
             System.out.printf(
                     Locale.ROOT,
                     "  ceiling %s: %,d rows in %.1f s = %,.0f rows/s (batches of <= %d rows of one "
                             + "partition, %d batches in flight, %d batches retried); load %s%n"
-                            + "    CPU in cores: %s; Cassandra %.1f µs of CPU per row; %,d requests (%.1f rows each)%n",
+                            + "    %s%n",
                     keyspace,
                     trades.size(),
                     secs,
@@ -110,10 +108,7 @@ final class DriverCeiling {
                     inFlight,
                     retried,
                     Machine.loadAverages(),
-                    cpuAfter.coresSince(cpuBefore),
-                    cpuAfter.cpuSecondsSince(cpuBefore, SinkBenchmark.CASSANDRA) * 1e6 / trades.size(),
-                    requests,
-                    (double) trades.size() / Math.max(1, requests));
+                    loadText);
         }
         return new Sweep(passes);
     }

@@ -69,8 +69,7 @@ final class SinkJob {
         long submitted = System.nanoTime();
         SparkDriver driver = spark.submit(built);
         cpu.add("driver", driver.pid());
-        ProcessCpu.Sample cpuAtFirst = null;
-        long requestsAtFirst = 0;
+        PhaseLoad afterWarmup = null;
         try {
             long deadline = submitted + o.timeout.toNanos();
             long live = -1;
@@ -106,8 +105,7 @@ final class SinkJob {
                         if (first < 0 && written >= o.warmupTrades) {
                             first = now;
                             firstRows = written;
-                            cpuAtFirst = cpu.sample();
-                            requestsAtFirst = NodeRequests.total(session);
+                            afterWarmup = PhaseLoad.start(cpu, session);
                         }
                         System.out.printf(
                                 Locale.ROOT,
@@ -118,8 +116,6 @@ final class SinkJob {
                         lastWritten = written;
                     }
                     if (written >= o.warmupTrades + o.trades) {
-                        ProcessCpu.Sample cpuAtDone = cpu.sample();
-                        long requests = NodeRequests.total(session) - requestsAtFirst - 1;
                         SinkRun run = new SinkRun(
                                 submitted,
                                 live,
@@ -136,16 +132,7 @@ final class SinkJob {
                                 written,
                                 run.fromStartSeconds(),
                                 run.steadySeconds());
-                        System.out.printf(
-                                Locale.ROOT,
-                                "    CPU in cores after the warm-up: %s; Cassandra %.1f µs of CPU per row; "
-                                        + "%,d requests (%.1f rows each)%n",
-                                cpuAtDone.coresSince(cpuAtFirst),
-                                cpuAtDone.cpuSecondsSince(cpuAtFirst, SinkBenchmark.CASSANDRA)
-                                        * 1e6
-                                        / Math.max(1, run.steadyRows()),
-                                requests,
-                                (double) run.steadyRows() / Math.max(1, requests));
+                        System.out.println("    after the warm-up: " + afterWarmup.since(run.steadyRows()));
                         return run;
                     }
                 }
