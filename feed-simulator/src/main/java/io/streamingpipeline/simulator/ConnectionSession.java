@@ -2,6 +2,8 @@ package io.streamingpipeline.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ final class ConnectionSession {
 
     private static final int FRAMES_PER_TURN = 16;
     private static final long PACE_TICK_MS = 20;
+    private static final long HALF_CLOSED_GRACE_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private enum State {
@@ -311,10 +314,7 @@ final class ConnectionSession {
             }
             case ABNORMAL -> {
                 state = State.CLOSING;
-                // Close the TCP connection (FIN) once everything written so far is on the wire, with no close frame:
-                // closing from Vert.x's own handler context skips that handler, which would send a close frame.
-                lastWrite.onComplete(ignored ->
-                        ((WebSocketInternal) socket).channelHandlerContext().close());
+                lastWrite.onComplete(ignored -> endWithoutCloseFrame());
             }
             case STALL -> {
                 state = State.STALLED;
@@ -329,6 +329,23 @@ final class ConnectionSession {
                 }
             }
             default -> throw new IllegalStateException(config.dropMode().name());
+        }
+    }
+
+    /**
+     * Ends the connection with a FIN and no close frame, once everything written so far is on the wire. Only the
+     * sending half is shut: a fully closed socket answers any later client frame (a subscribe, a pong) with an RST,
+     * and the RST discards whatever the client has not yet taken from the send queue. The socket closes when the
+     * client closes its half, or after {@link #HALF_CLOSED_GRACE_MS} at the latest.
+     */
+    private void endWithoutCloseFrame() {
+        // from Vert.x's own handler context: the pipeline's close skips that handler, which would send a close frame
+        ChannelHandlerContext context = ((WebSocketInternal) socket).channelHandlerContext();
+        if (context.channel() instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+            vertx.setTimer(HALF_CLOSED_GRACE_MS, id -> context.close());
+        } else {
+            context.close();
         }
     }
 

@@ -47,6 +47,34 @@ class DropTest extends SimulatorTestBase {
     }
 
     @Test
+    void aFrameTheClientSendsAfterAnAbnormalDropCostsItNoneOfTheTradesWrittenBefore() throws Exception {
+        SimulatorConfig config = quietConfig()
+                .withTradesPerSecond(0)
+                .withDropEveryTrades(20_000, DropMode.ABNORMAL)
+                .withMaxDrops(1);
+        try (FeedSimulator simulator = FeedSimulator.start(config);
+                FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
+            client.pause();
+            client.subscribe(BTC);
+            await().atMost(PATIENCE).until(() -> simulator.groundTruth().totalTrades() == 20_000);
+            Thread.sleep(200); // the server ends its side once the writes are on the wire
+
+            // Most of the 20,000 trades still wait in the server's send queue. A fully closed server socket would
+            // answer this frame with an RST and drop them.
+            client.subscribe(ETH);
+            Thread.sleep(200);
+            client.resume();
+
+            Short status = client.closeStatus();
+            assertThat(status == null || status == 1006)
+                    .as("close status %s", status)
+                    .isTrue();
+            assertThat(client.totalTrades()).isEqualTo(20_000);
+            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
+        }
+    }
+
+    @Test
     void aStallStopsTradesAndPingsButKeepsTheSocketOpen() throws Exception {
         SimulatorConfig config = SimulatorConfig.defaults()
                 .withPingInterval(Duration.ofMillis(50))

@@ -87,6 +87,15 @@ final class FeedTestClient implements AutoCloseable {
         }
     }
 
+    /** Stops reading: what the server sends waits in the socket buffers. */
+    void pause() {
+        socket.pause();
+    }
+
+    void resume() {
+        socket.resume();
+    }
+
     void unsubscribe(String... symbols) {
         for (String symbol : symbols) {
             socket.writeTextMessage("{\"type\":\"unsubscribe\",\"symbol\":\"" + symbol + "\"}");
