@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.PfxOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in for the Finnhub trades websocket on {@code ws://127.0.0.1:<port>/?token=...}, plus
+ * A stand-in for the Finnhub trades websocket on {@code ws://127.0.0.1:<port>/?token=...} (or {@code wss://}), plus
  * {@code GET /ground-truth} and {@code GET /health} on the same port. Each instance owns its own small Vert.x,
  * so a JVM can run many; {@link #close()} stops it.
  */
@@ -77,7 +78,14 @@ public final class FeedSimulator implements AutoCloseable {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
-                .setMaxWebSocketMessageSize(4 * MAX_FRAME_BYTES));
+                .setMaxWebSocketMessageSize(4 * MAX_FRAME_BYTES)
+                .setSsl(config.tls() != null)
+                .setKeyCertOptions(
+                        config.tls() == null
+                                ? null
+                                : new PfxOptions()
+                                        .setPath(config.tls().keyStore().toString())
+                                        .setPassword(config.tls().password())));
         httpServer.requestHandler(this::handleRequest);
         server = await(httpServer.listen(), "listen on " + config.host() + ":" + config.port());
     }
@@ -87,10 +95,10 @@ public final class FeedSimulator implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** {@code ws://127.0.0.1:<port>/}, without the token. */
+    /** {@code ws://127.0.0.1:<port>/} ({@code wss://} with {@link SimulatorConfig#tls()}), without the token. */
     public URI uri() {
         String host = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "127.0.0.1" : config.host();
-        return URI.create("ws://" + host + ":" + port() + "/");
+        return URI.create((config.tls() == null ? "ws" : "wss") + "://" + host + ":" + port() + "/");
     }
 
     /** {@link #uri()} with {@code ?token=}: a secret, do not log it. */

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  *                                reads nothing from the client (not even a close) and sends nothing for this long,
  *                                then sends {@link #STALL_BURST_FRAMES} trade frames it held back, reads again, and
  *                                streams on, or closes if a newer connection replaced it meanwhile; zero: the stall lasts
+ * @param tls                     serve {@code wss://} with this key store; null for plain {@code ws://}
  */
 public record SimulatorConfig(
         String host,
@@ -52,7 +53,8 @@ public record SimulatorConfig(
         Path replayFile,
         double replayFramesPerSecond,
         boolean recordTrades,
-        Duration stallResumeAfter) {
+        Duration stallResumeAfter,
+        TlsKeyStore tls) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
     /** Trade frames a stalled connection sends when it resumes, see {@code stallResumeAfter}. */
@@ -81,7 +83,7 @@ public record SimulatorConfig(
         require(!stallResumeAfter.isNegative(), "stallResumeAfter must not be negative");
     }
 
-    /** 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute, no faults. */
+    /** Plain ws on 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute, no faults. */
     public static SimulatorConfig defaults() {
         return new SimulatorConfig(
                 "127.0.0.1",
@@ -103,7 +105,8 @@ public record SimulatorConfig(
                 null,
                 0,
                 false,
-                Duration.ZERO);
+                Duration.ZERO,
+                null);
     }
 
     public SimulatorConfig withHost(String host) {
@@ -196,6 +199,11 @@ public record SimulatorConfig(
         return changed(d -> d.stallResumeAfter = after);
     }
 
+    /** Serve {@code wss://} with this key store (see {@link TlsKeyStore#selfSigned}); null for {@code ws://}. */
+    public SimulatorConfig withTls(TlsKeyStore tls) {
+        return changed(d -> d.tls = tls);
+    }
+
     /** Whether connections are ever dropped. */
     public boolean dropsConfigured() {
         return maxDrops > 0 && (dropEveryTrades > 0 || !dropEvery.isZero());
@@ -213,7 +221,7 @@ public record SimulatorConfig(
                 + unknownTypeEveryFrames
                 + ", errorEveryFrames=" + errorEveryFrames + ", duplicateProbability=" + duplicateProbability
                 + ", replayFile=" + replayFile + ", replayFramesPerSecond=" + replayFramesPerSecond
-                + ", recordTrades=" + recordTrades + ", stallResumeAfter=" + stallResumeAfter + ']';
+                + ", recordTrades=" + recordTrades + ", stallResumeAfter=" + stallResumeAfter + ", tls=" + tls + ']';
     }
 
     /** This config with what {@code change} sets on a draft of it. */

@@ -29,6 +29,7 @@ final class SimulatorConfigDraft {
     double replayFramesPerSecond;
     boolean recordTrades;
     Duration stallResumeAfter;
+    TlsKeyStore tls;
 
     SimulatorConfigDraft(SimulatorConfig c) {
         host = c.host();
@@ -51,6 +52,7 @@ final class SimulatorConfigDraft {
         replayFramesPerSecond = c.replayFramesPerSecond();
         recordTrades = c.recordTrades();
         stallResumeAfter = c.stallResumeAfter();
+        tls = c.tls();
     }
 
     SimulatorConfig build() {
@@ -74,6 +76,7 @@ final class SimulatorConfigDraft {
                 replayFile,
                 replayFramesPerSecond,
                 recordTrades,
-                stallResumeAfter);
+                stallResumeAfter,
+                tls);
     }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PfxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class FeedTestClient implements AutoCloseable {
     }
 
     static FeedTestClient connect(Vertx vertx, FeedSimulator simulator, String token) throws Exception {
-        WebSocketClient client = newClient(vertx);
+        WebSocketClient client = newClient(vertx, simulator);
         try {
             WebSocket socket = client.connect(options(simulator, token))
                     .toCompletionStage()
@@ -49,7 +50,7 @@ final class FeedTestClient implements AutoCloseable {
 
     /** The cause of a refused handshake, or null if it was accepted (and then closed). */
     static Throwable handshakeFailure(Vertx vertx, FeedSimulator simulator, String token) throws Exception {
-        WebSocketClient client = newClient(vertx);
+        WebSocketClient client = newClient(vertx, simulator);
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
             client.connect(options(simulator, token)).onComplete(result -> {
@@ -64,16 +65,27 @@ final class FeedTestClient implements AutoCloseable {
         }
     }
 
-    private static WebSocketClient newClient(Vertx vertx) {
-        return vertx.createWebSocketClient(new WebSocketClientOptions()
+    /** A client that trusts the simulator's certificate, and only it, when the simulator serves wss. */
+    private static WebSocketClient newClient(Vertx vertx, FeedSimulator simulator) {
+        WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxFrameSize(FeedSimulator.MAX_FRAME_BYTES)
-                .setMaxMessageSize(4 * FeedSimulator.MAX_FRAME_BYTES));
+                .setMaxMessageSize(4 * FeedSimulator.MAX_FRAME_BYTES);
+        TlsKeyStore tls = simulator.config().tls();
+        if (tls != null) {
+            options.setSsl(true)
+                    .setVerifyHost(true)
+                    .setTrustOptions(new PfxOptions()
+                            .setPath(tls.trustStore().toString())
+                            .setPassword(tls.password()));
+        }
+        return vertx.createWebSocketClient(options);
     }
 
     private static WebSocketConnectOptions options(FeedSimulator simulator, String token) {
         return new WebSocketConnectOptions()
                 .setHost("127.0.0.1")
                 .setPort(simulator.port())
+                .setSsl(simulator.config().tls() != null)
                 .setURI(
                         token == null
                                 ? "/"

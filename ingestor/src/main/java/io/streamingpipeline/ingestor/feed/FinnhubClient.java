@@ -25,6 +25,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -318,12 +320,29 @@ public class FinnhubClient {
             Log.errorf(
                     "Finnhub is rate-limiting this token (HTTP 429; only one connection per token is allowed). Retrying in %d ms.",
                     delay.toMillis());
+        } else if (isTlsFailure(failure)) {
+            Log.errorf(
+                    "The TLS handshake with %s failed (%s): this JVM does not trust the feed's certificate, or the"
+                            + " certificate is not for the URL's host. The ingestor trusts the JDK's CA certificates;"
+                            + " a private CA goes in a trust store: -Djavax.net.ssl.trustStore=... (JAVA_OPTS_APPEND in"
+                            + " the image)."
+                            + " Retrying in %d ms.",
+                    endpoint.url(), SecretRedaction.describe(failure), delay.toMillis());
         } else {
             Log.warnf(
                     "Cannot connect to %s (%s); retrying in %d ms",
                     endpoint.url(), SecretRedaction.describe(failure), delay.toMillis());
         }
         vertx.setTimer(delay.toMillis(), id -> connect());
+    }
+
+    private static boolean isTlsFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Duration nextDelay() {
