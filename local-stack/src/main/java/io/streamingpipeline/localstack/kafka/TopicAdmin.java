@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** What {@link KafkaBroker} asks its broker through an Admin client: topics, their leaders, end offsets. */
 final class TopicAdmin {
@@ -82,9 +83,19 @@ final class TopicAdmin {
     private void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(partitionsByTopic.keySet())
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> descriptions;
+            try {
+                descriptions = admin.describeTopics(partitionsByTopic.keySet())
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // a topic just created can be missing from the broker's metadata for a moment
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(50);
+                continue;
+            }
             boolean ready = true;
             for (var entry : partitionsByTopic.entrySet()) {
                 List<TopicPartitionInfo> partitions =
