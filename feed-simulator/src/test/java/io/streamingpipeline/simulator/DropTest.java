@@ -29,30 +29,17 @@ class DropTest extends SimulatorTestBase {
 
     @Test
     void anAbnormalDropSendsNoCloseFrameButDeliversEverythingWritten() throws Exception {
-        SimulatorConfig config = quietConfig()
-                .withTradesPerSecond(0)
-                .withDropEveryTrades(20_000, DropMode.ABNORMAL)
-                .withMaxDrops(1);
-        try (FeedSimulator simulator = FeedSimulator.start(config);
+        try (FeedSimulator simulator = FeedSimulator.start(abnormalDropAfter(20_000));
                 FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.subscribe(BTC, ETH, AAPL);
 
-            Short status = client.closeStatus();
-            assertThat(status == null || status == 1006)
-                    .as("close status %s", status)
-                    .isTrue();
-            assertThat(client.totalTrades()).isEqualTo(20_000);
-            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
+            assertEndedWithoutCloseFrameAfterReceiving(client, simulator, 20_000);
         }
     }
 
     @Test
     void aFrameTheClientSendsAfterAnAbnormalDropCostsItNoneOfTheTradesWrittenBefore() throws Exception {
-        SimulatorConfig config = quietConfig()
-                .withTradesPerSecond(0)
-                .withDropEveryTrades(20_000, DropMode.ABNORMAL)
-                .withMaxDrops(1);
-        try (FeedSimulator simulator = FeedSimulator.start(config);
+        try (FeedSimulator simulator = FeedSimulator.start(abnormalDropAfter(20_000));
                 FeedTestClient client = FeedTestClient.connect(vertx, simulator, "t")) {
             client.pause();
             client.subscribe(BTC);
@@ -65,13 +52,26 @@ class DropTest extends SimulatorTestBase {
             Thread.sleep(200);
             client.resume();
 
-            Short status = client.closeStatus();
-            assertThat(status == null || status == 1006)
-                    .as("close status %s", status)
-                    .isTrue();
-            assertThat(client.totalTrades()).isEqualTo(20_000);
-            assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
+            assertEndedWithoutCloseFrameAfterReceiving(client, simulator, 20_000);
         }
+    }
+
+    private static SimulatorConfig abnormalDropAfter(long trades) {
+        return quietConfig()
+                .withTradesPerSecond(0)
+                .withDropEveryTrades(trades, DropMode.ABNORMAL)
+                .withMaxDrops(1);
+    }
+
+    /** 1006 (no close frame), and every trade written before the drop was received. */
+    private static void assertEndedWithoutCloseFrameAfterReceiving(
+            FeedTestClient client, FeedSimulator simulator, long trades) throws Exception {
+        Short status = client.closeStatus();
+        assertThat(status == null || status == 1006)
+                .as("close status %s", status)
+                .isTrue();
+        assertThat(client.totalTrades()).isEqualTo(trades);
+        assertThat(simulator.groundTruth().tradesBySymbol()).isEqualTo(client.tradesBySymbol());
     }
 
     @Test

@@ -9,10 +9,10 @@ import com.fasterxml.uuid.Generators;
 import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.testing.TradeBuilder;
+import io.streamingpipeline.localstack.pipeline.DayJobLaunch;
 import io.streamingpipeline.localstack.postgres.PostgresServer;
 import io.streamingpipeline.localstack.postgres.SharedPostgres;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-import io.streamingpipeline.localstack.spark.SparkSubmission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,7 +58,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DayJobsIT {
 
-    static final String MAIN_CLASS = "io.streamingpipeline.spark.batch.DayJobsMain";
     private static final LocalDate DAY = LocalDate.of(2026, 1, 15);
     private static final String TOPIC = "it-day-trades";
     private static final String DLQ = "it-day-dlq";
@@ -393,41 +392,18 @@ class DayJobsIT {
     }
 
     private SparkDriver run(String command) {
-        SparkDriver driver = stack.spark.submit(SparkSubmission.builder(MAIN_CLASS, PipelineStack.jobJar())
-                .name("it-" + command)
+        SparkDriver driver = stack.spark.submit(DayJobLaunch.of(PipelineStack.jobJar(), command, DAY.toString())
+                .bootstrapServers(stack.kafka.bootstrapServers())
+                .topics(TOPIC, DLQ)
+                .cassandra(stack.cassandra, workDir.resolve("cassandra-password"))
+                .keyspace(KEYSPACE)
+                .ops(postgres.jdbcUrl(OPS_DB), OPS_USER, workDir.resolve("ops-password"))
+                .submission("it-" + command)
                 .driverHeap("1g")
                 .executorMemory("1g")
                 .conf("spark.sql.shuffle.partitions", "2")
                 .driverJvmOptions("-XX:TieredStopAtLevel=1")
                 .conf("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1")
-                .args(
-                        command,
-                        "--day",
-                        DAY.toString(),
-                        "--bootstrap-servers",
-                        stack.kafka.bootstrapServers(),
-                        "--topic",
-                        TOPIC,
-                        "--dead-letter-topic",
-                        DLQ,
-                        "--cassandra-host",
-                        stack.cassandra.host(),
-                        "--cassandra-port",
-                        Integer.toString(stack.cassandra.port()),
-                        "--cassandra-local-dc",
-                        stack.cassandra.datacenter(),
-                        "--cassandra-username",
-                        stack.cassandra.username(),
-                        "--cassandra-password-file",
-                        workDir.resolve("cassandra-password").toString(),
-                        "--keyspace",
-                        KEYSPACE,
-                        "--ops-jdbc-url",
-                        postgres.jdbcUrl(OPS_DB),
-                        "--ops-user",
-                        OPS_USER,
-                        "--ops-password-file",
-                        workDir.resolve("ops-password").toString())
                 .build());
         long started = System.nanoTime();
         try {

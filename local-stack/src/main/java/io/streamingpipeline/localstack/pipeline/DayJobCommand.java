@@ -9,7 +9,6 @@ import io.streamingpipeline.localstack.process.EngineStartException;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-import io.streamingpipeline.localstack.spark.SparkSubmission;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -33,14 +32,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * {@code ./pipeline daily-close|rollups|replay --day YYYY-MM-DD}: the day jobs of the job jar
- * ({@value #MAIN_CLASS}) on the data dir of a stopped {@code ./pipeline run}. Starts its engines (Kafka, Cassandra, a
+ * ({@link DayJobLaunch}) on the data dir of a stopped {@code ./pipeline run}. Starts its engines (Kafka, Cassandra, a
  * Spark master and worker) and a Postgres 16 ({@code <data>/postgres}, database {@value #OPS_DATABASE}), submits the
  * job, prints its result and the Postgres rows it wrote, then stops everything it started. Returns the job's exit code.
  */
 final class DayJobCommand {
 
-    static final String MAIN_CLASS = "io.streamingpipeline.spark.batch.DayJobsMain";
-    static final Set<String> COMMANDS = Set.of("daily-close", "rollups", "replay");
     static final String OPS_DATABASE = "pipeline_ops";
     static final String OPS_USER = "pipeline_ops";
     private static final Set<String> PIPELINE_OPTIONS =
@@ -84,7 +81,7 @@ final class DayJobCommand {
             return 0;
         }
         List<String> pipelineArgs = new ArrayList<>();
-        List<String> jobArgs = new ArrayList<>(List.of(command));
+        List<String> jobArgs = new ArrayList<>();
         String day = null;
         int postgresPort = 0;
         Deque<String> rest = new ArrayDeque<>(args);
@@ -115,8 +112,6 @@ final class DayJobCommand {
             err.print(USAGE);
             return 2;
         }
-        jobArgs.add("--day");
-        jobArgs.add(day);
         PipelineOptions options;
         PipelineConnection connection;
         try {
@@ -221,31 +216,16 @@ final class DayJobCommand {
                 "  ready: Kafka %s, Cassandra %s, Spark %s, Postgres 127.0.0.1:%d (%s)%n",
                 k.bootstrapServers(), c.contactPoint(), s.masterUrl(), p.port(), p.jdbcUrl(OPS_DATABASE));
 
-        jobArgs.addAll(List.of(
-                "--bootstrap-servers",
-                k.bootstrapServers(),
-                "--cassandra-host",
-                c.host(),
-                "--cassandra-port",
-                Integer.toString(c.port()),
-                "--cassandra-username",
-                connection.username(),
-                "--cassandra-password-file",
-                dataDir.resolve(PipelineMain.PASSWORD_FILE).toString(),
-                "--ops-jdbc-url",
-                p.jdbcUrl(OPS_DATABASE),
-                "--ops-user",
-                OPS_USER,
-                "--ops-password-file",
-                dataDir.resolve("secrets/postgres-password").toString()));
+        DayJobLaunch launch = DayJobLaunch.of(options.jobJar(), command, day)
+                .bootstrapServers(k.bootstrapServers())
+                .cassandra(c, dataDir.resolve(PipelineMain.PASSWORD_FILE))
+                .ops(p.jdbcUrl(OPS_DATABASE), OPS_USER, dataDir.resolve("secrets/postgres-password"))
+                .passThrough(jobArgs);
         Path log = dataDir.resolve("logs/" + command + "-" + day + ".log");
         out.printf("submitting %s (spark-submit, client mode); log %s%n", command, log);
         long started = System.nanoTime();
-        SparkDriver driver = s.submit(SparkSubmission.builder(MAIN_CLASS, options.jobJar())
-                .name(command + "-" + day)
-                .logFile(log)
-                .args(jobArgs)
-                .build());
+        SparkDriver driver =
+                s.submit(launch.submission(command + "-" + day).logFile(log).build());
         stops.push(driver::kill);
         if (!driver.waitFor(Duration.ofHours(2))) {
             throw new IllegalStateException(command + " did not finish within 2 hours; see " + log);

@@ -60,7 +60,7 @@ public final class PipelineMain {
         if (!list.isEmpty() && list.get(0).equals("cql") && !help) {
             System.exit(CqlCommand.run(list.subList(1, list.size()), System.out, System.err));
         }
-        if (!list.isEmpty() && DayJobCommand.COMMANDS.contains(list.get(0))) {
+        if (!list.isEmpty() && DayJobLaunch.COMMANDS.contains(list.get(0))) {
             System.exit(DayJobCommand.run(list.get(0), list.subList(1, list.size()), root, System.out, System.err));
         }
         if (list.isEmpty() || !list.get(0).equals("run") || help) {

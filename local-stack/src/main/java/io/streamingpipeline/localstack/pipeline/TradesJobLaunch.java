@@ -8,11 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,13 +58,12 @@ public final class TradesJobLaunch {
 
         /** The name the job declares the option under, without {@code --}. */
         public String jobName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return JobArguments.jobName(this);
         }
     }
 
     private final Path jobJar;
-    /** Value of each option set; null for a flag. */
-    private final Map<Option, String> options = new EnumMap<>(Option.class);
+    private final JobArguments<Option> options = new JobArguments<>(Option.class);
 
     private TradesJobLaunch(Path jobJar) {
         this.jobJar = Objects.requireNonNull(jobJar, "jobJar");
@@ -113,11 +108,8 @@ public final class TradesJobLaunch {
     }
 
     public TradesJobLaunch cassandra(String host, int port, String datacenter, String username, Path passwordFile) {
-        return set(Option.CASSANDRA_HOST, host)
-                .set(Option.CASSANDRA_PORT, Integer.toString(port))
-                .set(Option.CASSANDRA_LOCAL_DC, datacenter)
-                .set(Option.CASSANDRA_USERNAME, username)
-                .set(Option.CASSANDRA_PASSWORD_FILE, passwordFile.toString());
+        options.cassandra(host, port, datacenter, username, passwordFile);
+        return this;
     }
 
     public TradesJobLaunch keyspace(String keyspace) {
@@ -131,20 +123,13 @@ public final class TradesJobLaunch {
 
     /** The schema command instead of the streaming query: create keyspace and tables with this replication, exit. */
     public TradesJobLaunch applySchema(String replication) {
-        options.put(Option.APPLY_SCHEMA, null);
+        options.flag(Option.APPLY_SCHEMA);
         return set(Option.REPLICATION, replication);
     }
 
     /** The job's program arguments, {@code --name value} (a flag alone), in {@link Option} order. */
     public List<String> arguments() {
-        List<String> args = new ArrayList<>();
-        options.forEach((option, value) -> {
-            args.add("--" + option.jobName());
-            if (value != null) {
-                args.add(value);
-            }
-        });
-        return args;
+        return options.render();
     }
 
     /**
@@ -173,10 +158,7 @@ public final class TradesJobLaunch {
     }
 
     private TradesJobLaunch set(Option option, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + option.jobName() + " needs a value, was '" + value + "'");
-        }
-        options.put(option, value);
+        options.set(option, value);
         return this;
     }
 }

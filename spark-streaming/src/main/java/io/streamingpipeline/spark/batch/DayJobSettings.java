@@ -7,12 +7,12 @@ import io.streamingpipeline.spark.OptionParsers;
 import io.streamingpipeline.spark.OptionReader;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The settings of a day job: {@code <command> --day YYYY-MM-DD}, the Postgres connection of the run records
@@ -90,6 +90,9 @@ public final class DayJobSettings {
 
     private static final List<JobOption<?>> OWN_OPTIONS =
             List.of(DAY, OPS_JDBC_URL, OPS_USER, OPS_PASSWORD_FILE, KAFKA_MARGIN);
+    /** Every option a day job reads: its own and the streaming job's ({@link JobSettings#OPTIONS}). */
+    public static final List<JobOption<?>> OPTIONS =
+            Stream.concat(OWN_OPTIONS.stream(), JobSettings.OPTIONS.stream()).toList();
     /** The streaming job's options that a day job uses. */
     private static final List<JobOption<?>> CONNECTION_OPTIONS = List.of(
             JobSettings.BOOTSTRAP_SERVERS,
@@ -151,9 +154,7 @@ public final class DayJobSettings {
         if (Arrays.stream(options).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
             return new DayJobSettings(command, true, null, null, null, null);
         }
-        List<JobOption<?>> known = new ArrayList<>(OWN_OPTIONS);
-        known.addAll(JobSettings.OPTIONS);
-        OptionReader r = new OptionReader(options, sparkConf, known);
+        OptionReader r = new OptionReader(options, sparkConf, OPTIONS);
         r.require(DAY, "");
         r.require(JobSettings.BOOTSTRAP_SERVERS, "");
         LocalDate day = r.value(DAY);
