@@ -1,11 +1,5 @@
 package io.streamingpipeline.bench;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import io.streamingpipeline.localstack.cassandra.CassandraNode;
-import io.streamingpipeline.localstack.kafka.KafkaBroker;
-import io.streamingpipeline.localstack.process.FreePorts;
-import io.streamingpipeline.localstack.spark.SparkCluster;
-import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,19 +138,8 @@ public final class CapacityBenchmark {
         List<Step> steps = new ArrayList<>();
         try {
             o.requireBuilt();
-            KafkaBroker kafka = engines.startKafka();
-            CassandraNode cassandra = engines.startCassandra();
-            SparkCluster spark = engines.startSpark();
-            int healthPort = FreePorts.pick();
-            SparkDriver job = submissions.submitJob(kafka, cassandra, spark, healthPort);
-            try (CqlSession session = cassandra.session();
-                    ProbeTracker tracker = new ProbeTracker(
-                            kafka.bootstrapServers(),
-                            ProbeSink.cassandra(session, LatencyBenchmark.PROBE_SYMBOL),
-                            LatencyBenchmark.PROBE_SYMBOL,
-                            o.pollMillis)) {
-                PipelineUnderTest stack = PipelineUnderTest.job(
-                        kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
+            try (JobRun run = JobRun.start(engines, submissions, o.pollMillis)) {
+                PipelineUnderTest stack = run.stack();
                 for (int rate : o.rates) {
                     PhaseResult r = phases.runPhase(stack, rate);
                     r.print();

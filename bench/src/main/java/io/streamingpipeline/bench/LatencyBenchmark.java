@@ -1,8 +1,6 @@
 package io.streamingpipeline.bench;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.TradeContract;
-import io.streamingpipeline.localstack.cassandra.CassandraNode;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.process.FreePorts;
 import io.streamingpipeline.localstack.spark.SparkCluster;
@@ -95,30 +93,21 @@ public final class LatencyBenchmark {
         List<PhaseResult> floorResults = new ArrayList<>();
         try {
             o.requireBuilt();
-            KafkaBroker kafka = engines.startKafka();
-            CassandraNode cassandra = engines.startCassandra();
-            SparkCluster spark = engines.startSpark();
-            int healthPort = FreePorts.pick();
-            SparkDriver job = submissions.submitJob(kafka, cassandra, spark, healthPort);
-            try (CqlSession session = cassandra.session();
-                    ProbeTracker tracker = new ProbeTracker(
-                            kafka.bootstrapServers(),
-                            ProbeSink.cassandra(session, PROBE_SYMBOL),
-                            PROBE_SYMBOL,
-                            o.pollMillis)) {
-                PipelineUnderTest stack = PipelineUnderTest.job(
-                        kafka, job, healthPort, tracker, cassandra.pid(), spark.masterPid(), spark.workerPid());
-                phases.runPhases(stack, o.rates, results);
+            JobRun run = JobRun.start(engines, submissions, o.pollMillis);
+            try (run) {
+                phases.runPhases(run.stack(), o.rates, results);
                 System.out.printf(
                         Locale.ROOT,
                         "probe polls: %,d, %.1f ms each on average, %,d rows read%n",
-                        tracker.polls(),
-                        tracker.meanPollMillis(),
-                        tracker.rowsRead());
+                        run.tracker().polls(),
+                        run.tracker().meanPollMillis(),
+                        run.tracker().rowsRead());
             }
+            KafkaBroker kafka = run.kafka();
+            SparkCluster spark = run.spark();
             if (!o.floorRates.isEmpty()) {
                 // the floor replaces the job on the same cluster: the job's executors go, the floor's come
-                job.stop(Duration.ofSeconds(60));
+                run.job().stop(Duration.ofSeconds(60));
                 int floorPort = FreePorts.pick();
                 Path probesFile = work.resolve("floor-probes.jsonl");
                 SparkDriver floor = submissions.submitFloor(kafka, spark, floorPort, probesFile);
@@ -137,7 +126,7 @@ public final class LatencyBenchmark {
                             floorPort,
                             tracker,
                             inKafka,
-                            cassandra.pid(),
+                            run.cassandra().pid(),
                             spark.masterPid(),
                             spark.workerPid());
                     phases.runPhases(stack, o.floorRates, floorResults);
