@@ -83,7 +83,10 @@ public record SimulatorConfig(
         require(!stallResumeAfter.isNegative(), "stallResumeAfter must not be negative");
     }
 
-    /** Plain ws on 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute, no faults. */
+    /**
+     * Plain ws on 127.0.0.1, a free port, any token, seed 42, 1,000 trades/s in frames of up to 100, a ping a minute,
+     * no faults.
+     */
     public static SimulatorConfig defaults() {
         return new SimulatorConfig(
                 "127.0.0.1",

@@ -324,9 +324,8 @@ public class FinnhubClient {
             Log.errorf(
                     "The TLS handshake with %s failed (%s): this JVM does not trust the feed's certificate, or the"
                             + " certificate is not for the URL's host. The ingestor trusts the JDK's CA certificates;"
-                            + " a private CA goes in a trust store: -Djavax.net.ssl.trustStore=... (JAVA_OPTS_APPEND in"
-                            + " the image)."
-                            + " Retrying in %d ms.",
+                            + " a private CA goes in a trust store, -Djavax.net.ssl.trustStore=... (in the image:"
+                            + " appended to JAVA_OPTS_APPEND). Retrying in %d ms.",
                     endpoint.url(), SecretRedaction.describe(failure), delay.toMillis());
         } else {
             Log.warnf(

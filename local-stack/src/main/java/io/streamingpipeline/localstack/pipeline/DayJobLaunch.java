@@ -59,8 +59,7 @@ public final class DayJobLaunch {
 
     /** {@code command} of the job in {@code jobJar} for the UTC {@code day} ({@code YYYY-MM-DD}, checked by the job). */
     public static DayJobLaunch of(Path jobJar, String command, String day) {
-        DayJobLaunch launch = new DayJobLaunch(jobJar, command);
-        return launch.set(Option.DAY, day);
+        return new DayJobLaunch(jobJar, command).set(Option.DAY, day);
     }
 
     public DayJobLaunch bootstrapServers(String servers) {
