@@ -3,6 +3,7 @@ package io.streamingpipeline.bench;
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.localstack.EngineLibraries;
+import io.streamingpipeline.localstack.SharedEngine;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
@@ -56,6 +57,11 @@ public final class IngestBenchmark {
     /** Kafka's ProducerPerformance writes here: the broker's ceiling for records of the trades' size. */
     static final String BASELINE_TOPIC = "perf_baseline";
 
+    private static final String INGESTOR = "ingestor";
+    private static final String KAFKA = "Kafka";
+    private static final String SIMULATOR = "benchmark + simulator";
+    private static final String PRODUCER = "ProducerPerformance";
+
     private static final Pattern PERF_SUMMARY = Pattern.compile(
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency, "
                     + "(\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th");
@@ -66,6 +72,7 @@ public final class IngestBenchmark {
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
         String ingestorJvm = "-Xmx512m";
         int rate = 0;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i].replace("s", "")));
@@ -73,10 +80,12 @@ public final class IngestBenchmark {
                 case "--ingestor-app" -> ingestorApp = Path.of(args[++i]);
                 case "--ingestor-jvm" -> ingestorJvm = args[++i];
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--keep" -> keep = true;
                 default -> {
                     System.err.println(
                             "usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
-                                    + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"]");
+                                    + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"] [--keep (the work dir: "
+                                    + "logs, and gigabytes of Kafka data)]");
                     System.exit(2);
                 }
             }
@@ -93,6 +102,7 @@ public final class IngestBenchmark {
                 Machine.cpuModel(),
                 work);
 
+        boolean done = false;
         try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka"))
                 .jvmOptions("-Xmx1g", "-XX:+UseG1GC")
                 .start()) {
@@ -128,6 +138,14 @@ public final class IngestBenchmark {
                     ingest.tradesPerSecond / perf,
                     ingest.p99Millis,
                     ingest.rssMb);
+            done = true;
+        } finally {
+            // after the broker has stopped; a failed run keeps its logs
+            if (done && !keep) {
+                SharedEngine.deleteRecursively(work);
+            } else {
+                System.err.println("bench/ingest: work dir kept: " + work);
+            }
         }
     }
 
@@ -171,13 +189,28 @@ public final class IngestBenchmark {
                 Thread.sleep(200);
             }
             Thread.sleep(warmup.toMillis());
+            ProcessCpu cpu = new ProcessCpu()
+                    .add(INGESTOR, ingestor.pid())
+                    .add(KAFKA, broker.pid())
+                    .addCurrent(SIMULATOR);
             PrometheusText before = ingestor.metrics();
+            ProcessCpu.Sample cpuBefore = cpu.sample();
             long t0 = System.nanoTime();
             Thread.sleep(duration.toMillis());
             PrometheusText after = ingestor.metrics();
+            ProcessCpu.Sample cpuAfter = cpu.sample();
             long t1 = System.nanoTime();
             double published =
                     after.value("ingestor_trades_published_total") - before.value("ingestor_trades_published_total");
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingestor phase: CPU in cores of %d: %s; µs of CPU per trade published: ingestor %.2f, Kafka %.2f, "
+                            + "benchmark + simulator %.2f%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    cpuAfter.coresSince(cpuBefore),
+                    cpuAfter.microsPerItem(cpuBefore, INGESTOR, published),
+                    cpuAfter.microsPerItem(cpuBefore, KAFKA, published),
+                    cpuAfter.microsPerItem(cpuBefore, SIMULATOR, published));
             double p99 = after.value("ingestor_publish_latency_seconds", "quantile", "0.99") * 1000;
             long rss = ingestor.rssMegabytes();
             System.out.printf(
@@ -233,20 +266,43 @@ public final class IngestBenchmark {
                 .workingDirectory(work)
                 .output(out)
                 .start();
-        if (!perf.waitFor(Duration.ofMinutes(10))) {
-            perf.kill();
-            throw new IllegalStateException("ProducerPerformance did not finish in 10 minutes");
+        // CPU from its third second (past the JVM's start) to the last sample before it exits: a process that has
+        // exited has no CPU time to read
+        ProcessCpu cpu = new ProcessCpu().add(PRODUCER, perf.pid()).add(KAFKA, broker.pid());
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        boolean ended = perf.waitFor(Duration.ofSeconds(2));
+        ProcessCpu.Sample first = cpu.sample();
+        ProcessCpu.Sample last = first;
+        while (!ended) {
+            if (System.nanoTime() > deadline) {
+                perf.kill();
+                throw new IllegalStateException("ProducerPerformance did not finish in 10 minutes");
+            }
+            ended = perf.waitFor(Duration.ofMillis(500));
+            if (!ended) {
+                last = cpu.sample();
+            }
         }
         String text = Files.readString(out);
         Matcher m = PERF_SUMMARY.matcher(text);
-        double last = -1;
+        double rate = -1;
         while (m.find()) {
-            last = Double.parseDouble(m.group(2));
+            rate = Double.parseDouble(m.group(2));
         }
-        if (last < 0) {
+        if (rate < 0) {
             throw new IllegalStateException(
                     "No summary line in the ProducerPerformance output:\n" + LogTail.of(out, 20));
         }
-        return last;
+        double sent = rate * last.secondsSince(first);
+        System.out.printf(
+                Locale.ROOT,
+                "baseline phase: CPU in cores of %d over %.0f s: %s; µs of CPU per record: ProducerPerformance %.2f, "
+                        + "Kafka %.2f%n",
+                Runtime.getRuntime().availableProcessors(),
+                last.secondsSince(first),
+                last.coresSince(first),
+                last.microsPerItem(first, PRODUCER, sent),
+                last.microsPerItem(first, KAFKA, sent));
+        return rate;
     }
 }

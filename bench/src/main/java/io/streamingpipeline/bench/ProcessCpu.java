@@ -77,9 +77,19 @@ final class ProcessCpu {
             return cpuSeconds;
         }
 
+        /** Microseconds of CPU of a label's processes since {@code start}, per item of the {@code items} done meanwhile. */
+        double microsPerItem(Sample start, String label, double items) {
+            return cpuSecondsSince(start, label) * 1e6 / Math.max(1, items);
+        }
+
+        /** Seconds since {@code start}. */
+        double secondsSince(Sample start) {
+            return (nanos - start.nanos) / 1e9;
+        }
+
         /** "driver 0.29, executor 0.28, ...; machine idle 0.40" in cores, for the window from {@code start}. */
         String coresSince(Sample start) {
-            double seconds = (nanos - start.nanos) / 1e9;
+            double seconds = secondsSince(start);
             StringJoiner out = new StringJoiner(", ");
             cpu.keySet()
                     .forEach(label -> out.add(

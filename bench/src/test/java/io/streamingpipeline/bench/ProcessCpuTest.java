@@ -1,6 +1,7 @@
 package io.streamingpipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,6 +20,12 @@ class ProcessCpuTest {
         // the process used at least this thread's CPU time (the system counts it in 10-ms ticks)
         assertThat(end.cpuSecondsSince(start, "benchmark")).isGreaterThanOrEqualTo(burnt - 0.03);
         assertThat(end.cpuSecondsSince(start, "gone")).isZero();
+        // per item: the CPU seconds in microseconds over the items; no items count as one
+        assertThat(end.microsPerItem(start, "benchmark", 1_000))
+                .isCloseTo(end.cpuSecondsSince(start, "benchmark") * 1e3, within(1e-6));
+        assertThat(end.microsPerItem(start, "benchmark", 0))
+                .isCloseTo(end.cpuSecondsSince(start, "benchmark") * 1e6, within(1e-3));
+        assertThat(end.secondsSince(start)).isGreaterThan(0);
         assertThat(end.coresSince(start))
                 .matches("benchmark \\d+\\.\\d\\d, gone 0\\.00(; machine idle \\d+\\.\\d\\d)?");
     }
