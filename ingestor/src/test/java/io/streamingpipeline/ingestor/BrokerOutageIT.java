@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.ingestor.feed.FinnhubClient;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
+import io.streamingpipeline.ingestor.testing.Tally;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.kafka.TopicReader;
@@ -19,7 +21,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The broker stops for 10 s under load and comes back: readiness goes DOWN then UP, and nothing read is lost. */
+/**
+ * The broker goes away and comes back. Stopped for 10 s under load: readiness goes DOWN then UP, and nothing read is
+ * lost. Stalled (SIGSTOP) while trades come faster than the publisher may keep waiting for it: the feed is held until
+ * the broker catches up, and nothing is lost either.
+ */
 class BrokerOutageIT {
 
     @Test
@@ -71,5 +77,66 @@ class BrokerOutageIT {
                         .isZero();
             }
         }
+    }
+
+    @Test
+    void aStalledBrokerHoldsTheFeedBackInsteadOfLosingTrades(@TempDir Path dir) throws Exception {
+        try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
+                FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults()
+                        .withToken(IngestToKafkaIT.TOKEN)
+                        .withTradesPerSecond(10_000)
+                        .withTradesPerFrame(50)
+                        .withPingInterval(Duration.ofSeconds(1)))) {
+            broker.createTopics(Topic.defaultPartitionsByName());
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("FINNHUB_URL", simulator.uri().toString());
+            env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);
+            env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
+            env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            try (IngestorProcess ingestor = PackagedIngestor.start("broker-stall", env)) {
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 20_000);
+
+                // 10k trades/s against a broker that answers nothing: the publisher's 81,920 are reached in ~8 s
+                signal(broker.pid(), "STOP");
+                try {
+                    await().atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> ingestor.metrics().value("ingestor_feed_holds_total") >= 1);
+                    Thread.sleep(3_000);
+                } finally {
+                    signal(broker.pid(), "CONT");
+                }
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> ingestor.metrics().value("ingestor_feed_held_seconds_total") > 0);
+                assertThat(ingestor.metrics().value("ingestor_feed_holds_total"))
+                        .as("holds")
+                        .isEqualTo(1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ingestor.status("/q/health/ready") == 200);
+                Thread.sleep(3_000);
+                simulator.close();
+                GroundTruth truth = simulator.groundTruth();
+
+                Tally tally = OverloadIT.settled(ingestor, truth.totalTrades());
+                assertThat(tally.lost()).as("trades lost").isZero();
+                assertThat(tally.published()).as("published").isEqualTo(truth.totalTrades());
+                assertThat(ingestor.metrics().value("ingestor_feed_held_seconds_total"))
+                        .as("seconds held: from the limit until the broker came back")
+                        .isGreaterThan(2.0)
+                        .isLessThan(FinnhubClient.MAX_HOLD.toSeconds());
+                assertThat(TopicReader.of(broker)
+                                .readAll(TradeContract.TRADES_TOPIC, Duration.ofSeconds(60))
+                                .size())
+                        .isEqualTo(truth.totalTrades());
+            }
+        }
+    }
+
+    /** Sends a signal to a process by its PID (SIGSTOP: the broker stalls without closing a connection). */
+    private static void signal(long pid, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .redirectErrorStream(true)
+                .start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
     }
 }

@@ -47,6 +47,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * queues inside the ingestor, and a feed faster than the ingestor is held back by TCP. Memory for the feed is one
  * message of at most {@code finnhub.max-message-bytes} plus the socket's buffers.
  *
+ * <p>A slow Kafka holds the feed back too, for a while: when the publisher has as many trades waiting for Kafka's
+ * acknowledgement as it may ({@link TradePublisher#full()}), the connection is not read until Kafka has caught up
+ * ({@link TradePublisher#caughtUp()}), for {@link #MAX_HOLD} at most (half the watchdog's idle timeout if that is
+ * shorter). A broker that stalls for a few seconds (a leader election, a GC pause, a busy machine) then costs no
+ * trade: the feed waits in TCP and on Finnhub's side. A hold that runs out is not repeated until Kafka has caught up:
+ * meanwhile the feed is read, and trades that find the publisher full are lost and counted, as a feed that cannot be
+ * held for long must be ({@code ingestor_feed_holds_total}, {@code ingestor_feed_held_seconds_total}).
+ *
  * <p>Every attempt gets a generation number. A connection the watchdog gives up on is closed, and the next one is
  * opened only once it is closed; what it still delivers meanwhile is counted and discarded, never published, so two
  * connections never feed Kafka at once (on the real feed they would carry the same trades).
@@ -63,6 +71,10 @@ public class FinnhubClient {
 
     /** How long a close may wait for the feed's close frame before the TCP connection is closed anyway. */
     static final int CLOSING_TIMEOUT_SECONDS = 5;
+    /** The longest the feed is held (not read) while Kafka catches up. */
+    public static final Duration MAX_HOLD = Duration.ofSeconds(10);
+
+    private static final long HOLD_CHECK_MILLIS = 10;
 
     private final Vertx vertx;
     private final FeedConfig config;
@@ -83,6 +95,13 @@ public class FinnhubClient {
     private volatile WebSocket connection;
     private volatile boolean stopping;
     private volatile long watchdogTimer = -1;
+    private final Duration maxHold;
+    // the hold: the connection not read while Kafka catches up (guarded by this)
+    private WebSocket held;
+    private long heldSinceNanos;
+    private long holdTimer = -1;
+    /** A hold ran out: no other until Kafka has caught up. */
+    private volatile boolean holdSpent;
 
     public FinnhubClient(
             Vertx vertx,
@@ -103,6 +122,8 @@ public class FinnhubClient {
         this.mapper = mapper;
         this.gaps = gaps;
         this.flushTimeout = flushTimeout;
+        Duration halfIdle = config.watchdog().idleTimeout().dividedBy(2);
+        this.maxHold = halfIdle.compareTo(MAX_HOLD) < 0 ? halfIdle : MAX_HOLD;
         this.backoff = new Backoff(
                 config.reconnect().initialBackoff(),
                 config.reconnect().maxBackoff(),
@@ -213,7 +234,7 @@ public class FinnhubClient {
         connection = ws;
         lastMessageNanos.set(System.nanoTime());
         state.set(State.CONNECTED);
-        ws.textMessageHandler(text -> onText(gen, text));
+        ws.textMessageHandler(text -> onText(gen, ws, text));
         ws.binaryMessageHandler(data -> onBinary(gen, data));
         ws.exceptionHandler(t -> onException(gen, t));
         ws.closeHandler(ignored -> onClose(gen, ws));
@@ -242,7 +263,7 @@ public class FinnhubClient {
         }
     }
 
-    private void onText(long gen, String text) {
+    private void onText(long gen, WebSocket ws, String text) {
         long nanos = System.nanoTime();
         if (gen != generation.get()) {
             frames.discard(text, IngestorMetrics.DROPPED_STALE_CONNECTION, System.currentTimeMillis());
@@ -252,6 +273,65 @@ public class FinnhubClient {
         if (frames.handle(text, System.currentTimeMillis(), nanos)) {
             failedAttempts.set(0);
         }
+        holdIfKafkaIsBehind(ws);
+    }
+
+    /** Stops reading {@code ws} while Kafka catches up (see the class comment). */
+    private void holdIfKafkaIsBehind(WebSocket ws) {
+        if (holdSpent && publisher.caughtUp()) {
+            holdSpent = false;
+        }
+        if (holdSpent || stopping || !publisher.full()) {
+            return;
+        }
+        synchronized (this) {
+            if (held != null) {
+                return;
+            }
+            ws.pause();
+            held = ws;
+            heldSinceNanos = System.nanoTime();
+            holdTimer = vertx.setPeriodic(HOLD_CHECK_MILLIS, id -> checkHold());
+            metrics.feedHoldStarted();
+        }
+        Log.debugf("%d trades wait for Kafka: the feed is held until it catches up", publisher.pending());
+    }
+
+    private void checkHold() {
+        boolean caughtUp = publisher.caughtUp();
+        long heldNanos;
+        synchronized (this) {
+            if (held == null) {
+                return;
+            }
+            heldNanos = System.nanoTime() - heldSinceNanos;
+            boolean outOfTime = heldNanos >= maxHold.toNanos();
+            if (!caughtUp && !outOfTime && !stopping) {
+                return;
+            }
+            holdSpent = !caughtUp && outOfTime;
+            releaseHold();
+        }
+        if (holdSpent) {
+            Log.warnf(
+                    "Kafka has not caught up after the feed was held for %d ms (%d trades still wait for it): reading "
+                            + "the feed again; trades that find the publisher full are lost, counted in "
+                            + "ingestor_trades_lost_total{reason=\"buffer_full\"}",
+                    Duration.ofNanos(heldNanos).toMillis(), publisher.pending());
+        }
+    }
+
+    /** Reads the held connection again; nothing when none is held. */
+    private synchronized void releaseHold() {
+        if (held == null) {
+            return;
+        }
+        vertx.cancelTimer(holdTimer);
+        holdTimer = -1;
+        metrics.feedHoldEnded(System.nanoTime() - heldSinceNanos);
+        WebSocket ws = held;
+        held = null;
+        ws.resume();
     }
 
     private void onBinary(long gen, Buffer data) {
@@ -285,6 +365,7 @@ public class FinnhubClient {
     }
 
     private void onClose(long gen, WebSocket ws) {
+        releaseHold();
         if (stopping || gen != generation.get()) {
             return;
         }
@@ -370,8 +451,12 @@ public class FinnhubClient {
         closed(stale).onComplete(done -> connect());
     }
 
-    /** Closes the connection and completes once it is closed (the feed answered, or the closing timeout passed). */
-    private static Future<Void> closed(WebSocket ws) {
+    /**
+     * Closes the connection and completes once it is closed (the feed answered, or the closing timeout passed). A held
+     * connection is read again first: the feed's close frame comes after what it sent before.
+     */
+    private Future<Void> closed(WebSocket ws) {
+        releaseHold();
         if (ws.isClosed()) {
             return Future.succeededFuture();
         }

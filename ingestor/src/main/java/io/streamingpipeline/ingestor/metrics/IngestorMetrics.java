@@ -60,6 +60,8 @@ public class IngestorMetrics {
     private final Counter producerErrors;
     private final Counter deadLettersPublished;
     private final Counter deadLettersDropped;
+    private final Counter feedHolds;
+    private final Counter feedHeldSeconds;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<LossReason, Counter> lost = new EnumMap<>(LossReason.class);
     private final Map<String, Counter> unknownTypes = new ConcurrentHashMap<>();
@@ -91,6 +93,12 @@ public class IngestorMetrics {
         deadLettersDropped = Counter.builder("ingestor.dead.letters.dropped")
                 .description(
                         "Dead letters not written because too many already waited for Kafka (the rejection is still counted)")
+                .register(registry);
+        feedHolds = Counter.builder("ingestor.feed.holds")
+                .description("Times the feed was held (not read, so TCP holds it back) while Kafka caught up")
+                .register(registry);
+        feedHeldSeconds = Counter.builder("ingestor.feed.held.seconds")
+                .description("Seconds the feed was held while Kafka caught up")
                 .register(registry);
         for (RejectReason r : RejectReason.values()) {
             rejected.put(
@@ -137,6 +145,16 @@ public class IngestorMetrics {
     public void frameReceived() {
         framesReceived.increment();
         framesReceivedTally.increment();
+    }
+
+    /** The feed is held (not read) from now on, while Kafka catches up. */
+    public void feedHoldStarted() {
+        feedHolds.increment();
+    }
+
+    /** The feed is read again after it was held for this long. */
+    public void feedHoldEnded(long heldNanos) {
+        feedHeldSeconds.increment(heldNanos / 1e9);
     }
 
     /** @param reason {@link #DROPPED_STALE_CONNECTION} or {@link #DROPPED_TOO_LARGE} */

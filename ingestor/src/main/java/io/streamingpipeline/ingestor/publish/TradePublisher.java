@@ -42,8 +42,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  *
  * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades, and at most
  * {@value #MAX_PENDING_BYTES} bytes of them as estimated by {@link TradeFootprint} (plus one frame's), are handed to
- * the producer and not yet acknowledged; the producer holds at most {@code buffer.memory} bytes. A trade that finds
- * the limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
+ * the producer and not yet acknowledged; the producer holds at most {@code buffer.memory} bytes. At the limit the feed
+ * is held first ({@link io.streamingpipeline.ingestor.feed.FinnhubClient}: not read until Kafka has {@link #caughtUp()},
+ * for a few seconds at most); a trade that still finds the limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
  * one the producer gives up on ({@code kafka_error}). A valid trade too large for a Kafka request goes to the
  * dead-letter topic ({@code too_large}). Dead letters waiting for Kafka are bounded the same way
  * ({@value #MAX_DEAD_LETTER_BYTES} bytes of raw text).
@@ -295,6 +296,11 @@ public class TradePublisher {
     /** Whether as many trades (or bytes of them) wait for Kafka as may: the next ones would be lost. */
     public boolean full() {
         return pending.get() >= MAX_PENDING || pendingBytes.get() >= MAX_PENDING_BYTES;
+    }
+
+    /** Whether Kafka has caught up after {@link #full()}: at most half as many trades (and bytes) wait for it. */
+    public boolean caughtUp() {
+        return pending.get() <= MAX_PENDING / 2 && pendingBytes.get() <= MAX_PENDING_BYTES / 2;
     }
 
     /** Estimated heap of the trades handed to the channel and not yet acknowledged or failed. */
