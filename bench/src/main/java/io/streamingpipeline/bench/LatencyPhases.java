@@ -114,7 +114,13 @@ final class LatencyPhases {
             PhaseCounters after = PhaseCounters.read(stack, ingestor, load, probe);
             String loadAfter = Machine.loadAverage();
             String cores = cpu.sample().coresSince(cpuBefore);
-            long lostInIngestor = (long) PhaseCounters.ingestorMetrics(ingestor).value("ingestor_trades_lost_total");
+            PrometheusText ingestorMetrics = PhaseCounters.ingestorMetrics(ingestor);
+            long lostInIngestor = (long) ingestorMetrics.value("ingestor_trades_lost_total");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  the ingestor held the feed %.0f time(s), %.1f s in all, while Kafka caught up (phase so far)%n",
+                    ingestorMetrics.value("ingestor_feed_holds_total"),
+                    ingestorMetrics.value("ingestor_feed_held_seconds_total"));
 
             // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka.
             // The probe simulator before the mux: it counts a trade as delivered once written to its socket, so the
