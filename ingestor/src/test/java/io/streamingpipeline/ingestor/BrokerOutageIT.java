@@ -3,8 +3,8 @@ package io.streamingpipeline.ingestor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
 import io.streamingpipeline.ingestor.feed.FinnhubClient;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.ingestor.testing.Tally;
@@ -16,7 +16,6 @@ import io.streamingpipeline.simulator.GroundTruth;
 import io.streamingpipeline.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +36,7 @@ class BrokerOutageIT {
                         .withTradesPerFrame(10)
                         .withPingInterval(Duration.ofSeconds(1))
                         .withRecordTrades(true))) {
-            broker.createTopics(Topic.defaultPartitionsByName());
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("FINNHUB_URL", simulator.uri().toString());
-            env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);
-            env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
-            env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
             env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
             try (IngestorProcess ingestor = PackagedIngestor.start("broker-outage", env)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
@@ -87,12 +81,7 @@ class BrokerOutageIT {
                         .withTradesPerSecond(10_000)
                         .withTradesPerFrame(50)
                         .withPingInterval(Duration.ofSeconds(1)))) {
-            broker.createTopics(Topic.defaultPartitionsByName());
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("FINNHUB_URL", simulator.uri().toString());
-            env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);
-            env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
-            env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
             try (IngestorProcess ingestor = PackagedIngestor.start("broker-stall", env)) {
                 await().atMost(Duration.ofSeconds(120))
                         .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 20_000);

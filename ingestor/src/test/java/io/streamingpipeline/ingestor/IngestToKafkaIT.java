@@ -12,6 +12,7 @@ import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
+import io.streamingpipeline.localstack.kafka.KafkaBroker;
 import io.streamingpipeline.localstack.kafka.SharedKafka;
 import io.streamingpipeline.localstack.kafka.TopicRecord;
 import io.streamingpipeline.simulator.DeliveredTrade;
@@ -143,6 +144,12 @@ class IngestToKafkaIT {
 
     /** Topics of one test on the shared broker, so that tests do not see each other's records. */
     record Topics(String bootstrap, String trades, String deadLetters) {
+        /** The contract's topics on a test's own broker (which the test stops, stalls or restarts). */
+        static Topics on(KafkaBroker broker) {
+            broker.createTopics(Topic.defaultPartitionsByName());
+            return new Topics(broker.bootstrapServers(), TradeContract.TRADES_TOPIC, TradeContract.DEAD_LETTER_TOPIC);
+        }
+
         static Topics create(String name) {
             Topics t = new Topics(
                     SharedKafka.bootstrapServers(),

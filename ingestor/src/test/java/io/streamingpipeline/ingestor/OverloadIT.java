@@ -3,7 +3,6 @@ package io.streamingpipeline.ingestor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
@@ -18,7 +17,6 @@ import io.streamingpipeline.simulator.GroundTruth;
 import io.streamingpipeline.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,12 +110,7 @@ class OverloadIT {
                         .withTradesPerFrame(50)
                         .withErrorEveryFrames(200)
                         .withPingInterval(Duration.ofSeconds(1)))) {
-            broker.createTopics(Topic.defaultPartitionsByName());
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("FINNHUB_URL", simulator.uri().toString());
-            env.put(TradeContract.Env.FINNHUB_TOKEN, IngestToKafkaIT.TOKEN);
-            env.put("FINNHUB_SYMBOLS", IngestToKafkaIT.SYMBOLS);
-            env.put(TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
             try (IngestorProcess ingestor =
                             PackagedIngestor.start("kafka-backlog", env, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
                     RssSampler rss = new RssSampler(ingestor)) {
