@@ -57,10 +57,7 @@ public final class IngestBenchmark {
     /** Kafka's ProducerPerformance writes here: the broker's ceiling for records of the trades' size. */
     static final String BASELINE_TOPIC = "perf_baseline";
 
-    private static final String INGESTOR = "ingestor";
     private static final String KAFKA = "Kafka";
-    private static final String SIMULATOR = "benchmark + simulator";
-    private static final String PRODUCER = "ProducerPerformance";
 
     private static final Pattern PERF_SUMMARY = Pattern.compile(
             "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency, "
@@ -190,9 +187,9 @@ public final class IngestBenchmark {
             }
             Thread.sleep(warmup.toMillis());
             ProcessCpu cpu = new ProcessCpu()
-                    .add(INGESTOR, ingestor.pid())
+                    .add("ingestor", ingestor.pid())
                     .add(KAFKA, broker.pid())
-                    .addCurrent(SIMULATOR);
+                    .addCurrent("benchmark + simulator");
             PrometheusText before = ingestor.metrics();
             ProcessCpu.Sample cpuBefore = cpu.sample();
             long t0 = System.nanoTime();
@@ -204,13 +201,10 @@ public final class IngestBenchmark {
                     after.value("ingestor_trades_published_total") - before.value("ingestor_trades_published_total");
             System.out.printf(
                     Locale.ROOT,
-                    "ingestor phase: CPU in cores of %d: %s; µs of CPU per trade published: ingestor %.2f, Kafka %.2f, "
-                            + "benchmark + simulator %.2f%n",
+                    "ingestor phase: CPU in cores of %d: %s; µs of CPU per trade published: %s%n",
                     Runtime.getRuntime().availableProcessors(),
                     cpuAfter.coresSince(cpuBefore),
-                    cpuAfter.microsPerItem(cpuBefore, INGESTOR, published),
-                    cpuAfter.microsPerItem(cpuBefore, KAFKA, published),
-                    cpuAfter.microsPerItem(cpuBefore, SIMULATOR, published));
+                    cpuAfter.microsPerItemSince(cpuBefore, published));
             double p99 = after.value("ingestor_publish_latency_seconds", "quantile", "0.99") * 1000;
             long rss = ingestor.rssMegabytes();
             System.out.printf(
@@ -268,7 +262,7 @@ public final class IngestBenchmark {
                 .start();
         // CPU from its third second (past the JVM's start) to the last sample before it exits: a process that has
         // exited has no CPU time to read
-        ProcessCpu cpu = new ProcessCpu().add(PRODUCER, perf.pid()).add(KAFKA, broker.pid());
+        ProcessCpu cpu = new ProcessCpu().add("ProducerPerformance", perf.pid()).add(KAFKA, broker.pid());
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         boolean ended = perf.waitFor(Duration.ofSeconds(2));
         ProcessCpu.Sample first = cpu.sample();
@@ -296,13 +290,11 @@ public final class IngestBenchmark {
         double sent = rate * last.secondsSince(first);
         System.out.printf(
                 Locale.ROOT,
-                "baseline phase: CPU in cores of %d over %.0f s: %s; µs of CPU per record: ProducerPerformance %.2f, "
-                        + "Kafka %.2f%n",
+                "baseline phase: CPU in cores of %d over %.0f s: %s; µs of CPU per record: %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 last.secondsSince(first),
                 last.coresSince(first),
-                last.microsPerItem(first, PRODUCER, sent),
-                last.microsPerItem(first, KAFKA, sent));
+                last.microsPerItemSince(first, sent));
         return rate;
     }
 }

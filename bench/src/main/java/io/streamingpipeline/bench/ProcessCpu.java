@@ -82,6 +82,15 @@ final class ProcessCpu {
             return cpuSecondsSince(start, label) * 1e6 / Math.max(1, items);
         }
 
+        /** "ingestor 4.50, Kafka 0.49, ..." in microseconds of CPU per item of the {@code items} done since {@code start}. */
+        String microsPerItemSince(Sample start, double items) {
+            StringJoiner out = new StringJoiner(", ");
+            cpu.keySet()
+                    .forEach(label ->
+                            out.add(String.format(Locale.ROOT, "%s %.2f", label, microsPerItem(start, label, items))));
+            return out.toString();
+        }
+
         /** Seconds since {@code start}. */
         double secondsSince(Sample start) {
             return (nanos - start.nanos) / 1e9;

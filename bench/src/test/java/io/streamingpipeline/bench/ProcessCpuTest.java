@@ -26,6 +26,7 @@ class ProcessCpuTest {
         assertThat(end.microsPerItem(start, "benchmark", 0))
                 .isCloseTo(end.cpuSecondsSince(start, "benchmark") * 1e6, within(1e-3));
         assertThat(end.secondsSince(start)).isGreaterThan(0);
+        assertThat(end.microsPerItemSince(start, 1_000)).matches("benchmark \\d+\\.\\d\\d, gone 0\\.00");
         assertThat(end.coresSince(start))
                 .matches("benchmark \\d+\\.\\d\\d, gone 0\\.00(; machine idle \\d+\\.\\d\\d)?");
     }
