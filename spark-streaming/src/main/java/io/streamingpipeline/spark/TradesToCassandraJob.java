@@ -6,6 +6,7 @@ import static io.streamingpipeline.spark.SparkConfMaps.scalaMap;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.spark.candles.CassandraCandleStore;
+import io.streamingpipeline.spark.cassandra.TableWriter;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.StreamingHealth;
@@ -79,6 +80,10 @@ public final class TradesToCassandraJob {
         // both tables: a trade row is only ever rewritten with the same values, and a candle's columns only go from
         // null to a value (vwap, once the minute has volume).
         conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
+        List<String> unsupported = TableWriter.unsupportedSettings(conf);
+        if (!unsupported.isEmpty()) {
+            throw new InvalidSettingsException(unsupported);
+        }
         SchemaCommand.verify(settings, conf);
         DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();

@@ -19,6 +19,7 @@ import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CandleField;
 import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import io.streamingpipeline.spark.cassandra.BoundedRequests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

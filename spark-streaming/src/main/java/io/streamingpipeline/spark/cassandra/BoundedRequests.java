@@ -1,4 +1,4 @@
-package io.streamingpipeline.spark.candles;
+package io.streamingpipeline.spark.cassandra;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,23 +14,23 @@ import java.util.function.Supplier;
  * answer, so a batch of tens of thousands of requests never exceeds what the driver's connections accept. The first
  * failure stops further sending and is thrown by {@link #send} or {@link #awaitAll}.
  */
-final class BoundedRequests<T> {
+public final class BoundedRequests<T> {
 
     private final Semaphore inFlight;
     private final List<CompletableFuture<T>> sent = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    BoundedRequests(int maxInFlight) {
+    public BoundedRequests(int maxInFlight) {
         this.inFlight = new Semaphore(maxInFlight);
     }
 
     /** Sends one request once fewer than the maximum are in flight. */
-    void send(Supplier<? extends CompletionStage<T>> request) {
+    public void send(Supplier<? extends CompletionStage<T>> request) {
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending candle requests", e);
+            throw new IllegalStateException("interrupted while sending Cassandra requests", e);
         }
         throwIfFailed();
         CompletableFuture<T> answer;
@@ -50,7 +50,7 @@ final class BoundedRequests<T> {
     }
 
     /** The answers, in the order of sending, once all have arrived. */
-    List<T> awaitAll() {
+    public List<T> awaitAll() {
         List<T> answers = new ArrayList<>(sent.size());
         for (CompletableFuture<T> answer : sent) {
             try {
