@@ -22,6 +22,7 @@ import com.datastax.spark.connector.writer.WriteConf;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class TableWriter implements ForeachPartitionFunction<Row> {
             WriteConf.IfNotExistsParam().name(),
             WriteConf.ThroughputMiBPSParam().name(),
             WriteConf.DeprecatedThroughputMiBPSParam().name());
+
+    private static final ByteBuffer NO_ROUTING_KEY = ByteBuffer.allocate(0);
 
     private final CassandraConnector connector;
     private final String insert;
@@ -138,7 +141,7 @@ public final class TableWriter implements ForeachPartitionFunction<Row> {
                     buffered -= group.clear();
                 } else if (buffered > groupingBuffer) {
                     Group largest = groups.values().stream()
-                            .max((a, b) -> Integer.compare(a.rows.size(), b.rows.size()))
+                            .max(Comparator.comparingInt(g -> g.rows.size()))
                             .orElseThrow();
                     send(session, sent, level, largest);
                     buffered -= largest.clear();
@@ -152,8 +155,6 @@ public final class TableWriter implements ForeachPartitionFunction<Row> {
             sent.awaitAll();
         }
     }
-
-    private static final ByteBuffer NO_ROUTING_KEY = ByteBuffer.allocate(0);
 
     /** The serialized partition key of the row (the driver's routing key). */
     private static ByteBuffer partitionOf(BoundStatement row) {
