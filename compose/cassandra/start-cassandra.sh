@@ -8,6 +8,8 @@
 #   authenticator PasswordAuthenticator, authorizer CassandraAuthorizer   (logins and grants)
 #   commitlog_sync group, commitlog_sync_group_window 2ms                 (no acknowledged write lost on a crash,
 #                                                                          as in the local stack; see versions.md)
+#   memtable_allocation_type offheap_objects                             (memtables off the heap, as in the local
+#                                                                          stack and Kubernetes)
 # The script stops the container if the file does not end up with them (a new image whose yaml changed shape).
 # PIPELINE_CONFIGURE_ONLY=1: edit the file and exit (used by the tests on a copy).
 set -euo pipefail
@@ -21,6 +23,7 @@ sed -E -i \
     -e 's/^commitlog_sync:.*$/commitlog_sync: group/' \
     -e 's/^(commitlog_sync_period:.*)$/# \1  (group sync: see commitlog_sync_group_window)/' \
     -e '0,/^#?[[:space:]]*commitlog_sync_group_window:.*$/s//commitlog_sync_group_window: 2ms/' \
+    -e 's/^memtable_allocation_type:.*$/memtable_allocation_type: offheap_objects/' \
     "$yaml"
 grep -Eq '^commitlog_sync_group_window:' "$yaml" || echo 'commitlog_sync_group_window: 2ms' >> "$yaml"
 
@@ -33,6 +36,7 @@ require() {
 require '^(authenticator:|[[:space:]]+class_name[[:space:]]*:)[[:space:]]*PasswordAuthenticator[[:space:]]*$' 'authenticator: PasswordAuthenticator'
 require '^(authorizer:|[[:space:]]+class_name[[:space:]]*:)[[:space:]]*CassandraAuthorizer[[:space:]]*$' 'authorizer: CassandraAuthorizer'
 require '^commitlog_sync: group$' 'commitlog_sync: group'
+require '^memtable_allocation_type: offheap_objects$' 'memtable_allocation_type: offheap_objects'
 if [ "$(grep -Ec '^commitlog_sync_group_window:' "$yaml")" != 1 ]; then
     echo "start-cassandra: commitlog_sync_group_window must be set exactly once in $yaml" >&2
     exit 1

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The engines of bench/latency, bench/capacity and bench/sink, fresh in a temporary work dir: Kafka with the contract's
@@ -26,19 +27,23 @@ final class BenchEngines {
     private final Path work;
     private final String cassandraHeap;
     private final int workerCores;
+    private final Map<String, String> cassandraYaml;
     private final Deque<Runnable> stops = new ArrayDeque<>();
 
     BenchEngines(LatencyOptions o, String workDirPrefix) throws IOException {
-        this(workDirPrefix, o.cassandraHeap, o.workerCores);
+        this(workDirPrefix, o.cassandraHeap, o.cassandraYaml, o.workerCores);
     }
 
     /**
      * @param cassandraHeap the node's {@code -Xmx}
+     * @param cassandraYaml {@code cassandra.yaml} settings over the local stack's
      * @param workerCores   the Spark worker's cores; 0 for {@link SparkCluster.Builder#workerCoresForPipeline()}
      */
-    BenchEngines(String workDirPrefix, String cassandraHeap, int workerCores) throws IOException {
+    BenchEngines(String workDirPrefix, String cassandraHeap, Map<String, String> cassandraYaml, int workerCores)
+            throws IOException {
         this.work = Files.createTempDirectory(workDirPrefix);
         this.cassandraHeap = cassandraHeap;
+        this.cassandraYaml = Map.copyOf(cassandraYaml);
         this.workerCores = workerCores;
     }
 
@@ -72,9 +77,10 @@ final class BenchEngines {
 
     /** Cassandra with the contract's schema in each of {@code keyspaces}. */
     CassandraNode startCassandra(List<String> keyspaces) {
-        CassandraNode cassandra = CassandraNode.builder(work.resolve("cassandra"))
-                .heap(cassandraHeap)
-                .start();
+        CassandraNode.Builder builder =
+                CassandraNode.builder(work.resolve("cassandra")).heap(cassandraHeap);
+        cassandraYaml.forEach(builder::yamlSetting);
+        CassandraNode cassandra = builder.start();
         stops.push(cassandra::stop);
         try (CqlSession session = cassandra.session()) {
             for (String keyspace : keyspaces) {
@@ -89,10 +95,11 @@ final class BenchEngines {
         }
         System.out.printf(
                 Locale.ROOT,
-                "  Cassandra ready in %.1f s (pid %d, -Xmx%s, commitlog_sync group), schema applied to %s%n",
+                "  Cassandra ready in %.1f s (pid %d, -Xmx%s, commitlog_sync group%s), schema applied to %s%n",
                 cassandra.lastStartDuration().toMillis() / 1000.0,
                 cassandra.pid(),
                 cassandraHeap,
+                cassandraYaml.isEmpty() ? "" : ", " + cassandraYaml,
                 keyspaces);
         return cassandra;
     }

@@ -30,6 +30,7 @@ final class LatencyOptions {
     List<Integer> floorRates; // null: the same as rates
     String ingestorJvm = "-Xmx512m";
     String cassandraHeap = CassandraNode.PIPELINE_HEAP;
+    Map<String, String> cassandraYaml = new LinkedHashMap<>();
     String jobJvm = "";
     Map<String, String> sparkConf = new LinkedHashMap<>();
     boolean keep;
@@ -52,6 +53,7 @@ final class LatencyOptions {
               --job-jvm "-XX:..."         extra JVM options of the job's driver and executor
               --ingestor-jvm "-Xmx512m"   JVM options of the ingestor
               --cassandra-heap 2g         -Xmx of the Cassandra node (its memtables get a quarter of it); default as ./pipeline run
+              --cassandra-yaml key=value  a cassandra.yaml setting over the local stack's (repeatable)
               --floor-rates 1000,20000    rates of the floor query's phases after the job's (default: --rates; "none" skips)
               --keep                      keep the temporary work dir (logs) at the end
             """;
@@ -83,6 +85,7 @@ final class LatencyOptions {
                 case "--job-jvm" -> o.jobJvm = args[++i];
                 case "--ingestor-jvm" -> o.ingestorJvm = args[++i];
                 case "--cassandra-heap" -> o.cassandraHeap = args[++i];
+                case "--cassandra-yaml" -> putSetting(o.cassandraYaml, a, args[++i]);
                 case "--ingestor-app" -> o.ingestorApp = Path.of(args[++i]);
                 case "--job-jar" -> o.jobJar = Path.of(args[++i]);
                 case "--floor-jar" -> o.floorJar = Path.of(args[++i]);
@@ -117,6 +120,15 @@ final class LatencyOptions {
         if (!Files.exists(p)) {
             throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am package");
         }
+    }
+
+    /** {@code key=value} of {@code flag} into {@code settings}. */
+    static void putSetting(Map<String, String> settings, String flag, String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq < 1 || eq == keyValue.length() - 1) {
+            throw new IllegalArgumentException(flag + " needs key=value, was " + keyValue);
+        }
+        settings.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
     }
 
     /** "250ms", "1s" or "2 seconds" in milliseconds. */

@@ -62,7 +62,7 @@ public final class SinkBenchmark {
     }
 
     int run() throws Exception {
-        BenchEngines engines = new BenchEngines("bench-sink", o.cassandraHeap, WORKER_CORES);
+        BenchEngines engines = new BenchEngines("bench-sink", o.cassandraHeap, o.cassandraYaml, WORKER_CORES);
         Path work = engines.work();
         String loadBefore = Machine.loadAverages();
         System.out.printf(

@@ -47,6 +47,8 @@ final class SinkOptions {
     String driverHeap = "1g";
     /** As {@code ./pipeline run} and bench/latency: with 512m the node flushes and compacts several times a pass. */
     String cassandraHeap = CassandraNode.PIPELINE_HEAP;
+    /** {@code cassandra.yaml} settings over the local stack's ({@code --cassandra-yaml key=value}). */
+    Map<String, String> cassandraYaml = new LinkedHashMap<>();
 
     String jobJvm = "";
     Map<String, String> sparkConf = new LinkedHashMap<>(DEFAULT_SPARK_CONF);
@@ -61,7 +63,7 @@ final class SinkOptions {
             usage: bench/sink [--trades 600000] [--warmup-trades 600000] [--max-offsets-per-trigger 50000]
                               [--trigger-interval 100ms]
                               [--shuffle-partitions 2] [--executor-memory 1g] [--driver-heap 1g] [--job-jvm "-X..."]
-                              [--cassandra-heap 2g]
+                              [--cassandra-heap 2g] [--cassandra-yaml key=value]... (a cassandra.yaml setting)
                               [--conf spark.key=value]... (--conf key= drops a default) [--ceiling-in-flight 8,16,32,64]
                               [--ceiling-batch-rows 200] [--timeout 15m] [--job-jar path] [--seed 42] [--keep]
             """;
@@ -81,6 +83,7 @@ final class SinkOptions {
                 case "--executor-memory" -> o.executorMemory = args[++i];
                 case "--driver-heap" -> o.driverHeap = args[++i];
                 case "--cassandra-heap" -> o.cassandraHeap = args[++i];
+                case "--cassandra-yaml" -> LatencyOptions.putSetting(o.cassandraYaml, "--cassandra-yaml", args[++i]);
                 case "--job-jvm" -> o.jobJvm = args[++i];
                 case "--conf" -> {
                     String kv = args[++i];

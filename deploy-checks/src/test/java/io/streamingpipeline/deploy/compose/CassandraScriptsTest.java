@@ -47,7 +47,7 @@ class CassandraScriptsTest {
     }
 
     @Test
-    void turnsOnAuthenticationAndGroupCommit() throws IOException {
+    void turnsOnAuthenticationGroupCommitAndOffHeapMemtables() throws IOException {
         Path yaml = configuredCopy(stockExcerpt());
         Map<String, Object> config = ComposeFile.parse(Files.readString(yaml)); // duplicate keys are refused here
         assertThat(ComposeFile.castMap(config.get("authenticator")))
@@ -56,6 +56,7 @@ class CassandraScriptsTest {
                 .containsEntry("authorizer", "CassandraAuthorizer")
                 .containsEntry("commitlog_sync", "group")
                 .containsEntry("commitlog_sync_group_window", "2ms")
+                .containsEntry("memtable_allocation_type", "offheap_objects")
                 .doesNotContainKey("commitlog_sync_period");
         assertThat(ComposeFile.castMap(config.get("network_authorizer")))
                 .containsEntry("class_name", "AllowAllNetworkAuthorizer");

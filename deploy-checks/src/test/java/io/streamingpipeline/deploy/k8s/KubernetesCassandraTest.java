@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-/** The Cassandra StatefulSet: logins, group commit, seeds among its own pods, storage. */
+/** The Cassandra StatefulSet: logins, group commit, off-heap memtables, seeds among its own pods, storage. */
 class KubernetesCassandraTest {
 
     @ParameterizedTest(name = "{0}")
@@ -28,6 +28,7 @@ class KubernetesCassandraTest {
         assertThat(yaml.path("authenticator").asText()).isEqualTo("PasswordAuthenticator");
         assertThat(yaml.path("authorizer").asText()).isEqualTo("CassandraAuthorizer");
         assertThat(yaml.path("commitlog_sync").asText()).isEqualTo("group");
+        assertThat(yaml.path("memtable_allocation_type").asText()).isEqualTo("offheap_objects");
         assertThat(yaml.path("endpoint_snitch").asText()).isEqualTo("GossipingPropertyFileSnitch");
         String headless = cassandra.getSpec().getServiceName();
         assertThat(r.get(Service.class, headless).getSpec().getPublishNotReadyAddresses())

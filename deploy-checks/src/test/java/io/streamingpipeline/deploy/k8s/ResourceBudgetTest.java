@@ -216,7 +216,8 @@ class ResourceBudgetTest {
                 return null; // cqlsh (Python) or a file copy
             }
             long heap = bytes(env.get("MAX_HEAP_SIZE"));
-            return Math.max(2 * heap, heap + mib(512));
+            // off-heap memtables take up to a quarter of the heap, beside bloom filters, caches and Netty
+            return Math.max(2 * heap, heap + heap / 4 + mib(512));
         }
         String repository = image.replaceFirst(":[^:/]+$", "");
         if (repository.endsWith("finnhub-pipeline/spark-job")) {

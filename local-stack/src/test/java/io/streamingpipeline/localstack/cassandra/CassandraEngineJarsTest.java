@@ -65,6 +65,7 @@ class CassandraEngineJarsTest {
         assertThat(settings)
                 .containsEntry("commitlog_sync", "group")
                 .containsEntry("commitlog_sync_group_window", "2ms")
+                .containsEntry("memtable_allocation_type", "offheap_objects")
                 .containsEntry("authenticator", "PasswordAuthenticator")
                 .containsEntry("authorizer", "CassandraAuthorizer")
                 .containsEntry("native_transport_port", "9042")
