@@ -9,8 +9,9 @@ import java.util.Locale;
 
 /**
  * bench/capacity: the whole pipeline on the local stack, started as bench/latency starts it ({@link LatencyBenchmark}:
- * Kafka, Cassandra, Spark + the job, then per step a packaged ingestor fed by the simulators), with the input stepped
- * up until the pipeline no longer keeps up with it over a step's window. A step is kept up with when, over the window,
+ * Kafka, Cassandra, Spark + the job, a packaged ingestor fed by the simulators), with the input stepped up on the
+ * running feed (one ingestor from the first step to the last) until the pipeline no longer keeps up with it over a
+ * step's window. A step is kept up with when, over the window,
  * the simulators delivered at least 95 % of the rate, the ingestor lost nothing, the job's backlog (Kafka records not
  * yet written to Cassandra) grew by less than {@code --max-backlog-growth} seconds of input, and the probe's p99 from
  * the simulator to a row readable in Cassandra stayed within {@code --max-p99-ms}. The last line printed is the
@@ -139,23 +140,17 @@ public final class CapacityBenchmark {
         try {
             o.requireBuilt();
             try (JobRun run = JobRun.start(engines, submissions, o.pollMillis)) {
-                PipelineUnderTest stack = run.stack();
-                for (int rate : o.rates) {
-                    PhaseResult r = phases.runPhase(stack, rate);
+                phases.runSteps(run.stack(), o.rates, o.warmup, stepWarmup, r -> {
                     r.print();
                     Step step = new Step(r, verdict(r));
                     steps.add(step);
                     System.out.printf(
                             Locale.ROOT,
                             "step %,d/s: %s%n",
-                            rate,
+                            r.rate,
                             step.keptUp() ? "kept up with" : "NOT kept up with: " + String.join("; ", step.reasons));
-                    if (!step.keptUp()) {
-                        break;
-                    }
-                    o.warmup = stepWarmup;
-                    phases.awaitCatchUp(stack);
-                }
+                    return step.keptUp();
+                });
             }
         } catch (RuntimeException e) {
             System.out.println("bench/capacity FAILED: " + e.getMessage());

@@ -2,22 +2,19 @@ package io.streamingpipeline.bench;
 
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.TradeContract;
-import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
-import io.streamingpipeline.localstack.process.EngineStartException;
-import io.streamingpipeline.localstack.process.LogTail;
-import io.streamingpipeline.simulator.FeedSimulator;
-import io.streamingpipeline.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
- * bench/latency's phases, one per rate, on a running pipeline: a load simulator and the probe simulator through a
- * {@link FeedMux}, a packaged ingestor of the phase's own, the warm-up, the job's catch-up, the measured window, the
- * drain of the probe rows; between two rates, the job's catch-up with Kafka.
+ * bench/latency's phases, one per rate, on a running pipeline: a {@link FeedUnderTest} of the phase's own (simulators,
+ * mux, a packaged ingestor), the warm-up, the job's catch-up, the measured window, the drain of the probe rows; between
+ * two rates, the job's catch-up with Kafka. bench/capacity's steps run on one feed instead ({@link #runSteps}).
  */
 final class LatencyPhases {
 
@@ -41,6 +38,76 @@ final class LatencyPhases {
     }
 
     PhaseResult runPhase(PipelineUnderTest stack, int rate) {
+        printHeader(stack, rate);
+        long phaseStart = System.currentTimeMillis();
+        try (FeedUnderTest feed = FeedUnderTest.start(o, work, stack, rate, (stack.floor() ? "floor-" : "") + rate)) {
+            Window w = warmUpAndMeasure(stack, feed, rate, o.warmup);
+            feed.stop();
+
+            // Loss is counted over every probe trade of the phase, not the window's: a window bound falls between the
+            // simulator's counter and the trade times it stamps (up to 40 ms early), which moved a trade or two across.
+            long probeSentInPhase = feed.probe.groundTruth().totalTrades();
+            long phaseProbesFrom = phaseStart - 100;
+            long drainedAt = drain(
+                    stack,
+                    w,
+                    () -> stack.tracker()
+                                    .probesBetween(phaseProbesFrom, Long.MAX_VALUE)
+                                    .size()
+                            >= probeSentInPhase);
+            return w.result(
+                    stack,
+                    rate,
+                    drainedAt,
+                    probeSentInPhase,
+                    stack.tracker()
+                            .probesBetween(phaseProbesFrom, Long.MAX_VALUE)
+                            .size());
+        }
+    }
+
+    /**
+     * bench/capacity's steps, on one feed and ingestor that stay up from the first step to the last: each step changes
+     * the feed's rate on the open connection, as a busier market does, warms up ({@code firstWarmup}, then
+     * {@code stepWarmup}), waits for the job to catch up, measures its window and waits for the window's probe rows
+     * while the feed goes on. {@code keptUp} decides after each step whether the next one runs.
+     */
+    List<PhaseResult> runSteps(
+            PipelineUnderTest stack,
+            List<Integer> rates,
+            Duration firstWarmup,
+            Duration stepWarmup,
+            Predicate<PhaseResult> keptUp) {
+        List<PhaseResult> results = new ArrayList<>();
+        try (FeedUnderTest feed = FeedUnderTest.start(o, work, stack, rates.get(0), "steps")) {
+            for (int rate : rates) {
+                printHeader(stack, rate);
+                feed.changeRate(rate);
+                Window w = warmUpAndMeasure(stack, feed, rate, results.isEmpty() ? firstWarmup : stepWarmup);
+                // The window's probe trades by their trade time: with the feed going on there is no phase to count
+                // over, and the drain waits until every one the simulator delivered is in Kafka (or the timeout).
+                long delivered = feed.probeDeliveredBetween(w.start, w.end);
+                long drainedAt = drain(
+                        stack,
+                        w,
+                        () -> stack.tracker().probesBetween(w.start, w.end).size() >= delivered);
+                PhaseResult r = w.result(
+                        stack,
+                        rate,
+                        drainedAt,
+                        delivered,
+                        stack.tracker().probesBetween(w.start, w.end).size());
+                results.add(r);
+                if (!keptUp.test(r)) {
+                    break;
+                }
+            }
+            feed.stop();
+        }
+        return results;
+    }
+
+    private void printHeader(PipelineUnderTest stack, int rate) {
         System.out.printf(
                 Locale.ROOT,
                 "--- %s: %,d trades/s (%,d load over %d symbols + %d probe) ---%n",
@@ -49,190 +116,115 @@ final class LatencyPhases {
                 rate - o.probeRate,
                 IngestBenchmark.SYMBOLS.size(),
                 o.probeRate);
-        int loadRate = rate - o.probeRate;
-        FeedSimulator load = FeedSimulator.start(SimulatorConfig.defaults()
-                .withSeed(System.currentTimeMillis())
-                .withTradesPerSecond(loadRate)
-                .withTradesPerFrame(Math.max(1, Math.min(100, loadRate / 50)))
-                .withPingInterval(Duration.ofSeconds(30))
-                .withDuplicateProbability(0));
-        long phaseStart = System.currentTimeMillis();
-        FeedSimulator probe = FeedSimulator.start(SimulatorConfig.defaults()
-                .withSeed(7)
-                .withTradesPerSecond(o.probeRate)
-                .withTradesPerFrame(1)
-                .withPingInterval(Duration.ofSeconds(30))
-                .withDuplicateProbability(0));
-        FeedMux mux = FeedMux.start(load.uri(), probe.uri(), LatencyBenchmark.PROBE_SYMBOL);
-        List<String> symbols = new ArrayList<>(IngestBenchmark.SYMBOLS);
-        symbols.add(LatencyBenchmark.PROBE_SYMBOL);
-        IngestorProcess ingestor = null;
-        try {
-            ingestor = startIngestor(stack, mux, symbols, (stack.floor() ? "floor-" : "") + rate);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (ingestor.status("/q/health/ready") != 200) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("ingestor not ready:\n" + LogTail.of(ingestor.logFile(), 30));
-                }
-                Pause.millis(200);
-            }
-            System.out.printf(
-                    Locale.ROOT,
-                    "  ingestor ready in %.1f s (pid %d)%n",
-                    ingestor.startDuration().toMillis() / 1000.0,
-                    ingestor.pid());
-            if (stack.tracker().latestEndToEndMillis() < 0) {
-                // the job's first micro-batches (class loading, code generation, connections) are not the steady state
-                long t0 = System.nanoTime();
-                long flowDeadline = t0 + Duration.ofMinutes(5).toNanos();
-                while (stack.tracker().latestEndToEndMillis() < 0 && System.nanoTime() < flowDeadline) {
-                    stack.tracker().check();
-                    checkAlive(stack);
-                    Pause.millis(200);
-                }
-                System.out.printf(
-                        Locale.ROOT,
-                        "  first probe row at the sink after %.1f s (the %s's first batches)%n",
-                        (System.nanoTime() - t0) / 1e9,
-                        stack.name());
-            }
-            System.out.printf(Locale.ROOT, "  warm-up %d s%n", o.warmup.toSeconds());
-            progress(stack, ingestor, load, probe, o.warmup, "warm-up");
-            awaitCaughtUp(stack, ingestor, load, probe, rate);
+    }
 
-            ProcessCpu cpu = stack.cpu(ingestor);
-            long windowStart = System.currentTimeMillis();
-            PhaseCounters before = PhaseCounters.read(stack, ingestor, load, probe);
-            String loadBefore = Machine.loadAverage();
-            ProcessCpu.Sample cpuBefore = cpu.sample();
-            PrometheusText jobBefore = stack.floor() ? null : stack.metrics();
-            List<Double> batchDurations = progress(stack, ingestor, load, probe, o.duration, "measure");
-            long windowEnd = System.currentTimeMillis();
-            if (jobBefore != null) {
-                System.out.println("  " + sinkWriteTimes(jobBefore, stack.metrics()));
-            }
-            PhaseCounters after = PhaseCounters.read(stack, ingestor, load, probe);
-            String loadAfter = Machine.loadAverage();
-            String cores = cpu.sample().coresSince(cpuBefore);
-            PrometheusText ingestorMetrics = PhaseCounters.ingestorMetrics(ingestor);
-            long lostInIngestor = (long) ingestorMetrics.value("ingestor_trades_lost_total");
-            System.out.printf(
-                    Locale.ROOT,
-                    "  the ingestor held the feed %.0f time(s), %.1f s in all, while Kafka caught up (phase so far)%n",
-                    ingestorMetrics.value("ingestor_feed_holds_total"),
-                    ingestorMetrics.value("ingestor_feed_held_seconds_total"));
+    /** What a measured window saw; {@link #result} adds the probe rows found by the end of the drain. */
+    private record Window(
+            long start,
+            long end,
+            PhaseCounters before,
+            PhaseCounters after,
+            String load,
+            String cores,
+            List<Double> batchDurations,
+            long lostInIngestor) {
 
-            // the feed first (the ingestor may still hold a queue of received frames), then SIGTERM: flush to Kafka.
-            // The probe simulator before the mux: it counts a trade as delivered once written to its socket, so the
-            // mux must forward what it has read; closing the mux first lost a probe trade now and then ("1 lost before
-            // Kafka" in some runs, with the ingestor's own loss counter at 0).
-            probe.close();
-            if (!mux.awaitSessionsClosed(Duration.ofSeconds(10))) {
-                System.out.println("  (the feed mux still had a connection 10 s after the probe simulator closed)");
-            }
-            load.close();
-            mux.close();
-            try {
-                ingestor.terminate(Duration.ofSeconds(60));
-            } catch (IllegalStateException killed) {
-                System.out.println(
-                        "  (the ingestor did not stop within 60 s of SIGTERM, still working through the frames it had"
-                                + " received; killed: what it held is lost)");
-            }
-            ingestor = null;
-
-            // Loss is counted over every probe trade of the phase, not the window's: a window bound falls between the
-            // simulator's counter and the trade times it stamps (up to 40 ms early), which moved a trade or two across.
-            long probeSentInPhase = probe.groundTruth().totalTrades();
-            long phaseProbesFrom = phaseStart - 100;
-            long drainDeadline = System.currentTimeMillis() + o.drainTimeout.toMillis();
-            int unseen;
-            while (((unseen = unseen(stack.tracker(), windowStart, windowEnd)) > 0
-                            || stack.tracker()
-                                            .probesBetween(phaseProbesFrom, Long.MAX_VALUE)
-                                            .size()
-                                    < probeSentInPhase)
-                    && System.currentTimeMillis() < drainDeadline) {
-                stack.tracker().check();
-                checkAlive(stack);
-                Pause.millis(250);
-            }
-            long drainedAt = System.currentTimeMillis();
+        PhaseResult result(PipelineUnderTest stack, int rate, long drainedAt, long probeSent, int probeInKafka) {
             double storedAtDrain = stack.rowsWritten(stack.metrics());
-            System.out.printf(
-                    Locale.ROOT,
-                    "  drain: %s %.1f s after the window%n",
-                    unseen == 0 ? "all probe rows of the window in Cassandra" : unseen + " probe rows still missing",
-                    (drainedAt - windowEnd) / 1000.0);
-            PhaseResult result = PhaseResult.of(
-                    rate,
-                    stack.tracker(),
-                    windowStart,
-                    windowEnd,
-                    drainedAt,
-                    before,
-                    after,
-                    lostInIngestor,
-                    batchDurations,
-                    loadBefore + " -> " + loadAfter);
-            result.floor = stack.floor();
-            result.storedThroughDrainPerS = (storedAtDrain - before.stored()) / ((drainedAt - windowStart) / 1000.0);
-            result.probeSentInPhase = probeSentInPhase;
-            result.probeInKafkaInPhase = stack.tracker()
-                    .probesBetween(phaseProbesFrom, Long.MAX_VALUE)
-                    .size();
-            result.cores = cores;
-            return result;
-        } finally {
-            if (ingestor != null) {
-                ingestor.kill();
-            }
-            mux.close();
-            probe.close();
-            load.close();
+            PhaseResult r = PhaseResult.of(
+                    rate, stack.tracker(), start, end, drainedAt, before, after, lostInIngestor, batchDurations, load);
+            r.floor = stack.floor();
+            r.storedThroughDrainPerS = (storedAtDrain - before.stored()) / ((drainedAt - start) / 1000.0);
+            r.probeSentInPhase = probeSent;
+            r.probeInKafkaInPhase = probeInKafka;
+            r.cores = cores;
+            return r;
         }
     }
 
     /**
-     * The packaged ingestor on a free HTTP port; tried again (up to 3 times) when another process took the port between
-     * its pick and the ingestor's bind, which happens on a machine this busy.
+     * The job's first batches if it has not run yet, the warm-up, the wait for the job to catch up, the measured
+     * window. The ingestor's losses are counted from the warm-up's start.
      */
-    private IngestorProcess startIngestor(PipelineUnderTest stack, FeedMux mux, List<String> symbols, String logName) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return IngestorProcess.builder(o.ingestorApp)
-                        .log(work.resolve("ingestor-" + logName + (attempt > 1 ? "-" + attempt : "") + ".log"))
-                        .jvmOptions(o.ingestorJvm.trim().split("\\s+"))
-                        .env(
-                                TradeContract.Env.KAFKA_BOOTSTRAP_SERVERS,
-                                stack.kafka().bootstrapServers())
-                        .env("FINNHUB_URL", mux.uri().toString())
-                        .env(TradeContract.Env.FINNHUB_TOKEN, "bench")
-                        .env("FINNHUB_SYMBOLS", String.join(",", symbols))
-                        .env("MP_MESSAGING_OUTGOING_TRADES_LINGER_MS", o.lingerMs)
-                        .start();
-            } catch (EngineStartException e) {
-                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("in use")) {
-                    throw e;
-                }
-                System.out.println("  (the ingestor's HTTP port was taken before it bound it; starting it again)");
+    private Window warmUpAndMeasure(PipelineUnderTest stack, FeedUnderTest feed, int rate, Duration warmup) {
+        double lostBefore = PhaseCounters.ingestorMetrics(feed.ingestor).value("ingestor_trades_lost_total");
+        if (stack.tracker().latestEndToEndMillis() < 0) {
+            // the job's first micro-batches (class loading, code generation, connections) are not the steady state
+            long t0 = System.nanoTime();
+            long flowDeadline = t0 + Duration.ofMinutes(5).toNanos();
+            while (stack.tracker().latestEndToEndMillis() < 0 && System.nanoTime() < flowDeadline) {
+                stack.tracker().check();
+                checkAlive(stack);
+                Pause.millis(200);
             }
+            System.out.printf(
+                    Locale.ROOT,
+                    "  first probe row at the sink after %.1f s (the %s's first batches)%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    stack.name());
         }
+        System.out.printf(Locale.ROOT, "  warm-up %d s%n", warmup.toSeconds());
+        progress(stack, feed, warmup, "warm-up");
+        awaitCaughtUp(stack, feed, rate);
+
+        ProcessCpu cpu = stack.cpu(feed.ingestor);
+        long windowStart = System.currentTimeMillis();
+        PhaseCounters before = feed.counters(stack);
+        String loadBefore = Machine.loadAverage();
+        ProcessCpu.Sample cpuBefore = cpu.sample();
+        PrometheusText jobBefore = stack.floor() ? null : stack.metrics();
+        List<Double> batchDurations = progress(stack, feed, o.duration, "measure");
+        long windowEnd = System.currentTimeMillis();
+        if (jobBefore != null) {
+            System.out.println("  " + sinkWriteTimes(jobBefore, stack.metrics()));
+        }
+        PhaseCounters after = feed.counters(stack);
+        String loadAfter = Machine.loadAverage();
+        String cores = cpu.sample().coresSince(cpuBefore);
+        PrometheusText ingestorMetrics = PhaseCounters.ingestorMetrics(feed.ingestor);
+        System.out.printf(
+                Locale.ROOT,
+                "  the ingestor held the feed %.0f time(s), %.1f s in all, while Kafka caught up (since it started)%n",
+                ingestorMetrics.value("ingestor_feed_holds_total"),
+                ingestorMetrics.value("ingestor_feed_held_seconds_total"));
+        return new Window(
+                windowStart, windowEnd, before, after, loadBefore + " -> " + loadAfter, cores, batchDurations, (long)
+                        (ingestorMetrics.value("ingestor_trades_lost_total") - lostBefore));
+    }
+
+    /**
+     * Waits (up to --drain-timeout) until every probe row of the window is in the sink and {@code allInKafka} holds;
+     * returns when it stopped waiting.
+     */
+    private long drain(PipelineUnderTest stack, Window w, BooleanSupplier allInKafka) {
+        long drainDeadline = System.currentTimeMillis() + o.drainTimeout.toMillis();
+        int unseen;
+        while (((unseen = unseen(stack.tracker(), w.start, w.end)) > 0 || !allInKafka.getAsBoolean())
+                && System.currentTimeMillis() < drainDeadline) {
+            stack.tracker().check();
+            checkAlive(stack);
+            Pause.millis(250);
+        }
+        long drainedAt = System.currentTimeMillis();
+        System.out.printf(
+                Locale.ROOT,
+                "  drain: %s %.1f s after the window%n",
+                unseen == 0 ? "all probe rows of the window in Cassandra" : unseen + " probe rows still missing",
+                (drainedAt - w.end) / 1000.0);
+        return drainedAt;
     }
 
     /**
      * The job's first batches (JIT, code generation, connections) leave a backlog; the window measures the steady
      * state, so it starts once the job is within 2 s of input behind Kafka, or after --catch-up-timeout.
      */
-    private void awaitCaughtUp(
-            PipelineUnderTest stack, IngestorProcess ingestor, FeedSimulator load, FeedSimulator probe, int rate) {
+    private void awaitCaughtUp(PipelineUnderTest stack, FeedUnderTest feed, int rate) {
         long start = System.nanoTime();
         long deadline = start + o.catchUpTimeout.toNanos();
         long allowed = 2L * rate;
         long backlog;
-        while ((backlog = PhaseCounters.read(stack, ingestor, load, probe).backlog()) > allowed
-                && System.nanoTime() < deadline) {
-            progress(stack, ingestor, load, probe, Duration.ofSeconds(5), "catch-up");
+        while ((backlog = feed.counters(stack).backlog()) > allowed && System.nanoTime() < deadline) {
+            progress(stack, feed, Duration.ofSeconds(5), "catch-up");
         }
         boolean caughtUp = backlog <= allowed;
         System.out.printf(
@@ -274,26 +266,21 @@ final class LatencyPhases {
     }
 
     /** Sleeps {@code length}, printing a line every 10 s; returns the durations (s) of the trades query's batches seen. */
-    private List<Double> progress(
-            PipelineUnderTest stack,
-            IngestorProcess ingestor,
-            FeedSimulator load,
-            FeedSimulator probe,
-            Duration length,
-            String what) {
+    private List<Double> progress(PipelineUnderTest stack, FeedUnderTest feed, Duration length, String what) {
         List<Double> batchDurations = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + length.toNanos();
         long nextLine = start + Duration.ofSeconds(10).toNanos();
         double lastBatch = -1;
-        PhaseCounters last = PhaseCounters.read(stack, ingestor, load, probe);
+        PhaseCounters last = feed.counters(stack);
         long lastAt = System.nanoTime();
         while (System.nanoTime() < end) {
             Pause.millis(Math.min(1_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
             stack.tracker().check();
             checkAlive(stack);
-            if (!ingestor.isAlive()) {
-                throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
+            if (!feed.ingestor.isAlive()) {
+                throw new IllegalStateException(
+                        "the ingestor exited; its log ends with:\n" + feed.ingestor.logTail(30));
             }
             PrometheusText jobMetrics = stack.metrics();
             double batchId = stack.lastBatchId(jobMetrics);
@@ -302,7 +289,7 @@ final class LatencyPhases {
                 lastBatch = batchId;
             }
             if (System.nanoTime() >= nextLine || System.nanoTime() >= end) {
-                PhaseCounters now = PhaseCounters.read(stack, ingestor, load, probe);
+                PhaseCounters now = feed.counters(stack);
                 double s = (System.nanoTime() - lastAt) / 1e9;
                 System.out.printf(
                         Locale.ROOT,

@@ -280,7 +280,7 @@ final class ConnectionSession {
     }
 
     private double pacingRate() {
-        return replay == null ? config.tradesPerSecond() : config.replayFramesPerSecond();
+        return replay == null ? simulator.tradesPerSecond() : config.replayFramesPerSecond();
     }
 
     private boolean paced() {

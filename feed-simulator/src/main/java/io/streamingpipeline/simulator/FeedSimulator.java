@@ -45,6 +45,7 @@ public final class FeedSimulator implements AutoCloseable {
     private final AtomicLong connectionOrdinals = new AtomicLong();
     private final AtomicInteger dropsReserved = new AtomicInteger();
     private final AtomicLong malformedInjections = new AtomicLong();
+    private final AtomicInteger tradesPerSecond;
     private HttpServer server;
 
     private FeedSimulator(SimulatorConfig config, Vertx vertx, ReplayScript replayScript) {
@@ -52,6 +53,7 @@ public final class FeedSimulator implements AutoCloseable {
         this.vertx = vertx;
         this.ledger = new GroundTruthLedger(config.recordTrades());
         this.replayScript = replayScript;
+        this.tradesPerSecond = new AtomicInteger(config.tradesPerSecond());
     }
 
     /** Binds and returns once the port is listening. */
@@ -108,6 +110,27 @@ public final class FeedSimulator implements AutoCloseable {
 
     public SimulatorConfig config() {
         return config;
+    }
+
+    /**
+     * Paces every connection, open or later, at {@code rate} trades per second from its next pacing tick: a feed that
+     * gets busier or quieter without a reconnect. Only for a simulator started paced ({@code tradesPerSecond > 0}) and
+     * not replaying a script.
+     */
+    public void changeTradesPerSecond(int rate) {
+        if (rate < 1) {
+            throw new IllegalArgumentException("rate must be >= 1 trade per second, was " + rate);
+        }
+        if (config.tradesPerSecond() == 0 || replayScript != null) {
+            throw new IllegalStateException(
+                    "only a paced simulator (tradesPerSecond > 0, no replay file) changes its rate");
+        }
+        tradesPerSecond.set(rate);
+    }
+
+    /** The paced rate per connection: the configured one, or the last {@link #changeTradesPerSecond}. */
+    int tradesPerSecond() {
+        return tradesPerSecond.get();
     }
 
     public GroundTruth groundTruth() {
