@@ -66,6 +66,7 @@ class CassandraSchemaTest {
                 .startsWith("CREATE TABLE IF NOT EXISTS spark_streaming.crypto_trades (")
                 .contains("PRIMARY KEY ((symbol, day), timestamp_unix, id)")
                 .contains("'class': 'TimeWindowCompactionStrategy'")
+                .contains("'min_threshold': 8")
                 .contains("default_time_to_live = 2592000");
         String candles = create(statements, CassandraSchema.CANDLES_TABLE);
         assertThat(candles)
