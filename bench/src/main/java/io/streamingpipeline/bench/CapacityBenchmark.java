@@ -11,10 +11,10 @@ import java.util.Locale;
  * bench/capacity: the whole pipeline on the local stack, started as bench/latency starts it ({@link LatencyBenchmark}:
  * Kafka, Cassandra, Spark + the job, a packaged ingestor fed by the simulators), with the input stepped up on the
  * running feed (one ingestor from the first step to the last) until the pipeline no longer keeps up with it over a
- * step's window. A step is kept up with when, over the window,
- * the simulators delivered at least 95 % of the rate, the ingestor lost nothing, the job's backlog (Kafka records not
- * yet written to Cassandra) grew by less than {@code --max-backlog-growth} seconds of input, and the probe's p99 from
- * the simulator to a row readable in Cassandra stayed within {@code --max-p99-ms}. The last line printed is the
+ * step's window. A step is kept up with when, over the window, the simulators delivered at least 95 % of the rate, the
+ * ingestor lost nothing, the job's backlog (Kafka records not yet written to Cassandra) grew by less than
+ * {@code --max-backlog-growth} seconds of input, and the probe's p99 from the simulator to a row readable in Cassandra
+ * stayed within {@code --max-p99-ms}. The last line printed is the
  * {@code RESULT} line: the highest rate kept up with, its p99, the machine's cores.
  */
 public final class CapacityBenchmark {

@@ -97,6 +97,7 @@ final class LatencyPhases {
                         drainedAt,
                         delivered,
                         stack.tracker().probesBetween(w.start, w.end).size());
+                r.step = true;
                 results.add(r);
                 if (!keptUp.test(r)) {
                     break;

@@ -31,6 +31,11 @@ final class PhaseResult {
     String load;
     String cores;
     boolean floor;
+    /**
+     * A bench/capacity step on a running feed: probe trades are counted over the window and the ingestor's losses from
+     * the step's warm-up, instead of both over the phase.
+     */
+    boolean step;
 
     static PhaseResult of(
             int rate,
@@ -128,18 +133,20 @@ final class PhaseResult {
                 load);
         System.out.printf(
                 Locale.ROOT,
-                "%s %,d/s: probe trades sent in the phase %d, in Kafka %d (%d lost before Kafka); "
+                "%s %,d/s: probe trades sent in %s %d, in Kafka %d (%d lost before Kafka); "
                         + "of the window's %d in Kafka, %d at the sink (%d lagging or lost); the ingestor counted %,d "
-                        + "trades lost (buffer full) in this phase%n",
+                        + "trades lost (buffer full) in %s%n",
                 tag(),
                 rate,
+                step ? "the window" : "the phase",
                 probeSentInPhase,
                 probeInKafkaInPhase,
                 lostBeforeKafka(),
                 probeInKafka,
                 probeStored,
                 probeInKafka - probeStored,
-                lostInIngestor);
+                lostInIngestor,
+                step ? "this step" : "this phase");
         System.out.printf(
                 Locale.ROOT,
                 "%s %,d/s: CPU over the window, in cores of %d: %s%n",
