@@ -9,6 +9,7 @@ import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract;
+import io.streamingpipeline.ingestor.publish.Lz4Library;
 import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.ingestor.PrometheusText;
@@ -89,6 +90,8 @@ class IngestToKafkaIT {
                     .isIn(0, 143);
             assertThat(ingestor.log())
                     .contains("every trade read was acknowledged by Kafka")
+                    .as("Kafka's lz4 codec compresses with the JNI library, and the records above decode")
+                    .contains(Lz4Library.JNI)
                     .doesNotContain(TOKEN);
         }
     }

@@ -68,7 +68,8 @@ public record CandleRow(
     private static <T> T get(Function<CandleField, Object> values, CandleField field) {
         return ColumnValue.checked(
                 values.apply(field),
-                "candle column " + field.cqlName(),
+                "candle column",
+                field.cqlName(),
                 field.nullable(),
                 field.type().java());
     }

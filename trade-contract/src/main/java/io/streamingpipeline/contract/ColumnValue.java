@@ -6,18 +6,19 @@ final class ColumnValue {
     private ColumnValue() {}
 
     /**
-     * The value as {@code T}, the type of the record's component.
+     * The value as {@code T}, the type of the record's component. Called for every field of every record, so the
+     * message is only put together when the value is refused.
      *
-     * @param what e.g. {@code "trade field price"}, for the message
-     * @throws IllegalArgumentException naming {@code what}, when the value is null but may not be, or is not a {@code java}
+     * @param kind e.g. {@code "trade field"}, and {@code name} e.g. {@code "price"}, for the message
+     * @throws IllegalArgumentException naming the field, when the value is null but may not be, or is not a {@code java}
      */
     @SuppressWarnings("unchecked")
-    static <T> T checked(Object value, String what, boolean nullable, Class<?> java) {
+    static <T> T checked(Object value, String kind, String name, boolean nullable, Class<?> java) {
         if (value == null && !nullable) {
-            throw new IllegalArgumentException(what + " is null");
+            throw new IllegalArgumentException(kind + " " + name + " is null");
         }
         if (value != null && !java.isInstance(value)) {
-            throw new IllegalArgumentException(what + " must be a " + java.getSimpleName() + ", was a "
+            throw new IllegalArgumentException(kind + " " + name + " must be a " + java.getSimpleName() + ", was a "
                     + value.getClass().getSimpleName());
         }
         return (T) value;

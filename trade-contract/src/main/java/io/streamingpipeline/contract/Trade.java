@@ -82,7 +82,8 @@ public record Trade(
     private static <T> T get(Function<TradeField, Object> values, TradeField field) {
         return ColumnValue.checked(
                 values.apply(field),
-                "trade field " + field.jsonName(),
+                "trade field",
+                field.jsonName(),
                 field.nullable(),
                 field.type().java());
     }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 public final class FrameParser {
 
     private static final Pattern TYPE_LABEL = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final TradeField[] FIELDS = TradeField.values();
     private static final String FINNHUB_FIELDS = " (Finnhub fields " + String.join(", ", FinnhubFields.keys()) + ")";
 
     private final ObjectMapper mapper;
@@ -80,10 +81,13 @@ public final class FrameParser {
         if (!e.isObject()) {
             return reject(RejectReason.MALFORMED_FRAME, "a \"data\" element is not an object", e);
         }
-        Function<TradeField, Object> feed = field -> {
+        // each value read once: the validation and the trade both ask for it
+        Object[] values = new Object[FIELDS.length];
+        for (TradeField field : FIELDS) {
             String key = FinnhubFields.key(field);
-            return key == null ? TradeValidation.ABSENT : TradeValidation.valueOf(e.get(key));
-        };
+            values[field.ordinal()] = key == null ? TradeValidation.ABSENT : TradeValidation.valueOf(e.get(key));
+        }
+        Function<TradeField, Object> feed = field -> values[field.ordinal()];
         TradeValidation.Rejection rejection = TradeValidation.checkFeedFields(feed, receivedAtMillis, maxFutureSkew);
         if (rejection != null) {
             return reject(rejection.reason(), rejection.detail() + FINNHUB_FIELDS, e);

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.streamingpipeline.contract.RejectReason;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Every counter and timer of the ingestor, created once. Names are Micrometer's; Prometheus shows them as e.g.
  * {@code ingestor_trades_received_total}. No tag ever holds a URL or a token.
+ *
+ * <p>A {@code @Singleton}, injected without a client proxy: it is called for every trade, and the proxy's context
+ * lookup per call took 3 % of the ingestor's CPU at full speed (bench/ingest).
  */
-@ApplicationScoped
+@Singleton
 public class IngestorMetrics {
 
     /**
@@ -120,9 +123,10 @@ public class IngestorMetrics {
                             .register(registry));
             lostTally.put(r, new LongAdder());
         }
+        // Buckets only, for histogram_quantile() over any window and across replicas. Client-side percentiles
+        // (recorded into a ring of HdrHistograms for every trade) took 4 % of the ingestor's CPU at full speed.
         publishLatency = Timer.builder("ingestor.publish.latency")
                 .description("From receiving a trade's frame to Kafka's acknowledgement")
-                .publishPercentiles(0.5, 0.99, 0.999)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120))

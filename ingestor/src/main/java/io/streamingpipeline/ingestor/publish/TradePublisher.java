@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -147,24 +148,39 @@ public class TradePublisher {
 
     private void sendAll(Producer<String, Trade> kafka, List<Trade> frameTrades, long receivedNanos) {
         for (Trade trade : frameTrades) {
-            long bytes = TradeFootprint.bytes(trade);
-            Callback onAck = (metadata, failure) -> {
-                pendingBytes.addAndGet(-bytes);
-                if (failure == null) {
-                    acked(receivedNanos);
-                } else if (failure instanceof RecordTooLargeException tooLarge) {
-                    pending.decrementAndGet();
-                    tooLarge(trade, tooLarge);
-                } else {
-                    nacked(failure);
-                }
-            };
+            Ack onAck = new Ack(trade, TradeFootprint.bytes(trade), receivedNanos);
             try {
                 kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), onAck);
             } catch (RuntimeException notSent) {
                 // thrown instead of reported to the callback: closed producer, serialization
-                pendingBytes.addAndGet(-bytes);
+                pendingBytes.addAndGet(-onAck.bytes);
                 nacked(notSent);
+            }
+        }
+    }
+
+    /** Kafka's answer for one trade (a class rather than a lambda: one is made for every trade). */
+    private final class Ack implements Callback {
+        private final Trade trade;
+        private final long bytes;
+        private final long receivedNanos;
+
+        Ack(Trade trade, long bytes, long receivedNanos) {
+            this.trade = trade;
+            this.bytes = bytes;
+            this.receivedNanos = receivedNanos;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception failure) {
+            pendingBytes.addAndGet(-bytes);
+            if (failure == null) {
+                acked(receivedNanos);
+            } else if (failure instanceof RecordTooLargeException tooLarge) {
+                pending.decrementAndGet();
+                tooLarge(trade, tooLarge);
+            } else {
+                nacked(failure);
             }
         }
     }
