@@ -143,8 +143,15 @@ public enum TradeField {
             case UUID -> java.util.UUID.fromString((String) jsonValue);
             case TEXT, BIGINT -> jsonValue;
             case DOUBLE -> TradeValidation.number(jsonValue);
-            case TEXT_LIST ->
-                ((List<?>) jsonValue).stream().map(String.class::cast).toList();
+            case TEXT_LIST -> {
+                // a loop, not a stream: called for every trade the ingestor reads
+                List<?> elements = (List<?>) jsonValue;
+                String[] texts = new String[elements.size()];
+                for (int i = 0; i < texts.length; i++) {
+                    texts[i] = (String) elements.get(i);
+                }
+                yield List.of(texts);
+            }
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.streamingpipeline.ingestor.feed;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
@@ -42,7 +43,10 @@ public class FrameHandler {
         // RFC 9562 version 7: time-ordered, so ids of one symbol sort roughly by arrival.
         TimeBasedEpochGenerator uuids = Generators.timeBasedEpochGenerator();
         this.parser = new FrameParser(
-                mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+                mapper.copy()
+                        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        // FastDoubleParser: correctly rounded, as the JDK's parse, in less time
+                        .enable(JsonParser.Feature.USE_FAST_DOUBLE_PARSER),
                 uuids::generate,
                 settings.maxFutureSkew());
         this.publisher = publisher;

@@ -12,13 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Reads Finnhub frames ({@code ../shared/finnhub-protocol.md}) and validates every trade in them. It never throws
  * on input: anything unreadable comes back as a {@link Rejection}.
+ *
+ * <p>A trade frame whose trades are all valid, the feed's usual message, is read by {@link TradeFrameReader} without a
+ * tree. Any other message, or a trade frame with one bad element, is read into a Jackson tree, which decides what is
+ * rejected and keeps each rejected element's text for the dead letter.
  */
 public final class FrameParser {
 
@@ -27,16 +30,25 @@ public final class FrameParser {
     private static final String FINNHUB_FIELDS = " (Finnhub fields " + String.join(", ", FinnhubFields.keys()) + ")";
 
     private final ObjectMapper mapper;
+    private final TradeFrameReader reader;
     private final Supplier<UUID> ids;
     private final Duration maxFutureSkew;
 
     public FrameParser(ObjectMapper mapper, Supplier<UUID> ids, Duration maxFutureSkew) {
         this.mapper = mapper;
+        this.reader = new TradeFrameReader(mapper.getFactory());
         this.ids = ids;
         this.maxFutureSkew = maxFutureSkew;
     }
 
     public Frame parse(String text, long receivedAtMillis) {
+        List<Object[]> feedValues = reader.read(text);
+        if (feedValues != null) {
+            Frame.Trades allValid = allValid(feedValues, receivedAtMillis);
+            if (allValid != null) {
+                return allValid;
+            }
+        }
         JsonNode root;
         try {
             root = mapper.readTree(text);
@@ -76,6 +88,20 @@ public final class FrameParser {
         return new Frame.Trades(valid, rejected);
     }
 
+    /** The trades of a frame read without a tree; null if one of them is invalid (the tree then says which). */
+    private Frame.Trades allValid(List<Object[]> feedValues, long receivedAtMillis) {
+        for (Object[] values : feedValues) {
+            if (check(values, receivedAtMillis) != null) {
+                return null;
+            }
+        }
+        List<Trade> valid = new ArrayList<>(feedValues.size());
+        for (Object[] values : feedValues) {
+            valid.add(trade(values, receivedAtMillis));
+        }
+        return new Frame.Trades(valid, List.of());
+    }
+
     /** Returns a {@link Trade} or a {@link Rejection}: the contract's {@link TradeValidation} of the feed's fields. */
     private Object trade(JsonNode e, long receivedAtMillis) {
         if (!e.isObject()) {
@@ -87,16 +113,25 @@ public final class FrameParser {
             String key = FinnhubFields.key(field);
             values[field.ordinal()] = key == null ? TradeValidation.ABSENT : TradeValidation.valueOf(e.get(key));
         }
-        Function<TradeField, Object> feed = field -> values[field.ordinal()];
-        TradeValidation.Rejection rejection = TradeValidation.checkFeedFields(feed, receivedAtMillis, maxFutureSkew);
+        TradeValidation.Rejection rejection = check(values, receivedAtMillis);
         if (rejection != null) {
             return reject(rejection.reason(), rejection.detail() + FINNHUB_FIELDS, e);
         }
+        return trade(values, receivedAtMillis);
+    }
+
+    /** @param values the feed's value of each field at its ordinal */
+    private TradeValidation.Rejection check(Object[] values, long receivedAtMillis) {
+        return TradeValidation.checkFeedFields(field -> values[field.ordinal()], receivedAtMillis, maxFutureSkew);
+    }
+
+    /** A trade from values {@link #check} accepted. */
+    private Trade trade(Object[] values, long receivedAtMillis) {
         UUID id = ids.get();
         return Trade.of(field -> switch (field) {
             case ID -> id;
             case INGESTED_AT -> receivedAtMillis;
-            default -> field.fromJson(feed.apply(field));
+            default -> field.fromJson(values[field.ordinal()]);
         });
     }
 

@@ -24,8 +24,8 @@ final class TradeFootprint {
         List<String> conditions = trade.conditions();
         if (conditions != null) {
             bytes += LIST;
-            for (String c : conditions) {
-                bytes += LIST_SLOT + STRING + c.length();
+            for (int i = 0, n = conditions.size(); i < n; i++) {
+                bytes += LIST_SLOT + STRING + conditions.get(i).length();
             }
         }
         return bytes;

@@ -125,16 +125,18 @@ public class TradePublisher {
             }
             return;
         }
+        long[] footprints = new long[n];
         long bytes = 0;
-        for (Trade trade : frameTrades) {
-            bytes += TradeFootprint.bytes(trade);
+        for (int i = 0; i < n; i++) {
+            footprints[i] = TradeFootprint.bytes(frameTrades.get(i));
+            bytes += footprints[i];
         }
         // may pass the limits by one frame's trades: a frame is sent whole or not at all
         pending.addAndGet(n);
         pendingBytes.addAndGet(bytes);
         long frameBytes = bytes;
         kafka.runOnSendingThread(p -> {
-                    sendAll(p, frameTrades, receivedNanos);
+                    sendAll(p, frameTrades, footprints, receivedNanos);
                 })
                 .subscribe()
                 .with(sent -> {}, notRun -> {
@@ -146,9 +148,11 @@ public class TradePublisher {
                 });
     }
 
-    private void sendAll(Producer<String, Trade> kafka, List<Trade> frameTrades, long receivedNanos) {
-        for (Trade trade : frameTrades) {
-            Ack onAck = new Ack(trade, TradeFootprint.bytes(trade), receivedNanos);
+    private void sendAll(
+            Producer<String, Trade> kafka, List<Trade> frameTrades, long[] footprints, long receivedNanos) {
+        for (int i = 0; i < footprints.length; i++) {
+            Trade trade = frameTrades.get(i);
+            Ack onAck = new Ack(trade, footprints[i], receivedNanos);
             try {
                 kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), onAck);
             } catch (RuntimeException notSent) {
