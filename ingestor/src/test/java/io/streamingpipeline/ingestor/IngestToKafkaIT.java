@@ -80,6 +80,9 @@ class IngestToKafkaIT {
             PrometheusText metrics = ingestor.metrics();
             assertThat(metrics.value("ingestor_feed_reconnects_total")).isGreaterThanOrEqualTo(5);
             assertThat(metrics.value("ingestor_trades_published_total")).isEqualTo(truth.totalTrades());
+            assertThat(metrics.value("ingestor_publish_latency_seconds_count"))
+                    .as("one publish latency per trade frame, once Kafka has answered for each of its trades")
+                    .isEqualTo(truth.tradeFrames());
             assertThat(metrics.value("ingestor_trades_lost_total")).isZero();
             assertThat(truth.subscribes())
                     .as("subscribed again after every reconnect")

@@ -82,6 +82,10 @@ class IngestorFlowTest {
             assertThat(m.getPayload().detail()).isNotEmpty();
         });
 
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Metrics.scrape().value("ingestor_publish_latency_seconds_count"))
+                        .as("one publish latency per trade frame")
+                        .isEqualTo(truth.tradeFrames()));
         PrometheusText metrics = Metrics.scrape();
         for (RejectReason reason : RejectReason.values()) {
             assertThat(metrics.value("ingestor_trades_rejected_total", "reason", reason.label()))

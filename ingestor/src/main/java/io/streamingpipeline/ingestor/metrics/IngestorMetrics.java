@@ -121,7 +121,7 @@ public class IngestorMetrics {
         // Buckets only, for histogram_quantile() over any window and across replicas. Client-side percentiles
         // (recorded into a ring of HdrHistograms for every trade) took 4 % of the ingestor's CPU at full speed.
         publishLatency = Timer.builder("ingestor.publish.latency")
-                .description("From receiving a trade's frame to Kafka's acknowledgement")
+                .description("From receiving a frame to Kafka's answer for the last of its trades")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120))
@@ -190,8 +190,12 @@ public class IngestorMetrics {
         tradesReceived.add(n);
     }
 
-    public void tradePublished(long latencyNanos) {
+    public void tradePublished() {
         tradesPublished.increment();
+    }
+
+    /** Kafka has answered for every trade of a frame, this long after the frame arrived. */
+    public void framePublished(long latencyNanos) {
         publishLatency.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

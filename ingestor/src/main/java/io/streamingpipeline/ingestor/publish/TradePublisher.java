@@ -17,7 +17,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -111,10 +111,11 @@ public class TradePublisher {
         if (frameTrades.isEmpty()) {
             return;
         }
+        FrameAnswers answers = new FrameAnswers(frameTrades.size(), receivedNanos);
         KafkaProducer<String, Trade> kafka = kafkaProducer();
         if (kafka == null) {
             for (Trade trade : frameTrades) {
-                publish(trade, receivedNanos);
+                publish(trade, answers);
             }
             return;
         }
@@ -136,7 +137,7 @@ public class TradePublisher {
         pendingBytes.addAndGet(bytes);
         long frameBytes = bytes;
         kafka.runOnSendingThread(p -> {
-                    sendAll(p, frameTrades, footprints, receivedNanos);
+                    sendAll(p, frameTrades, footprints, answers);
                 })
                 .subscribe()
                 .with(sent -> {}, notRun -> {
@@ -149,16 +150,17 @@ public class TradePublisher {
     }
 
     private void sendAll(
-            Producer<String, Trade> kafka, List<Trade> frameTrades, long[] footprints, long receivedNanos) {
+            Producer<String, Trade> kafka, List<Trade> frameTrades, long[] footprints, FrameAnswers answers) {
         for (int i = 0; i < footprints.length; i++) {
             Trade trade = frameTrades.get(i);
-            Ack onAck = new Ack(trade, footprints[i], receivedNanos);
+            Ack onAck = new Ack(trade, footprints[i], answers);
             try {
                 kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), onAck);
             } catch (RuntimeException notSent) {
                 // thrown instead of reported to the callback: closed producer, serialization
                 pendingBytes.addAndGet(-onAck.bytes);
                 nacked(notSent);
+                answers.answered();
             }
         }
     }
@@ -167,24 +169,46 @@ public class TradePublisher {
     private final class Ack implements Callback {
         private final Trade trade;
         private final long bytes;
-        private final long receivedNanos;
+        private final FrameAnswers answers;
 
-        Ack(Trade trade, long bytes, long receivedNanos) {
+        Ack(Trade trade, long bytes, FrameAnswers answers) {
             this.trade = trade;
             this.bytes = bytes;
-            this.receivedNanos = receivedNanos;
+            this.answers = answers;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception failure) {
             pendingBytes.addAndGet(-bytes);
             if (failure == null) {
-                acked(receivedNanos);
+                acked();
             } else if (failure instanceof RecordTooLargeException tooLarge) {
                 pending.decrementAndGet();
                 tooLarge(trade, tooLarge);
             } else {
                 nacked(failure);
+            }
+            answers.answered();
+        }
+    }
+
+    /**
+     * The trades of one frame until Kafka has answered for each of them (an acknowledgement or a failure): the last
+     * answer records the frame's publish latency. Once per frame rather than per trade: recording a latency took a
+     * fifth of the ingestor's CPU at full speed when every trade did it (bench/ingest, docs/benchmarks.md).
+     */
+    private final class FrameAnswers {
+        private final long receivedNanos;
+        private final AtomicInteger unanswered;
+
+        FrameAnswers(int trades, long receivedNanos) {
+            this.receivedNanos = receivedNanos;
+            this.unanswered = new AtomicInteger(trades);
+        }
+
+        void answered() {
+            if (unanswered.decrementAndGet() == 0) {
+                metrics.framePublished(System.nanoTime() - receivedNanos);
             }
         }
     }
@@ -215,19 +239,28 @@ public class TradePublisher {
         return current;
     }
 
-    private void publish(Trade trade, long receivedNanos) {
+    private void publish(Trade trade, FrameAnswers answers) {
         Message<Trade> message = Message.of(trade)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(trade.symbol())
                         .build())
-                .withAck(() -> acked(receivedNanos))
-                .withNack(failure -> nacked(failure));
+                .withAck(() -> {
+                    acked();
+                    answers.answered();
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    nacked(failure);
+                    answers.answered();
+                    return CompletableFuture.completedFuture(null);
+                });
         pending.incrementAndGet();
         try {
             trades.send(message);
         } catch (RuntimeException overflowOrClosed) {
             pending.decrementAndGet();
             lose(LossReason.BUFFER_FULL, overflowOrClosed);
+            answers.answered();
         }
     }
 
@@ -271,19 +304,16 @@ public class TradePublisher {
         }
     }
 
-    private CompletionStage<Void> acked(long receivedNanos) {
-        long now = System.nanoTime();
+    private void acked() {
         pending.decrementAndGet();
-        lastAckNanos.set(now);
-        metrics.tradePublished(now - receivedNanos);
-        return CompletableFuture.completedFuture(null);
+        lastAckNanos.set(System.nanoTime());
+        metrics.tradePublished();
     }
 
-    private CompletionStage<Void> nacked(Throwable failure) {
+    private void nacked(Throwable failure) {
         pending.decrementAndGet();
         metrics.producerError();
         lose(LossReason.KAFKA_ERROR, failure);
-        return CompletableFuture.completedFuture(null);
     }
 
     private void lose(LossReason reason, Throwable cause) {
