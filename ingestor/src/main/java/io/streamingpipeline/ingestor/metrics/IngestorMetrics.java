@@ -26,11 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * lookup per call took 3 % of the ingestor's CPU at full speed (bench/ingest).
  *
  * <p>The counts of every trade and frame are {@link LongAdder}s that the registry reads when it is scraped
- * ({@link FunctionCounter}s): an increment of a registered {@link Counter} goes through the composite registry, which
- * walks its registries on every call (12 % of the samples of a profile at full speed, once per acknowledged trade).
- * They are also what {@link #tally()} reads at shutdown, when the registry may already be closed. They are removed
- * from the registry when this bean is destroyed: a registry that outlives it (Quarkus' global one, across the
- * restarts of dev mode and of tests) would otherwise keep reading this instance's counts.
+ * ({@link FunctionCounter}s) and that {@link #tally()} reads at shutdown, when the registry may already be closed: one
+ * count each, where a registered {@link Counter} would need a second one for the tally. They are removed from the
+ * registry when this bean is destroyed: a registry that outlives it (Quarkus' global one, across the restarts of dev
+ * mode and of tests) would otherwise keep reading this instance's counts.
  */
 @Singleton
 public class IngestorMetrics {

@@ -1,6 +1,7 @@
 package io.streamingpipeline.ingestor.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class TradeSerializerTest {
@@ -32,6 +34,15 @@ class TradeSerializerTest {
                 .isEqualTo(trade);
     }
 
+    /** Symbols whose JSON string needs escapes, multi-byte UTF-8 or a surrogate pair. */
+    private static final String[] SYMBOLS = {
+        "BINANCE:BTCUSDT",
+        "OANDA:EUR_USD \"quoted\" \u00e9",
+        "A/B\\C\u0000\u001f\u007f",
+        "\ud83d\ude00:\u4e2d",
+        "</script>"
+    };
+
     /** The record is the one Jackson's databind writes for the contract's annotated {@link Trade}, byte for byte. */
     @Test
     void theSameBytesAsDatabindOfTheContractsRecord() throws Exception {
@@ -40,11 +51,11 @@ class TradeSerializerTest {
             List<String> conditions = random.nextInt(4) == 0
                     ? null
                     : random.ints(random.nextInt(4), 0, 40)
-                            .mapToObj(Integer::toString)
+                            .mapToObj(n -> n % 10 == 0 ? "\\ \t\u0001 \u20ac" : Integer.toString(n))
                             .toList();
             Trade trade = TradeBuilder.trade()
                     .id(i)
-                    .symbol(i % 2 == 0 ? "BINANCE:BTCUSDT" : "OANDA:EUR_USD \"quoted\" \u00e9")
+                    .symbol(SYMBOLS[i % SYMBOLS.length])
                     .price(1 + random.nextInt(1_000_000) / 100.0)
                     .volume(random.nextInt(1_000_000) / 1e6)
                     .timestampUnix(TradeBuilder.T0 + i)
@@ -54,6 +65,15 @@ class TradeSerializerTest {
             assertThat(new String(serializer.serialize("crypto_trades", trade), StandardCharsets.UTF_8))
                     .isEqualTo(JSON.writeValueAsString(trade));
         }
+    }
+
+    /** A lone surrogate has no UTF-8 form: the producer gets Kafka's exception, which fails that one record. */
+    @Test
+    void aLoneSurrogateIsASerializationError() {
+        Trade trade = TradeBuilder.trade().conditions("ok", "\ud800").build();
+        assertThatThrownBy(() -> serializer.serialize("crypto_trades", trade))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining(trade.symbol());
     }
 
     @Test
