@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *   <li>{@code timestamp_unix}: a JSON integer of UNIX milliseconds from {@link Trade#EARLIEST_PLAUSIBLE_MILLIS}
  *       to the reference time (the feed frame's arrival, the Kafka record's time) plus the allowed skew
  *       ({@code invalid_timestamp});</li>
- *   <li>{@code conditions}: absent, null, or an array of JSON strings ({@code invalid_conditions});</li>
+ *   <li>{@code conditions}: absent, null, or an array of JSON strings without unpaired surrogates
+ *       ({@code invalid_conditions});</li>
  *   <li>{@code id} (a record on the trades topic): a lower-case UUIDv7 ({@code invalid_id});</li>
  *   <li>{@code ingested_at} (a record on the trades topic): a JSON integer &ge; 0 ({@code malformed_json});</li>
  *   <li>a {@link TradeField} without a rule of its own: a value of its type, null or absent only if it is nullable
@@ -244,9 +245,30 @@ public final class TradeValidation {
                     return new Rejection(
                             reason, "\"" + field.jsonName() + "\" must hold strings only, found " + describe(element));
                 }
+                if (hasUnpairedSurrogate((String) element)) {
+                    return unpairedSurrogate(field, reason);
+                }
             }
+        } else if (value instanceof String text && hasUnpairedSurrogate(text)) {
+            return unpairedSurrogate(field, reason);
         }
         return null;
+    }
+
+    /** Text with half a surrogate pair has no UTF-8 form: it could be neither written to Kafka nor stored. */
+    private static Rejection unpairedSurrogate(TradeField field, RejectReason reason) {
+        return new Rejection(reason, "\"" + field.jsonName() + "\" must not hold an unpaired surrogate");
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private static Rejection typeRejection(TradeField field, RejectReason reason, String expected, Object value) {
@@ -269,7 +291,7 @@ public final class TradeValidation {
                 return "must not hold control characters";
             }
             if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
-                return "must not hold an unpaired surrogate";
+                return "must not hold an unpaired surrogate"; // no UTF-8 form
             }
             blank &= Character.isWhitespace(cp) || Character.isSpaceChar(cp);
             codePoints++;

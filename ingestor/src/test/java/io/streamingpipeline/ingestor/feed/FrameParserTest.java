@@ -138,6 +138,8 @@ class FrameParserTest {
             {"s":"A","p":1,"t":1764000000000,"v":1,"c":[1,2]}            | INVALID_CONDITIONS
             {"s":"A","p":1,"t":1764000000000,"v":1,"c":"1"}              | INVALID_CONDITIONS
             {"s":"A","p":1,"t":1764000000000,"v":1,"c":["1",null]}       | INVALID_CONDITIONS
+            {"s":"A","p":1,"t":1764000000000,"v":1,"c":["1","\\udc00x"]} | INVALID_CONDITIONS
+            {"s":"A\\ud800","p":1,"t":1764000000000,"v":1}                  | MISSING_SYMBOL
             "just a string"                                              | MALFORMED_FRAME
             """)
     void rejectsABadTradeWithItsReasonAndRawText(String element, RejectReason expected) {

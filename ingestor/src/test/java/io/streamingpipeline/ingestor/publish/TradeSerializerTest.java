@@ -67,7 +67,10 @@ class TradeSerializerTest {
         }
     }
 
-    /** A lone surrogate has no UTF-8 form: the producer gets Kafka's exception, which fails that one record. */
+    /**
+     * A lone surrogate has no UTF-8 form (the contract's validation refuses one at the feed): a trade built with one
+     * fails its record with Kafka's exception.
+     */
     @Test
     void aLoneSurrogateIsASerializationError() {
         Trade trade = TradeBuilder.trade().conditions("ok", "\ud800").build();
