@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -48,15 +49,20 @@ final class ProcessCpu {
         return new Sample(System.nanoTime(), cpu, idleJiffies());
     }
 
-    /** (idle + iowait, all) jiffies of the machine, or null without {@code /proc/stat}. */
+    /**
+     * (idle + iowait, all) jiffies of the machine and its CPU count (not this process's: bench/sink may pin it), or
+     * null without {@code /proc/stat}.
+     */
     private static long[] idleJiffies() {
         try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
+            String[] f = lines.get(0).trim().split("\\s+");
             long all = 0;
             for (int i = 1; i < f.length && i <= 8; i++) {
                 all += Long.parseLong(f[i]);
             }
-            return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), all};
+            long cpus = lines.stream().filter(l -> l.matches("cpu\\d+\\s.*")).count();
+            return new long[] {Long.parseLong(f[4]) + Long.parseLong(f[5]), all, cpus};
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -106,10 +112,7 @@ final class ProcessCpu {
             String text = out.toString();
             if (idle != null && start.idle != null && idle[1] > start.idle[1]) {
                 double idleShare = (double) (idle[0] - start.idle[0]) / (idle[1] - start.idle[1]);
-                text += String.format(
-                        Locale.ROOT,
-                        "; machine idle %.2f",
-                        idleShare * Runtime.getRuntime().availableProcessors());
+                text += String.format(Locale.ROOT, "; machine idle %.2f", idleShare * idle[2]);
             }
             return text;
         }

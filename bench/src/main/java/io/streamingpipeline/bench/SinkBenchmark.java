@@ -79,8 +79,18 @@ public final class SinkBenchmark {
             o.ceilingInFlight.forEach(n -> keyspaces.add(DriverCeiling.ceilingKeyspace(when, n)));
         }
         try {
+            CassandraNode cassandra;
+            if (o.pinning != null) {
+                // the node starts on its CPUs (its JVM sizes its thread pools by them), the rest on the others
+                System.out.println("  CPUs: " + o.pinning.describe());
+                o.pinning.pinThisProcessTo(o.pinning.cassandra());
+                cassandra = engines.startCassandra(keyspaces);
+                o.pinning.pinThisProcessTo(o.pinning.others());
+                o.pinning.pin(cassandra.pid(), o.pinning.cassandra());
+            } else {
+                cassandra = engines.startCassandra(keyspaces);
+            }
             KafkaBroker kafka = engines.startKafka();
-            CassandraNode cassandra = engines.startCassandra(keyspaces);
             SparkCluster spark = engines.startSpark();
             // the job's driver is added by SinkJob once it is submitted
             ProcessCpu cpu = new ProcessCpu()
@@ -157,11 +167,12 @@ public final class SinkBenchmark {
                 System.out.printf(
                         Locale.ROOT,
                         "RESULT sink_trades_per_s=%.0f driver_ceiling_rows_per_s=%.0f ceiling_in_flight=%d "
-                                + "ratio=%.2f%n",
+                                + "ratio=%.2f cassandra_cpus=%s%n",
                         sink.steadyRate(),
                         ceiling,
                         best.inFlight(),
-                        sink.steadyRate() / ceiling);
+                        sink.steadyRate() / ceiling,
+                        o.pinning == null ? "shared" : CpuPinning.text(o.pinning.cassandra()));
                 return 0;
             }
         } catch (Exception e) {

@@ -49,6 +49,8 @@ final class SinkOptions {
     String cassandraHeap = CassandraNode.PIPELINE_HEAP;
     /** {@code cassandra.yaml} settings over the local stack's ({@code --cassandra-yaml key=value}). */
     Map<String, String> cassandraYaml = new LinkedHashMap<>();
+    /** {@code --cassandra-cpus}: the node on these CPUs, every other process on the rest; null: all share them all. */
+    CpuPinning pinning;
 
     String jobJvm = "";
     Map<String, String> sparkConf = new LinkedHashMap<>(DEFAULT_SPARK_CONF);
@@ -64,6 +66,7 @@ final class SinkOptions {
                               [--trigger-interval 100ms]
                               [--shuffle-partitions 2] [--executor-memory 1g] [--driver-heap 1g] [--job-jvm "-X..."]
                               [--cassandra-heap 2g] [--cassandra-yaml key=value]... (a cassandra.yaml setting)
+                              [--cassandra-cpus 1] (the node on these CPUs, every other process on the rest)
                               [--conf spark.key=value]... (--conf key= drops a default) [--ceiling-in-flight 8,16,32,64]
                               [--ceiling-batch-rows 200] [--timeout 15m] [--job-jar path] [--seed 42] [--keep]
             """;
@@ -84,6 +87,7 @@ final class SinkOptions {
                 case "--driver-heap" -> o.driverHeap = args[++i];
                 case "--cassandra-heap" -> o.cassandraHeap = args[++i];
                 case "--cassandra-yaml" -> LatencyOptions.putSetting(o.cassandraYaml, "--cassandra-yaml", args[++i]);
+                case "--cassandra-cpus" -> o.pinning = CpuPinning.cassandraOn(args[++i]);
                 case "--job-jvm" -> o.jobJvm = args[++i];
                 case "--conf" -> {
                     String kv = args[++i];
