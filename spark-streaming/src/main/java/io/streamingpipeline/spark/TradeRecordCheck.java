@@ -36,6 +36,8 @@ final class TradeRecordCheck {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // FastDoubleParser: correctly rounded, as the JDK's parse, in less time (the JDK's was 8 % of the tasks')
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
     private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final String NOT_AN_OBJECT = "not one JSON object with each field once";

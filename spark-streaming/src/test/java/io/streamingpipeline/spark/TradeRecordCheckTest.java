@@ -69,6 +69,39 @@ class TradeRecordCheckTest {
     }
 
     @Test
+    void aPriceReadsAsTheJdkReadsItsText() {
+        // FastDoubleParser must round as Double.parseDouble: the same text stores the same double, whoever reads it
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(
+                "2.2250738585072011e-308", // the JDK's old endless loop, just below the smallest normal double
+                "4.9e-324",
+                "1.7976931348623157e308",
+                "0.1000000000000000055511151231257827021181583404541015625",
+                "9007199254740993", // 2^53 + 1: halfway, rounds to even
+                "97000.50000000000000000000000000000000000000001",
+                "1e23",
+                "8.41e21",
+                "123456789012345678901234567890.123456789e-10"));
+        for (int i = 0; i < 20_000; i++) {
+            double d = Double.longBitsToDouble(random.nextLong() & Long.MAX_VALUE);
+            if (Double.isFinite(d) && d > 0) {
+                texts.add(Double.toString(d));
+            }
+            // up to 25 significant digits: past a double's 17, where rounding is hard
+            texts.add(random.nextLong(1, Long.MAX_VALUE) + "." + random.nextLong(0, 1_000_000_000_000L) + "e"
+                    + random.nextInt(-30, 30));
+        }
+        for (String text : texts) {
+            // a price out of the rule's range is rejected, and still read (a rejected record keeps its typed fields)
+            Checked t = check(tradeWith("price", text));
+            assertThat(t.price()).as(text).isNotNull();
+            assertThat(Double.doubleToLongBits(t.price()))
+                    .as(text)
+                    .isEqualTo(Double.doubleToLongBits(Double.parseDouble(text)));
+        }
+    }
+
+    @Test
     void anIntegerBeyondALongIsMistyped() {
         Checked t = check(tradeWith("timestamp_unix", "99999999999999999999"));
         assertThat(t.rejectReason()).isEqualTo("invalid_timestamp");
