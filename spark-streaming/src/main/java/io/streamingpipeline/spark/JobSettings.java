@@ -228,9 +228,18 @@ public final class JobSettings {
         return conf;
     }
 
+    /**
+     * Records per poll of the executors' Kafka consumers, unless {@code --kafka-option max.poll.records=N} says
+     * otherwise. Spark's consumer follows every poll with two requests for the partition's earliest and latest offsets,
+     * which also drop what it fetched ahead: with Kafka's 500 records per poll, a 50,000-record batch made 100 polls
+     * and 200 offset requests, and polling was 14 % of the tasks' time (bench/sink, docs/benchmarks.md).
+     */
+    static final int MAX_POLL_RECORDS = 10_000;
+
     /** Options of the query's Kafka source ({@code kafka.bootstrap.servers}, {@code subscribe}, ...). */
     public Map<String, String> kafkaSourceOptions() {
         Map<String, String> options = new LinkedHashMap<>(kafkaClientOptions());
+        options.putIfAbsent("kafka.max.poll.records", Integer.toString(MAX_POLL_RECORDS));
         options.put("subscribe", topic());
         options.put("startingOffsets", startingOffsets());
         options.put("failOnDataLoss", Boolean.toString(failOnDataLoss()));

@@ -55,7 +55,9 @@ class JobSettingsTest {
                         "failOnDataLoss",
                         "true",
                         "maxOffsetsPerTrigger",
-                        "100000"));
+                        "100000",
+                        "kafka.max.poll.records",
+                        "10000"));
         assertThat(s.sparkConf())
                 .containsEntry("spark.cassandra.connection.host", "127.0.0.1")
                 .containsEntry("spark.cassandra.connection.port", "9042")
@@ -108,7 +110,13 @@ class JobSettingsTest {
                 "spark.trades.kafka-option.security.protocol", "SSL");
         JobSettings s = JobSettings.parse(
                 new String[] {
-                    "--bootstrap-servers=arg:9092", "--max-offsets-per-trigger", "0", "--kafka-option", "client.rack=a"
+                    "--bootstrap-servers=arg:9092",
+                    "--max-offsets-per-trigger",
+                    "0",
+                    "--kafka-option",
+                    "client.rack=a",
+                    "--kafka-option",
+                    "max.poll.records=500"
                 },
                 conf);
         assertThat(s.bootstrapServers()).isEqualTo("arg:9092");
@@ -117,7 +125,8 @@ class JobSettingsTest {
         assertThat(s.kafkaSourceOptions())
                 .doesNotContainKey("maxOffsetsPerTrigger")
                 .containsEntry("kafka.security.protocol", "SSL")
-                .containsEntry("kafka.client.rack", "a");
+                .containsEntry("kafka.client.rack", "a")
+                .containsEntry("kafka.max.poll.records", "500");
     }
 
     @Test
