@@ -29,8 +29,6 @@ import java.util.Set;
  */
 public final class SinkBenchmark {
 
-    /** The Spark worker's cores: the local stack's default. */
-    private static final int WORKER_CORES = 2;
     /** The label of the Cassandra node's CPU ({@link ProcessCpu}). */
     static final String CASSANDRA = "Cassandra";
 
@@ -62,7 +60,7 @@ public final class SinkBenchmark {
     }
 
     int run() throws Exception {
-        BenchEngines engines = new BenchEngines("bench-sink", o.cassandraHeap, o.cassandraYaml, WORKER_CORES);
+        BenchEngines engines = new BenchEngines("bench-sink", o.cassandraHeap, o.cassandraYaml, o.workerCores);
         Path work = engines.work();
         String loadBefore = Machine.loadAverages();
         System.out.printf(

@@ -101,7 +101,9 @@ final class SinkJob {
                     }
                     long written = (long) metrics.value("trades_job_rows_written_total", "sink", SINK);
                     if (written > lastWritten) {
-                        batches++;
+                        if (first >= 0) {
+                            batches++;
+                        }
                         if (first < 0 && written >= o.warmupTrades) {
                             first = now;
                             firstRows = written;

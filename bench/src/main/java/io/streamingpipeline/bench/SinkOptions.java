@@ -35,10 +35,14 @@ final class SinkOptions {
     /** Trades the rate is measured over, after the warm-up's. */
     int trades = 600_000;
     /**
-     * Trades the job writes before the measured ones, in the same run: a fresh job spends its first minute compiling
-     * (the driver's C2 threads used most of its CPU in the first 35 s), which the ceiling's warm JVM does not.
+     * Trades the job writes before the measured ones, in the same run: a fresh job spends its first minutes compiling,
+     * which the ceiling's warm JVM does not. After 600,000 trades (~30 s) the JIT's threads still took 45 % of the
+     * driver's CPU and 29 % of the executor's in the measured window; after 2,400,000 (60–80 s), 39–43 % and 11–29 %.
      */
-    int warmupTrades = 600_000;
+    int warmupTrades = 2_400_000;
+
+    /** Task slots of the Spark worker; 0: as {@code ./pipeline run}, two per core. */
+    int workerCores;
 
     long maxOffsetsPerTrigger = 50_000;
     String triggerInterval = "100ms";
@@ -62,8 +66,8 @@ final class SinkOptions {
     long seed = 42;
 
     static final String USAGE = """
-            usage: bench/sink [--trades 600000] [--warmup-trades 600000] [--max-offsets-per-trigger 50000]
-                              [--trigger-interval 100ms]
+            usage: bench/sink [--trades 600000] [--warmup-trades 2400000] [--max-offsets-per-trigger 50000]
+                              [--trigger-interval 100ms] [--worker-cores N] (default as ./pipeline run: 2 per core)
                               [--shuffle-partitions 2] [--executor-memory 1g] [--driver-heap 1g] [--job-jvm "-X..."]
                               [--cassandra-heap 2g] [--cassandra-yaml key=value]... (a cassandra.yaml setting)
                               [--cassandra-cpus 1] (the node on these CPUs, every other process on the rest)
@@ -80,6 +84,12 @@ final class SinkOptions {
                     o.trades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--warmup-trades" ->
                     o.warmupTrades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                case "--worker-cores" -> {
+                    o.workerCores = Integer.parseInt(args[++i]);
+                    if (o.workerCores < 1) {
+                        throw new IllegalArgumentException("--worker-cores must be at least 1, was " + o.workerCores);
+                    }
+                }
                 case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                 case "--trigger-interval" -> o.triggerInterval = args[++i];
                 case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);

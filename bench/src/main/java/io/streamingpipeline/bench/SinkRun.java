@@ -3,6 +3,8 @@ package io.streamingpipeline.bench;
 /**
  * What bench/sink saw of the job: when it came up, when its written rows first reached the warm-up's count (with no
  * warm-up: its first batch) and the last row; its counters then.
+ *
+ * @param batches the job's batches that wrote trades after the one that reached the warm-up's count
  */
 record SinkRun(
         long submitNanos,
