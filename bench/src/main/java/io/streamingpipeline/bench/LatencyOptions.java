@@ -74,7 +74,7 @@ final class LatencyOptions {
                 case "--probe-rate" -> o.probeRate = Integer.parseInt(args[++i]);
                 case "--poll-ms" -> o.pollMillis = Long.parseLong(args[++i]);
                 case "--trigger-interval" -> o.triggerInterval = args[++i];
-                case "--worker-cores" -> o.workerCores = Integer.parseInt(args[++i]);
+                case "--worker-cores" -> o.workerCores = workerCores(args[++i]);
                 case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                 case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
                 case "--linger-ms" -> o.lingerMs = args[++i];
@@ -120,6 +120,15 @@ final class LatencyOptions {
         if (!Files.exists(p)) {
             throw new IllegalStateException(p + " is missing: build with ./mvnw -DskipTests -pl bench -am package");
         }
+    }
+
+    /** --worker-cores' value: a count of at least 1 (the default, 0, is the absence of the flag). */
+    static int workerCores(String value) {
+        int cores = Integer.parseInt(value.trim());
+        if (cores < 1) {
+            throw new IllegalArgumentException("--worker-cores must be at least 1, was " + value);
+        }
+        return cores;
     }
 
     /** {@code key=value} of {@code flag} into {@code settings}. */

@@ -84,12 +84,7 @@ final class SinkOptions {
                     o.trades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--warmup-trades" ->
                     o.warmupTrades = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
-                case "--worker-cores" -> {
-                    o.workerCores = Integer.parseInt(args[++i]);
-                    if (o.workerCores < 1) {
-                        throw new IllegalArgumentException("--worker-cores must be at least 1, was " + o.workerCores);
-                    }
-                }
+                case "--worker-cores" -> o.workerCores = LatencyOptions.workerCores(args[++i]);
                 case "--max-offsets-per-trigger" -> o.maxOffsetsPerTrigger = Long.parseLong(args[++i]);
                 case "--trigger-interval" -> o.triggerInterval = args[++i];
                 case "--shuffle-partitions" -> o.shufflePartitions = Integer.parseInt(args[++i]);
