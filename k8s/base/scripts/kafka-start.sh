@@ -26,6 +26,12 @@ min.insync.replicas=${KAFKA_MIN_INSYNC_REPLICAS}
 offsets.topic.replication.factor=${KAFKA_REPLICATION_FACTOR}
 transaction.state.log.replication.factor=${KAFKA_REPLICATION_FACTOR}
 transaction.state.log.min.isr=${KAFKA_MIN_INSYNC_REPLICAS}
+# A partition keeps at most log.retention.bytes plus its active segment, so no backlog fills the volume (a full
+# volume stops the broker, and with it the whole pipeline). Sized in kafka-config against the volume: deploy-checks'
+# KubernetesKafkaTest. Time-based retention stays Kafka's 7 days.
+log.retention.bytes=${KAFKA_LOG_RETENTION_BYTES}
+log.segment.bytes=${KAFKA_LOG_SEGMENT_BYTES}
+log.retention.check.interval.ms=60000
 PROPERTIES
 # Formats the volume on the first start only.
 /opt/kafka/bin/kafka-storage.sh format --cluster-id "${KAFKA_CLUSTER_ID}" --config "${config}" --ignore-formatted

@@ -202,7 +202,7 @@ class CandleReplayIT {
                         && stack.spark.executorProcesses().isEmpty());
     }
 
-    private static List<Trade> concat(List<Trade> a, List<Trade> b) {
+    static List<Trade> concat(List<Trade> a, List<Trade> b) {
         List<Trade> all = new ArrayList<>(a);
         all.addAll(b);
         return all;

@@ -74,13 +74,25 @@ final class TradesJob {
         return submit(List.of(), 0);
     }
 
+    /** Like {@link #submit()}, with {@code --fail-on-data-loss false}: records Kafka no longer holds are skipped. */
+    SparkDriver submitSkippingLostRecords() {
+        return submit(List.of(), 0, false);
+    }
+
     /**
      * Like {@link #submit()}, with driver JVM options (e.g. a fault injection's system property) and at most
      * {@code maxCores} cores for the application (0: all the worker offers), so that two can run at once.
      */
     SparkDriver submit(List<String> driverJvmOptions, int maxCores) {
-        SparkSubmission.Builder submission = cassandraLaunch()
-                .bootstrapServers(kafka().bootstrapServers())
+        return submit(driverJvmOptions, maxCores, true);
+    }
+
+    private SparkDriver submit(List<String> driverJvmOptions, int maxCores, boolean failOnDataLoss) {
+        TradesJobLaunch launch = cassandraLaunch();
+        if (!failOnDataLoss) {
+            launch.failOnDataLoss(false);
+        }
+        SparkSubmission.Builder submission = launch.bootstrapServers(kafka().bootstrapServers())
                 .topics(topic, deadLetterTopic)
                 .checkpoint(checkpoint)
                 .startingOffsets("earliest")

@@ -47,6 +47,7 @@ class TradesJobLaunchArgumentsTest {
                 .isEqualTo(dir.resolve("checkpoint").toUri().toString());
         assertThat(settings.startingOffsets()).isEqualTo("latest");
         assertThat(settings.maxOffsetsPerTrigger()).isEqualTo(50_000);
+        assertThat(settings.failOnDataLoss()).isFalse();
         assertThat(settings.triggerInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.cassandraHost()).isEqualTo("127.0.0.1");
         assertThat(settings.cassandraPort()).isEqualTo(19042);
@@ -88,6 +89,7 @@ class TradesJobLaunchArgumentsTest {
                 .checkpoint(dir.resolve("checkpoint"))
                 .startingOffsets("latest")
                 .maxOffsetsPerTrigger(50_000)
+                .failOnDataLoss(false)
                 .triggerInterval("1s")
                 .cassandra("127.0.0.1", 19042, "datacenter1", "pipeline", passwordFile)
                 .keyspace("it_launch")

@@ -44,6 +44,7 @@ public final class TradesJobLaunch {
         CHECKPOINT_LOCATION,
         STARTING_OFFSETS,
         MAX_OFFSETS_PER_TRIGGER,
+        FAIL_ON_DATA_LOSS,
         TRIGGER_INTERVAL,
         CASSANDRA_HOST,
         CASSANDRA_PORT,
@@ -95,6 +96,14 @@ public final class TradesJobLaunch {
 
     public TradesJobLaunch maxOffsetsPerTrigger(long records) {
         return set(Option.MAX_OFFSETS_PER_TRIGGER, Long.toString(records));
+    }
+
+    /**
+     * {@code false}: go on from the oldest record Kafka still holds when records the job has not read are gone
+     * (retention); the job's default stops instead.
+     */
+    public TradesJobLaunch failOnDataLoss(boolean stop) {
+        return set(Option.FAIL_ON_DATA_LOSS, Boolean.toString(stop));
     }
 
     /** A duration as the job reads it: {@code 250ms}, {@code 1s}. */
