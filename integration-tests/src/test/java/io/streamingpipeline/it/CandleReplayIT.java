@@ -177,7 +177,8 @@ class CandleReplayIT {
         }
     }
 
-    private static void prepare(PipelineStack stack, String topic, String keyspace) {
+    /** The topic, its dead-letter topic ({@code <topic>-dlq}) and the keyspace with the contract's tables. */
+    static void prepare(PipelineStack stack, String topic, String keyspace) {
         PipelineStack.createTopics(stack.kafka, topic, topic + "-dlq");
         try (CqlSession session = stack.cassandra.session()) {
             CassandraTables.createSchema(session, keyspace);

@@ -41,10 +41,7 @@ class KafkaRetentionIT {
         PipelineStack stack = PipelineStack.get();
         String topic = "it-retention";
         String keyspace = "it_retention";
-        PipelineStack.createTopics(stack.kafka, topic, topic + "-dlq");
-        try (CqlSession session = stack.cassandra.session()) {
-            CassandraTables.createSchema(session, keyspace);
-        }
+        CandleReplayIT.prepare(stack, topic, keyspace);
         long first = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
         long span = Duration.ofMinutes(4).toMillis();
         List<Trade> read = TestTrades.random(61, 1500, SYMBOLS, first, span);
@@ -113,30 +110,27 @@ class KafkaRetentionIT {
                     admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                             .map(p -> new TopicPartition(topic, p.partition()))
                             .toList();
-            Map<TopicPartition, Long> ends = admin
-                    .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                    .all()
-                    .get()
-                    .entrySet()
-                    .stream()
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
             admin.deleteRecords(ends.entrySet().stream()
                             .collect(Collectors.toMap(
                                     Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue()))))
                     .all()
                     .get();
-            Map<TopicPartition, Long> starts = admin
-                    .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest())))
-                    .all()
-                    .get()
-                    .entrySet()
-                    .stream()
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> starts = offsets(admin, partitions, OffsetSpec.earliest());
             assertThat(starts).as("every partition starts at its end").isEqualTo(ends);
             return ends.values().stream().mapToLong(Long::longValue).sum();
         }
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+            throws Exception {
+        return admin
+                .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)))
+                .all()
+                .get()
+                .entrySet()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private static Set<UUID> ids(List<Trade> trades) {
