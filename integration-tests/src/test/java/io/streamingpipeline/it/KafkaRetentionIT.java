@@ -1,6 +1,7 @@
 package io.streamingpipeline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.Trade;
@@ -27,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * longer than its retention holds (Compose and Kubernetes bound each partition by {@code log.retention.bytes}). Here
  * {@code Admin.deleteRecords} moves every partition's start past them, which is what retention does to a reader.
  * The job stops rather than skip trades silently (its default {@code --fail-on-data-loss true}); restarted by an
- * operator with {@code --fail-on-data-loss false} it goes on from the oldest record left, with exact candles.
+ * operator with {@code --fail-on-data-loss false} it goes on from the oldest record left, with exact candles, and counts
+ * every record it could not read.
  */
 class KafkaRetentionIT {
 
+    private static final String SKIPPED = "trades_job_kafka_offsets_skipped_total";
     private static final List<String> SYMBOLS = List.of("AGED:BTCUSDT", "AGED:ETHUSDT", "AGED:SOLUSDT", "AGED:XRPUSDT");
 
     @TempDir
@@ -55,6 +58,9 @@ class KafkaRetentionIT {
         SparkDriver skipping = null;
         try (CqlSession session = stack.cassandra.session()) {
             CandleReplayIT.awaitExact(session, keyspace, read, reading);
+            assertThat(job.metric(SKIPPED))
+                    .as("offsets skipped while Kafka held every record")
+                    .hasValue(0.0);
             assertThat(reading.stop(Duration.ofSeconds(90))).isTrue();
             CandleReplayIT.awaitApplicationGone(stack, "it-retention");
 
@@ -92,6 +98,10 @@ class KafkaRetentionIT {
             // the operator's choice: go on from the oldest record Kafka holds
             skipping = job.submitSkippingLostRecords();
             CandleReplayIT.awaitExact(session, keyspace, CandleReplayIT.concat(read, left), skipping);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(job.metric(SKIPPED))
+                            .as("every record Kafka deleted, counted")
+                            .hasValue((double) aged.size()));
         } finally {
             reading.kill();
             if (stopped != null) {

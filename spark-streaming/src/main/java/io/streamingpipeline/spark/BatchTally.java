@@ -3,6 +3,7 @@ package io.streamingpipeline.spark;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.SourceCandle;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,8 +14,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
- * What a micro-batch's records were: how many trades are valid, how many records were rejected for each reason, and
- * the one-minute candles of the valid trades, one per symbol, minute and Kafka partition, with the offsets of their
+ * What a micro-batch's records were: how many were read from each Kafka partition, how many trades are valid, how many
+ * records were rejected for each reason, and the one-minute candles of the valid trades, one per symbol, minute and Kafka partition, with the offsets of their
  * first and last trade. Each task tallies the records it checks, and the driver adds up the tasks' tallies
  * ({@link Accumulator}), so only a few candles per symbol reach it.
  */
@@ -23,6 +24,9 @@ public final class BatchTally implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private long valid;
+    /** Records read, valid or not, indexed by Kafka partition. */
+    private long[] readByPartition = new long[0];
+
     private final Map<String, Long> rejected = new TreeMap<>();
     private final Map<SourceCandle.Key, SourceCandle> candles = new LinkedHashMap<>();
     /** Null: every valid trade counts in the candles; else only those of these keys above the given offset. */
@@ -54,6 +58,7 @@ public final class BatchTally implements Serializable {
     }
 
     void add(TradeRecordCheck.Checked record, int partition, long offset) {
+        read(partition, 1);
         if (record.valid()) {
             valid++;
             SourceCandle candle = SourceCandle.ofTrade(
@@ -73,14 +78,35 @@ public final class BatchTally implements Serializable {
         }
     }
 
+    private void read(int partition, long count) {
+        if (partition >= readByPartition.length) {
+            readByPartition = Arrays.copyOf(readByPartition, partition + 1);
+        }
+        readByPartition[partition] += count;
+    }
+
     private void addAll(BatchTally other) {
+        for (int p = 0; p < other.readByPartition.length; p++) {
+            read(p, other.readByPartition[p]);
+        }
         valid += other.valid;
         other.rejected.forEach((reason, n) -> rejected.merge(reason, n, Long::sum));
         other.candles.forEach((key, candle) -> candles.merge(key, candle, SourceCandle::merge));
     }
 
     private boolean isEmpty() {
-        return valid == 0 && rejected.isEmpty() && candles.isEmpty();
+        return readByPartition.length == 0 && valid == 0 && rejected.isEmpty() && candles.isEmpty();
+    }
+
+    /** Records read (valid and rejected) by Kafka partition, in partition order; partitions without one are absent. */
+    public Map<Integer, Long> readByPartition() {
+        Map<Integer, Long> read = new TreeMap<>();
+        for (int p = 0; p < readByPartition.length; p++) {
+            if (readByPartition[p] > 0) {
+                read.put(p, readByPartition[p]);
+            }
+        }
+        return read;
     }
 
     public long validCount() {

@@ -8,6 +8,7 @@ import io.streamingpipeline.spark.candles.Candles;
 import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.candles.SourceCandle;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import io.streamingpipeline.spark.health.SkippedOffsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     private final BatchSink deadLetters;
     private final String deadLettersSinkName;
     private final PipelineMetrics metrics;
+    private final SkippedOffsets skippedOffsets;
     private final LongSupplier clockMillis;
 
     /** @param topic the Kafka topic the batches come from: candles keep how far they merged each of its partitions */
@@ -63,6 +65,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
             BatchSink deadLetters,
             String deadLettersSinkName,
             PipelineMetrics metrics,
+            SkippedOffsets skippedOffsets,
             LongSupplier clockMillis) {
         this.maxFutureSkew = maxFutureSkew;
         this.topic = topic;
@@ -73,6 +76,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         this.deadLetters = deadLetters;
         this.deadLettersSinkName = deadLettersSinkName;
         this.metrics = metrics;
+        this.skippedOffsets = skippedOffsets;
         this.clockMillis = clockMillis;
     }
 
@@ -87,6 +91,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
         long started = System.nanoTime();
         trades.write(TradeParsing.trades(kafkaRows, maxFutureSkew, tallied));
         BatchTally tally = tallied.value();
+        skippedOffsets.read(query, batchId, tally.readByPartition());
         long tradesWritten = System.nanoTime();
         metrics.writeTook(tradesSinkName, tradesWritten - started);
         // after the trades: a candle never holds a trade that the trade table does not

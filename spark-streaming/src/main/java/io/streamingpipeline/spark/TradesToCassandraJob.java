@@ -9,6 +9,7 @@ import io.streamingpipeline.spark.candles.CassandraCandleStore;
 import io.streamingpipeline.spark.cassandra.TableWriter;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import io.streamingpipeline.spark.health.SkippedOffsets;
 import io.streamingpipeline.spark.health.StreamingHealth;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +103,8 @@ public final class TradesToCassandraJob {
         StreamingHealth health =
                 new StreamingHealth(Set.of(TRADES_QUERY), settings.healthProgressTimeout(), Clock.systemUTC());
         spark.streams().addListener(health);
+        SkippedOffsets skippedOffsets = new SkippedOffsets(settings.topic(), metrics);
+        spark.streams().addListener(skippedOffsets);
         HealthServer healthServer = settings.healthPort() < 0
                 ? null
                 : HealthServer.start(settings.healthBindAddress(), settings.healthPort(), health, metrics);
@@ -135,6 +138,7 @@ public final class TradesToCassandraJob {
                             new DeadLetterSink(settings.kafkaClientOptions(), settings.deadLetterTopic(), metrics),
                             settings.deadLetterTopic(),
                             metrics,
+                            skippedOffsets,
                             System::currentTimeMillis))
                     .start();
 

@@ -14,6 +14,7 @@ import io.streamingpipeline.spark.candles.InMemoryCandleStore;
 import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import io.streamingpipeline.spark.health.SkippedOffsets;
 import io.streamingpipeline.spark.health.StreamingHealth;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,6 +169,7 @@ class StreamingPipelineTest {
                         collectInto(deadLetters),
                         "crypto_trades_dlq",
                         metrics,
+                        new SkippedOffsets("crypto_trades", metrics),
                         () -> 42L))
                 .start();
         queries.add(query);

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
 import io.streamingpipeline.spark.health.PipelineMetrics;
+import io.streamingpipeline.spark.health.SkippedOffsets;
+import io.streamingpipeline.spark.health.TestProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +32,7 @@ class TradesBatchWriterTest {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final List<Row> deadLetters = Collections.synchronizedList(new ArrayList<>());
     private final InMemoryCandleStore candles = new InMemoryCandleStore();
+    private final SkippedOffsets skippedOffsets = new SkippedOffsets("crypto_trades", metrics);
 
     private final Dataset<Row> batch = asKafka(
             0,
@@ -100,6 +103,16 @@ class TradesBatchWriterTest {
     }
 
     @Test
+    void offsetsOfTheBatchWithoutARecordAreCountedAsSkipped() throws Exception {
+        // records Kafka deleted before the job read them: the batch covers offsets 2 to 6, the source read 5 and 6
+        writer(rows -> rows.collectAsList()).call(asKafka(5, List.of(trade(id(1), "A", 100, 1, T0 + 1_000), "x")), 3L);
+        skippedOffsets.progress(TestProgress.kafkaBatch(
+                TradesBatchWriter.NO_QUERY, 3, "{\"crypto_trades\":{\"0\":2}}", "{\"crypto_trades\":{\"0\":7}}"));
+
+        assertThat(metrics.offsetsSkipped()).isEqualTo(3);
+    }
+
+    @Test
     void aWriteTaskThatFailsAndRunsAgainIsCountedOnce() throws Exception {
         // each partition's first attempt reads all its rows, then fails; the second attempt succeeds
         List<Row> written = Collections.synchronizedList(new ArrayList<>());
@@ -121,6 +134,11 @@ class TradesBatchWriterTest {
         assertThat(candles.candles())
                 .singleElement()
                 .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
+        skippedOffsets.progress(TestProgress.kafkaBatch(
+                TradesBatchWriter.NO_QUERY, 2, "{\"crypto_trades\":{\"0\":0}}", "{\"crypto_trades\":{\"0\":4}}"));
+        assertThat(metrics.offsetsSkipped())
+                .as("the four records read once each")
+                .isZero();
     }
 
     @Test
@@ -168,6 +186,7 @@ class TradesBatchWriterTest {
                 rows -> deadLetters.addAll(rows.collectAsList()),
                 "crypto_trades_dlq",
                 metrics,
+                skippedOffsets,
                 () -> 42L);
     }
 

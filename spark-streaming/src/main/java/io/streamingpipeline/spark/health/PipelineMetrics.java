@@ -14,6 +14,7 @@ public final class PipelineMetrics {
     private final Map<String, AtomicLong> rejectedByReason = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rowsWrittenBySink = new ConcurrentHashMap<>();
     private final AtomicLong deadLettersUnwritten = new AtomicLong();
+    private final AtomicLong offsetsSkipped = new AtomicLong();
     private final Map<String, WriteTime> writeTimeBySink = new ConcurrentHashMap<>();
 
     /** Time spent writing to one sink: the sum over batches, and how many batches wrote to it. */
@@ -44,6 +45,15 @@ public final class PipelineMetrics {
 
     public long deadLettersUnwritten() {
         return deadLettersUnwritten.get();
+    }
+
+    /** Offsets of a batch's Kafka range at which no record was read ({@link SkippedOffsets}). */
+    public void offsetsSkipped(long count) {
+        offsetsSkipped.addAndGet(count);
+    }
+
+    public long offsetsSkipped() {
+        return offsetsSkipped.get();
     }
 
     public Map<String, Long> rejectedByReason() {

@@ -79,6 +79,12 @@ public final class PrometheusText {
                 "counter",
                 "Rejected records whose dead letter Kafka refused for good (logged, skipped; the job goes on).");
         out.sample("trades_job_dead_letters_unwritten_total", "", metrics.deadLettersUnwritten());
+        out.type(
+                "trades_job_kafka_offsets_skipped_total",
+                "counter",
+                "Offsets of the micro-batches' Kafka ranges with no record read: records Kafka deleted before the job"
+                        + " read them (skipped under --fail-on-data-loss false), or transaction markers.");
+        out.sample("trades_job_kafka_offsets_skipped_total", "", metrics.offsetsSkipped());
         return out.toString();
     }
 

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryIdleEvent;
 import org.apache.spark.sql.streaming.StreamingQueryListener.QueryStartedEvent;
@@ -120,6 +119,7 @@ class HealthEndpointTest {
         metrics.written("crypto_candles_1m", 12);
         metrics.writeTook("crypto_trades", 500_000_000L);
         metrics.writeTook("crypto_trades", 250_000_000L);
+        metrics.offsetsSkipped(1000);
         clock.advance(Duration.ofSeconds(5));
 
         HttpResponse<String> response = get("/metrics");
@@ -144,7 +144,9 @@ class HealthEndpointTest {
                 .contains("trades_job_rows_written_total{sink=\"crypto_candles_1m\"} 12\n")
                 .contains("# TYPE trades_job_sink_write_seconds summary\n")
                 .contains("trades_job_sink_write_seconds_sum{sink=\"crypto_trades\"} 0.75\n")
-                .contains("trades_job_sink_write_seconds_count{sink=\"crypto_trades\"} 2\n");
+                .contains("trades_job_sink_write_seconds_count{sink=\"crypto_trades\"} 2\n")
+                .contains("# TYPE trades_job_kafka_offsets_skipped_total counter\n")
+                .contains("trades_job_kafka_offsets_skipped_total 1000\n");
     }
 
     @Test
@@ -172,8 +174,6 @@ class HealthEndpointTest {
         sourceMetrics.put("maxOffsetsBehindLatest", "42");
         sourceMetrics.put("avgOffsetsBehindLatest", "17.5");
         sourceMetrics.put("minOffsetsBehindLatest", "0");
-        SourceProgress source = new SourceProgress(
-                "KafkaV2[Subscribe[crypto_trades]]", "{}", "{}", "{}", 1000, 250.5, 300.0, sourceMetrics);
         StateOperatorProgress[] state = dropped == 0
                 ? new StateOperatorProgress[0]
                 : new StateOperatorProgress[] {
@@ -183,21 +183,8 @@ class HealthEndpointTest {
         if (watermark != null) {
             eventTime.put("watermark", watermark);
         }
-        Map<String, Long> durations = new HashMap<>();
-        durations.put("triggerExecution", 1200L);
-        return new StreamingQueryProgress(
-                id,
-                UUID.randomUUID(),
-                name,
-                "2025-11-24T16:00:00.000Z",
-                batchId,
-                1200L,
-                durations,
-                eventTime,
-                state,
-                new SourceProgress[] {source},
-                null,
-                new HashMap<>());
+        return TestProgress.of(
+                id, name, batchId, TestProgress.kafkaSource("{}", "{}", sourceMetrics), state, eventTime);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
