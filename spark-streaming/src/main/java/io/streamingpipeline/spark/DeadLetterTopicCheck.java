@@ -47,10 +47,7 @@ final class DeadLetterTopicCheck {
                     + KAFKA_DEFAULT_MAX_REQUEST_SIZE
                     + ") or set at least " + REQUIRED_BYTES + ".");
         }
-        Map<String, Object> adminConfig = new HashMap<>(client);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(adminConfig(settings, timeout))) {
             try {
                 admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
@@ -62,9 +59,9 @@ final class DeadLetterTopicCheck {
                             + " (conf " + JobSettings.DEAD_LETTER_TOPIC.confKey() + "; in Compose and Kubernetes the "
                             + "pipeline config's dead-letter-topic).");
                 }
-                throw unreachable(settings, e.getCause());
+                throw unreachable(settings, topic, e.getCause());
             } catch (TimeoutException e) {
-                throw unreachable(settings, e);
+                throw unreachable(settings, topic, e);
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config;
@@ -98,9 +95,18 @@ final class DeadLetterTopicCheck {
         }
     }
 
-    private static IllegalStateException unreachable(JobSettings settings, Throwable cause) {
+    /** An admin client's settings: the job's Kafka client options, with requests bounded by {@code timeout}. */
+    static Map<String, Object> adminConfig(JobSettings settings, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(DeadLetterSink.clientConfig(settings.kafkaClientOptions()));
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return config;
+    }
+
+    /** The start check of {@code topic} could not reach Kafka: what to check. */
+    static IllegalStateException unreachable(JobSettings settings, String topic, Throwable cause) {
         return new IllegalStateException("Cannot reach Kafka at " + settings.bootstrapServers() + " to check the "
-                + "dead-letter topic '" + settings.deadLetterTopic() + "' ("
+                + "topic '" + topic + "' ("
                 + cause.getClass().getSimpleName() + ": "
                 + cause.getMessage() + "): check --" + JobSettings.BOOTSTRAP_SERVERS.name() + " and the --"
                 + JobSettings.KAFKA_OPTIONS.name() + " security settings.");

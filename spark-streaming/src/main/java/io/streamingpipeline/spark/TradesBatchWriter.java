@@ -7,6 +7,7 @@ import io.streamingpipeline.spark.candles.CandleStore;
 import io.streamingpipeline.spark.candles.Candles;
 import io.streamingpipeline.spark.candles.MergedCandle;
 import io.streamingpipeline.spark.candles.SourceCandle;
+import io.streamingpipeline.spark.candles.SourceTopic;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.SkippedOffsets;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     static final UUID NO_QUERY = new UUID(0, 0);
 
     private final Duration maxFutureSkew;
-    private final String topic;
+    private final SourceTopic topic;
     private final BatchSink trades;
     private final String tradesSinkName;
     private final CandleStore candles;
@@ -57,7 +58,7 @@ public final class TradesBatchWriter implements VoidFunction2<Dataset<Row>, Long
     /** @param topic the Kafka topic the batches come from: candles keep how far they merged each of its partitions */
     public TradesBatchWriter(
             Duration maxFutureSkew,
-            String topic,
+            SourceTopic topic,
             BatchSink trades,
             String tradesSinkName,
             CandleStore candles,

@@ -6,6 +6,7 @@ import static io.streamingpipeline.spark.SparkConfMaps.scalaMap;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.spark.candles.CassandraCandleStore;
+import io.streamingpipeline.spark.candles.SourceTopic;
 import io.streamingpipeline.spark.cassandra.TableWriter;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
@@ -87,7 +88,10 @@ public final class TradesToCassandraJob {
         }
         SchemaCommand.verify(settings, conf);
         DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
+        SourceTopic topic = TradesTopicCheck.describe(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        TradesTopicCheck.checkpointReads(
+                topic, checkpoint(settings, TRADES_QUERY), spark.sparkContext().hadoopConfiguration());
         if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)
                 && LocalCheckpoints.isLocal(
                         settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {
@@ -126,7 +130,7 @@ public final class TradesToCassandraJob {
                     .option("checkpointLocation", checkpoint(settings, TRADES_QUERY))
                     .foreachBatch(new TradesBatchWriter(
                             settings.maxFutureSkew(),
-                            settings.topic(),
+                            topic,
                             BatchSink.cassandraTable(settings.keyspace(), CassandraSchema.TRADES_TABLE),
                             CassandraSchema.TRADES_TABLE,
                             new CassandraCandleStore(

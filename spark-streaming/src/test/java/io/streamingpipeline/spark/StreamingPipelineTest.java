@@ -12,6 +12,7 @@ import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
 import io.streamingpipeline.spark.candles.MergedCandle;
+import io.streamingpipeline.spark.candles.SourceTopic;
 import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.SkippedOffsets;
@@ -161,7 +162,7 @@ class StreamingPipelineTest {
                 .option("checkpointLocation", checkpoints.resolve("trades").toString())
                 .foreachBatch(new TradesBatchWriter(
                         SKEW,
-                        "crypto_trades",
+                        SourceTopic.named("crypto_trades"),
                         collectInto(trades),
                         CassandraSchema.TRADES_TABLE,
                         candles,

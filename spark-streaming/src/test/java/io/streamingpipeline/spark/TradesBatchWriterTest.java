@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamingpipeline.spark.candles.Candle;
 import io.streamingpipeline.spark.candles.InMemoryCandleStore;
+import io.streamingpipeline.spark.candles.SourceTopic;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.SkippedOffsets;
 import io.streamingpipeline.spark.health.TestProgress;
@@ -178,7 +179,7 @@ class TradesBatchWriterTest {
     private TradesBatchWriter writer(BatchSink trades) {
         return new TradesBatchWriter(
                 Duration.ofHours(1),
-                "crypto_trades",
+                SourceTopic.named("crypto_trades"),
                 trades,
                 "crypto_trades",
                 candles,

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * replayed batch (the same offsets: skipped), for a new checkpoint that reads the topic again from {@code earliest}
  * (its batches have other boundaries: the trades of a minute that the stored candle holds only in part are counted
  * again, by a second pass over the batch, above the stored offset only), and for two drivers that run the same
- * batches. The alternative, recomputing each touched minute from the stored trades, is exact by construction but
+ * batches. Positions are kept per partition of the topic's incarnation ({@link SourceTopic}: its name and Kafka's id of
+ * it), so a topic deleted and created again, whose offsets start at 0 again, is read as the new source it is. The
+ * alternative, recomputing each touched minute from the stored trades, is exact by construction but
  * reads a hot minute's trades again in every batch (thousands of rows, four times a second), and is wrong once the
  * trades' TTL (30 days) has expired rows of a minute that a late trade touches: the candle outlives its trades.
  *
@@ -51,11 +53,6 @@ public final class Candles {
 
     private Candles() {}
 
-    /** The key of a Kafka partition in {@link MergedCandle#mergedOffsets}: {@code <topic>-<partition>}, as Kafka names it. */
-    public static String partitionName(String topic, int partition) {
-        return topic + "-" + partition;
-    }
-
     /**
      * Merges a micro-batch's candles into the store: of each minute and partition, the trades above the stored
      * candle's merge position for that partition.
@@ -68,7 +65,7 @@ public final class Candles {
     public static List<MergedCandle> mergeInto(
             CandleStore store,
             Collection<SourceCandle> batchCandles,
-            String topic,
+            SourceTopic topic,
             Function<Map<SourceCandle.Key, Long>, Map<SourceCandle.Key, SourceCandle>> tradesAbove,
             UUID query,
             long batchId) {
@@ -124,7 +121,7 @@ public final class Candles {
             MergedCandle before,
             List<SourceCandle> parts,
             Map<SourceCandle.Key, SourceCandle> above,
-            String topic,
+            SourceTopic topic,
             UUID query,
             long batchId) {
         if (before != null && before.holdsWithoutPositions(query, batchId)) {
@@ -150,15 +147,17 @@ public final class Candles {
                 }
             }
             candle = candle == null ? news.candle() : candle.merge(news.candle());
-            positions.put(partitionName(topic, part.partition()), part.lastOffset());
+            positions.put(topic.partitionKey(part.partition()), part.lastOffset());
             merged = true;
         }
         return merged ? new CandleWrite(before, new MergedCandle(candle, positions, query, batchId)) : null;
     }
 
-    private static Long position(MergedCandle stored, String topic, int partition) {
-        return stored == null || stored.mergedOffsets() == null
-                ? null
-                : stored.mergedOffsets().get(partitionName(topic, partition));
+    private static Long position(MergedCandle stored, SourceTopic topic, int partition) {
+        if (stored == null || stored.mergedOffsets() == null) {
+            return null;
+        }
+        Long position = stored.mergedOffsets().get(topic.partitionKey(partition));
+        return position != null ? position : stored.mergedOffsets().get(topic.nameKey(partition));
     }
 }

@@ -9,7 +9,7 @@ import java.util.UUID;
  * merged into it. This merge position, not the checkpoint, is what makes merges exact: it belongs to the source, so
  * it holds across replays, new checkpoints and concurrent drivers alike.
  *
- * @param mergedOffsets by {@link Candles#partitionName}; null for a candle of an earlier version, written before
+ * @param mergedOffsets by {@link SourceTopic#partitionKey}; null for a candle of an earlier version, written before
  *                      merge positions existed (then only {@code query} and {@code batch} say what it holds)
  * @param query         the streaming query that merged last
  * @param batch         that query's micro-batch

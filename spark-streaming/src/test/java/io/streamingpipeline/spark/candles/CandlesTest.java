@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class CandlesTest {
 
+    private static final SourceTopic TOPIC = SourceTopic.named("crypto_trades");
+
     private static final UUID QUERY = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
 
     private static List<Candle> candlesOf(String... trades) {
@@ -178,7 +180,7 @@ class CandlesTest {
         List<MergedCandle> written = Candles.mergeInto(
                 store,
                 List.of(reduce(trades)),
-                "crypto_trades",
+                TOPIC,
                 straddling -> {
                     asked.add(straddling);
                     return Map.of(
@@ -211,7 +213,12 @@ class CandlesTest {
         merge(store, List.of(tradeAt(1, 7, "A", T0 + 2, id(2), 11, 1)), QUERY, 2);
         // another topic's partition 0 at a lower offset: new trades too
         Candles.mergeInto(
-                store, List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)), "other_trades", s -> Map.of(), QUERY, 3);
+                store,
+                List.of(tradeAt(0, 3, "A", T0 + 3, id(3), 12, 1)),
+                SourceTopic.named("other_trades"),
+                s -> Map.of(),
+                QUERY,
+                3);
 
         assertThat(store.candles())
                 .singleElement()
@@ -221,6 +228,47 @@ class CandlesTest {
                         Map.entry("crypto_trades-0", 50L),
                         Map.entry("crypto_trades-1", 7L),
                         Map.entry("other_trades-0", 3L));
+    }
+
+    @Test
+    void aTopicDeletedAndCreatedAgainIsANewSourceWhoseOffsetsStartAgain() {
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        SourceTopic old = new SourceTopic("crypto_trades", "Lx8pWn2sQyCkz3r0Hq5BvA");
+        SourceTopic created = new SourceTopic("crypto_trades", "9aTkPq1eR0mWc4dZyU7hJg");
+        merge(store, old, List.of(tradeAt(0, 50, "A", T0 + 1, id(1), 10, 1)), QUERY, 1);
+        // the same name, a new id, offsets from 0: below the old topic's position, yet new trades
+        merge(store, created, List.of(tradeAt(0, 3, "A", T0 + 2, id(2), 11, 1)), QUERY, 2);
+        merge(store, created, List.of(tradeAt(0, 3, "A", T0 + 2, id(2), 11, 1)), QUERY, 2); // replayed
+
+        assertThat(store.candles())
+                .singleElement()
+                .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
+        assertThat(store.merged().get(0).mergedOffsets())
+                .containsOnly(
+                        Map.entry("crypto_trades@Lx8pWn2sQyCkz3r0Hq5BvA-0", 50L),
+                        Map.entry("crypto_trades@9aTkPq1eR0mWc4dZyU7hJg-0", 3L));
+    }
+
+    @Test
+    void positionsKeptWithoutTheTopicsIdHoldForTheTopicUntilItsIdHasOne() {
+        InMemoryCandleStore store = new InMemoryCandleStore();
+        SourceTopic withId = new SourceTopic("crypto_trades", "Lx8pWn2sQyCkz3r0Hq5BvA");
+        merge(store, List.of(tradeAt(0, 50, "A", T0 + 1, id(1), 10, 1)), QUERY, 1); // by a version without ids
+        // the batch replayed by a version that knows the id: the trade is held already
+        merge(store, withId, List.of(tradeAt(0, 50, "A", T0 + 1, id(1), 10, 1)), QUERY, 1);
+        assertThat(store.candles())
+                .singleElement()
+                .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(1));
+
+        merge(store, withId, List.of(tradeAt(0, 51, "A", T0 + 2, id(2), 11, 1)), QUERY, 2);
+        merge(store, withId, List.of(tradeAt(0, 51, "A", T0 + 2, id(2), 11, 1)), QUERY, 2); // replayed
+
+        assertThat(store.candles())
+                .singleElement()
+                .satisfies(c -> assertThat(c.tradeCount()).isEqualTo(2));
+        assertThat(store.merged().get(0).mergedOffsets())
+                .containsOnly(
+                        Map.entry("crypto_trades-0", 50L), Map.entry("crypto_trades@Lx8pWn2sQyCkz3r0Hq5BvA-0", 51L));
     }
 
     @Test
@@ -269,10 +317,15 @@ class CandlesTest {
     }
 
     private static List<MergedCandle> merge(CandleStore store, List<SourceCandle> batch, UUID query, long batchId) {
+        return merge(store, TOPIC, batch, query, batchId);
+    }
+
+    private static List<MergedCandle> merge(
+            CandleStore store, SourceTopic topic, List<SourceCandle> batch, UUID query, long batchId) {
         return Candles.mergeInto(
                 store,
                 batch,
-                "crypto_trades",
+                topic,
                 straddling -> {
                     throw new AssertionError("no candle is held in part here: " + straddling);
                 },
