@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * longer than its retention holds (Compose and Kubernetes bound each partition by {@code log.retention.bytes}). Here
  * {@code Admin.deleteRecords} moves every partition's start past them, which is what retention does to a reader.
  * The job stops rather than skip trades silently (its default {@code --fail-on-data-loss true}); restarted by an
- * operator with {@code --fail-on-data-loss false} it goes on from the oldest record left, with exact candles, and counts
- * every record it could not read.
+ * operator with {@code --fail-on-data-loss false} it goes on from the oldest record left, with exact candles, and
+ * counts every record it could not read.
  */
 class KafkaRetentionIT {
 

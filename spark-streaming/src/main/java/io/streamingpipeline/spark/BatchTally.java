@@ -15,9 +15,9 @@ import org.apache.spark.util.AccumulatorV2;
 
 /**
  * What a micro-batch's records were: how many were read from each Kafka partition, how many trades are valid, how many
- * records were rejected for each reason, and the one-minute candles of the valid trades, one per symbol, minute and Kafka partition, with the offsets of their
- * first and last trade. Each task tallies the records it checks, and the driver adds up the tasks' tallies
- * ({@link Accumulator}), so only a few candles per symbol reach it.
+ * records were rejected for each reason, and the one-minute candles of the valid trades, one per symbol, minute and
+ * Kafka partition, with the offsets of their first and last trade. Each task tallies the records it checks, and the
+ * driver adds up the tasks' tallies ({@link Accumulator}), so only a few candles per symbol reach it.
  */
 public final class BatchTally implements Serializable {
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,37 +72,47 @@ final class TradesTopicCheck {
     static void checkpointReads(SourceTopic topic, String queryCheckpoint, Configuration hadoop) throws IOException {
         Path marker = new Path(queryCheckpoint, MARKER);
         FileSystem fs = marker.getFileSystem(hadoop);
-        if (fs.exists(marker)) {
-            Properties recorded = new Properties();
-            try (InputStream in = fs.open(marker)) {
-                recorded.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-            }
-            String name = recorded.getProperty(NAME);
-            String id = recorded.getProperty(ID);
-            if (!topic.name().equals(name)) {
-                throw new IllegalStateException("The checkpoint " + queryCheckpoint + " holds offsets of the topic '"
-                        + name + "', and the job now reads '" + topic.name() + "' (--" + JobSettings.TOPIC.name()
-                        + "): a checkpoint belongs to one topic. Give this topic a checkpoint of its own (--"
-                        + JobSettings.CHECKPOINT_LOCATION.name() + "), or read '" + name + "' again.");
-            }
-            if (!topic.id().equals(id)) {
-                throw new IllegalStateException("The topic '" + topic.name() + "' was deleted and created again since"
-                        + " the checkpoint " + queryCheckpoint + " was written (Kafka's id of it is " + topic.id()
-                        + ", the checkpoint's topic had " + id + "): the checkpoint's offsets belong to the old topic,"
-                        + " and the new one's records below them would be skipped. Start with a new --"
-                        + JobSettings.CHECKPOINT_LOCATION.name() + " and --" + JobSettings.STARTING_OFFSETS.name()
-                        + " earliest to read the new topic whole; the candles count its trades as new ones.");
-            }
-            return;
+        if (!fs.exists(marker) && !mark(fs, marker, topic)) {
+            // another driver started on the same checkpoint at the same moment and named its topic first
+            LOG.info("Checkpoint {} was named by another driver", queryCheckpoint);
         }
-        Path written = new Path(queryCheckpoint, MARKER + ".tmp");
-        try (OutputStream out = fs.create(written, true)) {
+        Properties recorded = new Properties();
+        try (InputStream in = fs.open(marker)) {
+            recorded.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+        String name = recorded.getProperty(NAME);
+        String id = recorded.getProperty(ID);
+        if (!topic.name().equals(name)) {
+            throw new IllegalStateException("The checkpoint " + queryCheckpoint + " holds offsets of the topic '"
+                    + name + "', and the job now reads '" + topic.name() + "' (--" + JobSettings.TOPIC.name()
+                    + "): a checkpoint belongs to one topic. Give this topic a checkpoint of its own (--"
+                    + JobSettings.CHECKPOINT_LOCATION.name() + "), or read '" + name + "' again.");
+        }
+        if (!topic.id().equals(id)) {
+            throw new IllegalStateException("The topic '" + topic.name() + "' was deleted and created again since"
+                    + " the checkpoint " + queryCheckpoint + " was written (Kafka's id of it is " + topic.id()
+                    + ", the checkpoint's topic had " + id + "): the checkpoint's offsets belong to the old topic,"
+                    + " and the new one's records below them would be skipped. Start with a new --"
+                    + JobSettings.CHECKPOINT_LOCATION.name() + " and --" + JobSettings.STARTING_OFFSETS.name()
+                    + " earliest to read the new topic whole; the candles count its trades as new ones.");
+        }
+    }
+
+    /** Names the topic in the checkpoint; false if another driver named it first. */
+    private static boolean mark(FileSystem fs, Path marker, SourceTopic topic) throws IOException {
+        Path written = new Path(marker.getParent(), MARKER + "." + UUID.randomUUID() + ".tmp");
+        try (OutputStream out = fs.create(written, false)) {
             out.write(
                     (NAME + "=" + topic.name() + "\n" + ID + "=" + topic.id() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        if (!fs.rename(written, marker)) {
+        if (fs.rename(written, marker)) {
+            LOG.info("Checkpoint {} reads the topic {} (id {})", marker.getParent(), topic.name(), topic.id());
+            return true;
+        }
+        fs.delete(written, false);
+        if (!fs.exists(marker)) {
             throw new IOException("cannot rename " + written + " to " + marker);
         }
-        LOG.info("Checkpoint {} reads the topic {} (id {})", queryCheckpoint, topic.name(), topic.id());
+        return false;
     }
 }

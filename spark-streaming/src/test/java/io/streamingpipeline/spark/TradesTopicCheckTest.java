@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamingpipeline.spark.candles.SourceTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,9 @@ class TradesTopicCheckTest {
         assertThat(Files.readString(checkpoints.resolve("trades").resolve(TradesTopicCheck.MARKER)))
                 .isEqualTo("topic=crypto_trades\ntopic-id=Lx8pWn2sQyCkz3r0Hq5BvA\n");
         TradesTopicCheck.checkpointReads(TRADES, checkpoint, hadoop); // a restart
+        try (Stream<Path> files = Files.list(checkpoints.resolve("trades"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.contains(".tmp"));
+        }
     }
 
     @Test
