@@ -107,7 +107,8 @@ public final class IngestBenchmark {
             topics.put(BASELINE_TOPIC, Topic.TRADES.partitions()); // the baseline producer's, shaped like the trades'
             broker.createTopics(topics);
             IngestResult ingest = runIngestor(broker, ingestorApp, ingestorJvm, work, duration, warmup, rate);
-            int recordSize = averageRecordSize(broker);
+            List<String> payloads = sampleValues(broker);
+            int recordSize = averageSize(payloads);
             System.out.printf(
                     Locale.ROOT,
                     "ingestor: %,.0f trades/s published, p99 publish %.1f ms, RSS %d MiB, lost %d, "
@@ -120,11 +121,13 @@ public final class IngestBenchmark {
                     recordSize);
 
             long records = Math.max(100_000, (long) (ingest.tradesPerSecond * duration.toSeconds()));
-            double perf = runProducerPerformance(broker, work, records, recordSize);
+            double perf = runProducerPerformance(broker, work, records, payloads);
             System.out.printf(
                     Locale.ROOT,
-                    "baseline: ProducerPerformance %,d records of %d bytes, same producer settings: %,.0f records/s%n",
+                    "baseline: ProducerPerformance %,d records, each one of %,d values the ingestor wrote (%d bytes on"
+                            + " average), same producer settings: %,.0f records/s%n",
                     records,
+                    payloads.size(),
                     recordSize,
                     perf);
             System.out.printf(
@@ -229,24 +232,36 @@ public final class IngestBenchmark {
         }
     }
 
-    static int averageRecordSize(KafkaBroker broker) {
-        List<TopicRecord> sample =
-                TopicReader.of(broker).readAtLeast(TradeContract.TRADES_TOPIC, 2_000, Duration.ofSeconds(30));
-        return (int) Math.round(sample.stream()
-                .mapToInt(r -> r.value().getBytes(StandardCharsets.UTF_8).length)
+    /** Values of the ingestor's records: the baseline sends the same ones (same size, compressed as well by lz4). */
+    static List<String> sampleValues(KafkaBroker broker) {
+        return TopicReader.of(broker).readAtLeast(TradeContract.TRADES_TOPIC, 2_000, Duration.ofSeconds(30)).stream()
+                .map(TopicRecord::value)
+                .toList();
+    }
+
+    static int averageSize(List<String> values) {
+        return (int) Math.round(values.stream()
+                .mapToInt(v -> v.getBytes(StandardCharsets.UTF_8).length)
                 .average()
                 .orElse(200));
     }
 
-    static double runProducerPerformance(KafkaBroker broker, Path work, long records, int recordSize)
+    /**
+     * ProducerPerformance sending {@code records} records, each one of {@code payloads} picked at random (its {@code
+     * --payload-file}): with {@code --record-size} it would send random letters, which lz4 hardly compresses, so the
+     * broker would get several times the bytes per record that the ingestor's JSON takes.
+     */
+    static double runProducerPerformance(KafkaBroker broker, Path work, long records, List<String> payloads)
             throws IOException {
+        Path payloadFile = work.resolve("producer-perf.payloads");
+        Files.writeString(payloadFile, String.join("\n", payloads));
         List<String> args = new ArrayList<>(List.of(
                 "--topic",
                 BASELINE_TOPIC,
                 "--num-records",
                 Long.toString(records),
-                "--record-size",
-                Integer.toString(recordSize),
+                "--payload-file",
+                payloadFile.toString(),
                 "--throughput",
                 "-1",
                 "--producer-props",

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -71,20 +70,14 @@ class KafkaRetentionIT {
             TestTrades.produce(stack.kafka.bootstrapServers(), topic, left);
 
             stopped = job.submit();
-            int exit = stopped.awaitExit(Duration.ofMinutes(4));
-            String log = Files.readString(stopped.logFile());
-            String reason = log.lines()
-                    .filter(l -> l.contains("Cannot fetch offset"))
-                    .findFirst()
-                    .orElse("");
-            System.out.printf("driver on deleted offsets: exit %d, %s%n", exit, reason.strip());
-            assertThat(exit)
+            DriverExit exit = DriverExit.await(stopped, Duration.ofMinutes(4), "Cannot fetch offset");
+            assertThat(exit.code())
                     .as("exit code of the driver whose unread records are gone")
                     .isNotZero();
-            assertThat(reason)
+            assertThat(exit.line())
                     .as("the driver's log names the offset that is gone")
                     .isNotEmpty();
-            assertThat(log).as("and how to go on").contains("\"failOnDataLoss\" to \"false\"");
+            assertThat(exit.log()).as("and how to go on").contains("\"failOnDataLoss\" to \"false\"");
             Set<UUID> stored = ids(CassandraTables.trades(session, keyspace).stream()
                     .map(CassandraTables.TradeRow::trade)
                     .toList());

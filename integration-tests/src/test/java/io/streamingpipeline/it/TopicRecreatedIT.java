@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.localstack.spark.SparkDriver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,17 +55,11 @@ class TopicRecreatedIT {
             TestTrades.produce(stack.kafka.bootstrapServers(), topic, after);
 
             refused = job.submit();
-            int exit = refused.awaitExit(Duration.ofMinutes(4));
-            String log = Files.readString(refused.logFile());
-            String reason = log.lines()
-                    .filter(l -> l.contains("was deleted and created again"))
-                    .findFirst()
-                    .orElse("");
-            System.out.printf("driver on the old checkpoint: exit %d, %s%n", exit, reason.strip());
-            assertThat(exit)
+            DriverExit exit = DriverExit.await(refused, Duration.ofMinutes(4), "was deleted and created again");
+            assertThat(exit.code())
                     .as("exit code of the driver on the old topic's checkpoint")
                     .isNotZero();
-            assertThat(reason)
+            assertThat(exit.line())
                     .as("the driver says why and what to do")
                     .contains("had " + oldId)
                     .contains("Start with a new --checkpoint-location and --starting-offsets earliest");
