@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * bench/ingest: the feed simulator at full speed → the packaged ingestor (JVM mode) → a real Kafka broker, then, as the
- * baseline on the same broker, Kafka's own {@code ProducerPerformance} with the same record size and producer settings.
+ * baseline on the same broker, Kafka's own {@code ProducerPerformance} sending the ingestor's record values with the same
+ * producer settings.
  * The last line printed is the {@code RESULT} line.
  */
 public final class IngestBenchmark {
