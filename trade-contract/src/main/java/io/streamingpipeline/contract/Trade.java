@@ -61,6 +61,24 @@ public record Trade(
         };
     }
 
+    /** The value of a {@link TradeField.Type#DOUBLE} field, unboxed: {@link #value} without an object per call. */
+    public double doubleValue(TradeField field) {
+        return switch (field) {
+            case PRICE -> price;
+            case VOLUME -> volume;
+            default -> throw new IllegalArgumentException(field.jsonName() + " is not a double");
+        };
+    }
+
+    /** The value of a {@link TradeField.Type#BIGINT} field, unboxed: {@link #value} without an object per call. */
+    public long longValue(TradeField field) {
+        return switch (field) {
+            case TIMESTAMP_UNIX -> timestampUnix;
+            case INGESTED_AT -> ingestedAt;
+            default -> throw new IllegalArgumentException(field.jsonName() + " is not a bigint");
+        };
+    }
+
     /**
      * A trade of the value of each field (as its type's {@link TradeField.Type#java() Java class}), e.g. a Cassandra
      * row's columns.

@@ -1,6 +1,7 @@
 package io.streamingpipeline.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,6 +81,21 @@ class TradeFieldTest {
         assertThat(Trade.of(trade::value)).isEqualTo(trade);
         JsonNode json = MAPPER.readTree(MAPPER.writeValueAsString(trade));
         assertThat(json.get(field.jsonName())).as(field.jsonName()).isEqualTo(MAPPER.valueToTree(trade.value(field)));
+    }
+
+    /** Every double and bigint field has an unboxed accessor giving its value; no other field has one. */
+    @ParameterizedTest
+    @EnumSource(TradeField.class)
+    void theUnboxedAccessorsGiveTheValueOfTheirTypesFields(TradeField field) {
+        Trade trade = TradeBuilder.trade().build();
+        switch (field.type()) {
+            case DOUBLE -> assertThat((Object) trade.doubleValue(field)).isEqualTo(trade.value(field));
+            case BIGINT -> assertThat((Object) trade.longValue(field)).isEqualTo(trade.value(field));
+            default -> {
+                assertThatIllegalArgumentException().isThrownBy(() -> trade.doubleValue(field));
+                assertThatIllegalArgumentException().isThrownBy(() -> trade.longValue(field));
+            }
+        }
     }
 
     @Test

@@ -189,8 +189,8 @@ public class IngestorMetrics {
         tradesReceived.add(n);
     }
 
-    public void tradePublished() {
-        tradesPublished.increment();
+    public void tradesPublished(int n) {
+        tradesPublished.add(n);
     }
 
     /** Kafka has answered for every trade of a frame, this long after the frame arrived. */

@@ -43,7 +43,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  *
  * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades, and at most
  * {@value #MAX_PENDING_BYTES} bytes of them as estimated by {@link TradeFootprint} (plus one frame's), are handed to
- * the producer and not yet acknowledged; the producer holds at most {@code buffer.memory} bytes. At the limit the feed
+ * the producer and wait for Kafka's answer to their frame; the producer holds at most {@code buffer.memory} bytes. At the limit the feed
  * is held first ({@link io.streamingpipeline.ingestor.feed.FinnhubClient}: not read until Kafka has {@link #caughtUp()},
  * for a few seconds at most); a trade that still finds the limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
  * one the producer gives up on ({@code kafka_error}). A valid trade too large for a Kafka request goes to the
@@ -111,9 +111,10 @@ public class TradePublisher {
         if (frameTrades.isEmpty()) {
             return;
         }
-        FrameAnswers answers = new FrameAnswers(frameTrades.size(), receivedNanos);
         KafkaProducer<String, Trade> kafka = kafkaProducer();
         if (kafka == null) {
+            FrameAnswers answers = new FrameAnswers(frameTrades.size(), 0, receivedNanos);
+            pending.addAndGet(frameTrades.size());
             for (Trade trade : frameTrades) {
                 publish(trade, answers);
             }
@@ -126,41 +127,37 @@ public class TradePublisher {
             }
             return;
         }
-        long[] footprints = new long[n];
         long bytes = 0;
         for (int i = 0; i < n; i++) {
-            footprints[i] = TradeFootprint.bytes(frameTrades.get(i));
-            bytes += footprints[i];
+            bytes += TradeFootprint.bytes(frameTrades.get(i));
         }
         // may pass the limits by one frame's trades: a frame is sent whole or not at all
         pending.addAndGet(n);
         pendingBytes.addAndGet(bytes);
-        long frameBytes = bytes;
+        FrameAnswers answers = new FrameAnswers(n, bytes, receivedNanos);
         kafka.runOnSendingThread(p -> {
-                    sendAll(p, frameTrades, footprints, answers);
+                    sendAll(p, frameTrades, answers);
                 })
                 .subscribe()
                 .with(sent -> {}, notRun -> {
                     // the producer is closed (shutdown): none of these trades was handed to it
-                    pendingBytes.addAndGet(-frameBytes);
+                    pending.addAndGet(-n);
+                    pendingBytes.addAndGet(-answers.bytes);
                     for (int i = 0; i < n; i++) {
-                        nacked(notRun);
+                        lost(notRun);
                     }
                 });
     }
 
-    private void sendAll(
-            Producer<String, Trade> kafka, List<Trade> frameTrades, long[] footprints, FrameAnswers answers) {
-        for (int i = 0; i < footprints.length; i++) {
+    private void sendAll(Producer<String, Trade> kafka, List<Trade> frameTrades, FrameAnswers answers) {
+        for (int i = 0, n = frameTrades.size(); i < n; i++) {
             Trade trade = frameTrades.get(i);
-            Ack onAck = new Ack(trade, footprints[i], answers);
             try {
-                kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), onAck);
+                kafka.send(new ProducerRecord<>(topic, trade.symbol(), trade), new Ack(trade, answers));
             } catch (RuntimeException notSent) {
                 // thrown instead of reported to the callback: closed producer, serialization
-                pendingBytes.addAndGet(-onAck.bytes);
-                nacked(notSent);
-                answers.answered();
+                lost(notSent);
+                answers.failed();
             }
         }
     }
@@ -168,48 +165,70 @@ public class TradePublisher {
     /** Kafka's answer for one trade (a class rather than a lambda: one is made for every trade). */
     private final class Ack implements Callback {
         private final Trade trade;
-        private final long bytes;
         private final FrameAnswers answers;
 
-        Ack(Trade trade, long bytes, FrameAnswers answers) {
+        Ack(Trade trade, FrameAnswers answers) {
             this.trade = trade;
-            this.bytes = bytes;
             this.answers = answers;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception failure) {
-            pendingBytes.addAndGet(-bytes);
             if (failure == null) {
-                acked();
-            } else if (failure instanceof RecordTooLargeException tooLarge) {
-                pending.decrementAndGet();
+                answers.acked();
+                return;
+            }
+            if (failure instanceof RecordTooLargeException tooLarge) {
                 tooLarge(trade, tooLarge);
             } else {
-                nacked(failure);
+                lost(failure);
             }
-            answers.answered();
+            answers.failed();
         }
     }
 
     /**
-     * The trades of one frame until Kafka has answered for each of them (an acknowledgement or a failure): the last
-     * answer records the frame's publish latency. Once per frame rather than per trade: recording a latency took a
-     * fifth of the ingestor's CPU at full speed when every trade did it (bench/ingest, docs/benchmarks.md).
+     * The trades of one frame until Kafka has answered for each of them (an acknowledgement or a failure). The last
+     * answer settles the frame: its trades and bytes no longer wait, the acknowledged ones are counted, and its publish
+     * latency is recorded. Once per frame rather than per trade: the shared counts and the latency, touched for every
+     * trade on the producer's network thread, cost it more than all its other work for the trade (bench/ingest,
+     * docs/benchmarks.md).
      */
     private final class FrameAnswers {
+        private final int trades;
+        private final long bytes;
         private final long receivedNanos;
         private final AtomicInteger unanswered;
+        private final AtomicInteger failures = new AtomicInteger();
 
-        FrameAnswers(int trades, long receivedNanos) {
+        FrameAnswers(int trades, long bytes, long receivedNanos) {
+            this.trades = trades;
+            this.bytes = bytes;
             this.receivedNanos = receivedNanos;
             this.unanswered = new AtomicInteger(trades);
         }
 
-        void answered() {
+        void acked() {
             if (unanswered.decrementAndGet() == 0) {
-                metrics.framePublished(System.nanoTime() - receivedNanos);
+                settle();
             }
+        }
+
+        /** A trade that was not published; it is counted by whoever saw why. */
+        void failed() {
+            failures.incrementAndGet();
+            acked();
+        }
+
+        private void settle() {
+            pending.addAndGet(-trades);
+            pendingBytes.addAndGet(-bytes);
+            int published = trades - failures.get();
+            if (published > 0) {
+                metrics.tradesPublished(published);
+                lastAckNanos.set(System.nanoTime());
+            }
+            metrics.framePublished(System.nanoTime() - receivedNanos);
         }
     }
 
@@ -245,22 +264,19 @@ public class TradePublisher {
                         .withKey(trade.symbol())
                         .build())
                 .withAck(() -> {
-                    acked();
-                    answers.answered();
+                    answers.acked();
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    nacked(failure);
-                    answers.answered();
+                    lost(failure);
+                    answers.failed();
                     return CompletableFuture.completedFuture(null);
                 });
-        pending.incrementAndGet();
         try {
             trades.send(message);
         } catch (RuntimeException overflowOrClosed) {
-            pending.decrementAndGet();
             lose(LossReason.BUFFER_FULL, overflowOrClosed);
-            answers.answered();
+            answers.failed();
         }
     }
 
@@ -304,14 +320,8 @@ public class TradePublisher {
         }
     }
 
-    private void acked() {
-        pending.decrementAndGet();
-        lastAckNanos.set(System.nanoTime());
-        metrics.tradePublished();
-    }
-
-    private void nacked(Throwable failure) {
-        pending.decrementAndGet();
+    /** A trade the producer failed to deliver. */
+    private void lost(Throwable failure) {
         metrics.producerError();
         lose(LossReason.KAFKA_ERROR, failure);
     }
