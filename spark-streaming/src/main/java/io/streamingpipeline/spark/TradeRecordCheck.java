@@ -110,6 +110,23 @@ final class TradeRecordCheck {
         return p.check(kafkaTimeMillis, maxFutureSkew);
     }
 
+    /**
+     * A day as {@code yyyy-MM-dd}; the last one is kept, as nearly every record of a batch is of the same day as the
+     * one before it (shared by the threads of an executor: a stale or lost entry only costs a new string).
+     */
+    private record Day(long epochDay, String text) {
+        private static volatile Day last = new Day(0, LocalDate.ofEpochDay(0).toString());
+
+        static String of(long epochDay) {
+            Day day = last;
+            if (day.epochDay != epochDay) {
+                day = new Day(epochDay, LocalDate.ofEpochDay(epochDay).toString());
+                last = day;
+            }
+            return day.text;
+        }
+    }
+
     /** The record's value as text, for a dead letter. */
     static String text(byte[] value) {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
@@ -179,9 +196,7 @@ final class TradeRecordCheck {
                 values[field.ordinal()] = sparkValue(field.type(), json[field.ordinal()]);
             }
             long time = (Long) json[TradeField.TIMESTAMP_UNIX.ordinal()];
-            String day =
-                    LocalDate.ofEpochDay(Math.floorDiv(time, MILLIS_PER_DAY)).toString();
-            return new Checked(values, day, null, null);
+            return new Checked(values, Day.of(Math.floorDiv(time, MILLIS_PER_DAY)), null, null);
         }
 
         Checked rejected(RejectReason reason, String detail) {

@@ -125,6 +125,21 @@ class TradeRecordCheckTest {
                                 Duration.ZERO)
                         .day())
                 .isEqualTo("2025-11-25");
+        // and back: a record of the day before, after one of the next day
+        assertThat(t.day())
+                .isEqualTo(TradeRecordCheck.check(
+                                tradeWith("timestamp_unix", Long.toString(lastMilli))
+                                        .getBytes(StandardCharsets.UTF_8),
+                                lastMilli,
+                                Duration.ZERO)
+                        .day());
+        assertThat(TradeRecordCheck.check(
+                                tradeWith("timestamp_unix", Long.toString(lastMilli - 86_400_000L * 400))
+                                        .getBytes(StandardCharsets.UTF_8),
+                                lastMilli,
+                                Duration.ZERO)
+                        .day())
+                .isEqualTo("2024-10-20");
     }
 
     @ParameterizedTest

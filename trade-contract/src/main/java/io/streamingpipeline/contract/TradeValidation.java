@@ -6,9 +6,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,8 +65,6 @@ public final class TradeValidation {
 
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern UUID_V7 =
-            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final int SHOWN_CODE_POINTS = 40;
 
     private TradeValidation() {}
@@ -84,8 +82,8 @@ public final class TradeValidation {
      */
     public static Rejection check(Function<TradeField, Object> values, long referenceMillis, Duration maxFutureSkew) {
         Rejection r = checkFeedFields(values, referenceMillis, maxFutureSkew);
-        for (Iterator<TradeField> f = INGESTOR_FIELDS.iterator(); r == null && f.hasNext(); ) {
-            r = rule(f.next(), values, referenceMillis, maxFutureSkew);
+        for (int i = 0; r == null && i < ASSIGNED_FIELDS.length; i++) {
+            r = rule(ASSIGNED_FIELDS[i], values, referenceMillis, maxFutureSkew);
         }
         return r;
     }
@@ -96,16 +94,22 @@ public final class TradeValidation {
      */
     public static Rejection checkFeedFields(
             Function<TradeField, Object> values, long referenceMillis, Duration maxFutureSkew) {
-        for (TradeField field : TradeField.values()) {
-            if (!INGESTOR_FIELDS.contains(field)) {
-                Rejection r = rule(field, values, referenceMillis, maxFutureSkew);
-                if (r != null) {
-                    return r;
-                }
+        for (TradeField field : FEED_FIELDS) {
+            Rejection r = rule(field, values, referenceMillis, maxFutureSkew);
+            if (r != null) {
+                return r;
             }
         }
         return null;
     }
+
+    /** All fields but {@link #INGESTOR_FIELDS}, in order (an array: the rules run for every trade). */
+    private static final TradeField[] FEED_FIELDS = Arrays.stream(TradeField.values())
+            .filter(field -> !INGESTOR_FIELDS.contains(field))
+            .toArray(TradeField[]::new);
+    /** {@link #INGESTOR_FIELDS} in order, as an array. */
+    private static final TradeField[] ASSIGNED_FIELDS =
+            Arrays.stream(TradeField.values()).filter(INGESTOR_FIELDS::contains).toArray(TradeField[]::new);
 
     /**
      * A JSON tree node as the values the rules read; a missing node ({@code object.get(name)} of an absent field) is
@@ -162,7 +166,7 @@ public final class TradeValidation {
             case TIMESTAMP_UNIX -> timestampRule(value, referenceMillis, maxFutureSkew);
             case CONDITIONS -> typeRule(field, value, RejectReason.INVALID_CONDITIONS);
             case ID ->
-                value instanceof String s && UUID_V7.matcher(s).matches()
+                value instanceof String s && isLowerCaseUuidV7(s)
                         ? null
                         : new Rejection(
                                 RejectReason.INVALID_ID,
@@ -218,16 +222,8 @@ public final class TradeValidation {
      */
     private static Rejection typeRule(TradeField field, Object value, RejectReason reason) {
         TradeField.Type type = field.type();
-        String expected = switch (type) {
-                    case UUID -> "a UUID string";
-                    case TEXT -> "a string";
-                    case DOUBLE -> "a finite number";
-                    case BIGINT -> "an integer";
-                    case TEXT_LIST -> "an array of strings";
-                }
-                + (field.nullable() ? " or null" : "");
         if (value == ABSENT || value == null) {
-            return field.nullable() ? null : typeRejection(field, reason, expected, value);
+            return field.nullable() ? null : typeRejection(field, reason, value);
         }
         boolean ok = switch (type) {
             case UUID -> value instanceof String s && UUID_TEXT.matcher(s).matches();
@@ -237,7 +233,7 @@ public final class TradeValidation {
             case TEXT_LIST -> value instanceof List<?>;
         };
         if (!ok) {
-            return typeRejection(field, reason, expected, value);
+            return typeRejection(field, reason, value);
         }
         if (value instanceof List<?> elements) {
             for (Object element : elements) {
@@ -261,6 +257,9 @@ public final class TradeValidation {
     }
 
     private static boolean hasUnpairedSurrogate(String text) {
+        if (!hasSurrogate(text)) {
+            return false;
+        }
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
@@ -271,7 +270,15 @@ public final class TradeValidation {
         return false;
     }
 
-    private static Rejection typeRejection(TradeField field, RejectReason reason, String expected, Object value) {
+    private static Rejection typeRejection(TradeField field, RejectReason reason, Object value) {
+        String expected = switch (field.type()) {
+                    case UUID -> "a UUID string";
+                    case TEXT -> "a string";
+                    case DOUBLE -> "a finite number";
+                    case BIGINT -> "an integer";
+                    case TEXT_LIST -> "an array of strings";
+                }
+                + (field.nullable() ? " or null" : "");
         return new Rejection(reason, "\"" + field.jsonName() + "\" must be " + expected + ", was " + describe(value));
     }
 
@@ -282,6 +289,9 @@ public final class TradeValidation {
     public static String symbolProblem(String symbol) {
         if (symbol == null) {
             return "must be a string, was null";
+        }
+        if (isPrintableAscii(symbol) && symbol.length() <= MAX_SYMBOL_CODE_POINTS) {
+            return null; // the usual symbol: no control, space or surrogate, and as many code points as chars
         }
         int codePoints = 0;
         boolean blank = true;
@@ -304,6 +314,50 @@ public final class TradeValidation {
             return "is longer than " + MAX_SYMBOL_CODE_POINTS + " characters (code points)";
         }
         return null;
+    }
+
+    /**
+     * Whether {@code s} matches {@code [0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}}: a
+     * lower-case UUID of version 7 and the RFC's variant (a loop rather than the pattern: it runs for every record).
+     */
+    static boolean isLowerCaseUuidV7(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = switch (i) {
+                case 8, 13, 18, 23 -> c == '-';
+                case 14 -> c == '7';
+                case 19 -> c == '8' || c == '9' || c == 'a' || c == 'b';
+                default -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code text} is not empty and all of it is printable ASCII other than the space. */
+    private static boolean isPrintableAscii(String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return n > 0;
+    }
+
+    private static boolean hasSurrogate(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A JSON number's value as a double (an overflowing one is infinite); NaN for any other JSON value. */

@@ -15,6 +15,9 @@ import com.networknt.schema.SpecificationVersion;
 import io.streamingpipeline.contract.testing.TradeBuilder;
 import io.streamingpipeline.contract.testing.TradeCases;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -120,5 +123,33 @@ class TradeValidationTest {
                 field -> TradeValidation.valueOf(record.get(field.jsonName())),
                 TABLE.referenceMillis(),
                 TABLE.maxFutureSkew());
+    }
+
+    /** The id rule's loop accepts exactly what the pattern of a lower-case UUIDv7 matches. */
+    @Test
+    void theIdRuleIsTheLowerCaseUuidV7Pattern() {
+        Pattern v7 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        SplittableRandom random = new SplittableRandom(17);
+        String alphabet = "0123456789abcdefABCDEF-78gz ";
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder id = new StringBuilder(new UUID(random.nextLong(), random.nextLong()).toString());
+            id.setCharAt(14, '7');
+            id.setCharAt(19, "89ab".charAt(random.nextInt(4)));
+            // none, one or two characters changed, or one added or taken away
+            for (int edits = random.nextInt(3); edits > 0; edits--) {
+                int at = random.nextInt(id.length());
+                switch (random.nextInt(4)) {
+                    case 0 -> id.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> id.deleteCharAt(at);
+                    default -> id.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String s = id.toString();
+            boolean matches = v7.matcher(s).matches();
+            assertThat(TradeValidation.isLowerCaseUuidV7(s)).as(s).isEqualTo(matches);
+            accepted += matches ? 1 : 0;
+        }
+        assertThat(accepted).isBetween(20_000, 180_000);
     }
 }

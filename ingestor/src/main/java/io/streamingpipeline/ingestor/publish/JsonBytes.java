@@ -16,6 +16,16 @@ final class JsonBytes {
     /** 10^k, exact as doubles, for the short decimals {@link #shortDecimal} writes. */
     private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
+    /** 10^k as longs, k = 0..18. */
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int k = 1; k < POWERS_OF_TEN.length; k++) {
+            POWERS_OF_TEN[k] = POWERS_OF_TEN[k - 1] * 10;
+        }
+    }
+
     private byte[] buf = new byte[256];
     private int len;
 
@@ -137,8 +147,10 @@ final class JsonBytes {
         }
         double ulp = Math.ulp(d);
         for (int k = 0; k < POW10.length && ulp * POW10[k] < 0.01; k++) {
-            long m = Math.round(d * POW10[k]);
-            if (m / POW10[k] == d) {
+            double product = d * POW10[k];
+            long m = Math.round(product);
+            // a cheap test first: with such an m, d·10^k is within 1.5 ulp·10^k of it, and so is the product
+            if (Math.abs(product - m) <= 2 * ulp * POW10[k] && m / POW10[k] == d) {
                 decimal(m, k);
                 return true;
             }
@@ -169,8 +181,7 @@ final class JsonBytes {
 
     private static int digitCount(long v) {
         int n = 1;
-        while (v >= 10) {
-            v /= 10;
+        while (n < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[n]) {
             n++;
         }
         return n;
