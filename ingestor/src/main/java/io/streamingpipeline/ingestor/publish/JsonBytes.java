@@ -2,6 +2,7 @@ package io.streamingpipeline.ingestor.publish;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.NumberOutput;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ import java.util.UUID;
  */
 final class JsonBytes {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** 10^k, exact as doubles, for the short decimals {@link #shortDecimal} writes. */
     private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
@@ -26,11 +27,18 @@ final class JsonBytes {
         }
     }
 
-    private byte[] buf = new byte[256];
+    private static final int INITIAL = 256;
+    /** A buffer grown past this for a large record is not kept for the next ones. */
+    private static final int KEPT = 64 * 1024;
+
+    private byte[] buf = new byte[INITIAL];
     private int len;
 
     void reset() {
         len = 0;
+        if (buf.length > KEPT) {
+            buf = new byte[INITIAL];
+        }
     }
 
     byte[] bytes() {

@@ -43,8 +43,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  *
  * <p>Memory stays bounded when Kafka is slow or down: at most {@value #MAX_PENDING} trades, and at most
  * {@value #MAX_PENDING_BYTES} bytes of them as estimated by {@link TradeFootprint} (plus one frame's), are handed to
- * the producer and wait for Kafka's answer to their frame; the producer holds at most {@code buffer.memory} bytes. At the limit the feed
- * is held first ({@link io.streamingpipeline.ingestor.feed.FinnhubClient}: not read until Kafka has {@link #caughtUp()},
+ * the producer and wait for Kafka's answer to their frame; the producer holds at most {@code buffer.memory} bytes. At
+ * the limit the feed is held first ({@link io.streamingpipeline.ingestor.feed.FinnhubClient}: not read until Kafka has {@link #caughtUp()},
  * for a few seconds at most); a trade that still finds the limit reached is counted as lost ({@code ingestor_trades_lost_total{reason="buffer_full"}}) and logged; so is
  * one the producer gives up on ({@code kafka_error}). A valid trade too large for a Kafka request goes to the
  * dead-letter topic ({@code too_large}). Dead letters waiting for Kafka are bounded the same way

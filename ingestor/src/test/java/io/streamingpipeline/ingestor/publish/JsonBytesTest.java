@@ -150,12 +150,13 @@ class JsonBytesTest {
     }
 
     @Test
-    void theBufferGrowsForALongRecord() {
-        String symbol = "X".repeat(1_000);
-        assertThat(written(() -> {
-                    out.quoted(symbol);
-                    out.number(1.5);
-                }))
-                .isEqualTo("\"" + symbol + "\"1.5");
+    void theBufferGrowsForALongRecordAndIsWholeForTheNext() {
+        for (String text : List.of("X".repeat(1_000), "Y".repeat(100_000), "Z")) {
+            assertThat(written(() -> {
+                        out.quoted(text);
+                        out.number(1.5);
+                    }))
+                    .isEqualTo("\"" + text + "\"1.5");
+        }
     }
 }
