@@ -113,12 +113,8 @@ final class JsonBytes {
         }
         int n = digitCount(v);
         ensure(n);
-        int pos = len + n;
-        len = pos;
-        do {
-            buf[--pos] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
+        len += n;
+        digitsEndingAt(v, len);
     }
 
     /**
@@ -181,10 +177,16 @@ final class JsonBytes {
             m /= 10;
         }
         buf[--pos] = '.';
+        digitsEndingAt(m, pos);
+    }
+
+    /** Writes the decimal digits of {@code v} (v &ge; 0) so that the last one is just before {@code end}. */
+    private void digitsEndingAt(long v, int end) {
+        int pos = end;
         do {
-            buf[--pos] = (byte) ('0' + m % 10);
-            m /= 10;
-        } while (m != 0);
+            buf[--pos] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
     }
 
     private static int digitCount(long v) {
