@@ -36,8 +36,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  *
  * <p>The trades of one frame go to Kafka together: one task on the channel's Kafka producer thread
  * ({@link KafkaProducer#runOnSendingThread}) sends them in order, each as its own record. SmallRye's per-message
- * path (a {@code Message}, a Mutiny pipeline with its retry operator and ack callbacks per trade) capped the
- * ingestor at 36–52k trades/s on two cores; this way it publishes 370k+ (bench/ingest, docs/benchmarks.md).
+ * path (a {@code Message}, a Mutiny pipeline with its retry operator and ack callbacks per trade) costs several times
+ * more CPU per trade than the record itself (bench/ingest, docs/benchmarks.md).
  * Records are still the channel's: its producer, serializers and settings, health and metrics. When the channel is
  * not Kafka (the in-memory connector of the tests) trades go through the emitter one by one.
  *
