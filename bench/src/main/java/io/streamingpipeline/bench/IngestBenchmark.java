@@ -34,16 +34,6 @@ import java.util.regex.Pattern;
  */
 public final class IngestBenchmark {
 
-    /** The ingestor's producer settings (application.properties), given to the baseline too. */
-    static final List<String> PRODUCER_PROPS = List.of(
-            "acks=all",
-            "enable.idempotence=true",
-            "compression.type=lz4",
-            "linger.ms=20",
-            "batch.size=262144",
-            "buffer.memory=67108864",
-            "max.in.flight.requests.per.connection=5");
-
     static final List<String> SYMBOLS = List.of(
             "BINANCE:BTCUSDT",
             "BINANCE:ETHUSDT",
@@ -70,6 +60,7 @@ public final class IngestBenchmark {
         Path ingestorApp = Path.of("ingestor/target/quarkus-app");
         String ingestorJvm = "-Xmx512m";
         int rate = 0;
+        int baselineRuns = 2;
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -78,10 +69,12 @@ public final class IngestBenchmark {
                 case "--ingestor-app" -> ingestorApp = Path.of(args[++i]);
                 case "--ingestor-jvm" -> ingestorJvm = args[++i];
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--baseline-runs" -> baselineRuns = Math.max(1, Integer.parseInt(args[++i]));
                 case "--keep" -> keep = true;
                 default -> {
                     System.err.println(
                             "usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
+                                    + "[--baseline-runs 2 (ProducerPerformance runs; the best is the baseline)] "
                                     + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"] [--keep (the work dir: "
                                     + "logs, and gigabytes of Kafka data)]");
                     System.exit(2);
@@ -89,16 +82,19 @@ public final class IngestBenchmark {
             }
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        List<String> producerSettings = IngestorProducerSettings.ofApp(ingestorApp, ingestorJvm);
         Path work = Files.createTempDirectory("bench-ingest");
         System.out.printf(
                 Locale.ROOT,
-                "bench/ingest: %d s measured after %d s warm-up; simulator rate %s; %d cores, %s; work dir %s%n",
+                "bench/ingest: %d s measured after %d s warm-up; simulator rate %s; %d cores, %s; work dir %s%n"
+                        + "the ingestor's producer settings, given to the baseline too: %s%n",
                 duration.toSeconds(),
                 warmup.toSeconds(),
                 rate == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d trades/s", rate),
                 Runtime.getRuntime().availableProcessors(),
                 Machine.cpuModel(),
-                work);
+                work,
+                String.join(" ", producerSettings));
 
         boolean done = false;
         try (KafkaBroker broker = KafkaBroker.builder(work.resolve("kafka"))
@@ -122,15 +118,23 @@ public final class IngestBenchmark {
                     recordSize);
 
             long records = Math.max(100_000, (long) (ingest.tradesPerSecond * duration.toSeconds()));
-            double perf = runProducerPerformance(broker, work, records, payloads);
-            System.out.printf(
-                    Locale.ROOT,
-                    "baseline: ProducerPerformance %,d records, each one of %,d values the ingestor wrote (%d bytes on"
-                            + " average), same producer settings: %,.0f records/s%n",
-                    records,
-                    payloads.size(),
-                    recordSize,
-                    perf);
+            // the best of a few runs: one run's rate moves by a fifth from run to run on a shared 2-core machine
+            double perf = 0;
+            for (int run = 1; run <= baselineRuns; run++) {
+                double runRate = runProducerPerformance(broker, work, records, payloads, producerSettings);
+                System.out.printf(
+                        Locale.ROOT,
+                        "baseline run %d of %d: ProducerPerformance %,d records, each one of %,d values the ingestor"
+                                + " wrote (%d bytes on average), same producer settings: %,.0f records/s%n",
+                        run,
+                        baselineRuns,
+                        records,
+                        payloads.size(),
+                        recordSize,
+                        runRate);
+                perf = Math.max(perf, runRate);
+            }
+            System.out.printf(Locale.ROOT, "baseline: the best of %d runs, %,.0f records/s%n", baselineRuns, perf);
             System.out.printf(
                     Locale.ROOT,
                     "RESULT ingest_trades_per_s=%.0f producer_perf_records_per_s=%.0f ratio=%.2f p99_publish_ms=%.1f ingestor_rss_mb=%d%n",
@@ -252,7 +256,8 @@ public final class IngestBenchmark {
      * --payload-file}): with {@code --record-size} it would send random letters, which lz4 hardly compresses, so the
      * broker would get several times the bytes per record that the ingestor's JSON takes.
      */
-    static double runProducerPerformance(KafkaBroker broker, Path work, long records, List<String> payloads)
+    static double runProducerPerformance(
+            KafkaBroker broker, Path work, long records, List<String> payloads, List<String> producerSettings)
             throws IOException {
         Path payloadFile = work.resolve("producer-perf.payloads");
         Files.writeString(payloadFile, String.join("\n", payloads));
@@ -267,7 +272,7 @@ public final class IngestBenchmark {
                 "-1",
                 "--producer-props",
                 "bootstrap.servers=" + broker.bootstrapServers()));
-        args.addAll(PRODUCER_PROPS);
+        args.addAll(producerSettings);
         Path out = work.resolve("producer-perf.out");
         JavaProcess perf = JavaProcess.builder("org.apache.kafka.tools.ProducerPerformance")
                 .name("producer-perf")
