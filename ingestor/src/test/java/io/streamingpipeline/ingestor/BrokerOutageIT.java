@@ -27,22 +27,40 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerOutageIT {
 
+    /** A feed of 500 trades/s in frames of 10, each trade recorded for the reconciliation. */
+    static SimulatorConfig recordedFeed() {
+        return SimulatorConfig.defaults()
+                .withToken(IngestToKafkaIT.TOKEN)
+                .withTradesPerSecond(500)
+                .withTradesPerFrame(10)
+                .withPingInterval(Duration.ofSeconds(1))
+                .withRecordTrades(true);
+    }
+
+    /**
+     * A packaged ingestor on the contract's topics of {@code broker}, unready after 3 s without an acknowledgement,
+     * once it is ready and has published 1,000 trades.
+     */
+    static IngestorProcess publishing(String name, FeedSimulator simulator, KafkaBroker broker) {
+        Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
+        env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
+        IngestorProcess ingestor = PackagedIngestor.start(name, env);
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
+            return ingestor;
+        } catch (RuntimeException | Error notPublishing) {
+            ingestor.close();
+            throw notPublishing;
+        }
+    }
+
     @Test
     void readinessFollowsTheBrokerAndNoTradeIsLost(@TempDir Path dir) throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
-                FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults()
-                        .withToken(IngestToKafkaIT.TOKEN)
-                        .withTradesPerSecond(500)
-                        .withTradesPerFrame(10)
-                        .withPingInterval(Duration.ofSeconds(1))
-                        .withRecordTrades(true))) {
-            Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
-            env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
-            try (IngestorProcess ingestor = PackagedIngestor.start("broker-outage", env)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
-                await().atMost(Duration.ofSeconds(120))
-                        .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
-
+                FeedSimulator simulator = FeedSimulator.start(recordedFeed())) {
+            try (IngestorProcess ingestor = publishing("broker-outage", simulator, broker)) {
                 broker.stop();
                 long stoppedAt = System.nanoTime();
                 await().atMost(Duration.ofSeconds(30))

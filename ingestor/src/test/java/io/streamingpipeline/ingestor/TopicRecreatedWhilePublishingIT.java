@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.TradeContract;
-import io.streamingpipeline.ingestor.IngestToKafkaIT.Topics;
-import io.streamingpipeline.ingestor.testing.PackagedIngestor;
 import io.streamingpipeline.ingestor.testing.Tally;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
@@ -15,7 +13,6 @@ import io.streamingpipeline.localstack.kafka.TopicRecord;
 import io.streamingpipeline.simulator.DeliveredTrade;
 import io.streamingpipeline.simulator.FeedSimulator;
 import io.streamingpipeline.simulator.GroundTruth;
-import io.streamingpipeline.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,20 +40,9 @@ class TopicRecreatedWhilePublishingIT {
     @Test
     void publishingResumesOnTheTopicCreatedAgainAndEveryTradeIsCounted(@TempDir Path dir) throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
-                FeedSimulator simulator = FeedSimulator.start(SimulatorConfig.defaults()
-                        .withToken(IngestToKafkaIT.TOKEN)
-                        .withTradesPerSecond(500)
-                        .withTradesPerFrame(10)
-                        .withPingInterval(Duration.ofSeconds(1))
-                        .withRecordTrades(true));
+                FeedSimulator simulator = FeedSimulator.start(BrokerOutageIT.recordedFeed());
                 Admin admin = broker.newAdmin()) {
-            Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
-            env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
-            try (IngestorProcess ingestor = PackagedIngestor.start("topic-recreated", env)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
-                await().atMost(Duration.ofSeconds(120))
-                        .until(() -> ingestor.metrics().value("ingestor_trades_published_total") > 1000);
-
+            try (IngestorProcess ingestor = BrokerOutageIT.publishing("topic-recreated", simulator, broker)) {
                 String topic = TradeContract.TRADES_TOPIC;
                 admin.deleteTopics(List.of(topic)).all().get();
                 await().atMost(Duration.ofSeconds(60))
