@@ -39,8 +39,8 @@ final class IngestorProducerSettings {
         for (String key : KEYS) {
             String value = properties.getProperty(PROFILE + CHANNEL + key, properties.getProperty(CHANNEL + key));
             if (value == null || value.isBlank() || value.contains("${")) {
-                throw new IllegalStateException("the ingestor's application.properties has no plain value for "
-                        + CHANNEL + key + " (was " + value + "): bench/ingest gives it to the baseline as it is");
+                throw new IllegalStateException("the ingestor's settings have no plain value for " + CHANNEL + key
+                        + " (was " + value + "): bench/ingest gives it to the baseline as it is");
             }
             settings.add(key + "=" + value.trim());
         }

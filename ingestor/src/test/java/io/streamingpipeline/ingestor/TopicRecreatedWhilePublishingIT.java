@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamingpipeline.contract.Topic;
-import io.streamingpipeline.contract.TradeContract;
 import io.streamingpipeline.ingestor.testing.Tally;
 import io.streamingpipeline.localstack.ingestor.IngestorProcess;
 import io.streamingpipeline.localstack.kafka.KafkaBroker;
@@ -43,7 +42,7 @@ class TopicRecreatedWhilePublishingIT {
                 FeedSimulator simulator = FeedSimulator.start(BrokerOutageIT.recordedFeed());
                 Admin admin = broker.newAdmin()) {
             try (IngestorProcess ingestor = BrokerOutageIT.publishing("topic-recreated", simulator, broker)) {
-                String topic = TradeContract.TRADES_TOPIC;
+                String topic = Topic.TRADES.defaultName();
                 admin.deleteTopics(List.of(topic)).all().get();
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> !admin.listTopics().names().get().contains(topic));
@@ -55,10 +54,9 @@ class TopicRecreatedWhilePublishingIT {
                 assertThat(unready)
                         .as("readiness DOWN while no acknowledgement came for longer than the allowed delay")
                         .isTrue();
-                int partitions = Topic.defaultPartitionsByName().get(topic);
                 // every acknowledgement counted after this is for a trade the old topic no longer holds
                 long publishedBeforeCreated = (long) ingestor.metrics().value("ingestor_trades_published_total");
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                admin.createTopics(List.of(new NewTopic(topic, Topic.TRADES.partitions(), (short) 1)))
                         .all()
                         .get();
 
