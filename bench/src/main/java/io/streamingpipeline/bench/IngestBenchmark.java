@@ -118,10 +118,12 @@ public final class IngestBenchmark {
                     recordSize);
 
             long records = Math.max(100_000, (long) (ingest.tradesPerSecond * duration.toSeconds()));
+            Path payloadFile = work.resolve("producer-perf.payloads");
+            Files.writeString(payloadFile, String.join("\n", payloads));
             // the best of a few runs: one run's rate moves by a fifth from run to run on a shared 2-core machine
             double perf = 0;
             for (int run = 1; run <= baselineRuns; run++) {
-                double runRate = runProducerPerformance(broker, work, records, payloads, producerSettings);
+                double runRate = runProducerPerformance(broker, work, records, payloadFile, producerSettings);
                 System.out.printf(
                         Locale.ROOT,
                         "baseline run %d of %d: ProducerPerformance %,d records, each one of %,d values the ingestor"
@@ -252,15 +254,13 @@ public final class IngestBenchmark {
     }
 
     /**
-     * ProducerPerformance sending {@code records} records, each one of {@code payloads} picked at random (its {@code
+     * ProducerPerformance sending {@code records} records, each one of the lines of {@code payloadFile} picked at random (its {@code
      * --payload-file}): with {@code --record-size} it would send random letters, which lz4 hardly compresses, so the
      * broker would get several times the bytes per record that the ingestor's JSON takes.
      */
     static double runProducerPerformance(
-            KafkaBroker broker, Path work, long records, List<String> payloads, List<String> producerSettings)
+            KafkaBroker broker, Path work, long records, Path payloadFile, List<String> producerSettings)
             throws IOException {
-        Path payloadFile = work.resolve("producer-perf.payloads");
-        Files.writeString(payloadFile, String.join("\n", payloads));
         List<String> args = new ArrayList<>(List.of(
                 "--topic",
                 BASELINE_TOPIC,
