@@ -47,6 +47,33 @@ final class IngestorProducerSettings {
         return settings;
     }
 
+    /** {@code settings} with {@code key} set to {@code value} (replaced where it is, else added). */
+    static List<String> with(List<String> settings, String key, String value) {
+        List<String> changed = new ArrayList<>();
+        boolean replaced = false;
+        for (String setting : settings) {
+            if (setting.startsWith(key + "=")) {
+                changed.add(key + "=" + value);
+                replaced = true;
+            } else {
+                changed.add(setting);
+            }
+        }
+        if (!replaced) {
+            changed.add(key + "=" + value);
+        }
+        return changed;
+    }
+
+    /** The value of {@code key} in {@code settings}, or null. */
+    static String valueOf(List<String> settings, String key) {
+        return settings.stream()
+                .filter(s -> s.startsWith(key + "="))
+                .map(s -> s.substring(key.length() + 1))
+                .findFirst()
+                .orElse(null);
+    }
+
     /**
      * The settings of the packaged ingestor in {@code app} (a {@code quarkus-app} directory) started with {@code
      * jvmOptions}.

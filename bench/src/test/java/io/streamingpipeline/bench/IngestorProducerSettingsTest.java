@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -65,5 +66,16 @@ class IngestorProducerSettingsTest {
         assertThat(IngestorProducerSettings.ofApp(
                         app, " -Xmx512m -Dmp.messaging.outgoing.trades.linger.ms=20 -Dother=x "))
                 .contains("linger.ms=20", "batch.size=1");
+    }
+
+    @Test
+    void oneSettingChangedForTheBaselinesSweep() {
+        var settings = List.of("acks=all", "linger.ms=10", "batch.size=262144");
+        assertThat(IngestorProducerSettings.with(settings, "linger.ms", "50"))
+                .containsExactly("acks=all", "linger.ms=50", "batch.size=262144");
+        assertThat(IngestorProducerSettings.with(settings, "linger.ms.extra", "1"))
+                .containsExactly("acks=all", "linger.ms=10", "batch.size=262144", "linger.ms.extra=1");
+        assertThat(IngestorProducerSettings.valueOf(settings, "linger.ms")).isEqualTo("10");
+        assertThat(IngestorProducerSettings.valueOf(settings, "linger")).isNull();
     }
 }
