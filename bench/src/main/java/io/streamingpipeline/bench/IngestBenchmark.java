@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * bench/ingest: the feed simulator at full speed → the packaged ingestor (JVM mode) → a real Kafka broker, then, as the
  * baseline on the same broker, the best of Kafka's own {@code ProducerPerformance} sending the ingestor's record values
- * with the ingestor's producer settings and with longer {@code linger.ms}.
+ * with the ingestor's producer settings and with a shorter and a longer {@code linger.ms}.
  * The last line printed is the {@code RESULT} line.
  */
 public final class IngestBenchmark {
@@ -64,7 +64,7 @@ public final class IngestBenchmark {
         String ingestorJvm = "-Xmx512m";
         int rate = 0;
         int baselineRuns = 2;
-        List<String> baselineLingers = List.of("20", "50");
+        List<String> baselineLingers = List.of("5", "20");
         boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -79,7 +79,7 @@ public final class IngestBenchmark {
                 default -> {
                     System.err.println(
                             "usage: bench/ingest [--duration 60s] [--warmup 15s] [--rate trades/s (0 = as fast as the simulator can)] "
-                                    + "[--baseline-linger-ms 20,50 (linger.ms values the baseline also tries, "
+                                    + "[--baseline-linger-ms 5,20 (linger.ms values the baseline also tries, "
                                     + "besides the ingestor's; none: only the ingestor's)] "
                                     + "[--baseline-runs 2 (runs of the best setting; the best run is the baseline)] "
                                     + "[--ingestor-app dir] [--ingestor-jvm \"-Xmx512m ...\"] [--keep (the work dir: "
@@ -277,9 +277,9 @@ public final class IngestBenchmark {
 
     /**
      * The best ProducerPerformance does with the ingestor's records on this broker: one run at the ingestor's own
-     * settings and one at each other {@code linger.ms} of {@code lingers} (a longer linger fills larger batches, which
-     * cost the producer and the broker less per record), then {@code runs - 1} more at the best of them: one run's rate
-     * moves by a fifth from run to run on a shared 2-core machine.
+     * settings and one at each other {@code linger.ms} of {@code lingers} (the linger sets how full the batches are, and
+     * so what the producer and the broker spend per record), then {@code runs - 1} more at the best of them: one run's
+     * rate moves by a fifth from run to run on a shared 2-core machine.
      */
     static Baseline runBaseline(
             KafkaBroker broker,
