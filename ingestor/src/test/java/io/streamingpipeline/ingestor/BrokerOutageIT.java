@@ -42,9 +42,14 @@ class BrokerOutageIT {
      * once it is ready and has published 1,000 trades.
      */
     static IngestorProcess publishing(String name, FeedSimulator simulator, KafkaBroker broker) {
+        return publishing(name, simulator, broker, "-Xmx512m");
+    }
+
+    /** As {@link #publishing(String, FeedSimulator, KafkaBroker)}, the ingestor started with {@code jvmOptions}. */
+    static IngestorProcess publishing(String name, FeedSimulator simulator, KafkaBroker broker, String... jvmOptions) {
         Map<String, String> env = IngestToKafkaIT.env(simulator, Topics.on(broker), IngestToKafkaIT.TOKEN);
         env.put("INGESTOR_HEALTH_MAX_ACK_DELAY", "3s");
-        IngestorProcess ingestor = PackagedIngestor.start(name, env);
+        IngestorProcess ingestor = PackagedIngestor.start(name, env, jvmOptions);
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> ingestor.status("/q/health/ready") == 200);
             await().atMost(Duration.ofSeconds(120))
