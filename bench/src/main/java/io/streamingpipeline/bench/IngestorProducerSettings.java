@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * The Kafka producer settings of the ingestor's trades channel, read from the {@code application.properties} packaged in
  * the ingestor under test and from the {@code -D} options it is started with (a system property overrides the file in
- * Quarkus), so that bench/ingest's baseline sends with exactly the settings the ingestor sends with.
+ * Quarkus, also the file's prod-profile value), so that bench/ingest's baseline sends with exactly the settings the ingestor sends with.
  */
 final class IngestorProducerSettings {
 
@@ -35,9 +35,21 @@ final class IngestorProducerSettings {
 
     /** {@code key=value} for each of {@link #KEYS}, as the ingestor runs them (the prod profile's value first). */
     static List<String> of(Properties properties) {
+        return of(properties, new Properties());
+    }
+
+    /**
+     * {@code key=value} for each of {@link #KEYS}, as Quarkus resolves them from the {@code application.properties}
+     * {@code file} and the {@code system} properties: a source with a higher ordinal wins (system properties 400, the
+     * file 250), and within one source the prod profile's value wins over the plain one.
+     */
+    static List<String> of(Properties file, Properties system) {
         List<String> settings = new ArrayList<>();
         for (String key : KEYS) {
-            String value = properties.getProperty(PROFILE + CHANNEL + key, properties.getProperty(CHANNEL + key));
+            String value = valueIn(system, CHANNEL + key);
+            if (value == null) {
+                value = valueIn(file, CHANNEL + key);
+            }
             if (value == null || value.isBlank() || value.contains("${")) {
                 throw new IllegalStateException("the ingestor's settings have no plain value for " + CHANNEL + key
                         + " (was " + value + "): bench/ingest gives it to the baseline as it is");
@@ -45,6 +57,10 @@ final class IngestorProducerSettings {
             settings.add(key + "=" + value.trim());
         }
         return settings;
+    }
+
+    private static String valueIn(Properties source, String name) {
+        return source.getProperty(PROFILE + name, source.getProperty(name));
     }
 
     /** {@code settings} with {@code key} set to {@code value} (replaced where it is, else added). */
@@ -93,13 +109,14 @@ final class IngestorProducerSettings {
                 try (InputStream in = file.getInputStream(entry)) {
                     properties.load(in);
                 }
+                Properties system = new Properties();
                 for (String option : jvmOptions.trim().split("\\s+")) {
                     int equals = option.indexOf('=');
                     if (option.startsWith("-D") && equals > 2) {
-                        properties.setProperty(option.substring(2, equals), option.substring(equals + 1));
+                        system.setProperty(option.substring(2, equals), option.substring(equals + 1));
                     }
                 }
-                return of(properties);
+                return of(properties, system);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the ingestor's settings in " + app, e);

@@ -50,6 +50,23 @@ class IngestorProducerSettingsTest {
     }
 
     @Test
+    void aSystemPropertyWinsOverTheFilesProdProfileAsInQuarkus() {
+        Properties file = new Properties();
+        for (String key : IngestorProducerSettings.KEYS) {
+            file.setProperty("mp.messaging.outgoing.trades." + key, "1");
+        }
+        file.setProperty("%prod.mp.messaging.outgoing.trades.linger.ms", "7");
+        file.setProperty("%prod.mp.messaging.outgoing.trades.batch.size", "8");
+        Properties system = new Properties();
+        system.setProperty("mp.messaging.outgoing.trades.linger.ms", "20");
+        system.setProperty("mp.messaging.outgoing.trades.acks", "0");
+        system.setProperty("%prod.mp.messaging.outgoing.trades.acks", "all");
+
+        assertThat(IngestorProducerSettings.of(file, system))
+                .contains("linger.ms=20", "batch.size=8", "acks=all", "compression.type=1");
+    }
+
+    @Test
     void readFromThePackagedAppWithTheJvmOptionsOverridingIt(@TempDir Path app) throws IOException {
         StringBuilder text = new StringBuilder();
         for (String key : IngestorProducerSettings.KEYS) {
