@@ -123,8 +123,8 @@ public final class KafkaBroker extends EngineProcess {
 
     /**
      * Creates the topic with {@code partitions} partitions (replication factor 1) and waits until every partition
-     * has a leader. Idempotent: an existing topic with the same number of partitions is fine; one with another
-     * number is an {@link IllegalStateException}.
+     * has a leader. Idempotent: an existing topic with at least {@code partitions} partitions is fine (an operator may
+     * have grown it); one with fewer is an {@link IllegalStateException} that says how to grow it.
      */
     public void createTopic(String name, int partitions) {
         createTopics(Map.of(name, partitions));

@@ -100,9 +100,13 @@ final class TopicAdmin {
             for (var entry : partitionsByTopic.entrySet()) {
                 List<TopicPartitionInfo> partitions =
                         descriptions.get(entry.getKey()).partitions();
-                if (partitions.size() != entry.getValue()) {
+                // more partitions than asked for: an operator grew the topic (Kafka cannot shrink one), which the
+                // pipeline reads and writes as it is
+                if (partitions.size() < entry.getValue()) {
                     throw new IllegalStateException("Topic " + entry.getKey() + " already exists with "
-                            + partitions.size() + " partitions, not " + entry.getValue());
+                            + partitions.size() + " partitions, fewer than " + entry.getValue()
+                            + ": grow it (kafka-topics.sh --alter --topic " + entry.getKey() + " --partitions "
+                            + entry.getValue() + ") or delete it");
                 }
                 ready &= partitions.stream()
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());

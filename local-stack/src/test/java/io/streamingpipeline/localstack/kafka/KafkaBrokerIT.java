@@ -91,14 +91,16 @@ class KafkaBrokerIT {
     }
 
     @Test
-    void createTopicIsIdempotentButRejectsAnotherPartitionCount() {
+    void createTopicIsIdempotentTakesAGrownTopicAsItIsAndRefusesOneWithFewerPartitions() {
         broker.createTopic("it-idempotent", 2);
         broker.createTopic("it-idempotent", 2);
+        broker.createTopic("it-idempotent", 1); // as if an operator had grown a topic of 1 partition to 2
 
-        assertThat(broker.topics()).contains("it-idempotent");
+        assertThat(broker.endOffsets("it-idempotent")).containsOnlyKeys(0, 1);
         assertThatThrownBy(() -> broker.createTopic("it-idempotent", 5))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("already exists with 2 partitions");
+                .hasMessageContaining("already exists with 2 partitions, fewer than 5")
+                .hasMessageContaining("--partitions 5");
     }
 
     @Test
