@@ -6,8 +6,11 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.slf4j.Logger;
@@ -53,14 +56,17 @@ public final class SchemaCommand {
      * Connects once before the queries start: fails fast, with what to do, when Cassandra cannot be reached or the
      * tables are missing. It also initialises the connector on the driver early; initialising it for the first
      * time during a SIGTERM fails (it registers a JVM shutdown hook), which would turn a graceful stop into a failed batch.
+     *
+     * @return Cassandra's id of each of the job's tables (table name to id), which a table dropped and created again,
+     *     or one of the same name on another cluster, does not have
      */
-    public static void verify(JobSettings settings, SparkConf conf) {
-        Set<String> tables = new HashSet<>();
+    public static Map<String, String> verify(JobSettings settings, SparkConf conf) {
+        Map<String, String> tables = new HashMap<>();
         Set<String> candleColumns = new HashSet<>();
         try (CqlSession session = CassandraConnector.apply(conf).openSession()) {
             for (Row row : session.execute(SimpleStatement.newInstance(
-                    "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", settings.keyspace()))) {
-                tables.add(row.getString("table_name"));
+                    "SELECT table_name, id FROM system_schema.tables WHERE keyspace_name = ?", settings.keyspace()))) {
+                tables.put(row.getString("table_name"), String.valueOf(row.getUuid("id")));
             }
             for (Row row : session.execute(SimpleStatement.newInstance(
                     "SELECT column_name FROM system_schema.columns " + "WHERE keyspace_name = ? AND table_name = ?",
@@ -76,9 +82,9 @@ public final class SchemaCommand {
                             + e.getMessage(),
                     e);
         }
-        List<String> missing = List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE).stream()
-                .filter(t -> !tables.contains(t))
-                .toList();
+        List<String> jobTables = List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE);
+        List<String> missing =
+                jobTables.stream().filter(t -> !tables.containsKey(t)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Cassandra has no table " + missing + " in keyspace " + settings.keyspace()
                     + ": create the schema first by running this jar with --apply-schema (same Cassandra options, "
@@ -92,5 +98,8 @@ public final class SchemaCommand {
                     + " has no column " + missingColumns + ": it was created by an earlier version. Run this jar "
                     + "with --apply-schema (same Cassandra options): it adds them (ALTER TABLE ... ADD IF NOT EXISTS)");
         }
+        Map<String, String> ids = new LinkedHashMap<>();
+        jobTables.forEach(t -> ids.put(t, tables.get(t)));
+        return ids;
     }
 }

@@ -86,12 +86,17 @@ public final class TradesToCassandraJob {
         if (!unsupported.isEmpty()) {
             throw new InvalidSettingsException(unsupported);
         }
-        SchemaCommand.verify(settings, conf);
+        Map<String, String> tableIds = SchemaCommand.verify(settings, conf);
         DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
         SourceTopic topic = TradesTopicCheck.describe(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         TradesTopicCheck.checkpointReads(
                 topic, checkpoint(settings, TRADES_QUERY), spark.sparkContext().hadoopConfiguration());
+        SinkTablesCheck.checkpointWrote(
+                settings.keyspace(),
+                tableIds,
+                checkpoint(settings, TRADES_QUERY),
+                spark.sparkContext().hadoopConfiguration());
         if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)
                 && LocalCheckpoints.isLocal(
                         settings.checkpointLocation(), spark.sparkContext().hadoopConfiguration())) {

@@ -2,25 +2,18 @@ package io.streamingpipeline.spark;
 
 import io.streamingpipeline.spark.candles.SourceTopic;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * At start: the trades topic exists, and it is the topic whose offsets the query's checkpoint holds. A checkpoint's
@@ -32,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TradesTopicCheck {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TradesTopicCheck.class);
     /** The file, in the query's checkpoint directory, that names the topic its offsets belong to. */
     static final String MARKER = "source-topic";
 
@@ -70,16 +62,10 @@ final class TradesTopicCheck {
      * topic of the same name; names the topic in the checkpoint when it names none (new, or of an earlier version).
      */
     static void checkpointReads(SourceTopic topic, String queryCheckpoint, Configuration hadoop) throws IOException {
-        Path marker = new Path(queryCheckpoint, MARKER);
-        FileSystem fs = marker.getFileSystem(hadoop);
-        if (!fs.exists(marker) && !mark(fs, marker, topic)) {
-            // another driver started on the same checkpoint at the same moment and named its topic first
-            LOG.info("Checkpoint {} was named by another driver", queryCheckpoint);
-        }
-        Properties recorded = new Properties();
-        try (InputStream in = fs.open(marker)) {
-            recorded.load(new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(NAME, topic.name());
+        values.put(ID, topic.id());
+        Properties recorded = CheckpointMarker.recordedOrNew(queryCheckpoint, MARKER, values, hadoop);
         String name = recorded.getProperty(NAME);
         String id = recorded.getProperty(ID);
         if (!topic.name().equals(name)) {
@@ -96,23 +82,5 @@ final class TradesTopicCheck {
                     + JobSettings.CHECKPOINT_LOCATION.name() + " and --" + JobSettings.STARTING_OFFSETS.name()
                     + " earliest to read the new topic whole; the candles count its trades as new ones.");
         }
-    }
-
-    /** Names the topic in the checkpoint; false if another driver named it first. */
-    private static boolean mark(FileSystem fs, Path marker, SourceTopic topic) throws IOException {
-        Path written = new Path(marker.getParent(), MARKER + "." + UUID.randomUUID() + ".tmp");
-        try (OutputStream out = fs.create(written, false)) {
-            out.write(
-                    (NAME + "=" + topic.name() + "\n" + ID + "=" + topic.id() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        if (fs.rename(written, marker)) {
-            LOG.info("Checkpoint {} reads the topic {} (id {})", marker.getParent(), topic.name(), topic.id());
-            return true;
-        }
-        fs.delete(written, false);
-        if (!fs.exists(marker)) {
-            throw new IOException("cannot rename " + written + " to " + marker);
-        }
-        return false;
     }
 }

@@ -1,0 +1,63 @@
+package io.streamingpipeline.spark;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * At start: the tables the job writes are the ones the query's checkpoint wrote to. A checkpoint's offsets say which
+ * trades were stored; written on into another keyspace (a changed {@code --keyspace}), or into a table dropped and
+ * created again, or one of the same name on another Cassandra cluster, the tables would get only the trades after
+ * those offsets, and the candles of the minutes around them would lack the trades before: the tables would hold
+ * fewer trades than the candles count, or candles that count fewer than the minute had, without a word. The job
+ * writes the keyspace and Cassandra's id of each table beside the checkpoint ({@value #MARKER}) and refuses a
+ * checkpoint of other tables, saying what to do.
+ */
+final class SinkTablesCheck {
+
+    /** The file, in the query's checkpoint directory, that names the tables its batches were written to. */
+    static final String MARKER = "sink-tables";
+
+    private static final String KEYSPACE = "keyspace";
+    private static final String ID = ".id";
+
+    private SinkTablesCheck() {}
+
+    /**
+     * Throws {@link IllegalStateException} when the checkpoint's batches were written to another keyspace, or to tables
+     * with other ids; names the tables in the checkpoint when it names none (new, or of an earlier version).
+     *
+     * @param idsByTable Cassandra's id of each of the job's tables in {@code keyspace}
+     */
+    static void checkpointWrote(
+            String keyspace, Map<String, String> idsByTable, String queryCheckpoint, Configuration hadoop)
+            throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(KEYSPACE, keyspace);
+        idsByTable.forEach((table, id) -> values.put(table + ID, id));
+        Properties recorded = CheckpointMarker.recordedOrNew(queryCheckpoint, MARKER, values, hadoop);
+        String wrote = recorded.getProperty(KEYSPACE);
+        String fresh = " Start with a new --" + JobSettings.CHECKPOINT_LOCATION.name() + " and --"
+                + JobSettings.STARTING_OFFSETS.name() + " earliest to write every trade Kafka still holds (the"
+                + " candles are then exact for them)";
+        if (!keyspace.equals(wrote)) {
+            throw new IllegalStateException("The checkpoint " + queryCheckpoint + " wrote its trades and candles to"
+                    + " the keyspace '" + wrote + "', and the job now writes to '" + keyspace + "' (--"
+                    + JobSettings.KEYSPACE.name() + "): '" + keyspace + "' would get only the trades after the"
+                    + " checkpoint's offsets, and candles without the trades before them." + fresh + ", or write to '"
+                    + wrote + "' again.");
+        }
+        for (Map.Entry<String, String> table : idsByTable.entrySet()) {
+            String id = recorded.getProperty(table.getKey() + ID);
+            if (id != null && !id.equals(table.getValue())) {
+                throw new IllegalStateException("The table " + keyspace + "." + table.getKey() + " is not the one the"
+                        + " checkpoint " + queryCheckpoint + " wrote to (Cassandra's id of it is " + table.getValue()
+                        + ", the checkpoint's table had " + id + "): it was dropped and created again, or this is"
+                        + " another Cassandra cluster. It would get only the trades after the checkpoint's offsets,"
+                        + " and candles without the trades before them." + fresh + ".");
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.streamingpipeline.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SinkTablesCheckTest {
+
+    private static final String TRADES_ID = "5b6962dd-3f90-4c93-8f61-eabfa4a803e2";
+    private static final String CANDLES_ID = "8c0f2a71-6d1e-4b8e-9a5c-0d3e7f1b2c4a";
+
+    @TempDir
+    Path checkpoints;
+
+    private final Configuration hadoop = new Configuration();
+
+    private static Map<String, String> ids(String trades, String candles) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        ids.put("crypto_trades", trades);
+        ids.put("crypto_candles_1m", candles);
+        return ids;
+    }
+
+    @Test
+    void aNewCheckpointIsMarkedWithItsTablesAndWritesThemAgain() throws Exception {
+        String checkpoint = checkpoints.resolve("trades").toString();
+        SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop);
+
+        assertThat(Files.readString(checkpoints.resolve("trades").resolve(SinkTablesCheck.MARKER)))
+                .isEqualTo("keyspace=spark_streaming\ncrypto_trades.id=" + TRADES_ID + "\ncrypto_candles_1m.id="
+                        + CANDLES_ID + "\n");
+        SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop);
+    }
+
+    @Test
+    void anotherKeyspaceIsRefusedWithWhatToDo() throws Exception {
+        String checkpoint = checkpoints.resolve("trades").toString();
+        SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop);
+
+        assertThatThrownBy(() ->
+                        SinkTablesCheck.checkpointWrote("trades_v2", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("wrote its trades and candles to the keyspace 'spark_streaming', and the job"
+                        + " now writes to 'trades_v2' (--keyspace)")
+                .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest")
+                .hasMessageContaining("or write to 'spark_streaming' again");
+    }
+
+    @Test
+    void aTableCreatedAgainIsRefusedWithWhatToDo() throws Exception {
+        String checkpoint = checkpoints.resolve("trades").toString();
+        SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop);
+        String newCandles = "0e9d3a52-7b4c-4f1a-8e2d-6c5b4a3f2e1d";
+
+        assertThatThrownBy(() -> SinkTablesCheck.checkpointWrote(
+                        "spark_streaming", ids(TRADES_ID, newCandles), checkpoint, hadoop))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("The table spark_streaming.crypto_candles_1m is not the one the checkpoint")
+                .hasMessageContaining("Cassandra's id of it is " + newCandles)
+                .hasMessageContaining("had " + CANDLES_ID)
+                .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest");
+    }
+
+    @Test
+    void aCheckpointOfAnEarlierVersionGetsTheTablesItWritesNow() throws Exception {
+        Path checkpoint = Files.createDirectories(checkpoints.resolve("trades"));
+        Files.writeString(checkpoint.resolve(TradesTopicCheck.MARKER), "topic=crypto_trades\ntopic-id=x\n");
+
+        SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint.toString(), hadoop);
+
+        assertThat(checkpoint.resolve(SinkTablesCheck.MARKER)).content().contains("crypto_trades.id=" + TRADES_ID);
+        assertThat(checkpoint.resolve(TradesTopicCheck.MARKER)).content().contains("topic-id=x");
+    }
+}
