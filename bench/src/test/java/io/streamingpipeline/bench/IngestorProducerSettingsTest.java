@@ -18,6 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IngestorProducerSettingsTest {
 
+    /** Each of the settings the baseline takes, set to 1 on the trades channel. */
+    private static Properties everySettingOne() {
+        Properties p = new Properties();
+        for (String key : IngestorProducerSettings.KEYS) {
+            p.setProperty("mp.messaging.outgoing.trades." + key, "1");
+        }
+        return p;
+    }
+
     @Test
     void theBaselineGetsTheIngestorsOwnProducerSettings() throws IOException {
         Properties ingestor = new Properties();
@@ -36,10 +45,7 @@ class IngestorProducerSettingsTest {
 
     @Test
     void theProdProfileWinsAndAMissingOrComputedValueIsRefused() {
-        Properties p = new Properties();
-        for (String key : IngestorProducerSettings.KEYS) {
-            p.setProperty("mp.messaging.outgoing.trades." + key, "1");
-        }
+        Properties p = everySettingOne();
         p.setProperty("%prod.mp.messaging.outgoing.trades.linger.ms", "7");
         assertThat(IngestorProducerSettings.of(p)).contains("linger.ms=7", "acks=1");
 
@@ -51,10 +57,7 @@ class IngestorProducerSettingsTest {
 
     @Test
     void aSystemPropertyWinsOverTheFilesProdProfileAsInQuarkus() {
-        Properties file = new Properties();
-        for (String key : IngestorProducerSettings.KEYS) {
-            file.setProperty("mp.messaging.outgoing.trades." + key, "1");
-        }
+        Properties file = everySettingOne();
         file.setProperty("%prod.mp.messaging.outgoing.trades.linger.ms", "7");
         file.setProperty("%prod.mp.messaging.outgoing.trades.batch.size", "8");
         Properties system = new Properties();
