@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * The Kafka producer settings of the ingestor's trades channel, read from the {@code application.properties} packaged in
  * the ingestor under test and from the {@code -D} options it is started with (a system property overrides the file in
- * Quarkus, also the file's prod-profile value), so that bench/ingest's baseline sends with exactly the settings the ingestor sends with.
+ * Quarkus, also the file's prod-profile value), so that bench/ingest's baseline sends with exactly the settings the
+ * ingestor sends with.
  */
 final class IngestorProducerSettings {
 
