@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * one record that Kafka refuses for good (too large for the topic, not authorised, invalid) does not fail the batch
  * and, replayed, every batch after it: it is counted ({@link PipelineMetrics#deadLettersUnwritten}, with the
  * accumulator that the tasks fill) and logged without its key or value, and the other dead letters are written.
- * A retriable failure that outlasts the producer's {@code delivery.timeout.ms} (Kafka unreachable) still fails the
- * task, so that Spark retries it and, failing that, the batch is replayed: an outage is not a poison record.
+ * A retriable failure that outlasts the producer's {@code delivery.timeout.ms} (Kafka unreachable), or a topic whose
+ * metadata does not come within {@code max.block.ms} (the topic deleted), still fails the task, so that Spark retries
+ * it and, failing that, the batch is replayed: an outage is not a poison record.
  */
 final class DeadLetterSink implements BatchSink {
 
@@ -79,7 +81,7 @@ final class DeadLetterSink implements BatchSink {
         }
     }
 
-    private record Writer(Map<String, String> producerConfig, String topic, LongAccumulator unwritten)
+    record Writer(Map<String, String> producerConfig, String topic, LongAccumulator unwritten)
             implements ForeachPartitionFunction<Row> {
 
         private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -91,31 +93,52 @@ final class DeadLetterSink implements BatchSink {
             }
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(new HashMap<String, Object>(producerConfig));
             try {
-                List<Sent> sent = new ArrayList<>();
-                while (rows.hasNext()) {
-                    Row row = rows.next();
-                    // by position (DeadLetters.SCHEMA): a row of foreachPartition has no schema to look names up in
-                    byte[] key = (byte[]) row.get(0);
-                    byte[] value = (byte[]) row.get(1);
-                    // a record's own problem (too large, ...) fails its future; anything thrown here fails the task
-                    sent.add(new Sent(
-                            producer.send(new ProducerRecord<>(topic, key, value)),
-                            key == null ? 0 : key.length,
-                            value.length));
-                }
-                producer.flush();
-                for (Sent s : sent) {
-                    try {
-                        s.ack().get();
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof RetriableException retriable) {
-                            throw retriable;
-                        }
-                        unwritten(e.getCause(), s.keyBytes(), s.valueBytes());
-                    }
-                }
+                send(producer, rows);
             } finally {
                 producer.close(CLOSE_TIMEOUT);
+            }
+        }
+
+        /**
+         * Sends every row, then waits for Kafka's answers: a record's own problem (too large, ...) is counted and
+         * skipped; a retriable failure (Kafka unreachable, the topic gone) fails the task. A send that has failed
+         * already when it returns, on a retriable error, fails the task at once: the producer waited
+         * {@code max.block.ms} for the topic's metadata, and every record after it would wait as long.
+         */
+        void send(Producer<byte[], byte[]> producer, Iterator<Row> rows) throws Exception {
+            List<Sent> sent = new ArrayList<>();
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                // by position (DeadLetters.SCHEMA): a row of foreachPartition has no schema to look names up in
+                byte[] key = (byte[]) row.get(0);
+                byte[] value = (byte[]) row.get(1);
+                // anything thrown here fails the task
+                Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, key, value));
+                if (ack.isDone()) {
+                    failIfRetriable(ack);
+                }
+                sent.add(new Sent(ack, key == null ? 0 : key.length, value.length));
+            }
+            producer.flush();
+            for (Sent s : sent) {
+                try {
+                    s.ack().get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RetriableException retriable) {
+                        throw retriable;
+                    }
+                    unwritten(e.getCause(), s.keyBytes(), s.valueBytes());
+                }
+            }
+        }
+
+        private static void failIfRetriable(Future<RecordMetadata> answered) throws InterruptedException {
+            try {
+                answered.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RetriableException retriable) {
+                    throw retriable;
+                }
             }
         }
 
