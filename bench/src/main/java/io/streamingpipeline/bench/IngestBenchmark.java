@@ -320,7 +320,7 @@ public final class IngestBenchmark {
                 Locale.ROOT,
                 "baseline run %d: ProducerPerformance, %,d records of the ingestor's values, its settings with "
                         + "linger.ms=%s: %,.0f records/s%n",
-                rates.values().stream().mapToInt(List::size).sum(),
+                new Baseline(rates).runs(),
                 records,
                 linger,
                 rate);

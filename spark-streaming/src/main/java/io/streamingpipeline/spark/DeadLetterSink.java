@@ -115,30 +115,32 @@ final class DeadLetterSink implements BatchSink {
                 // anything thrown here fails the task
                 Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, key, value));
                 if (ack.isDone()) {
-                    failIfRetriable(ack);
+                    refusedForGood(ack); // counted below, with the others
                 }
                 sent.add(new Sent(ack, key == null ? 0 : key.length, value.length));
             }
             producer.flush();
             for (Sent s : sent) {
-                try {
-                    s.ack().get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RetriableException retriable) {
-                        throw retriable;
-                    }
-                    unwritten(e.getCause(), s.keyBytes(), s.valueBytes());
+                Throwable refused = refusedForGood(s.ack());
+                if (refused != null) {
+                    unwritten(refused, s.keyBytes(), s.valueBytes());
                 }
             }
         }
 
-        private static void failIfRetriable(Future<RecordMetadata> answered) throws InterruptedException {
+        /**
+         * Waits for Kafka's answer: null if the record was written, the error if Kafka refused it for good; a
+         * retriable error is thrown, and fails the task.
+         */
+        private static Throwable refusedForGood(Future<RecordMetadata> ack) throws InterruptedException {
             try {
-                answered.get();
+                ack.get();
+                return null;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RetriableException retriable) {
                     throw retriable;
                 }
+                return e.getCause();
             }
         }
 
