@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamingpipeline.contract.DeadLetter;
 import io.streamingpipeline.contract.Trade;
 import io.streamingpipeline.contract.TradeContract.DeadLetterFields;
+import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -225,7 +226,7 @@ class HostileRecordsIT {
                 new TradesJob("it-hostile-no-dlq", TOPIC, "it-no-such-dlq", KEYSPACE, workDir.resolve("no-dlq"));
         SparkDriver noDlq = missing.submit();
         try {
-            assertThat(noDlq.awaitExit(Duration.ofMinutes(3))).isNotZero();
+            assertThat(noDlq.awaitExit(Duration.ofMinutes(3))).isEqualTo(TradesJobLaunch.EXIT_REFUSED);
             String log = Files.readString(noDlq.logFile(), StandardCharsets.ISO_8859_1);
             assertThat(log)
                     .contains("The dead-letter topic 'it-no-such-dlq' does not exist")

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,8 +55,9 @@ class SinkTablesChangedIT {
             CassandraTables.createSchema(session, second);
             otherKeyspace = new TradesJob("it-sink-second", topic, topic + "-dlq", second, checkpoint).submit();
             DriverExit exit = DriverExit.await(otherKeyspace, Duration.ofMinutes(4), "wrote its trades and candles");
-            assertThat(exit.code()).as("exit code on another keyspace").isNotZero();
+            assertThat(exit.code()).as("exit code on another keyspace").isEqualTo(TradesJobLaunch.EXIT_REFUSED);
             assertThat(exit.line())
+                    .startsWith(TradesJobLaunch.REFUSED)
                     .contains("to the keyspace '" + first + "', and the job now writes to '" + second + "'")
                     .contains("Start with a new --checkpoint-location and --starting-offsets earliest");
             assertThat(CassandraTables.trades(session, second))
@@ -70,7 +72,7 @@ class SinkTablesChangedIT {
             exit = DriverExit.await(tableCreatedAgain, Duration.ofMinutes(4), "is not the one the checkpoint");
             assertThat(exit.code())
                     .as("exit code on a candle table created again")
-                    .isNotZero();
+                    .isEqualTo(TradesJobLaunch.EXIT_REFUSED);
             assertThat(exit.line()).contains("The table " + first + "." + CassandraSchema.CANDLES_TABLE);
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, first), stored);
             CandleReplayIT.awaitApplicationGone(stack, "it-sink-first");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.streamingpipeline.contract.Topic;
 import io.streamingpipeline.contract.Trade;
+import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
 import io.streamingpipeline.localstack.spark.SparkDriver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,9 +59,10 @@ class TopicRecreatedIT {
             DriverExit exit = DriverExit.await(refused, Duration.ofMinutes(4), "was deleted and created again");
             assertThat(exit.code())
                     .as("exit code of the driver on the old topic's checkpoint")
-                    .isNotZero();
+                    .isEqualTo(TradesJobLaunch.EXIT_REFUSED);
             assertThat(exit.line())
                     .as("the driver says why and what to do")
+                    .startsWith(TradesJobLaunch.REFUSED)
                     .contains("had " + oldId)
                     .contains("Start with a new --checkpoint-location and --starting-offsets earliest");
             PipelineAssertions.assertTradesExactly(CassandraTables.trades(session, keyspace), before);

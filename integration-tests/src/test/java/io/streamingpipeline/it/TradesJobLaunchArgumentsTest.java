@@ -6,6 +6,7 @@ import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
 import io.streamingpipeline.spark.JobOption;
 import io.streamingpipeline.spark.JobSettings;
+import io.streamingpipeline.spark.TradesToCassandraJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,14 @@ class TradesJobLaunchArgumentsTest {
         assertThat(Arrays.stream(TradesJobLaunch.Option.values()).map(TradesJobLaunch.Option::jobName))
                 .allSatisfy(name ->
                         assertThat(declared).as("options of JobSettings").contains(name));
+    }
+
+    @Test
+    void theLauncherReadsTheJobsExitCodesAsTheJobDeclaresThem() {
+        assertThat(TradesJobLaunch.MAIN_CLASS).isEqualTo(TradesToCassandraJob.class.getName());
+        assertThat(TradesJobLaunch.EXIT_INVALID_SETTINGS).isEqualTo(TradesToCassandraJob.EXIT_INVALID_SETTINGS);
+        assertThat(TradesJobLaunch.EXIT_REFUSED).isEqualTo(TradesToCassandraJob.EXIT_REFUSED);
+        assertThat(TradesJobLaunch.REFUSED).isEqualTo(TradesToCassandraJob.REFUSED);
     }
 
     @Test

@@ -34,25 +34,29 @@ final class DeadLetterTopicCheck {
 
     private DeadLetterTopicCheck() {}
 
-    /** Throws {@link IllegalStateException} with what to fix. */
+    /**
+     * Throws {@link InvalidSettingsException} for a producer option the dead letters do not fit,
+     * {@link StartRefusedException} for a topic that is missing or takes too small records, and
+     * {@link IllegalStateException} when Kafka is out of reach; each says what to fix.
+     */
     static void verify(JobSettings settings, Duration timeout) {
         String topic = settings.deadLetterTopic();
         Map<String, String> client = DeadLetterSink.clientConfig(settings.kafkaClientOptions());
         int maxRequestSize = maxRequestSize(client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (maxRequestSize < REQUIRED_BYTES) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTIONS.name() + " "
+            throw new InvalidSettingsException(List.of("--" + JobSettings.KAFKA_OPTIONS.name() + " "
                     + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
                     + "=" + maxRequestSize + " is too small for the job's largest dead letter (" + REQUIRED_BYTES
                     + " bytes with its framing): remove the option (Kafka's default is "
                     + KAFKA_DEFAULT_MAX_REQUEST_SIZE
-                    + ") or set at least " + REQUIRED_BYTES + ".");
+                    + ") or set at least " + REQUIRED_BYTES + "."));
         }
         try (Admin admin = Admin.create(adminConfig(settings, timeout))) {
             try {
                 admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new IllegalStateException("The dead-letter topic '" + topic + "' does not exist on Kafka at "
+                    throw new StartRefusedException("The dead-letter topic '" + topic + "' does not exist on Kafka at "
                             + settings.bootstrapServers()
                             + ": create it (the local stack, Compose and Kubernetes create "
                             + "it at start), or name an existing topic with --" + JobSettings.DEAD_LETTER_TOPIC.name()
@@ -81,7 +85,7 @@ final class DeadLetterTopicCheck {
             }
             ConfigEntry limit = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (limit != null && limit.value() != null && Long.parseLong(limit.value()) < REQUIRED_BYTES) {
-                throw new IllegalStateException("The dead-letter topic '" + topic + "' takes records of at most "
+                throw new StartRefusedException("The dead-letter topic '" + topic + "' takes records of at most "
                         + limit.value() + " bytes (" + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "); the job's largest "
                         + "dead letter needs " + REQUIRED_BYTES + ": raise it (kafka-configs.sh --alter --entity-type "
                         + "topics --entity-name " + topic + " --add-config " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
@@ -119,8 +123,8 @@ final class DeadLetterTopicCheck {
         try {
             return Integer.parseInt(configured.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("--" + JobSettings.KAFKA_OPTIONS.name() + " "
-                    + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " must be a number of bytes, was '" + configured + "'");
+            throw new InvalidSettingsException(List.of("--" + JobSettings.KAFKA_OPTIONS.name() + " "
+                    + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " must be a number of bytes, was '" + configured + "'"));
         }
     }
 }

@@ -86,7 +86,7 @@ public final class SchemaCommand {
         List<String> missing =
                 jobTables.stream().filter(t -> !tables.containsKey(t)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("Cassandra has no table " + missing + " in keyspace " + settings.keyspace()
+            throw new StartRefusedException("Cassandra has no table " + missing + " in keyspace " + settings.keyspace()
                     + ": create the schema first by running this jar with --apply-schema (same Cassandra options, "
                     + "plus --replication)");
         }
@@ -94,7 +94,7 @@ public final class SchemaCommand {
                 .filter(c -> !candleColumns.contains(c))
                 .toList();
         if (!missingColumns.isEmpty()) {
-            throw new IllegalStateException("Table " + settings.keyspace() + "." + CassandraSchema.CANDLES_TABLE
+            throw new StartRefusedException("Table " + settings.keyspace() + "." + CassandraSchema.CANDLES_TABLE
                     + " has no column " + missingColumns + ": it was created by an earlier version. Run this jar "
                     + "with --apply-schema (same Cassandra options): it adds them (ALTER TABLE ... ADD IF NOT EXISTS)");
         }

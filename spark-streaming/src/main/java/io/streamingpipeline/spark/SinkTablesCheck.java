@@ -26,7 +26,7 @@ final class SinkTablesCheck {
     private SinkTablesCheck() {}
 
     /**
-     * Throws {@link IllegalStateException} when the checkpoint's batches were written to another keyspace, or to tables
+     * Throws {@link StartRefusedException} when the checkpoint's batches were written to another keyspace, or to tables
      * with other ids; names the tables in the checkpoint when it names none (new, or of an earlier version).
      *
      * @param idsByTable Cassandra's id of each of the job's tables in {@code keyspace}
@@ -43,7 +43,7 @@ final class SinkTablesCheck {
                 + JobSettings.STARTING_OFFSETS.name() + " earliest to write every trade Kafka still holds (the"
                 + " candles are then exact for them)";
         if (!keyspace.equals(wrote)) {
-            throw new IllegalStateException("The checkpoint " + queryCheckpoint + " wrote its trades and candles to"
+            throw new StartRefusedException("The checkpoint " + queryCheckpoint + " wrote its trades and candles to"
                     + " the keyspace '" + wrote + "', and the job now writes to '" + keyspace + "' (--"
                     + JobSettings.KEYSPACE.name() + "): '" + keyspace + "' would get only the trades after the"
                     + " checkpoint's offsets, and candles without the trades before them." + fresh + ", or write to '"
@@ -52,7 +52,7 @@ final class SinkTablesCheck {
         for (Map.Entry<String, String> table : idsByTable.entrySet()) {
             String id = recorded.getProperty(table.getKey() + ID);
             if (id != null && !id.equals(table.getValue())) {
-                throw new IllegalStateException("The table " + keyspace + "." + table.getKey() + " is not the one the"
+                throw new StartRefusedException("The table " + keyspace + "." + table.getKey() + " is not the one the"
                         + " checkpoint " + queryCheckpoint + " wrote to (Cassandra's id of it is " + table.getValue()
                         + ", the checkpoint's table had " + id + "): it was dropped and created again, or this is"
                         + " another Cassandra cluster. It would get only the trades after the checkpoint's offsets,"

@@ -49,22 +49,33 @@ public final class TradesToCassandraJob {
     public static final String TRADES_QUERY = "trades";
     private static final Duration START_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Exit code: an option is missing or wrong; stderr lists each one. */
+    public static final int EXIT_INVALID_SETTINGS = 2;
+    /**
+     * Exit code: the job refused to start ({@link StartRefusedException}); the stderr line starting with
+     * {@value #REFUSED} says what to do. Starting it again unchanged cannot help. Any other failure exits 1.
+     */
+    public static final int EXIT_REFUSED = 3;
+
+    public static final String REFUSED = "Refused to start: ";
+
     private TradesToCassandraJob() {}
 
     public static void main(String[] args) throws Exception {
         SparkConf conf = new SparkConf();
-        JobSettings settings;
         try {
-            settings = JobSettings.parse(args, asMap(conf));
+            JobSettings settings = JobSettings.parse(args, asMap(conf));
+            switch (settings.command()) {
+                case HELP -> System.out.println(JobSettings.usage());
+                case APPLY_SCHEMA -> SchemaCommand.apply(settings, conf.setAll(scalaMap(settings.sparkConf())));
+                case RUN -> run(settings, conf);
+            }
         } catch (InvalidSettingsException e) {
             System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        switch (settings.command()) {
-            case HELP -> System.out.println(JobSettings.usage());
-            case APPLY_SCHEMA -> SchemaCommand.apply(settings, conf.setAll(scalaMap(settings.sparkConf())));
-            case RUN -> run(settings, conf);
+            System.exit(EXIT_INVALID_SETTINGS);
+        } catch (StartRefusedException e) {
+            System.err.println(REFUSED + e.getMessage());
+            System.exit(EXIT_REFUSED);
         }
     }
 

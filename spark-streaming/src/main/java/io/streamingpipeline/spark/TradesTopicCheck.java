@@ -33,7 +33,10 @@ final class TradesTopicCheck {
 
     private TradesTopicCheck() {}
 
-    /** The trades topic, with Kafka's id of it; throws {@link IllegalStateException} with what to fix. */
+    /**
+     * The trades topic, with Kafka's id of it; throws {@link StartRefusedException} when it does not exist, and
+     * {@link IllegalStateException} when Kafka is out of reach, each with what to fix.
+     */
     static SourceTopic describe(JobSettings settings, Duration timeout) {
         String topic = settings.topic();
         try (Admin admin = Admin.create(DeadLetterTopicCheck.adminConfig(settings, timeout))) {
@@ -44,7 +47,7 @@ final class TradesTopicCheck {
             return new SourceTopic(topic, description.topicId().toString());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("The trades topic '" + topic + "' does not exist on Kafka at "
+                throw new StartRefusedException("The trades topic '" + topic + "' does not exist on Kafka at "
                         + settings.bootstrapServers() + ": create it (the local stack, Compose and Kubernetes create it"
                         + " at start), or name an existing topic with --" + JobSettings.TOPIC.name() + ".");
             }
@@ -58,7 +61,7 @@ final class TradesTopicCheck {
     }
 
     /**
-     * Throws {@link IllegalStateException} when the checkpoint's offsets belong to another topic, or to an earlier
+     * Throws {@link StartRefusedException} when the checkpoint's offsets belong to another topic, or to an earlier
      * topic of the same name; names the topic in the checkpoint when it names none (new, or of an earlier version).
      */
     static void checkpointReads(SourceTopic topic, String queryCheckpoint, Configuration hadoop) throws IOException {
@@ -69,13 +72,13 @@ final class TradesTopicCheck {
         String name = recorded.getProperty(NAME);
         String id = recorded.getProperty(ID);
         if (!topic.name().equals(name)) {
-            throw new IllegalStateException("The checkpoint " + queryCheckpoint + " holds offsets of the topic '"
+            throw new StartRefusedException("The checkpoint " + queryCheckpoint + " holds offsets of the topic '"
                     + name + "', and the job now reads '" + topic.name() + "' (--" + JobSettings.TOPIC.name()
                     + "): a checkpoint belongs to one topic. Give this topic a checkpoint of its own (--"
                     + JobSettings.CHECKPOINT_LOCATION.name() + "), or read '" + name + "' again.");
         }
         if (!topic.id().equals(id)) {
-            throw new IllegalStateException("The topic '" + topic.name() + "' was deleted and created again since"
+            throw new StartRefusedException("The topic '" + topic.name() + "' was deleted and created again since"
                     + " the checkpoint " + queryCheckpoint + " was written (Kafka's id of it is " + topic.id()
                     + ", the checkpoint's topic had " + id + "): the checkpoint's offsets belong to the old topic,"
                     + " and the new one's records below them would be skipped. Start with a new --"

@@ -28,7 +28,7 @@ class DeadLetterTopicCheckTest {
     void aProducerRequestSizeBelowTheLargestDeadLetterFailsNamingTheOption() {
         assertThatThrownBy(() -> DeadLetterTopicCheck.verify(
                         settings("--kafka-option", "max.request.size=100000"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("--kafka-option max.request.size=100000")
                 .hasMessageContaining("set at least " + DeadLetterTopicCheck.REQUIRED_BYTES);
     }

@@ -46,7 +46,7 @@ class SinkTablesCheckTest {
 
         assertThatThrownBy(() ->
                         SinkTablesCheck.checkpointWrote("trades_v2", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(StartRefusedException.class)
                 .hasMessageContaining("wrote its trades and candles to the keyspace 'spark_streaming', and the job"
                         + " now writes to 'trades_v2' (--keyspace)")
                 .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest")
@@ -61,7 +61,7 @@ class SinkTablesCheckTest {
 
         assertThatThrownBy(() -> SinkTablesCheck.checkpointWrote(
                         "spark_streaming", ids(TRADES_ID, newCandles), checkpoint, hadoop))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(StartRefusedException.class)
                 .hasMessageContaining("The table spark_streaming.crypto_candles_1m is not the one the checkpoint")
                 .hasMessageContaining("Cassandra's id of it is " + newCandles)
                 .hasMessageContaining("had " + CANDLES_ID)

@@ -40,7 +40,7 @@ class TradesTopicCheckTest {
 
         assertThatThrownBy(() -> TradesTopicCheck.checkpointReads(
                         new SourceTopic("crypto_trades", "9aTkPq1eR0mWc4dZyU7hJg"), checkpoint, hadoop))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(StartRefusedException.class)
                 .hasMessageContaining("The topic 'crypto_trades' was deleted and created again")
                 .hasMessageContaining("Kafka's id of it is 9aTkPq1eR0mWc4dZyU7hJg")
                 .hasMessageContaining("had Lx8pWn2sQyCkz3r0Hq5BvA")
@@ -54,7 +54,7 @@ class TradesTopicCheckTest {
 
         assertThatThrownBy(() -> TradesTopicCheck.checkpointReads(
                         new SourceTopic("crypto_trades_v2", TRADES.id()), checkpoint, hadoop))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(StartRefusedException.class)
                 .hasMessageContaining("holds offsets of the topic 'crypto_trades', and the job now reads"
                         + " 'crypto_trades_v2' (--topic)")
                 .hasMessageContaining("--checkpoint-location");

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ./pipeline run}: the whole pipeline on the local stack's real engines, started in the order data flows —
@@ -95,11 +94,12 @@ public final class PipelineMain {
             KafkaBroker kafka = engines.startKafka();
             CassandraNode cassandra = engines.startCassandra();
             SparkCluster spark = engines.startSpark();
-            AtomicReference<SparkDriver> job = new AtomicReference<>(submitJob(kafka, cassandra, spark));
-            stops.push(() -> {
+            JobSupervisor job = new JobSupervisor(out, () -> submitJob(kafka, cassandra, spark), System::nanoTime);
+            job.start();
+            stops.push(() -> job.current().ifPresent(driver -> {
                 out.println("stopping the job (SIGTERM: the current micro-batch completes)");
-                job.get().stop(Duration.ofSeconds(90));
-            });
+                driver.stop(Duration.ofSeconds(90));
+            }));
             FeedSimulator simulator = hasToken() ? null : startSimulator();
             IngestorProcess ingestor = startIngestor(kafka, simulator);
             String page = startQueryService(cassandra, ingestor);
@@ -121,7 +121,6 @@ public final class PipelineMain {
                                 kafka,
                                 ingestor,
                                 job,
-                                () -> submitJob(kafka, cassandra, spark),
                                 options.jobHealthPort(),
                                 simulator,
                                 session,
@@ -185,12 +184,13 @@ public final class PipelineMain {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (endpoint.status("/health/live") != 200) {
             if (!driver.isAlive()) {
-                throw new IllegalStateException(
-                        "the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
+                throw new JobSupervisor.StartFailed(
+                        driver, "the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
                 driver.stop(Duration.ofSeconds(30));
-                throw new IllegalStateException(
+                throw new JobSupervisor.StartFailed(
+                        null,
                         "the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);

@@ -18,8 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
  * Every few seconds: what the feed delivered, what the ingestor read and Kafka acknowledged, what the job stored in
@@ -30,24 +29,19 @@ final class ProgressReport {
     private final PrintStream out;
     private final KafkaBroker kafka;
     private final IngestorProcess ingestor;
-    private final AtomicReference<SparkDriver> job;
-    private final Supplier<SparkDriver> resubmit;
+    private final JobSupervisor job;
     private final JobEndpoint jobEndpoint;
     private final FeedSimulator simulator;
     private final CqlSession session;
     private final List<String> symbols;
     private final PreparedStatement latestCandle;
 
-    /**
-     * @param job      the running driver; replaced here when it exits and is resubmitted
-     * @param resubmit spark-submit again with the same checkpoint, as a deployment's restart policy would
-     */
+    /** @param job the job's driver, checked (and submitted again when it exited) before each report */
     ProgressReport(
             PrintStream out,
             KafkaBroker kafka,
             IngestorProcess ingestor,
-            AtomicReference<SparkDriver> job,
-            Supplier<SparkDriver> resubmit,
+            JobSupervisor job,
             int jobHealthPort,
             FeedSimulator simulator,
             CqlSession session,
@@ -56,7 +50,6 @@ final class ProgressReport {
         this.kafka = kafka;
         this.ingestor = ingestor;
         this.job = job;
-        this.resubmit = resubmit;
         this.jobEndpoint = new JobEndpoint(jobHealthPort);
         this.simulator = simulator;
         this.session = session;
@@ -75,6 +68,7 @@ final class ProgressReport {
         double lastReceived = 0;
         double lastPublished = 0;
         double lastStored = 0;
+        RowsWritten rows = new RowsWritten();
         long lastAt = start;
         while (System.nanoTime() < end) {
             PipelineMain.sleep(Math.min(every.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -90,8 +84,11 @@ final class ProgressReport {
             }
             double received = m.value("ingestor_trades_received_total");
             double published = m.value("ingestor_trades_published_total");
-            PrometheusText jobMetrics = jobEndpoint.metrics().orElse(new PrometheusText(""));
-            double stored = jobMetrics.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE);
+            Optional<PrometheusText> reported = jobEndpoint.metrics();
+            PrometheusText jobMetrics = reported.orElse(new PrometheusText(""));
+            double stored = rows.total(
+                    job.current().map(SparkDriver::pid).orElse(-1L),
+                    reported.map(r -> r.value("trades_job_rows_written_total", "sink", CassandraSchema.TRADES_TABLE)));
             double lag = jobMetrics.value("trades_job_kafka_max_offsets_behind_latest", "query", "trades");
             long inKafka = kafka.endOffsets(TradeContract.TRADES_TOPIC).values().stream()
                     .mapToLong(Long::longValue)
@@ -187,18 +184,31 @@ final class ProgressReport {
         if (!ingestor.isAlive()) {
             throw new IllegalStateException("the ingestor exited; its log ends with:\n" + ingestor.logTail(30));
         }
-        SparkDriver driver = job.get();
-        if (!driver.isAlive()) {
-            // e.g. Cassandra was unreachable for a batch: the query fails and the driver exits (docs/reliability.md).
-            // The checkpoint makes a resubmission continue exactly where the failed batch started.
-            out.printf(
-                    "the Spark job exited (code %s); its log ends with:%n%s%nresubmitting it from its checkpoint ...%n",
-                    driver.exitCode().map(String::valueOf).orElse("?"), driver.logTail(8));
-            PipelineMain.sleep(5000);
-            job.set(resubmit.get());
-        }
+        // e.g. Cassandra was unreachable for a batch: the query fails and the driver exits (docs/reliability.md).
+        // The checkpoint makes a resubmission continue exactly where the failed batch started.
+        job.check();
         if (!kafka.isRunning()) {
             throw new IllegalStateException("Kafka exited; see " + kafka.logFile());
+        }
+    }
+
+    /**
+     * The rows the job wrote since the pipeline started: each driver counts from 0, so the counts of the drivers before
+     * the running one are added; while no driver answers, the last total stands.
+     */
+    private static final class RowsWritten {
+        private long driverPid = -1;
+        private double driverRows;
+        private double earlierDrivers;
+
+        double total(long pid, Optional<Double> reported) {
+            if (pid != driverPid) {
+                earlierDrivers += driverRows;
+                driverRows = 0;
+                driverPid = pid;
+            }
+            driverRows = reported.orElse(driverRows);
+            return earlierDrivers + driverRows;
         }
     }
 

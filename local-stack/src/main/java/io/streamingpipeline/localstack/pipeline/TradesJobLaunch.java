@@ -32,6 +32,15 @@ public final class TradesJobLaunch {
 
     public static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
+    // The job's exit codes and the start of its refusal line, as the job declares them (TradesJobLaunchArgumentsTest
+    // fails when they differ).
+    /** The driver's exit code for an option missing or wrong. */
+    public static final int EXIT_INVALID_SETTINGS = 2;
+    /** The driver's exit code when it refused to start: starting it again unchanged cannot help. */
+    public static final int EXIT_REFUSED = 3;
+    /** The start of the driver's stderr line that says why it refused and what to do. */
+    public static final String REFUSED = "Refused to start: ";
+
     /**
      * The job's options this launcher passes, each under the job's name for it: {@code BOOTSTRAP_SERVERS} is
      * {@code --bootstrap-servers}. integration-tests' {@code TradesJobLaunchArgumentsTest} fails when the job does not

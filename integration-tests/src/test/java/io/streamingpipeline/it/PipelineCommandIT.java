@@ -1,0 +1,216 @@
+package io.streamingpipeline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamingpipeline.contract.CassandraSchema;
+import io.streamingpipeline.localstack.pipeline.TradesJobLaunch;
+import io.streamingpipeline.localstack.process.FreePorts;
+import io.streamingpipeline.localstack.process.JavaProcess;
+import io.streamingpipeline.localstack.process.LogTail;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./pipeline run}, the README's command, as a user runs it: its own Kafka, Cassandra, Spark, job, simulator and
+ * ingestor, in a child JVM on free ports. Trades reach Cassandra; a driver killed with SIGKILL is submitted again on its
+ * checkpoint and the rows go on growing; and after the trades table is dropped, the driver that fails on it is
+ * submitted again, refuses to start (exit code 3), and the pipeline stops with the job's reason instead of submitting
+ * it again, leaving no process behind.
+ */
+class PipelineCommandIT {
+
+    private static final String PIPELINE_MAIN = "io.streamingpipeline.localstack.pipeline.PipelineMain";
+    private static final Pattern ROWS = Pattern.compile("Cassandra rows ([\\d,]+)");
+    private static final Pattern DRIVER_PID = Pattern.compile("job running \\(driver pid (\\d+)\\)");
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void runsResubmitsAKilledJobAndStopsOnARefusal() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path data = workDir.resolve("data");
+        Path log = workDir.resolve("pipeline.log");
+        int[] ports = FreePorts.pick(7);
+        JavaProcess.Builder builder = JavaProcess.builder(PIPELINE_MAIN)
+                .name("pipeline")
+                .systemProperty("pipeline.root", root.toString())
+                .jvmOptions("-Xmx256m")
+                .workingDirectory(workDir)
+                .output(log)
+                .args(
+                        "run",
+                        "--data-dir",
+                        data.toString(),
+                        "--rate",
+                        "200",
+                        "--duration",
+                        "15m",
+                        "--progress-every",
+                        "2s",
+                        "--kafka-port",
+                        Integer.toString(ports[0]),
+                        "--cassandra-port",
+                        Integer.toString(ports[1]),
+                        "--spark-port",
+                        Integer.toString(ports[2]),
+                        "--job-health-port",
+                        Integer.toString(ports[3]),
+                        "--ingestor-port",
+                        Integer.toString(ports[4]),
+                        "--simulator-port",
+                        Integer.toString(ports[5]),
+                        "--query-port",
+                        Integer.toString(ports[6]));
+        JavaProcess pipeline = withTestClasspath(builder).start();
+        List<Long> drivers = new ArrayList<>();
+        try {
+            PipelineLog out = new PipelineLog(log);
+            out.await("PIPELINE RUNNING", Duration.ofMinutes(6), pipeline);
+            drivers.add(out.lastDriverPid());
+            long before = out.awaitRowsAbove(0, Duration.ofMinutes(2), pipeline);
+
+            ProcessHandle.of(drivers.get(0)).orElseThrow().destroyForcibly(); // kill -9 <driver pid>
+            out.await("the Spark job exited (code 137)", Duration.ofSeconds(60), pipeline);
+            out.await("resubmitting the job from its checkpoint (attempt 1)", Duration.ofSeconds(60), pipeline);
+            out.awaitCount(DRIVER_PID, 2, Duration.ofMinutes(3), pipeline);
+            drivers.add(out.lastDriverPid());
+            assertThat(drivers.get(1)).isNotEqualTo(drivers.get(0));
+            long after = out.awaitRowsAbove(out.lastRows() + 200, Duration.ofMinutes(2), pipeline);
+            assertThat(after).isGreaterThan(before);
+
+            JavaProcess cql = withTestClasspath(JavaProcess.builder(PIPELINE_MAIN))
+                    .name("pipeline-cql")
+                    .systemProperty("pipeline.root", root.toString())
+                    .workingDirectory(workDir)
+                    .output(workDir.resolve("cql.log"))
+                    .args(
+                            "cql",
+                            "DROP TABLE " + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE,
+                            "--data-dir",
+                            data.toString())
+                    .start();
+            assertThat(cql.waitFor(Duration.ofMinutes(2))).isTrue();
+            assertThat(cql.exitCode())
+                    .as(LogTail.of(workDir.resolve("cql.log"), 20))
+                    .contains(0);
+
+            assertThat(pipeline.waitFor(Duration.ofMinutes(4)))
+                    .as("the pipeline stopped by itself" + LogTail.section(log, 60))
+                    .isTrue();
+            String text = Files.readString(log);
+            assertThat(pipeline.exitCode()).contains(1);
+            assertThat(text)
+                    .contains("PIPELINE FAILED the Spark job refused to start (exit code 3), so it is not submitted"
+                            + " again:")
+                    .contains(TradesJobLaunch.REFUSED + "Cassandra has no table [" + CassandraSchema.TRADES_TABLE
+                            + "] in keyspace " + CassandraSchema.DEFAULT_KEYSPACE + ": create the schema first")
+                    .contains("stopping Kafka");
+            System.out.printf(
+                    "./pipeline run: %d rows before the driver's kill, %d after its resubmission; drivers %s; exit %d;"
+                            + " %s%n",
+                    before,
+                    after,
+                    out.allDriverPids(),
+                    pipeline.exitCode().orElse(-1),
+                    text.lines()
+                            .filter(l -> l.startsWith(TradesJobLaunch.REFUSED))
+                            .findFirst()
+                            .orElse(""));
+            out.allDriverPids().forEach(drivers::add);
+            assertThat(drivers)
+                    .as("drivers still running")
+                    .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                            .isEmpty());
+        } finally {
+            pipeline.stop(Duration.ofMinutes(3));
+            for (long pid : drivers) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** The pipeline's stdout, read again at each poll. */
+    private record PipelineLog(Path file) {
+
+        String text() throws IOException {
+            return Files.exists(file) ? Files.readString(file) : "";
+        }
+
+        void await(String line, Duration timeout, JavaProcess pipeline) throws Exception {
+            poll(timeout, pipeline, "\"" + line + "\"", () -> text().contains(line));
+        }
+
+        void awaitCount(Pattern pattern, int count, Duration timeout, JavaProcess pipeline) throws Exception {
+            poll(
+                    timeout,
+                    pipeline,
+                    count + " lines of " + pattern,
+                    () -> matches(pattern).size() >= count);
+        }
+
+        long awaitRowsAbove(long rows, Duration timeout, JavaProcess pipeline) throws Exception {
+            poll(timeout, pipeline, "more than " + rows + " rows in Cassandra", () -> lastRows() > rows);
+            return lastRows();
+        }
+
+        long lastRows() throws IOException {
+            List<String> all = matches(ROWS);
+            return all.isEmpty() ? 0 : Long.parseLong(all.get(all.size() - 1).replace(",", ""));
+        }
+
+        long lastDriverPid() throws IOException {
+            List<String> all = matches(DRIVER_PID);
+            return Long.parseLong(all.get(all.size() - 1));
+        }
+
+        List<Long> allDriverPids() throws IOException {
+            return matches(DRIVER_PID).stream().map(Long::parseLong).toList();
+        }
+
+        private List<String> matches(Pattern pattern) throws IOException {
+            Matcher m = pattern.matcher(text());
+            List<String> found = new ArrayList<>();
+            while (m.find()) {
+                found.add(m.group(1));
+            }
+            return found;
+        }
+
+        private void poll(Duration timeout, JavaProcess pipeline, String what, Check check) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!check.ok()) {
+                if (!pipeline.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; the pipeline "
+                            + (pipeline.isAlive()
+                                    ? "is running"
+                                    : "exited " + pipeline.exitCode().orElse(-1))
+                            + LogTail.section(file, 60));
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean ok() throws IOException;
+    }
+
+    /** This JVM's classpath: local-stack's classes and their dependencies. */
+    private static JavaProcess.Builder withTestClasspath(JavaProcess.Builder builder) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            builder.classpathEntry(Path.of(entry));
+        }
+        return builder;
+    }
+}
