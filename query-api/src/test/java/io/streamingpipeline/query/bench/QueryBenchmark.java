@@ -25,8 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logmanager.LogContext;
 
 /**
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
@@ -52,6 +54,11 @@ public final class QueryBenchmark {
     static final int SWEEP_SETTLE_SECONDS = 3;
 
     public static void main(String[] args) throws Exception {
+        // This JVM runs on query-api's test classpath, where Quarkus' bootstrap sets up JBoss LogManager (the SLF4J
+        // binding) with every level enabled and a handler that keeps each record until a Quarkus application starts,
+        // which none does here. Left so, formatting and keeping the driver's TRACE records took most of the driver
+        // loop's I/O thread.
+        LogContext.getLogContext().getLogger("").setLevel(Level.WARNING);
         int duration = intOption(args, "--duration", 30);
         int warmup = intOption(args, "--warmup", 10);
         int connections = intOption(args, "--connections", 32);
