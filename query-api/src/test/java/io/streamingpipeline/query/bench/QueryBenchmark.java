@@ -33,7 +33,7 @@ import org.jboss.logmanager.LogContext;
 /**
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
  * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
- * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size and consistency level, each row
+ * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size, consistency level and role, each row
  * read as the service reads it ({@link CandleRow#of}), at each in-flight count of {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
@@ -154,7 +154,7 @@ public final class QueryBenchmark {
             CassandraNode cassandra, TimeRange range, List<Integer> inFlight, int warmup, int duration)
             throws Exception {
         Map<Integer, Double> rates = new LinkedHashMap<>();
-        try (CqlSession session = cassandra.session()) {
+        try (CqlSession session = cassandra.readerSession()) { // the service's role
             PreparedStatement candles =
                     session.prepare(MarketDataStore.candlesCql(KEYSPACE, CandleInterval.ONE_MINUTE));
             List<String> days = CandleInterval.ONE_MINUTE.bucketsOldestFirst(range);
