@@ -1,9 +1,12 @@
 package io.streamingpipeline.query.domain;
 
 import io.streamingpipeline.contract.TradeValidation;
+import java.util.regex.Pattern;
 
 /** Checks of the path and query parameters other than times (see {@link TimeRange}). */
 public final class RequestArguments {
+
+    private static final Pattern LIMIT = Pattern.compile("-?\\d{1,9}");
 
     private RequestArguments() {}
 
@@ -27,11 +30,11 @@ public final class RequestArguments {
         String value = text.strip();
         int limit;
         try {
-            limit = value.matches("-?\\d{1,9}") ? Integer.parseInt(value) : -1;
+            limit = LIMIT.matcher(value).matches() ? Integer.parseInt(value) : -1;
         } catch (NumberFormatException e) {
             limit = -1;
         }
-        if (!value.matches("-?\\d{1,9}") || limit < 1 || limit > maxLimit) {
+        if (!LIMIT.matcher(value).matches() || limit < 1 || limit > maxLimit) {
             throw new InvalidRequestException(
                     "limit", "limit '" + TimeRange.shorten(value) + "' must be a whole number from 1 to " + maxLimit);
         }

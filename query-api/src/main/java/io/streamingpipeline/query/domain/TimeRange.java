@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A half-open time range {@code [from, to)} in UNIX milliseconds, and the UTC day partitions ({@code yyyy-MM-dd}) it
@@ -82,13 +83,16 @@ public record TimeRange(long from, long to) {
         return LocalDate.parse(day).toEpochDay() * DAY_MILLIS;
     }
 
+    private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,15}");
+    private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
     static long instant(String parameter, String text) {
         String value = text.strip();
         long millis;
         try {
-            if (value.matches("\\d{1,15}")) {
+            if (EPOCH_MILLIS.matcher(value).matches()) {
                 millis = Long.parseLong(value);
-            } else if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            } else if (DAY.matcher(value).matches()) {
                 millis = LocalDate.parse(value)
                         .atStartOfDay(ZoneOffset.UTC)
                         .toInstant()
