@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./pipeline run}, the README's command, as a user runs it: its own Kafka, Cassandra, Spark, job, simulator and
- * ingestor, in a child JVM on free ports. Trades reach Cassandra; a driver killed with SIGKILL is submitted again on its
+ * ingestor, in a child JVM on free ports. Trades reach Cassandra; a second {@code ./pipeline run --fresh} and a
+ * {@code ./pipeline daily-close} on the same data dir (on other ports) are refused, naming the running one, and delete
+ * nothing; a driver killed with SIGKILL is submitted again on its
  * checkpoint and the rows go on growing; and after the trades table is dropped, the driver that fails on it is
  * submitted again, refuses to start (exit code 3), and the pipeline stops with the job's reason instead of submitting
  * it again, leaving no process behind.
@@ -36,41 +40,32 @@ class PipelineCommandIT {
     Path workDir;
 
     @Test
-    void runsResubmitsAKilledJobAndStopsOnARefusal() throws Exception {
+    void refusesASecondCommandResubmitsAKilledDriverAndStopsOnARefusal() throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path data = workDir.resolve("data");
         Path log = workDir.resolve("pipeline.log");
-        int[] ports = FreePorts.pick(7);
+        List<String> args = new ArrayList<>(List.of(
+                "run", "--data-dir", data.toString(), "--rate", "200", "--duration", "15m", "--progress-every", "2s"));
+        List<String> portOptions = List.of(
+                "--kafka-port",
+                "--cassandra-port",
+                "--spark-port",
+                "--job-health-port",
+                "--ingestor-port",
+                "--simulator-port",
+                "--query-port");
+        int[] ports = FreePorts.pick(portOptions.size());
+        for (int i = 0; i < ports.length; i++) {
+            args.add(portOptions.get(i));
+            args.add(Integer.toString(ports[i]));
+        }
         JavaProcess.Builder builder = JavaProcess.builder(PIPELINE_MAIN)
                 .name("pipeline")
                 .systemProperty("pipeline.root", root.toString())
                 .jvmOptions("-Xmx256m")
                 .workingDirectory(workDir)
                 .output(log)
-                .args(
-                        "run",
-                        "--data-dir",
-                        data.toString(),
-                        "--rate",
-                        "200",
-                        "--duration",
-                        "15m",
-                        "--progress-every",
-                        "2s",
-                        "--kafka-port",
-                        Integer.toString(ports[0]),
-                        "--cassandra-port",
-                        Integer.toString(ports[1]),
-                        "--spark-port",
-                        Integer.toString(ports[2]),
-                        "--job-health-port",
-                        Integer.toString(ports[3]),
-                        "--ingestor-port",
-                        Integer.toString(ports[4]),
-                        "--simulator-port",
-                        Integer.toString(ports[5]),
-                        "--query-port",
-                        Integer.toString(ports[6]));
+                .args(args.toArray(String[]::new));
         JavaProcess pipeline = withTestClasspath(builder).start();
         List<Long> drivers = new ArrayList<>();
         try {
@@ -78,6 +73,43 @@ class PipelineCommandIT {
             out.await("PIPELINE RUNNING", Duration.ofMinutes(6), pipeline);
             drivers.add(out.lastDriverPid());
             long before = out.awaitRowsAbove(0, Duration.ofMinutes(2), pipeline);
+
+            // an operator's second command on the same data dir, on other ports: refused, the data left alone
+            String inUse = "The data dir " + data + " is in use by ./pipeline run (pid " + pipeline.pid() + ")";
+            int[] other = FreePorts.pick(3);
+            Finished second = command(
+                    root,
+                    "second-run",
+                    "run",
+                    "--fresh",
+                    "--data-dir",
+                    data.toString(),
+                    "--kafka-port",
+                    Integer.toString(other[0]),
+                    "--cassandra-port",
+                    Integer.toString(other[1]),
+                    "--spark-port",
+                    Integer.toString(other[2]));
+            assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+            assertThat(second.output()).contains("PIPELINE FAILED " + inUse);
+            Finished close = command(
+                    root,
+                    "daily-close",
+                    "daily-close",
+                    "--day",
+                    LocalDate.now(ZoneOffset.UTC).toString(),
+                    "--data-dir",
+                    data.toString(),
+                    "--kafka-port",
+                    Integer.toString(other[0]),
+                    "--cassandra-port",
+                    Integer.toString(other[1]),
+                    "--spark-port",
+                    Integer.toString(other[2]));
+            assertThat(close.exitCode()).as(close.output()).isEqualTo(3);
+            assertThat(close.output()).contains(inUse);
+            assertThat(data.resolve("kafka")).isDirectory();
+            assertThat(data.resolve("cassandra")).isDirectory();
 
             ProcessHandle.of(drivers.get(0)).orElseThrow().destroyForcibly(); // kill -9 <driver pid>
             out.await("the Spark job exited (code 137)", Duration.ofSeconds(60), pipeline);
@@ -88,21 +120,14 @@ class PipelineCommandIT {
             long after = out.awaitRowsAbove(out.lastRows() + 200, Duration.ofMinutes(2), pipeline);
             assertThat(after).isGreaterThan(before);
 
-            JavaProcess cql = withTestClasspath(JavaProcess.builder(PIPELINE_MAIN))
-                    .name("pipeline-cql")
-                    .systemProperty("pipeline.root", root.toString())
-                    .workingDirectory(workDir)
-                    .output(workDir.resolve("cql.log"))
-                    .args(
-                            "cql",
-                            "DROP TABLE " + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE,
-                            "--data-dir",
-                            data.toString())
-                    .start();
-            assertThat(cql.waitFor(Duration.ofMinutes(2))).isTrue();
-            assertThat(cql.exitCode())
-                    .as(LogTail.of(workDir.resolve("cql.log"), 20))
-                    .contains(0);
+            Finished drop = command(
+                    root,
+                    "cql",
+                    "cql",
+                    "DROP TABLE " + CassandraSchema.DEFAULT_KEYSPACE + "." + CassandraSchema.TRADES_TABLE,
+                    "--data-dir",
+                    data.toString());
+            assertThat(drop.exitCode()).as(drop.output()).isZero();
 
             assertThat(pipeline.waitFor(Duration.ofMinutes(4)))
                     .as("the pipeline stopped by itself" + LogTail.section(log, 60))
@@ -204,6 +229,28 @@ class PipelineCommandIT {
     @FunctionalInterface
     private interface Check {
         boolean ok() throws IOException;
+    }
+
+    private record Finished(int exitCode, String output) {}
+
+    /** {@code ./pipeline <args>} to its end (at most 3 minutes), in a child JVM. */
+    private Finished command(Path root, String name, String... args) throws IOException {
+        Path output = workDir.resolve(name + ".log");
+        JavaProcess process = withTestClasspath(JavaProcess.builder(PIPELINE_MAIN))
+                .name("pipeline-" + name)
+                .systemProperty("pipeline.root", root.toString())
+                .workingDirectory(workDir)
+                .output(output)
+                .args(args)
+                .start();
+        try {
+            assertThat(process.waitFor(Duration.ofMinutes(3)))
+                    .as("./pipeline " + args[0] + " ended" + LogTail.section(output, 30))
+                    .isTrue();
+            return new Finished(process.exitCode().orElseThrow(), Files.readString(output));
+        } finally {
+            process.stop(Duration.ofSeconds(30));
+        }
     }
 
     /** This JVM's classpath: local-stack's classes and their dependencies. */

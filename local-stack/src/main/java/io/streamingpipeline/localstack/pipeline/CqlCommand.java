@@ -1,12 +1,15 @@
 package io.streamingpipeline.localstack.pipeline;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,6 +22,7 @@ import java.util.List;
 final class CqlCommand {
 
     static final int MAX_ROWS = 1000;
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private CqlCommand() {}
 
@@ -54,6 +58,10 @@ final class CqlCommand {
                 .addContactPoint(new InetSocketAddress(c.host(), c.port()))
                 .withLocalDatacenter("datacenter1")
                 .withAuthCredentials(c.username(), c.password())
+                // cqlsh's 10 s and more: the driver's 2 s is too short for a schema change on a busy 2-core machine
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT)
+                        .build())
                 .build()) {
             print(session.execute(statement), out);
             return 0;

@@ -155,6 +155,8 @@ final class DayJobCommand {
             throw new IllegalStateException(
                     options.jobJar() + " is missing: run ./pipeline with --rebuild (or ./mvnw -DskipTests install).");
         }
+        DataDirLock lock = DataDirLock.acquire(dataDir, "./pipeline " + command);
+        stops.push(lock::close);
         List<String> taken = new ArrayList<>();
         if (!FreePorts.isFree(options.kafkaPort())) {
             taken.add("Kafka " + options.kafkaPort());

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -49,7 +48,6 @@ final class JobSupervisor {
 
     private final PrintStream out;
     private final Supplier<SparkDriver> submit;
-    private final LongSupplier nanoTime;
     private SparkDriver driver;
     private long startedAt;
     private int failures;
@@ -59,10 +57,9 @@ final class JobSupervisor {
      * @param submit spark-submit on the pipeline's checkpoint; returns once the driver's health endpoint is live, or
      *     throws {@link StartFailed}
      */
-    JobSupervisor(PrintStream out, Supplier<SparkDriver> submit, LongSupplier nanoTime) {
+    JobSupervisor(PrintStream out, Supplier<SparkDriver> submit) {
         this.out = out;
         this.submit = submit;
-        this.nanoTime = nanoTime;
     }
 
     /** The first submission: any failure propagates, and the pipeline does not start. */
@@ -80,7 +77,7 @@ final class JobSupervisor {
      * Throws {@link Refused} when the driver refused to start.
      */
     void check() {
-        long now = nanoTime.getAsLong();
+        long now = System.nanoTime();
         if (driver != null) {
             if (driver.isAlive()) {
                 if (now - startedAt >= STABLE.toNanos()) {
@@ -105,7 +102,7 @@ final class JobSupervisor {
         } catch (StartFailed e) {
             throwIfRefused(e.driver);
             out.println(e.getMessage());
-            backOff(nanoTime.getAsLong());
+            backOff(System.nanoTime());
         }
     }
 
@@ -153,7 +150,7 @@ final class JobSupervisor {
 
     private void started(SparkDriver running) {
         driver = running;
-        startedAt = nanoTime.getAsLong();
+        startedAt = System.nanoTime();
     }
 
     private void backOff(long now) {

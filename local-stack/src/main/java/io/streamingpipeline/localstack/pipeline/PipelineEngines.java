@@ -37,9 +37,12 @@ final class PipelineEngines {
         try {
             if (options.fresh() && Files.exists(options.dataDir())) {
                 out.println("--fresh: deleting " + options.dataDir());
+                Path lock = options.dataDir().resolve(DataDirLock.FILE);
                 try (Stream<Path> walk = Files.walk(options.dataDir())) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
+                        if (!p.equals(lock) && !p.equals(options.dataDir())) { // this run holds the lock
+                            Files.delete(p);
+                        }
                     }
                 }
             }

@@ -88,13 +88,15 @@ public final class PipelineMain {
                 "pipeline-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            DataDirLock dataDir = DataDirLock.acquire(options.dataDir(), "./pipeline run");
+            stops.push(dataDir::close);
             checkArtifactsAndPorts();
             PipelineEngines engines = new PipelineEngines(options, out, stops);
             engines.prepareDataDir();
             KafkaBroker kafka = engines.startKafka();
             CassandraNode cassandra = engines.startCassandra();
             SparkCluster spark = engines.startSpark();
-            JobSupervisor job = new JobSupervisor(out, () -> submitJob(kafka, cassandra, spark), System::nanoTime);
+            JobSupervisor job = new JobSupervisor(out, () -> submitJob(kafka, cassandra, spark));
             job.start();
             stops.push(() -> job.current().ifPresent(driver -> {
                 out.println("stopping the job (SIGTERM: the current micro-batch completes)");

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,10 @@ import org.jboss.logmanager.LogContext;
 /**
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
  * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
- * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size, consistency level and role, each row
- * read as the service reads it ({@link CandleRow#of}), at each in-flight count of {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, then last
+ * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size, consistency level and role, each
+ * row read as the service reads it ({@link CandleRow#of}), at each in-flight count of {@code --driver-in-flight} (a
+ * sweep, best kept). Lines {@code SWEEP ...}, {@code CPU_US ...} (µs of CPU per request of the service's JVM and of
+ * Cassandra while wrk runs, and per query of this JVM and of Cassandra at the sweep's best step), then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
  * <p>Then, after that measurement, the stream cap: {@code --stream-clients} live streams opened at once against a
@@ -87,6 +90,7 @@ public final class QueryBenchmark {
         Path log = Files.createDirectories(Path.of("target", "bench")).resolve("query-api.log");
         WrkResult service;
         String streams;
+        double[] serviceCpuPerRequest; // the service's JVM, Cassandra
         try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app"))
                 .log(log)
                 .jvmOptions("-Xmx512m")
@@ -121,7 +125,14 @@ public final class QueryBenchmark {
             System.err.printf("service (pid %d) ready; warming up %d s ...%n", app.pid(), warmup);
             wrk(url, connections, warmup);
             System.err.printf("wrk: %d connections, %d s against %s%n", connections, duration, url);
+            long serviceCpu = cpuMicros(app.pid());
+            long serviceCassandraCpu = cpuMicros(cassandra.pid());
             service = wrk(url, connections, duration);
+            double requests = service.perSecond * duration;
+            serviceCpuPerRequest = new double[] {
+                (cpuMicros(app.pid()) - serviceCpu) / requests,
+                (cpuMicros(cassandra.pid()) - serviceCassandraCpu) / requests
+            };
             System.err.printf(
                     "service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n",
                     service.perSecond,
@@ -131,17 +142,25 @@ public final class QueryBenchmark {
             streams = StreamCapPhase.run(app, url, streamCap, streamClients, connections, Math.min(duration, 15));
         }
 
-        Map<Integer, Double> sweep = driverSweep(cassandra, range, driverInFlight, warmup, duration);
-        Map.Entry<Integer, Double> best =
-                sweep.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-        double ratio = service.perSecond / best.getValue();
+        Map<Integer, SweepStep> sweep = driverSweep(cassandra, range, driverInFlight, warmup, duration);
+        Map.Entry<Integer, SweepStep> best = sweep.entrySet().stream()
+                .max(Comparator.comparingDouble(e -> e.getValue().perSecond()))
+                .orElseThrow();
+        double ratio = service.perSecond / best.getValue().perSecond();
         System.out.println(streams);
         StringBuilder line = new StringBuilder("SWEEP driver queries/s by in flight:");
-        sweep.forEach((inFlight, perSecond) -> line.append(String.format(" %d=%.0f", inFlight, perSecond)));
+        sweep.forEach((inFlight, step) -> line.append(String.format(" %d=%.0f", inFlight, step.perSecond())));
         System.out.println(line);
         System.out.printf(
+                "CPU_US service_per_request=%.0f cassandra_per_request=%.0f driver_per_query=%.0f"
+                        + " cassandra_per_query=%.0f%n",
+                serviceCpuPerRequest[0],
+                serviceCpuPerRequest[1],
+                best.getValue().loopCpuMicros(),
+                best.getValue().cassandraCpuMicros());
+        System.out.printf(
                 "RESULT query_p99_ms=%.2f query_per_s=%.0f driver_best_per_s=%.0f driver_best_in_flight=%d ratio=%.2f%n",
-                service.p99Millis, service.perSecond, best.getValue(), best.getKey(), ratio);
+                service.p99Millis, service.perSecond, best.getValue().perSecond(), best.getKey(), ratio);
         System.exit(0); // the shared node's shutdown hook stops Cassandra
     }
 
@@ -150,10 +169,10 @@ public final class QueryBenchmark {
      * service runs them), at each in-flight count in turn: a warm-up at the first, then per count
      * {@link #SWEEP_SETTLE_SECONDS} s unmeasured and {@code duration} s measured. Queries/s by in-flight count.
      */
-    static Map<Integer, Double> driverSweep(
+    static Map<Integer, SweepStep> driverSweep(
             CassandraNode cassandra, TimeRange range, List<Integer> inFlight, int warmup, int duration)
             throws Exception {
-        Map<Integer, Double> rates = new LinkedHashMap<>();
+        Map<Integer, SweepStep> rates = new LinkedHashMap<>();
         try (CqlSession session = cassandra.readerSession()) { // the service's role
             PreparedStatement candles =
                     session.prepare(MarketDataStore.candlesCql(KEYSPACE, CandleInterval.ONE_MINUTE));
@@ -172,15 +191,22 @@ public final class QueryBenchmark {
                 Thread.sleep((step == 0 ? warmup : SWEEP_SETTLE_SECONDS) * 1000L);
                 long start = completed.get();
                 long startNanos = System.nanoTime();
+                long loopCpu = cpuMicros(ProcessHandle.current().pid());
+                long cassandraCpu = cpuMicros(cassandra.pid());
                 Thread.sleep(duration * 1000L);
-                double perSecond = (completed.get() - start) / ((System.nanoTime() - startNanos) / 1e9);
+                long queries = completed.get() - start;
+                double perSecond = queries / ((System.nanoTime() - startNanos) / 1e9);
+                SweepStep measured = new SweepStep(
+                        perSecond,
+                        (cpuMicros(ProcessHandle.current().pid()) - loopCpu) / (double) queries,
+                        (cpuMicros(cassandra.pid()) - cassandraCpu) / (double) queries);
                 running.set(false);
                 CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
                         .get();
                 System.err.printf(
                         "driver only: %.0f queries/s with %d in flight%s%n",
                         perSecond, concurrency, failed.get() > 0 ? " (" + failed.get() + " queries failed)" : "");
-                rates.put(concurrency, perSecond);
+                rates.put(concurrency, measured);
             }
         }
         return rates;
@@ -226,6 +252,17 @@ public final class QueryBenchmark {
             n++;
         }
         return sum == 0 ? -n : n;
+    }
+
+    /** One in-flight count of the sweep: queries/s, and µs of CPU per query of this JVM and of Cassandra. */
+    record SweepStep(double perSecond, double loopCpuMicros, double cassandraCpuMicros) {}
+
+    /** The CPU time a process has used so far, in µs (all its threads); 0 when the system does not say. */
+    static long cpuMicros(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(process -> process.info().totalCpuDuration())
+                .map(cpu -> cpu.toNanos() / 1000)
+                .orElse(0L);
     }
 
     record WrkResult(double perSecond, double p50Millis, double p99Millis, String errors) {}
