@@ -12,6 +12,7 @@ import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.SkippedOffsets;
 import io.streamingpipeline.spark.health.StreamingHealth;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -71,12 +72,17 @@ public final class TradesToCassandraJob {
                 case RUN -> run(settings, conf);
             }
         } catch (InvalidSettingsException e) {
-            System.err.println(e.getMessage());
-            System.exit(EXIT_INVALID_SETTINGS);
+            exit(EXIT_INVALID_SETTINGS, e.getMessage());
         } catch (StartRefusedException e) {
-            System.err.println(REFUSED + e.getMessage());
-            System.exit(EXIT_REFUSED);
+            exit(EXIT_REFUSED, REFUSED + e.getMessage());
         }
+    }
+
+    /** Says why on stderr and in Kubernetes' termination message, then exits with {@code code}. */
+    private static void exit(int code, String why) {
+        System.err.println(why);
+        TerminationMessage.write(Path.of(TerminationMessage.KUBERNETES_DEFAULT), why);
+        System.exit(code);
     }
 
     static void run(JobSettings settings, SparkConf conf) throws Exception {

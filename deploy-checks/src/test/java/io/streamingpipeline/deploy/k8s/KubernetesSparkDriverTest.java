@@ -62,6 +62,10 @@ class KubernetesSparkDriverTest {
         assertThat(driver.template().getSpec().getTerminationGracePeriodSeconds())
                 .isGreaterThan(graceful);
 
+        // why the driver exited, in kubectl describe pod: the job writes a refusal to the default message path
+        assertThat(c.getTerminationMessagePath()).isIn(null, "/dev/termination-log");
+        assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+
         // executors reach the driver at its pod IP
         assertThat(r.env(c)).containsEntry("POD_IP", "<status.podIP>");
         assertThat(r.commandLine(c)).contains("spark.driver.host=<status.podIP>");
