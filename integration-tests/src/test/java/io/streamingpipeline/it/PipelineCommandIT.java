@@ -77,11 +77,7 @@ class PipelineCommandIT {
             // an operator's second command on the same data dir, on other ports: refused, the data left alone
             String inUse = "The data dir " + data + " is in use by ./pipeline run (pid " + pipeline.pid() + ")";
             int[] other = FreePorts.pick(3);
-            Finished second = command(
-                    root,
-                    "second-run",
-                    "run",
-                    "--fresh",
+            List<String> sameDataOtherPorts = List.of(
                     "--data-dir",
                     data.toString(),
                     "--kafka-port",
@@ -90,22 +86,17 @@ class PipelineCommandIT {
                     Integer.toString(other[1]),
                     "--spark-port",
                     Integer.toString(other[2]));
+            Finished second = command(root, "second-run", with(sameDataOtherPorts, "run", "--fresh"));
             assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
             assertThat(second.output()).contains("PIPELINE FAILED " + inUse);
             Finished close = command(
                     root,
                     "daily-close",
-                    "daily-close",
-                    "--day",
-                    LocalDate.now(ZoneOffset.UTC).toString(),
-                    "--data-dir",
-                    data.toString(),
-                    "--kafka-port",
-                    Integer.toString(other[0]),
-                    "--cassandra-port",
-                    Integer.toString(other[1]),
-                    "--spark-port",
-                    Integer.toString(other[2]));
+                    with(
+                            sameDataOtherPorts,
+                            "daily-close",
+                            "--day",
+                            LocalDate.now(ZoneOffset.UTC).toString()));
             assertThat(close.exitCode()).as(close.output()).isEqualTo(3);
             assertThat(close.output()).contains(inUse);
             assertThat(data.resolve("kafka")).isDirectory();
@@ -232,6 +223,12 @@ class PipelineCommandIT {
     }
 
     private record Finished(int exitCode, String output) {}
+
+    private static String[] with(List<String> options, String... first) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(options);
+        return all.toArray(String[]::new);
+    }
 
     /** {@code ./pipeline <args>} to its end (at most 3 minutes), in a child JVM. */
     private Finished command(Path root, String name, String... args) throws IOException {
