@@ -48,7 +48,8 @@ final class JobSupervisor {
 
     private final PrintStream out;
     private final Supplier<SparkDriver> submit;
-    private SparkDriver driver;
+    /** Read by the shutdown hook's stop as well as by the progress loop. */
+    private volatile SparkDriver driver;
     private long startedAt;
     private int failures;
     private long nextAttempt;
