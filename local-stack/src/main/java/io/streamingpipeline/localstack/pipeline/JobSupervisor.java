@@ -50,6 +50,7 @@ final class JobSupervisor {
     private final Supplier<SparkDriver> submit;
     /** Read by the shutdown hook's stop as well as by the progress loop. */
     private volatile SparkDriver driver;
+
     private long startedAt;
     private int failures;
     private long nextAttempt;
