@@ -125,12 +125,14 @@ class PipelineCommandIT {
                     .isTrue();
             String text = Files.readString(log);
             assertThat(pipeline.exitCode()).contains(1);
+            String refusal = TradesJobLaunch.REFUSED + "Cassandra has no table [" + CassandraSchema.TRADES_TABLE
+                    + "] in keyspace " + CassandraSchema.DEFAULT_KEYSPACE + ": create the schema first";
+            // the reason is the driver's termination message, not a tail of its log
             assertThat(text)
                     .contains("PIPELINE FAILED the Spark job refused to start (exit code 3), so it is not submitted"
-                            + " again:")
-                    .contains(TradesJobLaunch.REFUSED + "Cassandra has no table [" + CassandraSchema.TRADES_TABLE
-                            + "] in keyspace " + CassandraSchema.DEFAULT_KEYSPACE + ": create the schema first")
+                            + " again:" + System.lineSeparator() + refusal)
                     .contains("stopping Kafka");
+            assertThat(data.resolve("logs/spark-driver.termination")).content().startsWith(refusal);
             System.out.printf(
                     "./pipeline run: %d rows before the driver's kill, %d after its resubmission; drivers %s; exit %d;"
                             + " %s%n",

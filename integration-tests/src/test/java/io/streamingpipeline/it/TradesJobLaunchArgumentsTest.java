@@ -37,11 +37,12 @@ class TradesJobLaunchArgumentsTest {
     }
 
     @Test
-    void theLauncherReadsTheJobsExitCodesAsTheJobDeclaresThem() {
+    void theLauncherReadsTheJobsExitCodesAndReasonAsTheJobDeclaresThem() {
         assertThat(TradesJobLaunch.MAIN_CLASS).isEqualTo(TradesToCassandraJob.class.getName());
         assertThat(TradesJobLaunch.EXIT_INVALID_SETTINGS).isEqualTo(TradesToCassandraJob.EXIT_INVALID_SETTINGS);
         assertThat(TradesJobLaunch.EXIT_REFUSED).isEqualTo(TradesToCassandraJob.EXIT_REFUSED);
         assertThat(TradesJobLaunch.REFUSED).isEqualTo(TradesToCassandraJob.REFUSED);
+        assertThat(TradesJobLaunch.TERMINATION_MESSAGE_PATH).isEqualTo(TradesToCassandraJob.TERMINATION_MESSAGE_PATH);
     }
 
     @Test

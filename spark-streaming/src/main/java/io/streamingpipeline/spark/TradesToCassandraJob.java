@@ -12,7 +12,6 @@ import io.streamingpipeline.spark.health.HealthServer;
 import io.streamingpipeline.spark.health.PipelineMetrics;
 import io.streamingpipeline.spark.health.SkippedOffsets;
 import io.streamingpipeline.spark.health.StreamingHealth;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +59,12 @@ public final class TradesToCassandraJob {
 
     public static final String REFUSED = "Refused to start: ";
 
+    /**
+     * The environment variable naming the file the driver writes its reason to when it exits 2 or 3 (instead of
+     * Kubernetes' {@code /dev/termination-log}): see {@link TerminationMessage}.
+     */
+    public static final String TERMINATION_MESSAGE_PATH = "TERMINATION_MESSAGE_PATH";
+
     private TradesToCassandraJob() {}
 
     public static void main(String[] args) throws Exception {
@@ -78,10 +83,10 @@ public final class TradesToCassandraJob {
         }
     }
 
-    /** Says why on stderr and in Kubernetes' termination message, then exits with {@code code}. */
+    /** Says why on stderr and in the termination message ({@link TerminationMessage}), then exits with {@code code}. */
     private static void exit(int code, String why) {
         System.err.println(why);
-        TerminationMessage.write(Path.of(TerminationMessage.KUBERNETES_DEFAULT), why);
+        TerminationMessage.write(System.getenv(), why);
         System.exit(code);
     }
 

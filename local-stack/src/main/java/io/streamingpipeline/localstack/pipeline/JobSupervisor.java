@@ -1,13 +1,15 @@
 package io.streamingpipeline.localstack.pipeline;
 
 import io.streamingpipeline.localstack.spark.SparkDriver;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The streaming job's driver under {@code ./pipeline run}, restarted as a deployment's restart policy would. A driver
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  * on its checkpoint after a back-off that starts at {@link #FIRST_BACKOFF} and doubles up to {@link #MAX_BACKOFF}
  * while attempts keep failing. A driver that refused to start ({@link TradesJobLaunch#EXIT_REFUSED}) or was given a
  * wrong option ({@link TradesJobLaunch#EXIT_INVALID_SETTINGS}) is not: it would refuse again, so the pipeline stops
- * with the job's reason ({@link Refused}).
+ * with the reason the job wrote to its termination message file ({@link Refused}).
  */
 final class JobSupervisor {
 
@@ -23,10 +25,6 @@ final class JobSupervisor {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     /** A driver running this long counts as started well: the next failure backs off from the start again. */
     static final Duration STABLE = Duration.ofSeconds(60);
-
-    /** Spark's own log lines in the driver's log (the local stack's log4j layout), and stack frames. */
-    private static final Pattern SPARK_LOG_LINE =
-            Pattern.compile("^(\\d{2}/\\d{2}/\\d{2} \\d{2}:\\d{2}|\\s+at |\\s*\\.\\.\\. \\d+ more)");
 
     /** The job would not start; starting it again unchanged cannot help. */
     static final class Refused extends IllegalStateException {
@@ -38,15 +36,27 @@ final class JobSupervisor {
 
     /** A driver that exited before its health endpoint was live, or did not get there in time. */
     static final class StartFailed extends IllegalStateException {
-        private final SparkDriver driver;
+        /** The driver, when it exited by itself; empty when it was stopped for taking too long. */
+        private final Optional<SparkDriver> exited;
 
-        StartFailed(SparkDriver driver, String message) {
+        private StartFailed(Optional<SparkDriver> exited, String message) {
             super(message);
-            this.driver = driver;
+            this.exited = exited;
+        }
+
+        /** {@code driver} exited before it was live: its exit code says whether to submit it again. */
+        static StartFailed exited(SparkDriver driver, String message) {
+            return new StartFailed(Optional.of(driver), message);
+        }
+
+        /** The driver was not live in time and has been stopped: submitting it again may help. */
+        static StartFailed timedOut(String message) {
+            return new StartFailed(Optional.empty(), message);
         }
     }
 
     private final PrintStream out;
+    private final Path terminationMessage;
     private final Supplier<SparkDriver> submit;
     /** Read by the shutdown hook's stop as well as by the progress loop. */
     private volatile SparkDriver driver;
@@ -56,20 +66,23 @@ final class JobSupervisor {
     private long nextAttempt;
 
     /**
+     * @param terminationMessage the file {@code submit}'s driver writes its reason to when it refuses to start
+     *     ({@link TradesJobLaunch#terminationMessage}); deleted before each submission
      * @param submit spark-submit on the pipeline's checkpoint; returns once the driver's health endpoint is live, or
      *     throws {@link StartFailed}
      */
-    JobSupervisor(PrintStream out, Supplier<SparkDriver> submit) {
+    JobSupervisor(PrintStream out, Path terminationMessage, Supplier<SparkDriver> submit) {
         this.out = out;
+        this.terminationMessage = terminationMessage;
         this.submit = submit;
     }
 
     /** The first submission: any failure propagates, and the pipeline does not start. */
     void start() {
         try {
-            started(submit.get());
+            started(submit());
         } catch (StartFailed e) {
-            throwIfRefused(e.driver);
+            e.exited.ifPresent(this::throwIfRefused);
             throw e;
         }
     }
@@ -100,9 +113,9 @@ final class JobSupervisor {
         }
         out.printf("resubmitting the job from its checkpoint (attempt %d) ...%n", failures);
         try {
-            started(submit.get());
+            started(submit());
         } catch (StartFailed e) {
-            throwIfRefused(e.driver);
+            e.exited.ifPresent(this::throwIfRefused);
             out.println(e.getMessage());
             backOff(System.nanoTime());
         }
@@ -120,34 +133,42 @@ final class JobSupervisor {
     }
 
     /**
-     * What the job printed, from the end of its log: for {@link TradesJobLaunch#EXIT_REFUSED} the last line starting
-     * with {@link TradesJobLaunch#REFUSED}; else the lines after Spark's last log line (the job's list of wrong
-     * options).
+     * Throws {@link Refused} if {@code exited} refused to start or was given a wrong option, with the reason from its
+     * termination message file, or the end of its log if it wrote none.
      */
-    static String reason(int exitCode, String logTail) {
-        List<String> lines = Arrays.asList(logTail.split("\\R"));
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            String line = lines.get(i);
-            if (exitCode == TradesJobLaunch.EXIT_REFUSED && line.startsWith(TradesJobLaunch.REFUSED)) {
-                return line;
-            }
-            if (exitCode != TradesJobLaunch.EXIT_REFUSED
-                    && SPARK_LOG_LINE.matcher(line).find()) {
-                return String.join(System.lineSeparator(), lines.subList(i + 1, lines.size()))
-                        .strip();
-            }
-        }
-        return logTail.strip();
-    }
-
-    private static void throwIfRefused(SparkDriver exited) {
-        if (exited == null || exited.isAlive()) {
-            return;
-        }
+    private void throwIfRefused(SparkDriver exited) {
         int code = exited.exitCode().orElse(-1);
         if (code == TradesJobLaunch.EXIT_REFUSED || code == TradesJobLaunch.EXIT_INVALID_SETTINGS) {
-            throw new Refused(code, reason(code, exited.logTail(40)));
+            String reason = readTerminationMessage()
+                    .orElseGet(() -> "(no termination message in " + terminationMessage
+                            + "; the driver's log ends with:)" + System.lineSeparator() + exited.logTail(40));
+            throw new Refused(code, reason);
         }
+    }
+
+    /** The job's termination message, if it wrote one. */
+    Optional<String> readTerminationMessage() {
+        try {
+            if (!Files.exists(terminationMessage)) {
+                return Optional.empty();
+            }
+            String text =
+                    Files.readString(terminationMessage, StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Spark job's termination message " + terminationMessage, e);
+        }
+    }
+
+    /** A submission, without the message of an earlier driver. */
+    private SparkDriver submit() {
+        try {
+            Files.deleteIfExists(terminationMessage);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot delete the Spark job's old termination message " + terminationMessage, e);
+        }
+        return submit.get();
     }
 
     private void started(SparkDriver running) {

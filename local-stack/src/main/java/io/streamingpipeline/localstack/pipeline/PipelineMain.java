@@ -38,6 +38,8 @@ public final class PipelineMain {
     static final String PASSWORD_FILE = "secrets/cassandra-password";
     /** The password of the query service's read-only Cassandra role, in the data dir. */
     static final String READER_PASSWORD_FILE = "secrets/cassandra-reader-password";
+    /** Why the job's driver refused to start, written by the driver, in the data dir. */
+    static final String JOB_TERMINATION_MESSAGE = "logs/spark-driver.termination";
 
     private final PipelineOptions options;
     private final PrintStream out;
@@ -96,7 +98,8 @@ public final class PipelineMain {
             KafkaBroker kafka = engines.startKafka();
             CassandraNode cassandra = engines.startCassandra();
             SparkCluster spark = engines.startSpark();
-            JobSupervisor job = new JobSupervisor(out, () -> submitJob(kafka, cassandra, spark));
+            JobSupervisor job = new JobSupervisor(
+                    out, options.dataDir().resolve(JOB_TERMINATION_MESSAGE), () -> submitJob(kafka, cassandra, spark));
             job.start();
             stops.push(() -> job.current().ifPresent(driver -> {
                 out.println("stopping the job (SIGTERM: the current micro-batch completes)");
@@ -179,6 +182,7 @@ public final class PipelineMain {
                 .checkpoint(options.dataDir().resolve("checkpoints/trades-to-cassandra"))
                 .cassandra(cassandra, options.dataDir().resolve(PASSWORD_FILE))
                 .health(options.jobHealthPort())
+                .terminationMessage(options.dataDir().resolve(JOB_TERMINATION_MESSAGE))
                 .submission("trades-to-cassandra")
                 .logFile(options.dataDir().resolve("logs/spark-driver.log"))
                 .build());
@@ -186,13 +190,12 @@ public final class PipelineMain {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (endpoint.status("/health/live") != 200) {
             if (!driver.isAlive()) {
-                throw new JobSupervisor.StartFailed(
+                throw JobSupervisor.StartFailed.exited(
                         driver, "the Spark job exited while starting; its log ends with:\n" + driver.logTail(30));
             }
             if (System.nanoTime() > deadline) {
                 driver.stop(Duration.ofSeconds(30));
-                throw new JobSupervisor.StartFailed(
-                        null,
+                throw JobSupervisor.StartFailed.timedOut(
                         "the Spark job did not start within 3 minutes; its log ends with:\n" + driver.logTail(30));
             }
             sleep(500);

@@ -32,7 +32,8 @@ public final class TradesJobLaunch {
 
     public static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
-    // The job's exit codes and the start of its refusal line, as the job declares them (TradesJobLaunchArgumentsTest
+    // The job's exit codes, the start of its refusal line and the variable naming its termination message file, as the
+    // job declares them (TradesJobLaunchArgumentsTest
     // fails when they differ).
     /** The driver's exit code for an option missing or wrong. */
     public static final int EXIT_INVALID_SETTINGS = 2;
@@ -40,6 +41,11 @@ public final class TradesJobLaunch {
     public static final int EXIT_REFUSED = 3;
     /** The start of the driver's stderr line that says why it refused and what to do. */
     public static final String REFUSED = "Refused to start: ";
+    /**
+     * The driver's environment variable naming the file it writes its reason to when it exits
+     * {@link #EXIT_INVALID_SETTINGS} or {@link #EXIT_REFUSED}: the refusal line, or the list of wrong options.
+     */
+    public static final String TERMINATION_MESSAGE_PATH = "TERMINATION_MESSAGE_PATH";
 
     /**
      * The job's options this launcher passes, each under the job's name for it: {@code BOOTSTRAP_SERVERS} is
@@ -74,6 +80,7 @@ public final class TradesJobLaunch {
 
     private final Path jobJar;
     private final JobArguments<Option> options = new JobArguments<>(Option.class);
+    private Path terminationMessage;
 
     private TradesJobLaunch(Path jobJar) {
         this.jobJar = Objects.requireNonNull(jobJar, "jobJar");
@@ -145,6 +152,15 @@ public final class TradesJobLaunch {
         return set(Option.REPLICATION, replication);
     }
 
+    /**
+     * The file the driver writes its reason to when it refuses to start or is given a wrong option (created or
+     * replaced; see {@link #TERMINATION_MESSAGE_PATH}). Without it the driver writes none off Kubernetes.
+     */
+    public TradesJobLaunch terminationMessage(Path file) {
+        this.terminationMessage = file.toAbsolutePath();
+        return this;
+    }
+
     /** The job's program arguments, {@code --name value} (a flag alone), in {@link Option} order. */
     public List<String> arguments() {
         return options.render();
@@ -155,9 +171,13 @@ public final class TradesJobLaunch {
      * conf, JVM options, log file) is set on the builder returned, then {@code SparkCluster.submit(builder.build())}.
      */
     public SparkSubmission.Builder submission(String appName) {
-        return SparkSubmission.builder(MAIN_CLASS, jobJar.toAbsolutePath())
+        SparkSubmission.Builder builder = SparkSubmission.builder(MAIN_CLASS, jobJar.toAbsolutePath())
                 .name(appName)
                 .args(arguments());
+        if (terminationMessage != null) {
+            builder.environment(TERMINATION_MESSAGE_PATH, terminationMessage.toString());
+        }
+        return builder;
     }
 
     /** Writes {@code password} to {@code file} (owner-only, its directory created) and returns the file. */

@@ -40,14 +40,19 @@ import org.jboss.logmanager.LogContext;
  * Cassandra while wrk runs, and per query of this JVM and of Cassandra at the sweep's best step), then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
+ * <p>The sweep runs first, so that both measurements find Cassandra's JIT done: a node started for the run still
+ * compiles for its first minute, and when the service went first, Cassandra's C2 thread used 14–30 % of a core during
+ * the service's window, on the same 2 cores.
+ *
  * <p>Then, after that measurement, the stream cap: {@code --stream-clients} live streams opened at once against a
  * service that allows {@code --stream-cap}; the excess must be answered 429, every accepted stream must get candles,
  * and the same wrk load runs meanwhile. One line: {@code STREAMS cap=<n> clients=<n> accepted=<n> rejected_429=<n>
  * other=<n> with_events=<n> live_polls_per_s=<x> candles_per_s=<n> candles_p99_ms=<x> errors=<...>}.
  *
- * <p>Options: {@code --duration 30} (seconds per measurement, and per step of the sweep), {@code --warmup 10},
+ * <p>Options: {@code --duration 30} (seconds per measurement, and per step of the sweep), {@code --warmup 20},
  * {@code --connections 32}, {@code --driver-in-flight 8,32,64,128,256}, {@code --stream-cap 64},
- * {@code --stream-clients 256}. Run from the query-api directory (it starts {@code target/quarkus-app}).
+ * {@code --stream-clients 256}, {@code --service-env KEY=VALUE} (repeatable: the service's configuration, e.g.
+ * {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE=2}). Run from the query-api directory (it starts {@code target/quarkus-app}).
  */
 public final class QueryBenchmark {
 
@@ -63,7 +68,7 @@ public final class QueryBenchmark {
         // loop's I/O thread.
         LogContext.getLogContext().getLogger("").setLevel(Level.WARNING);
         int duration = intOption(args, "--duration", 30);
-        int warmup = intOption(args, "--warmup", 10);
+        int warmup = intOption(args, "--warmup", 20);
         int connections = intOption(args, "--connections", 32);
         int streamCap = intOption(args, "--stream-cap", 64);
         int streamClients = intOption(args, "--stream-clients", 256);
@@ -74,7 +79,10 @@ public final class QueryBenchmark {
         long from = to - Duration.ofHours(1).toMillis();
         try (CqlSession session = cassandra.session()) {
             TestTables tables = new TestTables(session, KEYSPACE).applySchema();
-            for (long minute = to - Duration.ofHours(3).toMillis(); minute < to + 60_000; minute += 60_000) {
+            // and an hour ahead of the measured range, so that the live streams, minutes later, find candles in their
+            // window (the last minutes)
+            long until = to + Duration.ofHours(1).toMillis();
+            for (long minute = to - Duration.ofHours(3).toMillis(); minute <= until; minute += 60_000) {
                 tables.candle(SYMBOL, minute, 100, 101, 99, 100.5, 12.5, 40, 100.2);
             }
         }
@@ -87,26 +95,30 @@ public final class QueryBenchmark {
                 Instant.ofEpochMilli(to),
                 range.daysOldestFirst().size());
 
+        Map<Integer, SweepStep> sweep = driverSweep(cassandra, range, driverInFlight, warmup, duration);
+
         Path log = Files.createDirectories(Path.of("target", "bench")).resolve("query-api.log");
         WrkResult service;
         String streams;
-        double[] serviceCpuPerRequest; // the service's JVM, Cassandra
+        ServiceCpu serviceCpuPerRequest;
+        Map<String, String> env = new LinkedHashMap<>(Map.of(
+                "QUARKUS_CASSANDRA_CONTACT_POINTS",
+                cassandra.contactPoint(),
+                "QUARKUS_CASSANDRA_AUTH_USERNAME",
+                cassandra.readerUsername(),
+                "QUARKUS_CASSANDRA_AUTH_PASSWORD",
+                cassandra.readerPassword(),
+                "QUERY_KEYSPACE",
+                KEYSPACE,
+                "QUERY_LIVE_MAX_STREAMS",
+                Integer.toString(streamCap),
+                "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL",
+                "WARN"));
+        env.putAll(serviceEnv(args));
         try (IngestorProcess app = IngestorProcess.builder(Path.of("target", "quarkus-app"))
                 .log(log)
                 .jvmOptions("-Xmx512m")
-                .env(Map.of(
-                        "QUARKUS_CASSANDRA_CONTACT_POINTS",
-                        cassandra.contactPoint(),
-                        "QUARKUS_CASSANDRA_AUTH_USERNAME",
-                        cassandra.readerUsername(),
-                        "QUARKUS_CASSANDRA_AUTH_PASSWORD",
-                        cassandra.readerPassword(),
-                        "QUERY_KEYSPACE",
-                        KEYSPACE,
-                        "QUERY_LIVE_MAX_STREAMS",
-                        Integer.toString(streamCap),
-                        "QUARKUS_LOG_CATEGORY__IO_STREAMINGPIPELINE__LEVEL",
-                        "WARN"))
+                .env(env)
                 .start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (app.status("/q/health/ready") != 200) {
@@ -129,10 +141,9 @@ public final class QueryBenchmark {
             long serviceCassandraCpu = cpuMicros(cassandra.pid());
             service = wrk(url, connections, duration);
             double requests = service.perSecond * duration;
-            serviceCpuPerRequest = new double[] {
-                (cpuMicros(app.pid()) - serviceCpu) / requests,
-                (cpuMicros(cassandra.pid()) - serviceCassandraCpu) / requests
-            };
+            serviceCpuPerRequest = new ServiceCpu(
+                    (cpuMicros(app.pid()) - serviceCpu) / requests,
+                    (cpuMicros(cassandra.pid()) - serviceCassandraCpu) / requests);
             System.err.printf(
                     "service: %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %s%n",
                     service.perSecond,
@@ -142,7 +153,6 @@ public final class QueryBenchmark {
             streams = StreamCapPhase.run(app, url, streamCap, streamClients, connections, Math.min(duration, 15));
         }
 
-        Map<Integer, SweepStep> sweep = driverSweep(cassandra, range, driverInFlight, warmup, duration);
         Map.Entry<Integer, SweepStep> best = sweep.entrySet().stream()
                 .max(Comparator.comparingDouble(e -> e.getValue().perSecond()))
                 .orElseThrow();
@@ -154,8 +164,8 @@ public final class QueryBenchmark {
         System.out.printf(
                 "CPU_US service_per_request=%.0f cassandra_per_request=%.0f driver_per_query=%.0f"
                         + " cassandra_per_query=%.0f%n",
-                serviceCpuPerRequest[0],
-                serviceCpuPerRequest[1],
+                serviceCpuPerRequest.serviceMicros(),
+                serviceCpuPerRequest.cassandraMicros(),
                 best.getValue().loopCpuMicros(),
                 best.getValue().cassandraCpuMicros());
         System.out.printf(
@@ -254,6 +264,9 @@ public final class QueryBenchmark {
         return sum == 0 ? -n : n;
     }
 
+    /** µs of CPU per request of the service's JVM and of Cassandra while wrk runs. */
+    record ServiceCpu(double serviceMicros, double cassandraMicros) {}
+
     /** One in-flight count of the sweep: queries/s, and µs of CPU per query of this JVM and of Cassandra. */
     record SweepStep(double perSecond, double loopCpuMicros, double cassandraCpuMicros) {}
 
@@ -316,6 +329,21 @@ public final class QueryBenchmark {
             }
         }
         return fallback;
+    }
+
+    /** Every {@code --service-env KEY=VALUE}: environment variables of the service, over the benchmark's own. */
+    static Map<String, String> serviceEnv(String[] args) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--service-env")) {
+                String[] pair = args[i + 1].split("=", 2);
+                if (pair.length != 2 || pair[0].isBlank()) {
+                    throw new IllegalArgumentException("--service-env takes KEY=VALUE, was " + args[i + 1]);
+                }
+                env.put(pair[0], pair[1]);
+            }
+        }
+        return env;
     }
 
     private static int intOption(String[] args, String name, int fallback) {
