@@ -100,8 +100,10 @@ class CandleReplayIT {
         try (CqlSession session = stack.cassandra.session()) {
             awaitExact(session, keyspace, before, firstDriver);
             assertThat(firstDriver.stop(Duration.ofSeconds(90))).isTrue();
-            // SIGTERM's exit code (128 + 15), after the graceful stop: what a supervisor restarts (spark-streaming README)
-            assertThat(firstDriver.exitCode()).as("the driver's exit code after SIGTERM").contains(143);
+            // SIGTERM's exit code (128 + 15), after the graceful stop (spark-streaming README)
+            assertThat(firstDriver.exitCode())
+                    .as("the driver's exit code after SIGTERM")
+                    .contains(143);
             awaitApplicationGone(stack, "it-candle-reset-1");
 
             // the checkpoint is lost (a new volume, an operator's reset): a new one, from earliest
