@@ -33,8 +33,7 @@ public final class TradesJobLaunch {
     public static final String MAIN_CLASS = "io.streamingpipeline.spark.TradesToCassandraJob";
 
     // The job's exit codes, the start of its refusal line and the variable naming its termination message file, as the
-    // job declares them (TradesJobLaunchArgumentsTest
-    // fails when they differ).
+    // job declares them (TradesJobLaunchArgumentsTest fails when they differ).
     /** The driver's exit code for an option missing or wrong. */
     public static final int EXIT_INVALID_SETTINGS = 2;
     /** The driver's exit code when it refused to start: starting it again unchanged cannot help. */

@@ -27,7 +27,7 @@ class JobSupervisorTest {
         assertThat(JobSupervisor.backOff(2)).isEqualTo(Duration.ofSeconds(10));
         assertThat(JobSupervisor.backOff(3)).isEqualTo(Duration.ofSeconds(20));
         assertThat(JobSupervisor.backOff(4)).isEqualTo(Duration.ofSeconds(40));
-        assertThat(JobSupervisor.backOff(5)).isEqualTo(JobSupervisor.MAX_BACKOFF);
+        assertThat(JobSupervisor.backOff(5)).isEqualTo(Duration.ofSeconds(60));
         assertThat(JobSupervisor.backOff(500)).isEqualTo(JobSupervisor.MAX_BACKOFF);
     }
 
