@@ -1,12 +1,16 @@
 package io.streamingpipeline.contract;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * A row of {@link CassandraSchema#CANDLES_TABLE} as readers of candles see it: its key and the candle's values, the
  * {@link CandleField}s of {@link CandleField.Part#KEY} and {@link CandleField.Part#CANDLE}. Readers map a row with
- * {@link #of}, e.g. {@code CandleRow.of(f -> row.getObject(f.cqlName()))} with the Cassandra driver.
+ * {@link #of}, e.g. {@code CandleRow.of(f -> row.getObject(f.cqlName()))} with the Cassandra driver, or, when they
+ * select {@link CassandraSchema.CandleColumns#CANDLE} in its order, with {@link #ofSelected}.
  *
  * @param day        UTC date of {@code minuteStart}, {@code yyyy-MM-dd}
  * @param tradeCount trades in the minute
@@ -23,6 +27,30 @@ public record CandleRow(
         double volume,
         long tradeCount,
         Double vwap) {
+
+    /** The fields of {@link CassandraSchema.CandleColumns#CANDLE}, in its order. */
+    private static final List<CandleField> SELECTED = CandleField.of(CandleField.Part.KEY, CandleField.Part.CANDLE);
+
+    /** By {@link CandleField#ordinal()}: the position of the field in {@link #SELECTED}, -1 when not in it. */
+    private static final int[] POSITION = new int[CandleField.values().length];
+
+    static {
+        Arrays.fill(POSITION, -1);
+        for (int i = 0; i < SELECTED.size(); i++) {
+            POSITION[SELECTED.get(i).ordinal()] = i;
+        }
+    }
+
+    /**
+     * A row of a query that selects {@link CassandraSchema.CandleColumns#CANDLE} in its order, each value read by its
+     * position, e.g. {@code CandleRow.ofSelected(row::getObject)} with the Cassandra driver, which resolves a column
+     * name on every call.
+     *
+     * @throws IllegalArgumentException as {@link #of}
+     */
+    public static CandleRow ofSelected(IntFunction<Object> valueAt) {
+        return of(field -> valueAt.apply(POSITION[field.ordinal()]));
+    }
 
     /**
      * A row of the value of each column (as its type's {@link CandleField.Type#java() Java class}).

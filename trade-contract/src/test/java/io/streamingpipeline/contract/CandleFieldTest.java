@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +58,23 @@ class CandleFieldTest {
                 .isInstanceOf(field.type().java());
         assertThat(CandleRow.of(ROW::value)).isEqualTo(ROW);
         assertThat(CandleColumns.CANDLE).contains(field.cqlName());
+    }
+
+    @Test
+    void aRowIsReadByPositionFromASelectOfTheCandleColumnsInTheirOrder() {
+        List<Object> selected = new ArrayList<>();
+        for (String column : CandleColumns.CANDLE) {
+            CandleField field = Arrays.stream(CandleField.values())
+                    .filter(f -> f.cqlName().equals(column))
+                    .findFirst()
+                    .orElseThrow();
+            selected.add(ROW.value(field));
+        }
+
+        assertThat(CandleRow.ofSelected(selected::get)).isEqualTo(ROW);
+        assertThatThrownBy(() -> CandleRow.ofSelected(
+                        i -> i == CandleColumns.CANDLE.indexOf(CandleColumns.CLOSE) ? null : selected.get(i)))
+                .hasMessageContaining(CandleColumns.CLOSE);
     }
 
     @Test

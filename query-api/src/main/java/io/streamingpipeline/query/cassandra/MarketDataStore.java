@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.quarkus.runtime.api.session.QuarkusCqlSession;
 import io.smallrye.mutiny.Uni;
-import io.streamingpipeline.contract.CandleField;
 import io.streamingpipeline.contract.CandleRow;
 import io.streamingpipeline.contract.CassandraSchema;
 import io.streamingpipeline.contract.CassandraSchema.CandleColumns;
@@ -184,9 +183,9 @@ public class MarketDataStore {
         });
     }
 
-    /** Every column of the key and the candle ({@link CandleRow}), by the contract's {@link CandleField}s. */
+    /** Every column of the key and the candle ({@link CandleRow}), by its position in {@link #candlesCql}'s select. */
     private static Candle candle(Row row) {
-        return Candle.of(CandleRow.of(field -> row.getObject(field.cqlName())));
+        return Candle.of(CandleRow.ofSelected(row::getObject));
     }
 
     private static RollupCandle rollup(String symbol, Row row) {

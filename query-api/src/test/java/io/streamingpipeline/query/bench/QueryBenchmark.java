@@ -35,7 +35,7 @@ import org.jboss.logmanager.LogContext;
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
  * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
  * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size, consistency level and role, each
- * row read as the service reads it ({@link CandleRow#of}), at each in-flight count of {@code --driver-in-flight} (a
+ * row read as the service reads it ({@link CandleRow#ofSelected}), at each in-flight count of {@code --driver-in-flight} (a
  * sweep, best kept). Lines {@code SWEEP ...}, {@code CPU_US ...} (µs of CPU per request of the service's JVM and of
  * Cassandra while wrk runs, and per query of this JVM and of Cassandra at the sweep's best step), then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
@@ -140,7 +140,7 @@ public final class QueryBenchmark {
             long serviceCpu = cpuMicros(app.pid());
             long serviceCassandraCpu = cpuMicros(cassandra.pid());
             service = wrk(url, connections, duration);
-            double requests = service.perSecond * duration;
+            double requests = service.requests;
             serviceCpuPerRequest = new ServiceCpu(
                     (cpuMicros(app.pid()) - serviceCpu) / requests,
                     (cpuMicros(cassandra.pid()) - serviceCassandraCpu) / requests);
@@ -257,7 +257,7 @@ public final class QueryBenchmark {
         int n = 0;
         double sum = 0;
         for (Row row : rs.currentPage()) {
-            CandleRow candle = CandleRow.of(field -> row.getObject(field.cqlName()));
+            CandleRow candle = CandleRow.ofSelected(row::getObject);
             sum += candle.minuteStart().toEpochMilli() + candle.close() + candle.tradeCount();
             n++;
         }
@@ -278,7 +278,8 @@ public final class QueryBenchmark {
                 .orElse(0L);
     }
 
-    record WrkResult(double perSecond, double p50Millis, double p99Millis, String errors) {}
+    /** What wrk printed: the requests it completed, their rate, latency percentiles, and its error lines. */
+    record WrkResult(long requests, double perSecond, double p50Millis, double p99Millis, String errors) {}
 
     static WrkResult wrk(String url, int connections, int seconds) throws Exception {
         Process p = new ProcessBuilder(
@@ -294,10 +295,11 @@ public final class QueryBenchmark {
         } finally {
             p.destroyForcibly();
         }
+        Matcher total = Pattern.compile("(\\d+) requests in ").matcher(out);
         Matcher rps = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
         Matcher p50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)").matcher(out);
         Matcher p99 = Pattern.compile("\\s99%\\s+([\\d.]+)(us|ms|s)").matcher(out);
-        if (!rps.find() || !p50.find() || !p99.find()) {
+        if (!total.find() || !rps.find() || !p50.find() || !p99.find()) {
             throw new IllegalStateException("cannot read wrk's output:\n" + out);
         }
         Matcher errors = Pattern.compile("(Non-2xx or 3xx responses: \\d+|Socket errors: [^\\n]+)")
@@ -306,7 +308,12 @@ public final class QueryBenchmark {
         while (errors.find()) {
             problems.append(errors.group(1)).append("; ");
         }
-        return new WrkResult(Double.parseDouble(rps.group(1)), millis(p50), millis(p99), problems.toString());
+        return new WrkResult(
+                Long.parseLong(total.group(1)),
+                Double.parseDouble(rps.group(1)),
+                millis(p50),
+                millis(p99),
+                problems.toString());
     }
 
     private static double millis(Matcher m) {
@@ -318,40 +325,55 @@ public final class QueryBenchmark {
         };
     }
 
-    private static List<Integer> intsOption(String[] args, String name, List<Integer> fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
+    /**
+     * Every value given to option {@code name}, in order (an option may be repeated). The arguments are pairs of an
+     * option and its value: every option of the benchmark takes one.
+     */
+    static List<String> optionValues(String[] args, String name) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 == args.length) {
+                throw new IllegalArgumentException(
+                        "expected an option and its value (bench/query --help), found " + args[i]);
+            }
             if (args[i].equals(name)) {
-                List<Integer> values = new ArrayList<>();
-                for (String value : args[i + 1].split(",")) {
-                    values.add(Integer.parseInt(value.strip()));
-                }
-                return values;
+                values.add(args[i + 1]);
             }
         }
-        return fallback;
+        return values;
+    }
+
+    /** The last value of option {@code name}, or {@code fallback}; a trailing {@code s} (seconds) is allowed. */
+    static int intOption(String[] args, String name, int fallback) {
+        List<String> values = optionValues(args, name);
+        return values.isEmpty()
+                ? fallback
+                : Integer.parseInt(values.get(values.size() - 1).replaceAll("s$", ""));
+    }
+
+    /** The comma-separated numbers of the last value of option {@code name}, or {@code fallback}. */
+    static List<Integer> intsOption(String[] args, String name, List<Integer> fallback) {
+        List<String> values = optionValues(args, name);
+        if (values.isEmpty()) {
+            return fallback;
+        }
+        List<Integer> numbers = new ArrayList<>();
+        for (String value : values.get(values.size() - 1).split(",")) {
+            numbers.add(Integer.parseInt(value.strip()));
+        }
+        return numbers;
     }
 
     /** Every {@code --service-env KEY=VALUE}: environment variables of the service, over the benchmark's own. */
     static Map<String, String> serviceEnv(String[] args) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--service-env")) {
-                String[] pair = args[i + 1].split("=", 2);
-                if (pair.length != 2 || pair[0].isBlank()) {
-                    throw new IllegalArgumentException("--service-env takes KEY=VALUE, was " + args[i + 1]);
-                }
-                env.put(pair[0], pair[1]);
+        for (String value : optionValues(args, "--service-env")) {
+            String[] pair = value.split("=", 2);
+            if (pair.length != 2 || pair[0].isBlank()) {
+                throw new IllegalArgumentException("--service-env takes KEY=VALUE, was " + value);
             }
+            env.put(pair[0], pair[1]);
         }
         return env;
-    }
-
-    private static int intOption(String[] args, String name, int fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1].replaceAll("s$", ""));
-            }
-        }
-        return fallback;
     }
 }
