@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job restarted on its checkpoint with other tables to write: a changed {@code --keyspace}, or the candle table
- * dropped and created again. Written on, the new tables would get only the trades after the checkpoint's offsets, and
+ * The job restarted on its checkpoint with other tables to write: a changed {@code --keyspace}, the candle table
+ * emptied by {@code TRUNCATE}, or dropped and created again. Written on, the new tables would get only the trades after the checkpoint's offsets, and
  * candles without the trades before them. The driver refuses to start, says why and what to do, and writes nothing;
  * the operator's answer, a new checkpoint from {@code earliest}, fills the new keyspace with every trade and exact
  * candles.
@@ -44,6 +44,7 @@ class SinkTablesChangedIT {
 
         SparkDriver writing = new TradesJob("it-sink-first", topic, topic + "-dlq", first, checkpoint).submit();
         SparkDriver otherKeyspace = null;
+        SparkDriver truncated = null;
         SparkDriver tableCreatedAgain = null;
         SparkDriver fresh = null;
         try (CqlSession session = stack.cassandra.session()) {
@@ -65,6 +66,20 @@ class SinkTablesChangedIT {
                     .isEmpty();
             CandleReplayIT.awaitApplicationGone(stack, "it-sink-second");
 
+            session.execute(SimpleStatement.newInstance("TRUNCATE " + first + "." + CassandraSchema.CANDLES_TABLE)
+                    .setTimeout(Duration.ofSeconds(60)));
+            truncated = new TradesJob("it-sink-first", topic, topic + "-dlq", first, checkpoint).submit();
+            exit = DriverExit.await(truncated, Duration.ofMinutes(4), "was truncated at");
+            assertThat(exit.code()).as("exit code on a truncated candle table").isEqualTo(TradesJobLaunch.EXIT_REFUSED);
+            assertThat(exit.line())
+                    .contains("The table " + first + "." + CassandraSchema.CANDLES_TABLE + " was truncated at")
+                    .contains("it had never been truncated")
+                    .contains("Start with a new --checkpoint-location and --starting-offsets earliest");
+            assertThat(CassandraTables.candles(session, first))
+                    .as("candles written after the truncation")
+                    .isEmpty();
+            CandleReplayIT.awaitApplicationGone(stack, "it-sink-first");
+
             session.execute(SimpleStatement.newInstance("DROP TABLE " + first + "." + CassandraSchema.CANDLES_TABLE)
                     .setTimeout(Duration.ofSeconds(60)));
             CassandraTables.createSchema(session, first);
@@ -82,7 +97,7 @@ class SinkTablesChangedIT {
             CandleReplayIT.awaitExact(session, second, CandleReplayIT.concat(stored, later), fresh);
         } finally {
             writing.kill();
-            for (SparkDriver refused : new SparkDriver[] {otherKeyspace, tableCreatedAgain}) {
+            for (SparkDriver refused : new SparkDriver[] {otherKeyspace, truncated, tableCreatedAgain}) {
                 if (refused != null) {
                     refused.kill();
                 }

@@ -57,17 +57,22 @@ public final class SchemaCommand {
      * tables are missing. It also initialises the connector on the driver early; initialising it for the first
      * time during a SIGTERM fails (it registers a JVM shutdown hook), which would turn a graceful stop into a failed batch.
      *
-     * @return Cassandra's id of each of the job's tables (table name to id), which a table dropped and created again,
-     *     or one of the same name on another cluster, does not have
+     * @return Cassandra's id of each of the job's tables, which a table dropped and created again, or one of the same
+     *     name on another cluster, does not have, and when each was last truncated
      */
-    public static Map<String, String> verify(JobSettings settings, SparkConf conf) {
+    public static SinkTablesCheck.Tables verify(JobSettings settings, SparkConf conf) {
+        List<String> jobTables = List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE);
         Map<String, String> tables = new HashMap<>();
+        Map<String, String> ids = new LinkedHashMap<>();
+        Map<String, Long> truncatedAt;
         Set<String> candleColumns = new HashSet<>();
         try (CqlSession session = CassandraConnector.apply(conf).openSession()) {
             for (Row row : session.execute(SimpleStatement.newInstance(
                     "SELECT table_name, id FROM system_schema.tables WHERE keyspace_name = ?", settings.keyspace()))) {
                 tables.put(row.getString("table_name"), String.valueOf(row.getUuid("id")));
             }
+            jobTables.stream().filter(tables::containsKey).forEach(t -> ids.put(t, tables.get(t)));
+            truncatedAt = TableTruncations.latest(session, ids);
             for (Row row : session.execute(SimpleStatement.newInstance(
                     "SELECT column_name FROM system_schema.columns " + "WHERE keyspace_name = ? AND table_name = ?",
                     settings.keyspace(),
@@ -82,7 +87,6 @@ public final class SchemaCommand {
                             + e.getMessage(),
                     e);
         }
-        List<String> jobTables = List.of(CassandraSchema.TRADES_TABLE, CassandraSchema.CANDLES_TABLE);
         List<String> missing =
                 jobTables.stream().filter(t -> !tables.containsKey(t)).toList();
         if (!missing.isEmpty()) {
@@ -98,8 +102,6 @@ public final class SchemaCommand {
                     + " has no column " + missingColumns + ": it was created by an earlier version. Run this jar "
                     + "with --apply-schema (same Cassandra options): it adds them (ALTER TABLE ... ADD IF NOT EXISTS)");
         }
-        Map<String, String> ids = new LinkedHashMap<>();
-        jobTables.forEach(t -> ids.put(t, tables.get(t)));
-        return ids;
+        return new SinkTablesCheck.Tables(ids, truncatedAt);
     }
 }

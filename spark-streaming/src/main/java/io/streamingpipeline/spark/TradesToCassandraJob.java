@@ -108,7 +108,7 @@ public final class TradesToCassandraJob {
         if (!unsupported.isEmpty()) {
             throw new InvalidSettingsException(unsupported);
         }
-        Map<String, String> tableIds = SchemaCommand.verify(settings, conf);
+        SinkTablesCheck.Tables tables = SchemaCommand.verify(settings, conf);
         DeadLetterTopicCheck.verify(settings, START_CHECK_TIMEOUT);
         SourceTopic topic = TradesTopicCheck.describe(settings, START_CHECK_TIMEOUT);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
@@ -116,7 +116,7 @@ public final class TradesToCassandraJob {
                 topic, checkpoint(settings, TRADES_QUERY), spark.sparkContext().hadoopConfiguration());
         SinkTablesCheck.checkpointWrote(
                 settings.keyspace(),
-                tableIds,
+                tables,
                 checkpoint(settings, TRADES_QUERY),
                 spark.sparkContext().hadoopConfiguration());
         if (!spark.conf().contains(LocalCheckpoints.FILE_MANAGER_CLASS)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -21,11 +22,15 @@ class SinkTablesCheckTest {
 
     private final Configuration hadoop = new Configuration();
 
-    private static Map<String, String> ids(String trades, String candles) {
+    private static SinkTablesCheck.Tables ids(String trades, String candles) {
+        return truncated(trades, candles, Map.of());
+    }
+
+    private static SinkTablesCheck.Tables truncated(String trades, String candles, Map<String, Long> truncatedAt) {
         Map<String, String> ids = new LinkedHashMap<>();
         ids.put("crypto_trades", trades);
         ids.put("crypto_candles_1m", candles);
-        return ids;
+        return new SinkTablesCheck.Tables(ids, truncatedAt);
     }
 
     @Test
@@ -35,7 +40,7 @@ class SinkTablesCheckTest {
 
         assertThat(Files.readString(checkpoints.resolve("trades").resolve(SinkTablesCheck.MARKER)))
                 .isEqualTo("keyspace=spark_streaming\ncrypto_trades.id=" + TRADES_ID + "\ncrypto_candles_1m.id="
-                        + CANDLES_ID + "\n");
+                        + CANDLES_ID + "\ncrypto_trades.truncated-at=never\ncrypto_candles_1m.truncated-at=never\n");
         SinkTablesCheck.checkpointWrote("spark_streaming", ids(TRADES_ID, CANDLES_ID), checkpoint, hadoop);
     }
 
@@ -66,6 +71,61 @@ class SinkTablesCheckTest {
                 .hasMessageContaining("Cassandra's id of it is " + newCandles)
                 .hasMessageContaining("had " + CANDLES_ID)
                 .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest");
+    }
+
+    @Test
+    void aTableTruncatedSinceIsRefusedWithWhatToDo() throws Exception {
+        String checkpoint = checkpoints.resolve("trades").toString();
+        long earlier = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
+        long since = Instant.parse("2026-12-05T21:00:00Z").toEpochMilli();
+        SinkTablesCheck.checkpointWrote(
+                "spark_streaming",
+                truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", earlier)),
+                checkpoint,
+                hadoop);
+        assertThat(checkpoints.resolve("trades").resolve(SinkTablesCheck.MARKER))
+                .content()
+                .contains("crypto_trades.truncated-at=" + earlier + "\n");
+
+        // the truncation recorded when the checkpoint began is no reason to refuse
+        SinkTablesCheck.checkpointWrote(
+                "spark_streaming",
+                truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", earlier)),
+                checkpoint,
+                hadoop);
+        assertThatThrownBy(() -> SinkTablesCheck.checkpointWrote(
+                        "spark_streaming",
+                        truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", since)),
+                        checkpoint,
+                        hadoop))
+                .isInstanceOf(StartRefusedException.class)
+                .hasMessageContaining("The table spark_streaming.crypto_trades was truncated at 2026-12-05T21:00:00Z,"
+                        + " after the checkpoint " + checkpoint)
+                .hasMessageContaining("last truncated at 2026-12-01T10:00:00Z")
+                .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest");
+        assertThatThrownBy(() -> SinkTablesCheck.checkpointWrote(
+                        "spark_streaming",
+                        truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", earlier, "crypto_candles_1m", since)),
+                        checkpoint,
+                        hadoop))
+                .isInstanceOf(StartRefusedException.class)
+                .hasMessageContaining("The table spark_streaming.crypto_candles_1m was truncated at")
+                .hasMessageContaining("it had never been truncated");
+    }
+
+    @Test
+    void aCheckpointWhoseMarkerPredatesTruncationTimesIsNotCheckedForThem() throws Exception {
+        Path checkpoint = Files.createDirectories(checkpoints.resolve("trades"));
+        Files.writeString(
+                checkpoint.resolve(SinkTablesCheck.MARKER),
+                "keyspace=spark_streaming\ncrypto_trades.id=" + TRADES_ID + "\ncrypto_candles_1m.id=" + CANDLES_ID
+                        + "\n");
+
+        SinkTablesCheck.checkpointWrote(
+                "spark_streaming",
+                truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", System.currentTimeMillis())),
+                checkpoint.toString(),
+                hadoop);
     }
 
     @Test
