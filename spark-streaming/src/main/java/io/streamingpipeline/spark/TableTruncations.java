@@ -3,6 +3,7 @@ package io.streamingpipeline.spark;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -28,11 +29,16 @@ final class TableTruncations {
 
     /**
      * The latest truncation time of each table of {@code idsByTable} (name to Cassandra's id) that any node recorded;
-     * tables never truncated are absent. A node that does not answer is skipped, with a warning.
+     * tables never truncated are absent. Nodes the driver keeps no connection to are not asked; a node that does not
+     * answer is skipped, with a warning.
      */
     static Map<String, Long> latest(CqlSession session, Map<String, String> idsByTable) {
         Map<String, Long> latest = new LinkedHashMap<>();
         for (Node node : session.getMetadata().getNodes().values()) {
+            // no connection to it (another data center); every node records a TRUNCATE, those asked too
+            if (node.getDistance() == NodeDistance.IGNORED) {
+                continue;
+            }
             Row row;
             try {
                 row = session.execute(
