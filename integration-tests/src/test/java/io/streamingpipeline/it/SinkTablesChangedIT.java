@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job restarted on its checkpoint with other tables to write: a changed {@code --keyspace}, the candle table
- * emptied by {@code TRUNCATE}, or dropped and created again. Written on, the new tables would get only the trades after the checkpoint's offsets, and
- * candles without the trades before them. The driver refuses to start, says why and what to do, and writes nothing;
- * the operator's answer, a new checkpoint from {@code earliest}, fills the new keyspace with every trade and exact
- * candles.
+ * emptied by {@code TRUNCATE}, or dropped and created again. Written on, the new tables would get only the trades
+ * after the checkpoint's offsets, and candles without the trades before them. The driver refuses to start, says why
+ * and what to do, and writes nothing; the operator's answer, a new checkpoint from {@code earliest}, fills the new
+ * keyspace with every trade and exact candles.
  */
 class SinkTablesChangedIT {
 

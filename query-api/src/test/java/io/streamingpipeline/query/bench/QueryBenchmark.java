@@ -35,8 +35,8 @@ import org.jboss.logmanager.LogContext;
  * bench/query: {@code GET /api/candles/{symbol}} for the last hour under 32 concurrent clients (wrk) against the
  * packaged service on a real Cassandra node, and, in the same run, the best the driver alone does with the service's
  * query: the same prepared statement ({@link MarketDataStore#candlesCql}), page size, consistency level and role, each
- * row read as the service reads it ({@link CandleRow#ofSelected}), at each in-flight count of {@code --driver-in-flight} (a
- * sweep, best kept). Lines {@code SWEEP ...}, {@code CPU_US ...} (µs of CPU per request of the service's JVM and of
+ * row read as the service reads it ({@link CandleRow#ofSelected}), at each in-flight count of
+ * {@code --driver-in-flight} (a sweep, best kept). Lines {@code SWEEP ...}, {@code CPU_US ...} (µs of CPU per request of the service's JVM and of
  * Cassandra while wrk runs, and per query of this JVM and of Cassandra at the sweep's best step), then last
  * {@code RESULT query_p99_ms=<x> query_per_s=<n> driver_best_per_s=<n> driver_best_in_flight=<n> ratio=<x>}.
  *
