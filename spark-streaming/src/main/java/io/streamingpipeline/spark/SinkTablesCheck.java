@@ -79,17 +79,35 @@ final class SinkTablesCheck {
         for (String table : idsByTable.keySet()) {
             String then = recorded.getProperty(table + TRUNCATED_AT);
             Long now = tables.truncatedAt().get(table);
-            if (then != null && now != null && (then.equals(NEVER) || now > Long.parseLong(then))) {
+            if (then == null || now == null) {
+                continue;
+            }
+            Long before = recordedTime(then, table, queryCheckpoint, fresh);
+            if (before == null || now > before) {
                 throw new StartRefusedException("The table " + keyspace + "." + table + " was truncated at "
                         + Instant.ofEpochMilli(now) + ", after the checkpoint " + queryCheckpoint + " began to write to"
                         + " it ("
-                        + (then.equals(NEVER)
+                        + (before == null
                                 ? "it had never been truncated"
-                                : "last truncated at " + Instant.ofEpochMilli(Long.parseLong(then)))
+                                : "last truncated at " + Instant.ofEpochMilli(before))
                         + "): the rows written before are gone, and"
                         + " written on, it would get only the trades after the checkpoint's offsets, and candles"
                         + " without the trades before them." + fresh + ".");
             }
+        }
+    }
+
+    /** A truncation time of the marker: null for {@value #NEVER}; a value that is neither refuses the checkpoint. */
+    private static Long recordedTime(String value, String table, String queryCheckpoint, String fresh) {
+        if (value.equals(NEVER)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new StartRefusedException("The checkpoint " + queryCheckpoint + "'s " + MARKER + " file gives '"
+                    + value + "' as the last truncation of " + table + ", which is neither UNIX milliseconds nor "
+                    + NEVER + ": it was edited." + fresh + ".");
         }
     }
 

@@ -114,6 +114,24 @@ class SinkTablesCheckTest {
     }
 
     @Test
+    void aMarkerWithAnUnreadableTruncationTimeIsRefusedWithWhatToDo() throws Exception {
+        Path checkpoint = Files.createDirectories(checkpoints.resolve("trades"));
+        Files.writeString(
+                checkpoint.resolve(SinkTablesCheck.MARKER),
+                "keyspace=spark_streaming\ncrypto_trades.id=" + TRADES_ID + "\ncrypto_candles_1m.id=" + CANDLES_ID
+                        + "\ncrypto_trades.truncated-at=yesterday\ncrypto_candles_1m.truncated-at=never\n");
+
+        assertThatThrownBy(() -> SinkTablesCheck.checkpointWrote(
+                        "spark_streaming",
+                        truncated(TRADES_ID, CANDLES_ID, Map.of("crypto_trades", 1L)),
+                        checkpoint.toString(),
+                        hadoop))
+                .isInstanceOf(StartRefusedException.class)
+                .hasMessageContaining("gives 'yesterday' as the last truncation of crypto_trades")
+                .hasMessageContaining("Start with a new --checkpoint-location and --starting-offsets earliest");
+    }
+
+    @Test
     void aCheckpointWhoseMarkerPredatesTruncationTimesIsNotCheckedForThem() throws Exception {
         Path checkpoint = Files.createDirectories(checkpoints.resolve("trades"));
         Files.writeString(
